@@ -1,0 +1,80 @@
+import type { Job, JobSpec } from '../schema/job.js';
+import type { Deployment, Goal, HostStatus, JobStatus, TaskStatusEvent } from '../schema/status.js';
+import type { DesiredTasks, HeartbeatRequest, HeartbeatResponse, StatusReport } from '../schema/protocol.js';
+import type { SyncApplyRequest, SyncResult, SyncSource } from '../schema/sync.js';
+import { createTransport, seg, type ClientOptions } from './transport.js';
+
+export interface CreateJobResponse {
+  status: 'OK';
+  id: string;
+  job: Job;
+  warnings: string[];
+}
+
+export interface OkResponse {
+  status: 'OK';
+}
+
+/** `token` is the job's token (an accident guard); `force` changes what git owns. */
+export interface GuardOptions {
+  token?: string;
+  force?: boolean;
+}
+
+/**
+ * The typed client of the master API: the only way components talk to each other.
+ * @example
+ *   const helios = createClient({ baseUrl: 'http://127.0.0.1:5801' });
+ *   const { id } = await helios.jobs.create({ id: 'web:1', image: 'busybox:latest' });
+ *   await helios.deployments.deploy('agent-1', id);
+ */
+export function createClient(options: ClientOptions) {
+  const request = createTransport(options);
+  const guard = (o: GuardOptions = {}) => ({ token: o.token || undefined, force: o.force ? 'true' : undefined });
+
+  return {
+    baseUrl: options.baseUrl,
+    jobs: {
+      list: (filter: { q?: string; hostPattern?: string } = {}) => request<Record<string, Job>>('GET', '/jobs', { query: filter }),
+      get: (id: string) => request<Job>('GET', `/jobs/${seg(id)}`),
+      create: (spec: JobSpec) => request<CreateJobResponse>('POST', '/jobs', { body: spec }),
+      remove: (id: string, o?: GuardOptions) => request<OkResponse>('DELETE', `/jobs/${seg(id)}`, { query: guard(o) }),
+      status: (id: string) => request<JobStatus>('GET', `/jobs/${seg(id)}/status`),
+      statuses: (ids: string[]) => request<Record<string, JobStatus>>('POST', '/jobs/statuses', { body: ids }),
+      history: (id: string) => request<{ events: TaskStatusEvent[] }>('GET', `/history/jobs/${seg(id)}`),
+    },
+    hosts: {
+      list: (filter: { namePattern?: string; selector?: string[] } = {}) => request<string[]>('GET', '/hosts', { query: filter }),
+      register: (host: string, id: string) => request<OkResponse>('PUT', `/hosts/${seg(host)}`, { query: { id } }),
+      deregister: (host: string) => request<OkResponse>('DELETE', `/hosts/${seg(host)}`),
+      status: (host: string) => request<HostStatus>('GET', `/hosts/${seg(host)}/status`),
+      statuses: (hosts: string[]) => request<Record<string, HostStatus>>('POST', '/hosts/statuses', { body: hosts }),
+    },
+    deployments: {
+      deploy: (host: string, jobId: string, o: GuardOptions & { goal?: Goal } = {}) =>
+        request<OkResponse>('PUT', `/hosts/${seg(host)}/jobs/${seg(jobId)}`, { query: guard(o), body: { job: jobId, goal: o.goal ?? 'START' } }),
+      setGoal: (host: string, jobId: string, goal: Goal, o?: GuardOptions) =>
+        request<OkResponse>('PATCH', `/hosts/${seg(host)}/jobs/${seg(jobId)}`, { query: guard(o), body: { job: jobId, goal } }),
+      undeploy: (host: string, jobId: string, o?: GuardOptions) =>
+        request<OkResponse>('DELETE', `/hosts/${seg(host)}/jobs/${seg(jobId)}`, { query: guard(o) }),
+      get: (host: string, jobId: string) => request<Deployment>('GET', `/hosts/${seg(host)}/jobs/${seg(jobId)}`),
+    },
+    agents: {
+      heartbeat: (host: string, body: HeartbeatRequest) => request<HeartbeatResponse>('POST', `/agents/${seg(host)}/heartbeat`, { body }),
+      /** Blocks up to `waitMs` until the host's desired state is newer than `index`. */
+      tasks: (host: string, index: number, waitMs: number, signal?: AbortSignal) =>
+        request<DesiredTasks>('GET', `/agents/${seg(host)}/tasks`, { query: { index, wait: waitMs }, timeoutMs: waitMs + 10_000, signal }),
+      reportStatuses: (host: string, body: StatusReport) => request<OkResponse>('POST', `/agents/${seg(host)}/statuses`, { body }),
+    },
+    sync: {
+      apply: (source: string, body: SyncApplyRequest) =>
+        request<SyncResult>('PUT', `/sync/sources/${seg(source)}`, { body, timeoutMs: 120_000 }),
+      sources: () => request<SyncSource[]>('GET', '/sync/sources'),
+      source: (name: string) => request<SyncSource>('GET', `/sync/sources/${seg(name)}`),
+    },
+    masters: () => request<string[]>('GET', '/masters'),
+    version: () => request<string>('GET', '/version'),
+  };
+}
+
+export type HeliosClient = ReturnType<typeof createClient>;

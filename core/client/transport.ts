@@ -1,0 +1,89 @@
+import { HeliosError } from '../errors/HeliosError.js';
+import { isErrorCode } from '../errors/codes.js';
+import { HELIOS_VERSION } from '../version.js';
+
+export interface ClientOptions {
+  /** The master's URL, e.g. http://127.0.0.1:5801 */
+  baseUrl: string;
+  /** Bearer token for a master started with --token-file (HELIOS_TOKEN). */
+  token?: string;
+  /** Who is asking: `cli` (default), `pulumi`; recorded as the owner of what is created. */
+  owner?: string;
+  /** Per-request timeout in ms (blocking queries add their wait to it). */
+  timeoutMs?: number;
+}
+
+export type Query = Record<string, string | number | boolean | undefined | string[]>;
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export type Transport = <T>(method: string, path: string, options?: RequestOptions) => Promise<T>;
+
+/** Path segments are always encoded: a job id or host name can never escape its segment. */
+export const seg = (value: string) => encodeURIComponent(value);
+
+export function createTransport(options: ClientOptions): Transport {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const headers: Record<string, string> = { 'Helios-Version': HELIOS_VERSION, 'Helios-Owner': options.owner ?? 'cli' };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+
+  return async function request<T>(method: string, path: string, req: RequestOptions = {}): Promise<T> {
+    const url = new URL(baseUrl + path);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(item));
+    }
+    const timeout = AbortSignal.timeout(req.timeoutMs ?? options.timeoutMs ?? 30_000);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: req.body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal,
+      });
+    } catch (err) {
+      if (req.signal?.aborted) throw err;
+      throw unreachable(baseUrl, err);
+    }
+    const text = await response.text();
+    const body: unknown = text ? parseJson(text) : undefined;
+    if (!response.ok) throw errorFromResponse(response.status, body, text);
+    return body as T;
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Turns an error body back into the HeliosError the master threw. */
+export function errorFromResponse(httpStatus: number, body: unknown, text: string): HeliosError {
+  if (typeof body === 'object' && body !== null) {
+    const { status, message, ...data } = body as Record<string, unknown>;
+    const msg = typeof message === 'string' ? message : `HTTP ${httpStatus}`;
+    if (isErrorCode(status)) return new HeliosError(status, msg, data);
+  }
+  const code = httpStatus === 401 ? 'UNAUTHORIZED' : httpStatus === 404 ? 'NOT_FOUND' : httpStatus === 413 ? 'PAYLOAD_TOO_LARGE'
+    : httpStatus >= 500 ? 'INTERNAL_ERROR' : 'INVALID_REQUEST';
+  return new HeliosError(code, `master answered HTTP ${httpStatus}: ${text.slice(0, 200)}`);
+}
+
+function unreachable(baseUrl: string, err: unknown): HeliosError {
+  const cause = (err as { cause?: { code?: string } })?.cause;
+  const reason = err instanceof Error && err.name === 'TimeoutError' ? 'timed out'
+    : cause?.code === 'ECONNREFUSED' ? 'connection refused'
+      : cause?.code ?? (err instanceof Error ? err.message : String(err));
+  return new HeliosError('MASTER_UNREACHABLE',
+    `cannot reach the master at ${baseUrl}: ${reason} (set -z or HELIOS_MASTER)`, { master: baseUrl }, { cause: err });
+}

@@ -1,0 +1,35 @@
+/**
+ * The one table from error code to HTTP status and CLI exit code. The master's error handler, the
+ * client (which turns a response body back into the error) and the CLI all read it; a test keeps it
+ * in step with the docs. Conflicts are 409, not 400 as in Helios.
+ */
+export const errorCodes = {
+  INVALID_REQUEST: { http: 400, exit: 1, doc: 'The request body or a parameter is malformed; the message names the field.' },
+  INVALID_JOB_DEFINITION: { http: 400, exit: 1, doc: 'The job breaks one or more rules; `errors` lists each with its field path.' },
+  UNAUTHORIZED: { http: 401, exit: 1, doc: 'The master needs a bearer token (HELIOS_TOKEN) and none or a wrong one was given.' },
+  FORBIDDEN: { http: 403, exit: 1, doc: "The job has a token and the request did not present it (--token)." },
+  NOT_FOUND: { http: 404, exit: 1, doc: 'No such endpoint.' },
+  JOB_NOT_FOUND: { http: 404, exit: 1, doc: 'No job has that id.' },
+  HOST_NOT_FOUND: { http: 404, exit: 1, doc: 'No host of that name has registered.' },
+  JOB_NOT_DEPLOYED: { http: 404, exit: 1, doc: 'The job is not deployed on that host.' },
+  SOURCE_NOT_FOUND: { http: 404, exit: 1, doc: 'No sync source of that name has reported.' },
+  JOB_ALREADY_EXISTS: { http: 409, exit: 1, doc: 'A job with that name and version but another configuration exists.' },
+  JOB_ALREADY_DEPLOYED: { http: 409, exit: 1, doc: 'The job is already deployed on that host.' },
+  PORT_CONFLICT: { http: 409, exit: 1, doc: 'Another job deployed on the host uses the same static external port.' },
+  STILL_IN_USE: { http: 409, exit: 1, doc: 'The job is still deployed on some hosts; undeploy it first.' },
+  HOST_STILL_IN_USE: { http: 409, exit: 1, doc: 'Jobs are still deployed on the host; undeploy them first.' },
+  HOST_ID_MISMATCH: { http: 409, exit: 1, doc: 'Another live agent has registered under that host name.' },
+  GIT_OWNED: { http: 409, exit: 1, doc: 'Git owns this job or deployment; change the repo, or use --force (the next sync restores it).' },
+  PAYLOAD_TOO_LARGE: { http: 413, exit: 1, doc: 'The request body is over the size limit.' },
+  UNKNOWN_JOB: { http: 404, exit: 1, doc: 'No job matches the reference.' },
+  AMBIGUOUS_JOB_REFERENCE: { http: 409, exit: 1, doc: 'Several jobs match the reference; give more of the id.' },
+  MASTER_UNREACHABLE: { http: 503, exit: 1, doc: 'The client cannot reach the master (set -z or HELIOS_MASTER).' },
+  INVALID_ARGUMENT: { http: 400, exit: 1, doc: 'A command-line argument is malformed.' },
+  INTERNAL_ERROR: { http: 500, exit: 1, doc: 'A bug in the master; the log has the details.' },
+} as const satisfies Record<string, { http: number; exit: number; doc: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}

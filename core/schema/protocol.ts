@@ -1,0 +1,55 @@
+/**
+ * The agent protocol (ours, not Helios'): an agent registers with `PUT /hosts/{host}?id=`, then
+ *  - heartbeats with `POST /agents/{host}/heartbeat` (host info, labels, Docker health);
+ *  - long-polls `GET /agents/{host}/tasks?index=N&wait=MS`: the master answers at once when the host's
+ *    desired state is newer than index N, else when it changes, else after `wait` ms with the same index;
+ *    the answer is always the host's whole desired set (level-triggered: a lost answer loses nothing);
+ *  - reports state changes in batches with `POST /agents/{host}/statuses`, and tasks it has removed.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { JobSchema } from './job.js';
+import { AgentInfoSchema, GoalSchema, HostInfoSchema, TaskStatusSchema } from './status.js';
+
+export const HeartbeatRequestSchema = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 200 }),
+  hostInfo: HostInfoSchema,
+  agentInfo: AgentInfoSchema,
+  labels: Type.Record(Type.String(), Type.String()),
+  environment: Type.Record(Type.String(), Type.String()),
+  dockerError: Type.Union([Type.String(), Type.Null()]),
+});
+export type HeartbeatRequest = Static<typeof HeartbeatRequestSchema>;
+
+export const HeartbeatResponseSchema = Type.Object({
+  /** The master marks the host DOWN after this long without a heartbeat. */
+  downAfterMs: Type.Integer(),
+});
+export type HeartbeatResponse = Static<typeof HeartbeatResponseSchema>;
+
+export const DesiredTaskSchema = Type.Object({
+  jobId: Type.String(),
+  job: JobSchema,
+  goal: GoalSchema,
+});
+export type DesiredTask = Static<typeof DesiredTaskSchema>;
+
+export const DesiredTasksSchema = Type.Object({
+  /** Pass this back as `index` to wait for the next change. */
+  index: Type.Integer(),
+  tasks: Type.Array(DesiredTaskSchema),
+});
+export type DesiredTasks = Static<typeof DesiredTasksSchema>;
+
+export const TaskUpdateSchema = Type.Object({
+  status: TaskStatusSchema,
+  /** When the agent saw the change (ms since the epoch); history is ordered by it. */
+  timestamp: Type.Integer(),
+});
+export type TaskUpdate = Static<typeof TaskUpdateSchema>;
+
+export const StatusReportSchema = Type.Object({
+  updates: Type.Array(TaskUpdateSchema, { maxItems: 10_000 }),
+  /** Jobs whose containers the agent has removed after an undeploy: their statuses are dropped. */
+  removed: Type.Array(Type.String(), { maxItems: 10_000 }),
+});
+export type StatusReport = Static<typeof StatusReportSchema>;

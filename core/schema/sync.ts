@@ -1,0 +1,66 @@
+/**
+ * GitOps sync: the syncer sends a source's whole desired set for one commit; the master plans it
+ * against what that source owns and applies it in one transaction (or only plans it, on dry run).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { JobSpecSchema } from './job.js';
+
+export const FileErrorSchema = Type.Object({
+  file: Type.String(),
+  line: Type.Optional(Type.Integer()),
+  message: Type.String(),
+});
+export type FileError = Static<typeof FileErrorSchema>;
+
+export const SyncJobSchema = Type.Object({
+  file: Type.String(),
+  /** Line of each top-level key in the file, so the master can point its errors at a line. */
+  lines: Type.Optional(Type.Record(Type.String(), Type.Integer())),
+  spec: JobSpecSchema,
+  hosts: Type.Array(Type.String()),
+  goal: Type.Union([Type.Literal('START'), Type.Literal('STOP')]),
+});
+export type SyncJob = Static<typeof SyncJobSchema>;
+
+export const SyncApplyRequestSchema = Type.Object({
+  repo: Type.String(),
+  branch: Type.String(),
+  path: Type.String(),
+  commit: Type.String(),
+  dryRun: Type.Optional(Type.Boolean()),
+  jobs: Type.Array(SyncJobSchema, { maxItems: 100_000 }),
+  /** Errors the syncer found reading the commit; any of them refuses the commit whole. */
+  errors: Type.Array(FileErrorSchema),
+});
+export type SyncApplyRequest = Static<typeof SyncApplyRequestSchema>;
+
+export const SyncActionSchema = Type.Object({
+  action: Type.Union([Type.Literal('create'), Type.Literal('remove'), Type.Literal('deploy'),
+    Type.Literal('undeploy'), Type.Literal('set-goal')]),
+  jobId: Type.String(),
+  host: Type.Optional(Type.String()),
+  goal: Type.Optional(Type.String()),
+  file: Type.Optional(Type.String()),
+});
+export type SyncAction = Static<typeof SyncActionSchema>;
+
+export const SyncResultSchema = Type.Object({
+  state: Type.Union([Type.Literal('APPLIED'), Type.Literal('PLANNED'), Type.Literal('REFUSED')]),
+  commit: Type.String(),
+  actions: Type.Array(SyncActionSchema),
+  errors: Type.Array(FileErrorSchema),
+});
+export type SyncResult = Static<typeof SyncResultSchema>;
+
+export const SyncSourceSchema = Type.Object({
+  name: Type.String(),
+  repo: Type.String(),
+  branch: Type.String(),
+  path: Type.String(),
+  lastAppliedCommit: Type.Union([Type.String(), Type.Null()]),
+  lastAttemptedCommit: Type.Union([Type.String(), Type.Null()]),
+  state: Type.Union([Type.Literal('OK'), Type.Literal('ERROR')]),
+  errors: Type.Array(FileErrorSchema),
+  lastSync: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type SyncSource = Static<typeof SyncSourceSchema>;

@@ -1,0 +1,35 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Components meet only at core/: a component may not import another component's files.
+const components = ['master', 'agent', 'syncer', 'provider', 'cli'];
+const boundaries = components.map((name) => ({
+  files: [`${name}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: components.filter((other) => other !== name).map((other) => ({
+        group: [`**/${other}/**`, `../${other}/*`],
+        message: `${name}/ may only reach ${other}/ through the master API in core/`,
+      })),
+    }],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '**/node_modules/**', '.helios/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: components.map((c) => `**/${c}/**`), message: 'core/ imports nothing of ours' }] }],
+    },
+  },
+  ...boundaries,
+);

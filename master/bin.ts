@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+console.log('usage: helios-master [options] (not implemented yet)');
