@@ -2,6 +2,7 @@ import { jobConfigFields, type HashedJob, type Job, type JobSpec, type PortMappi
 import { invalidJob } from '../errors/HeliosError.js';
 import { jobHash, parseJobId } from './jobId.js';
 import { validateJob, type ValidateOptions } from './validateJob.js';
+import { parseIsoDate } from './isoDate.js';
 
 export interface BuiltJob {
   job: Job;
@@ -37,7 +38,10 @@ export function buildJob(spec: unknown, options: ValidateOptions = {}): BuiltJob
   return { job, warnings };
 }
 
-/** The hashed view of a spec: known fields only, with Helios' defaults (port protocol tcp). */
+/**
+ * The hashed view of a spec: known fields only, with Helios' defaults: port protocol `tcp`, a
+ * registration key without protocol means `/http` (Helios' ServiceEndpoint), dates in UTC ISO form.
+ */
 function hashedFields(spec: JobSpec, name: string, version: string): HashedJob {
   const fields: Record<string, unknown> = { name, version };
   for (const key of Object.keys(jobConfigFields)) {
@@ -45,6 +49,10 @@ function hashedFields(spec: JobSpec, name: string, version: string): HashedJob {
     if (value !== undefined && value !== null) fields[key] = value;
   }
   if (spec.ports) fields.ports = Object.fromEntries(Object.entries(spec.ports).map(([portName, port]) => [portName, withProtocol(port)]));
+  if (spec.registration) {
+    fields.registration = Object.fromEntries(Object.entries(spec.registration).map(([key, ports]) => [key.includes('/') ? key : `${key}/http`, ports]));
+  }
+  if (spec.expires) fields.expires = new Date(parseIsoDate(spec.expires) ?? Number.NaN).toISOString();
   return fields as HashedJob;
 }
 
