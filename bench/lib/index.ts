@@ -3,3 +3,8 @@ export * from './stats.js';
 export * from './timing.js';
 export * from './machine.js';
 export * from './table.js';
+export * from './http.js';
+export * from './proc.js';
+export * from './pool.js';
+export * from './masterProcess.js';
+export * from './populate.js';

@@ -49,3 +49,11 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
     clearTimeout(timer);
   }
 }
+
+/**
+ * Wall-clock time in ms with sub-millisecond resolution, comparable across processes on one machine
+ * (each process's time origin is read from the same system clock).
+ */
+export const wallNow = () => performance.timeOrigin + performance.now();
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

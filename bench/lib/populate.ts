@@ -1,0 +1,60 @@
+/** Fills a master with many jobs, hosts and deployments through its public API. */
+import type { JobSpec } from '../../core/index.js';
+import { seg, type JsonClient } from './http.js';
+import { pool } from './pool.js';
+
+/** A small realistic job: image, command, env. */
+export function benchJob(i: number, prefix = 'bench'): JobSpec {
+  return {
+    name: `${prefix}-${String(i).padStart(5, '0')}`,
+    version: '1',
+    image: 'busybox:latest',
+    command: ['sleep', '3600'],
+    env: { INDEX: String(i), ROLE: 'bench' },
+    secondsToWaitBeforeKill: 1,
+  };
+}
+
+export interface PopulateResult {
+  ids: string[];
+  ms: number;
+  errors: number;
+}
+
+/**
+ * Creates `count` jobs with POST /jobs, `concurrency` at a time, and returns their ids in order.
+ * Stops early at `deadline` (performance.now()); throws when more than a few requests fail.
+ */
+export async function createJobs(api: JsonClient, count: number, options: { concurrency?: number; deadline?: number; prefix?: string } = {}): Promise<PopulateResult> {
+  const ids: string[] = new Array(count);
+  const start = performance.now();
+  const specs = Array.from({ length: count }, (_, i) => benchJob(i, options.prefix));
+  const result = await pool(specs, options.concurrency ?? 8, async (spec, i) => {
+    const res = await api.request<{ id: string }>('POST', '/jobs', spec);
+    ids[i] = res.id;
+  }, options.deadline);
+  check(result, 'POST /jobs');
+  return { ids: ids.filter(Boolean), ms: performance.now() - start, errors: result.errors };
+}
+
+/** Registers hosts with PUT /hosts/{host}?id=. */
+export async function registerHosts(api: JsonClient, hosts: string[], agentId: (host: string) => string): Promise<void> {
+  const result = await pool(hosts, 8, (host) => api.request('PUT', `/hosts/${seg(host)}?id=${seg(agentId(host))}`));
+  check(result, 'PUT /hosts/{host}');
+}
+
+/** Deploys with PUT /hosts/{host}/jobs/{id}. */
+export async function deployAll(api: JsonClient, pairs: Array<[string, string]>, options: { concurrency?: number; deadline?: number } = {}): Promise<PopulateResult> {
+  const start = performance.now();
+  const result = await pool(pairs, options.concurrency ?? 8, ([host, jobId]) =>
+    api.request('PUT', `/hosts/${seg(host)}/jobs/${seg(jobId)}`, { job: jobId, goal: 'START' }), options.deadline);
+  check(result, 'PUT /hosts/{host}/jobs/{id}');
+  return { ids: [], ms: performance.now() - start, errors: result.errors };
+}
+
+function check(result: { done: number; errors: number; firstError?: unknown }, what: string) {
+  if (result.errors > Math.max(3, result.done / 100)) {
+    const reason = result.firstError instanceof Error ? result.firstError.message : String(result.firstError);
+    throw new Error(`${what}: ${result.errors} of ${result.done + result.errors} requests failed; first: ${reason}`);
+  }
+}
