@@ -1,0 +1,111 @@
+import type { dynamic } from '@pulumi/pulumi';
+import type { Job } from '../core/schema/job.js';
+import type { DeploymentGoal, DeploymentInputs, DeploymentOutputs } from './types.js';
+import { deploymentCheckFailures } from './deploymentFailures.js';
+import { compareDeployments } from './compareDeployments.js';
+import { describeTask, waitForTask, type TaskWait } from './waitForTask.js';
+import { initFailure } from './initFailure.js';
+import { isNotFound, masterClient, settingsFromConfig, type MasterClient, type MasterSettings } from './masterClient.js';
+
+export const DEFAULT_TIMEOUT_SECONDS = 120;
+
+/**
+ * The dynamic provider of `Deployment`: the job `job` on the agent `host`, with a goal.
+ *
+ *   create ─► deployed (goal START) ─► wait for RUNNING ─► done
+ *                                 └─► timeout ─► "created but failed to initialise" (state, throttle, error)
+ *   update: set goal (START waits again) · delete: undeploy · read: gone when the master has no such deployment
+ *
+ * The resource id is `<host>/<job id>`.
+ */
+export function createDeploymentProvider(): dynamic.ResourceProvider<DeploymentInputs, DeploymentOutputs> {
+  const settings: MasterSettings = {};
+  return {
+    async configure(req) {
+      Object.assign(settings, settingsFromConfig(req.config));
+    },
+
+    async check(_olds, news) {
+      const failures = deploymentCheckFailures(news as unknown as Record<string, unknown>);
+      const inputs = { ...news, goal: news.goal ?? 'START', timeoutSeconds: news.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS };
+      return { inputs, failures };
+    },
+
+    async diff(_id, olds, news) {
+      return compareDeployments(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+    },
+
+    async create(inputs) {
+      const helios = await masterClient(settings);
+      const job = await helios.jobs.get(inputs.job);
+      const goal: DeploymentGoal = inputs.goal ?? 'START';
+      await helios.deployments.deploy(inputs.host, job.id, { goal, token: inputs.token });
+      const id = `${inputs.host}/${job.id}`;
+      return { id, outs: await settle(helios, id, inputs, job, goal) };
+    },
+
+    async update(id, olds, news) {
+      const helios = await masterClient(settings);
+      const job = await helios.jobs.get(olds.jobId);
+      const goal: DeploymentGoal = news.goal ?? 'START';
+      if (goal !== olds.goal) await helios.deployments.setGoal(news.host, job.id, goal, { token: news.token });
+      return { outs: await settle(helios, id, news, job, goal) };
+    },
+
+    async read(id, props) {
+      const helios = await masterClient(settings);
+      const slash = id.indexOf('/');
+      const host = props?.host ?? id.slice(0, slash);
+      const jobId = props?.jobId ?? id.slice(slash + 1);
+      try {
+        const deployment = await helios.deployments.get(host, jobId);
+        const job = await helios.jobs.get(jobId);
+        const inputs: DeploymentInputs = { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, ...props, job: props?.job ?? jobId, host };
+        const status = (await helios.jobs.status(jobId)).taskStatuses[host];
+        return { id, props: outputsOf(inputs, job, deployment.goal === 'STOP' ? 'STOP' : 'START', { running: false, last: status }) };
+      } catch (err) {
+        if (isNotFound(err)) return {};
+        throw err;
+      }
+    },
+
+    async delete(_id, props) {
+      const helios = await masterClient(settings);
+      try {
+        await helios.deployments.undeploy(props.host, props.jobId, { token: props.token });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    },
+  };
+}
+
+/** After a deploy or a goal change: goal START waits for RUNNING, or fails with the task's last state. */
+async function settle(helios: MasterClient, id: string, inputs: DeploymentInputs, job: Job, goal: DeploymentGoal): Promise<DeploymentOutputs> {
+  if (goal !== 'START') return outputsOf(inputs, job, goal, { running: false });
+  const timeoutSeconds = inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const wait = await waitForTask(helios, job.id, inputs.host, timeoutSeconds * 1000);
+  const outs = outputsOf(inputs, job, goal, wait);
+  if (wait.running) return outs;
+  const reason = `task of ${job.id} on ${inputs.host} did not reach RUNNING within ${timeoutSeconds} s: ${describeTask(wait.last)}`;
+  throw initFailure(reason, id, outs as unknown as Record<string, unknown>, [reason]);
+}
+
+function outputsOf(inputs: DeploymentInputs, job: Job, goal: DeploymentGoal, wait: TaskWait): DeploymentOutputs {
+  const staticExternalPorts = Object.values(job.ports ?? {})
+    .map((port) => port.externalPort)
+    .filter((port): port is number => typeof port === 'number' && port > 0);
+  return {
+    ...inputs,
+    goal,
+    timeoutSeconds: inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    jobId: job.id,
+    staticExternalPorts,
+    state: wait.last?.state ?? 'NONE',
+    containerId: wait.last?.containerId ?? null,
+    ports: wait.last?.ports ?? job.ports ?? {},
+  };
+}
+
+/** The provider every `Deployment` resource uses. */
+export const deploymentProvider = createDeploymentProvider();

@@ -1,0 +1,17 @@
+/**
+ * Helios jobs and deployments as Pulumi resources (dynamic providers talking to the master's API).
+ * @example
+ *   import * as helios from 'helios/provider';
+ *   const web = new helios.Job('web', { name: 'web', version: '1', image: 'busybox:latest',
+ *     command: ['httpd', '-f', '-p', '8080'], ports: { http: { internalPort: 8080 } } });
+ *   new helios.Deployment('web-on-a', { job: web.jobId, host: 'agent-1' });
+ *
+ * The master comes from stack config `helios:master` (and `helios:token`, set it with --secret), else
+ * HELIOS_MASTER / HELIOS_TOKEN, else http://127.0.0.1:5801.
+ */
+export { Job, type JobArgs } from './Job.js';
+export { Deployment, type DeploymentArgs } from './Deployment.js';
+export type { JobInputs, JobOutputs, DeploymentInputs, DeploymentOutputs, DeploymentGoal } from './types.js';
+export { jobProvider, createJobProvider } from './jobProvider.js';
+export { deploymentProvider, createDeploymentProvider, DEFAULT_TIMEOUT_SECONDS } from './deploymentProvider.js';
+export { UNKNOWN } from './unknowns.js';

@@ -1,0 +1,29 @@
+import type { dynamic } from '@pulumi/pulumi';
+import { loadCore } from './loadCore.js';
+import { pickJobFields } from './jobFields.js';
+import { touchesUnknown, withoutUnknowns } from './unknowns.js';
+
+/**
+ * Validates Job inputs with core's `validateJob` (the rules the master and the syncer apply) and
+ * reports each failure on its top-level property: `{ property: 'ports', reason: 'ports.http.internalPort: …' }`.
+ * Values still unknown at preview are skipped, with every rule that depends on them.
+ */
+export async function jobCheckFailures(news: Record<string, unknown>): Promise<dynamic.CheckFailure[]> {
+  const core = await loadCore();
+  const { known, unknownPaths } = withoutUnknowns(news);
+  const spec = pickJobFields(core, known as Record<string, unknown>);
+  const failures: dynamic.CheckFailure[] = [];
+  for (const field of ['name', 'version']) {
+    if (spec[field] === undefined && !unknownPaths.includes(field)) failures.push({ property: field, reason: `${field}: is required` });
+  }
+  // The master holds the capability allow-list; it rejects what it does not allow at create.
+  const allowedCapabilities = Array.isArray(spec.addCapabilities) ? spec.addCapabilities.map(String) : [];
+  const { errors } = core.validateJob(spec, { allowedCapabilities });
+  for (const error of errors) {
+    if (touchesUnknown(error.path, unknownPaths)) continue;
+    const property = error.path.split('.')[0] ?? '';
+    const reason = error.path ? `${error.path}: ${error.message}` : error.message;
+    if (!failures.some((f) => f.reason === reason)) failures.push({ property, reason });
+  }
+  return failures;
+}

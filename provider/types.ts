@@ -1,0 +1,39 @@
+import type { JobSpec } from '../core/schema/job.js';
+import type { PortMapping } from '../core/schema/job.js';
+import type { TaskState } from '../core/schema/status.js';
+
+/** Every job field (core's JobSpec) with `name` and `version` required and no `id`. */
+export type JobInputs = Omit<JobSpec, 'id' | 'name' | 'version'> & { name: string; version: string };
+
+/** What a Job stores in Pulumi state: its inputs plus the full id the master computed. */
+export type JobOutputs = JobInputs & { jobId: string };
+
+/** START runs the task; STOP keeps the deployment with its container stopped. */
+export type DeploymentGoal = 'START' | 'STOP';
+
+export interface DeploymentInputs {
+  /** A job id, `name:version:hash` (a Job's `jobId`). */
+  job: string;
+  /** The agent's host name. */
+  host: string;
+  /** Default START. */
+  goal?: DeploymentGoal;
+  /** The job's token, when it has one. */
+  token?: string;
+  /** How long create/update wait for RUNNING (goal START) before failing; default 120. */
+  timeoutSeconds?: number;
+}
+
+export interface DeploymentOutputs extends DeploymentInputs {
+  goal: DeploymentGoal;
+  timeoutSeconds: number;
+  /** The full id of the deployed job. */
+  jobId: string;
+  /** Static external ports of the job (they make a replacement delete-before-create). */
+  staticExternalPorts: number[];
+  /** The task's state when last seen (after create/update/refresh), or NONE before the agent reports. */
+  state: TaskState | 'NONE';
+  containerId: string | null;
+  /** The job's ports with the external ports the agent bound. */
+  ports: Record<string, PortMapping>;
+}
