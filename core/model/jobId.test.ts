@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { createHash } from 'node:crypto';
 import { HashedJobSchema, type HashedJob } from '../schema/job.js';
 import { buildJob } from './buildJob.js';
@@ -12,7 +12,7 @@ const sha1 = (text: string) => createHash('sha1').update(text, 'utf8').digest('h
 const referenceHash = (job: HashedJob, canonical: string) => sha1(`${job.name}:${job.version}:${sha1(canonical)}`);
 
 /** Asserts the canonical JSON byte for byte and that the id hash is sha1 over it. */
-function assertCanonical(t: import('ava').ExecutionContext, job: HashedJob, expected: string) {
+function assertCanonical(t: ExecutionContext, job: HashedJob, expected: string) {
   t.is(canonicalJson(HashedJobSchema, job), expected);
   t.is(jobHash(job), referenceHash(job, expected));
 }

@@ -1,6 +1,19 @@
-import { Value } from '@sinclair/typebox/value';
+/**
+ * Every rule of the Helios job descriptor (reference/helios.md "Job descriptor"). Returns *all* errors,
+ * each with a dotted field path and a short lower-case message saying what is allowed, e.g.
+ * `ports.http.internalPort: must be between 0 and 65535`. Unknown keys are warnings, not errors.
+ */
 import { JobSpecSchema, knownJobKeys } from '../schema/job.js';
 import type { FieldError } from '../errors/HeliosError.js';
+import { structuralErrors } from './structuralErrors.js';
+import { unknownFieldWarnings } from './unknownFields.js';
+import { identityRules } from './rules/identityRules.js';
+import { gracePeriodRules, healthCheckRules, portRules, registrationRules } from './rules/portRules.js';
+import { mountRules } from './rules/mountRules.js';
+import {
+  capabilityRules, envRules, hostnameRules, imageRules, networkModeRules, resourceRules, rolloutRules, timingRules,
+} from './rules/containerRules.js';
+import type { JobRule } from './rules/ruleKit.js';
 
 export interface ValidateOptions {
   /** Reject `expires` before this time (ms since the epoch); defaults to now. */
@@ -14,18 +27,28 @@ export interface ValidationResult {
   warnings: string[];
 }
 
-/** Every rule of the job descriptor; returns all errors, each with its field path. */
-export function validateJob(spec: unknown, _options: ValidateOptions = {}): ValidationResult {
-  const errors: FieldError[] = [];
-  const warnings: string[] = [];
+const rules: JobRule[] = [
+  identityRules, imageRules, hostnameRules, portRules, registrationRules, healthCheckRules, gracePeriodRules,
+  mountRules, timingRules, networkModeRules, envRules, capabilityRules, resourceRules, rolloutRules,
+];
+
+/**
+ * @example validateJob({ id: 'web:1', image: 'busybox', ports: { http: { internalPort: 70000 } } })
+ *   // → { errors: [{ path: 'ports.http.internalPort', message: 'must be between 0 and 65535' }], warnings: [] }
+ */
+export function validateJob(spec: unknown, options: ValidateOptions = {}): ValidationResult {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
-    return { errors: [{ path: '', message: 'must be an object' }], warnings };
+    return { errors: [{ path: '', message: 'must be an object' }], warnings: [] };
   }
-  for (const key of Object.keys(spec)) {
-    if (!knownJobKeys.has(key) && key !== 'deploy') warnings.push(`unknown field ${key} ignored`);
-  }
-  for (const e of Value.Errors(JobSpecSchema, spec)) {
-    errors.push({ path: e.path.slice(1).replaceAll('/', '.'), message: e.message });
-  }
-  return { errors, warnings };
+  // A JSON null is an absent field, as in Helios.
+  const input = Object.fromEntries(Object.entries(spec).filter(([, value]) => value !== null));
+  const warnings = Object.keys(input)
+    .filter((key) => !knownJobKeys.has(key) && key !== 'deploy')
+    .map((key) => `unknown field ${key} ignored`)
+    .concat(unknownFieldWarnings(JobSpecSchema, input));
+  const structural = structuralErrors(JobSpecSchema, input);
+  const ctx = { now: options.now ?? Date.now(), allowedCapabilities: options.allowedCapabilities ?? [] };
+  const semantic = rules.flatMap((rule) => rule(input, ctx))
+    .filter((e) => !structural.some((s) => e.path === s.path || e.path.startsWith(`${s.path}.`)));
+  return { errors: [...structural, ...semantic], warnings };
 }
