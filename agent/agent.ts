@@ -1,0 +1,225 @@
+/**
+ * The agent's reconcile loop and its wiring.
+ *
+ * Invariants:
+ *  - One reactor pass at a time; the long-poll, Docker's event stream, Docker recovering and a periodic
+ *    resync only signal it. A pass = list this agent's containers → computePlan (pure) → applyPlan.
+ *  - One supervisor per task; only it touches the task's container, one step at a time.
+ *  - Ownership is by label only: containers without `helios.agent=<name>` are never touched.
+ *  - The desired set is persisted (atomically) before it is acted on, so the agent runs its tasks after
+ *    `kill -9` and with the master away.
+ *  - Stopping the agent lets go of containers; it never stops them.
+ *  - A dead master or Docker engine is logged when it starts failing and when it recovers, and retried.
+ */
+import type { Logger } from 'pino';
+import { createClient, HELIOS_VERSION, type DesiredTask, type DesiredTasks, type HostInfo, type TaskStatus } from '../core/index.js';
+import { createDockerAdapter, type ObservedContainer } from './docker/dockerAdapter.js';
+import { isDockerError } from './docker/errors.js';
+import { followEvents } from './docker/followEvents.js';
+import { hostInfo } from './hostInfo.js';
+import { createLogger } from './log.js';
+import { startMasterLink } from './link/masterLink.js';
+import { createStatusReporter } from './link/statusReporter.js';
+import { resolveOptions, type AgentOptions } from './options.js';
+import { applyPlan } from './reconcile/applyPlan.js';
+import { computePlan } from './reconcile/computePlan.js';
+import { createReactor } from './reconcile/reactor.js';
+import { openStateStore } from './state/stateStore.js';
+import { Supervisor, type SupervisorDeps } from './supervisor/supervisor.js';
+import type { PortBook } from './supervisor/taskPorts.js';
+import { createTrouble } from './trouble.js';
+
+export interface Agent {
+  name: string;
+  stateDir: string;
+  /** The latest status of every supervised task, as reported. */
+  statuses(): TaskStatus[];
+  /** Why Docker cannot be reached, or null. */
+  dockerError(): string | null;
+  /** Lets go of everything (containers keep running). */
+  stop(): Promise<void>;
+}
+
+const DOCKER_RETRY_MS = 2_000;
+const EVENTS_ACTIONS = new Set(['die', 'start', 'stop', 'kill', 'destroy', 'oom', 'pause', 'unpause']);
+
+/**
+ * Starts an agent in this process.
+ * @example
+ *   const agent = await startAgent({ master: 'http://127.0.0.1:5801', name: 'agent-1', bindIp: '127.0.0.1' })
+ *   …
+ *   await agent.stop()
+ */
+export async function startAgent(options: AgentOptions): Promise<Agent> {
+  const o = resolveOptions(options);
+  const log: Logger = o.logger ?? createLogger(o.name);
+  const store = await openStateStore(o.stateDir, (err) => log.error({ err, stateDir: o.stateDir }, 'agent state file unreadable, starting empty'));
+  const docker = createDockerAdapter(o.dockerHost, o.name);
+  const client = createClient({ baseUrl: o.master, token: o.token, owner: 'agent' });
+  const dockerTrouble = createTrouble(log, `Docker engine at ${o.dockerHost}`, describeDockerError);
+  const masterTrouble = createTrouble(log, `master at ${o.master}`, (err) => (err instanceof Error ? err.message : String(err)));
+  const supervisors = new Map<string, Supervisor>();
+  const statuses = new Map<string, TaskStatus>();
+  const reaping = new Set<string>();
+  const startTime = Date.now();
+  let dockerVersion: HostInfo['dockerVersion'] = null;
+  let stopping = false;
+
+  const reporter = createStatusReporter({
+    send: (report) => client.agents.reportStatuses(o.name, report).then(() => undefined),
+    batchMs: o.statusBatchMs,
+    retryMs: 250,
+    maxRetryMs: 5_000,
+    onSendError: (err) => masterTrouble.fail(err),
+    onSendOk: () => masterTrouble.ok(),
+  });
+
+  const portBook: PortBook = {
+    reserved: (jobId) => store.get().ports[jobId],
+    taken: () => new Set(Object.values(store.get().ports).flatMap((p) => Object.values(p))),
+    save: (jobId, ports) => store.update((s) => ({ ...s, ports: { ...s.ports, [jobId]: ports } })),
+    release: (jobId) => store.update((s) => {
+      const { [jobId]: _gone, ...ports } = s.ports;
+      return { ...s, ports };
+    }),
+  };
+
+  const dockerOk = () => {
+    if (dockerTrouble.ok()) {
+      reactor.signal();
+      for (const s of supervisors.values()) s.wake();
+    }
+  };
+
+  const deps: SupervisorDeps = {
+    agent: o.name,
+    hostName: o.name,
+    agentEnv: o.env,
+    docker,
+    policy: o.restartPolicy,
+    portBook,
+    portRange: o.portRange,
+    bindIp: o.bindIp,
+    health: o.healthBackoff,
+    pullPolicy: o.pullPolicy,
+    log: log.child({ component: 'supervisor' }),
+    dockerRetryMs: DOCKER_RETRY_MS,
+    onDockerTrouble: (err) => dockerTrouble.fail(err),
+    onStatus: (status) => {
+      if (stopping) return;
+      statuses.set(status.jobId, status);
+      reporter.push({ status, timestamp: Date.now() });
+    },
+    onRemoved: (jobId) => {
+      supervisors.delete(jobId);
+      statuses.delete(jobId);
+      if (!stopping) reporter.removed(jobId);
+      reactor.signal();
+    },
+  };
+
+  const startSupervisor = (task: DesiredTask, adopt: ObservedContainer | null) => new Supervisor(task, adopt, deps);
+
+  async function reconcileOnce(resync: boolean): Promise<void> {
+    let observed: ObservedContainer[];
+    try {
+      observed = await docker.listContainers();
+    } catch (err) {
+      if (isDockerError(err, 'DOCKER_UNAVAILABLE') || isDockerError(err, 'DOCKER_TIMEOUT')) {
+        dockerTrouble.fail(err);
+        setTimeout(() => reactor.signal(), DOCKER_RETRY_MS).unref();
+        return;
+      }
+      throw err;
+    }
+    dockerOk();
+    const supervised = [...supervisors.values()].map((s) => ({ jobId: s.jobId, goal: s.goal }));
+    const plan = computePlan(store.get().tasks, observed, supervised);
+    applyPlan(plan, { supervisors, startSupervisor, docker, reaping, resync, log });
+  }
+
+  const reactor = createReactor({ name: 'agent', resyncMs: o.resyncMs, run: reconcileOnce, log });
+
+  async function onTasks(desired: DesiredTasks): Promise<void> {
+    const current = store.get();
+    if (desired.index === current.index && sameTasks(desired.tasks, current.tasks)) return;
+    await store.update((s) => ({ ...s, index: desired.index, tasks: desired.tasks }));
+    reactor.signal();
+  }
+
+  async function heartbeat() {
+    try {
+      dockerVersion = await docker.version();
+      dockerOk();
+    } catch (err) {
+      dockerTrouble.fail(err);
+    }
+    return {
+      id: store.get().agentId,
+      hostInfo: hostInfo(o.dockerHost, dockerVersion),
+      agentInfo: { name: o.name, version: HELIOS_VERSION, startTime, uptime: Date.now() - startTime },
+      labels: o.labels,
+      environment: o.env,
+      dockerError: dockerTrouble.message,
+    };
+  }
+
+  const events = followEvents(docker, {
+    retryMs: DOCKER_RETRY_MS,
+    onEvent: (e) => {
+      if (!EVENTS_ACTIONS.has(e.action) || !e.jobId) return;
+      supervisors.get(e.jobId)?.wake();
+    },
+    onConnected: () => { dockerOk(); reactor.signal(); },
+    onError: (err) => { if (!stopping) dockerTrouble.fail(err); },
+  });
+
+  const link = startMasterLink({
+    client,
+    name: o.name,
+    agentId: () => store.get().agentId,
+    index: () => store.get().index,
+    heartbeatMs: o.heartbeatMs,
+    pollWaitMs: o.pollWaitMs,
+    heartbeat,
+    onTasks,
+    onBack: () => reporter.retryNow(),
+    trouble: masterTrouble,
+    log,
+  });
+
+  log.info({ master: o.master, dockerHost: o.dockerHost, stateDir: o.stateDir, tasks: store.get().tasks.length }, 'agent started');
+  reactor.signal();
+
+  return {
+    name: o.name,
+    stateDir: o.stateDir,
+    statuses: () => [...statuses.values()],
+    dockerError: () => dockerTrouble.message,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      events.stop();
+      await reactor.stop();
+      for (const s of supervisors.values()) s.detach();
+      await Promise.race([Promise.all([...supervisors.values()].map((s) => s.finished)), delay(2_000)]);
+      await Promise.race([link.stop(), delay(2_000)]);
+      await Promise.race([reporter.stop(), delay(2_000)]);
+      log.info('agent stopped (containers keep running)');
+    },
+  };
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+function sameTasks(a: DesiredTask[], b: DesiredTask[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function describeDockerError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; address?: string; message?: string } })?.cause;
+  if (cause?.code === 'ENOENT') return `no Docker socket at ${cause.address ?? 'the given path'} (is dockerd running? set --docker-host)`;
+  if (cause?.code === 'ECONNREFUSED') return 'connection refused (is dockerd running? set --docker-host)';
+  if (cause?.code === 'EACCES') return 'permission denied on the Docker socket';
+  return err instanceof Error ? err.message : String(err);
+}

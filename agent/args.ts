@@ -1,0 +1,68 @@
+import { isIP } from 'node:net';
+import type { AgentOptions } from './options.js';
+
+export const usage = `usage: helios-agent --master URL [options]
+
+  --master URL            the master, e.g. http://127.0.0.1:5801 (required)
+  --name NAME             host name to register under (default: this machine's hostname)
+  --docker-host URL       unix:///path/docker.sock or tcp://host:port
+                          (default: $DOCKER_HOST, else unix:///var/run/docker.sock)
+  --state-dir DIR         local state (default: $HELIOS_HOME/agent-<name>, HELIOS_HOME default ~/.helios)
+  --labels K=V            a host label (repeatable), for host selectors
+  --env K=V               an environment variable for every container (repeatable)
+  --port-range START:END  range of dynamically allocated ports (default 20000:32768)
+  --heartbeat DURATION    heartbeat interval, e.g. 5s, 500ms (default 5s)
+  --bind-ip IP            host address ports are published on (default 0.0.0.0)
+  -h, --help              this help
+
+  The master's bearer token, if it needs one, comes from HELIOS_TOKEN.
+`;
+
+export interface AgentArgs {
+  master?: string;
+  name?: string;
+  'docker-host'?: string;
+  'state-dir'?: string;
+  labels?: string[];
+  env?: string[];
+  'port-range'?: string;
+  heartbeat?: string;
+  'bind-ip'?: string;
+}
+
+/** `K=V` pairs into a map; throws naming the flag and the bad pair. */
+export function parsePairs(flag: string, pairs: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`${flag} "${pair}" must be KEY=VALUE`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+/** `5s`, `500ms`, `1m` or a bare number of seconds, into ms. */
+export function parseDuration(flag: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!match) throw new Error(`${flag} "${text}" must be a duration like 5s, 500ms or 1m`);
+  const n = Number(match[1]);
+  return Math.round(match[2] === 'ms' ? n : match[2] === 'm' ? n * 60_000 : n * 1000);
+}
+
+/** The command line into `startAgent` options (the defaults are filled by `resolveOptions`). */
+export function parseAgentArgs(args: AgentArgs): AgentOptions {
+  if (!args.master) throw new Error('--master is required');
+  const bindIp = args['bind-ip'];
+  if (bindIp !== undefined && !isIP(bindIp)) throw new Error(`--bind-ip "${bindIp}" is not an IP address`);
+  return {
+    master: args.master,
+    name: args.name,
+    dockerHost: args['docker-host'],
+    stateDir: args['state-dir'],
+    labels: parsePairs('--labels', args.labels),
+    env: parsePairs('--env', args.env),
+    portRange: args['port-range'],
+    heartbeatMs: args.heartbeat === undefined ? undefined : parseDuration('--heartbeat', args.heartbeat),
+    bindIp,
+  };
+}

@@ -1,0 +1,92 @@
+import type { ContainerCreateOptions } from 'dockerode';
+import type { Job, PortMapping } from '../../core/index.js';
+import { containerLabels, containerName } from './labels.js';
+
+/** A port with its external port decided (static from the job, or allocated by the agent). */
+export type BoundPort = PortMapping & { externalPort: number; ip: string; protocol: 'tcp' | 'udp' };
+export type BoundPorts = Record<string, BoundPort>;
+
+export interface SpecContext {
+  agent: string;
+  /** What `HELIOS_PORT_<name>` points at: the agent's host name. */
+  hostName: string;
+  /** The agent's `--env`: given to every container, below the job's own env. */
+  agentEnv: Record<string, string>;
+}
+
+/**
+ * The environment of a task's container, in order: `HELIOS_PORT_<name>=<host>:<port>`, then the
+ * agent's `--env`, then the job's env (a later key wins over an earlier one).
+ */
+export function containerEnv(job: Job, ports: BoundPorts, ctx: SpecContext): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, port] of Object.entries(ports)) env[`HELIOS_PORT_${name}`] = `${ctx.hostName}:${port.externalPort}`;
+  return Object.assign(env, ctx.agentEnv, job.env ?? {});
+}
+
+/** Splits Helios' `"/path[:ro|rw]"` volume key into path and mode. */
+function volumeKey(key: string): { path: string; mode?: string } {
+  const match = /^(.*):(ro|rw)$/.exec(key);
+  return match ? { path: match[1], mode: match[2] } : { path: key };
+}
+
+/**
+ * Every job field, translated to Docker's create options (pure; unit-tested without Docker).
+ * Volumes: a host path (`/…`) or a named volume become binds, `""` an anonymous volume.
+ */
+export function containerSpec(job: Job, ports: BoundPorts, ctx: SpecContext): ContainerCreateOptions {
+  const env = containerEnv(job, ports, ctx);
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  const hostNetwork = job.networkMode === 'host';
+  for (const port of Object.values(ports)) {
+    const key = `${port.internalPort}/${port.protocol}`;
+    exposed[key] = {};
+    if (!hostNetwork) (bindings[key] ??= []).push({ HostIp: port.ip, HostPort: String(port.externalPort) });
+  }
+  const binds: string[] = [];
+  const anonymous: Record<string, object> = {};
+  for (const [key, source] of Object.entries(job.volumes ?? {})) {
+    const { path, mode } = volumeKey(key);
+    if (source === '') anonymous[path] = {};
+    else binds.push(`${source}:${path}${mode ? `:${mode}` : ''}`);
+  }
+  const r = job.resources ?? {};
+  return {
+    name: containerName(ctx.agent, job.id),
+    Image: job.image,
+    Cmd: job.command && job.command.length > 0 ? job.command : undefined,
+    Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    Hostname: job.hostname || undefined,
+    Labels: containerLabels(ctx.agent, job.id, job.labels),
+    ExposedPorts: exposed,
+    Volumes: Object.keys(anonymous).length > 0 ? anonymous : undefined,
+    HostConfig: {
+      PortBindings: bindings,
+      Binds: binds.length > 0 ? binds : undefined,
+      Tmpfs: job.ramdisks && Object.keys(job.ramdisks).length > 0 ? job.ramdisks : undefined,
+      Memory: r.memory,
+      MemorySwap: r.memorySwap,
+      CpuShares: r.cpuShares,
+      CpusetCpus: r.cpuset,
+      CapAdd: job.addCapabilities?.length ? job.addCapabilities : undefined,
+      CapDrop: job.dropCapabilities?.length ? job.dropCapabilities : undefined,
+      SecurityOpt: job.securityOpt?.length ? job.securityOpt : undefined,
+      NetworkMode: job.networkMode || undefined,
+      Runtime: job.runtime || undefined,
+    },
+  };
+}
+
+/** The ports a container really publishes, read back from its inspect (for re-adopted containers). */
+export function boundPortsFromContainer(job: Job, portBindings: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | undefined,
+  defaultIp: string): BoundPorts {
+  const out: BoundPorts = {};
+  for (const [name, port] of Object.entries(job.ports ?? {})) {
+    const protocol = port.protocol ?? 'tcp';
+    const binding = portBindings?.[`${port.internalPort}/${protocol}`]?.[0];
+    const external = Number(binding?.HostPort) || port.externalPort || port.internalPort;
+    out[name] = { ...port, protocol, ip: binding?.HostIp || port.ip || defaultIp, externalPort: external };
+  }
+  return out;
+}

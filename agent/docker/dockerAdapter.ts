@@ -1,0 +1,220 @@
+import Docker from 'dockerode';
+import type { ContainerCreateOptions } from 'dockerode';
+import { AGENT_LABEL, JOB_LABEL } from './labels.js';
+import { dockerConnection } from './dockerHost.js';
+import { DockerError, isDockerError, translateDockerError } from './errors.js';
+
+/** One container labelled for this agent, as listed. */
+export interface ObservedContainer {
+  id: string;
+  name: string;
+  jobId: string;
+  running: boolean;
+  /** Seconds since the epoch (Docker's `Created`). */
+  created: number;
+}
+
+export interface ContainerDetails {
+  id: string;
+  running: boolean;
+  /** ms since the epoch; 0 when never started. */
+  startedAt: number;
+  finishedAt: number;
+  exitCode: number;
+  error: string;
+  labels: Record<string, string>;
+  portBindings: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null>;
+}
+
+export interface DockerEvent {
+  action: string;
+  containerId: string;
+  jobId: string | undefined;
+}
+
+export interface EventSubscription { close(): void }
+
+export interface DockerTimeouts {
+  /** Most calls (inspect, create, start, remove, list). */
+  callMs: number;
+  pullMs: number;
+  /** Added to a stop's own grace period. */
+  stopSlackMs: number;
+}
+
+const defaultTimeouts: DockerTimeouts = { callMs: 15_000, pullMs: 300_000, stopSlackMs: 15_000 };
+
+const toMs = (iso: string | undefined) => {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(t) && t > 0 ? t : 0;
+};
+
+/**
+ * The agent's only door to Docker: every call has its own timeout and throws a typed `DockerError`
+ * keeping dockerode's error as `cause`. Nothing here decides anything.
+ */
+export function createDockerAdapter(dockerHost: string, agentName: string, timeouts: Partial<DockerTimeouts> = {}) {
+  const t = { ...defaultTimeouts, ...timeouts };
+  const docker = new Docker(dockerConnection(dockerHost));
+  const agentFilter = `${AGENT_LABEL}=${agentName}`;
+
+  async function call<T>(op: string, timeoutMs: number, fn: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    const abortSignal = AbortSignal.timeout(timeoutMs);
+    try {
+      return await fn(abortSignal);
+    } catch (err) {
+      throw translateDockerError(op, err, timeoutMs);
+    }
+  }
+
+  return {
+    dockerHost,
+
+    version: () => call('version', 5_000, async (abortSignal) => {
+      const v = await (docker.version as (o: object) => Promise<Docker.DockerVersion>)({ abortSignal });
+      return { version: v.Version, apiVersion: v.ApiVersion };
+    }),
+
+    /** Every container (running or not) labelled for this agent. */
+    listContainers: () => call('list', t.callMs, async (abortSignal): Promise<ObservedContainer[]> => {
+      const list = await docker.listContainers({ all: true, filters: { label: [agentFilter] }, abortSignal } as object);
+      return list.filter((c) => c.Labels?.[AGENT_LABEL] === agentName && c.Labels?.[JOB_LABEL]).map((c) => ({
+        id: c.Id,
+        name: (c.Names?.[0] ?? '').replace(/^\//, ''),
+        jobId: c.Labels[JOB_LABEL],
+        running: c.State === 'running',
+        created: c.Created,
+      }));
+    }),
+
+    inspect: (id: string) => call('inspect', t.callMs, async (abortSignal): Promise<ContainerDetails> => {
+      const info = await docker.getContainer(id).inspect({ abortSignal } as object);
+      return {
+        id: info.Id,
+        running: info.State.Running,
+        startedAt: toMs(info.State.StartedAt),
+        finishedAt: toMs(info.State.FinishedAt),
+        exitCode: info.State.ExitCode,
+        error: info.State.Error ?? '',
+        labels: info.Config.Labels ?? {},
+        portBindings: (info.HostConfig.PortBindings ?? {}) as ContainerDetails['portBindings'],
+      };
+    }),
+
+    imageExists: async (ref: string) => {
+      try {
+        await call('inspect image', t.callMs, (abortSignal) => docker.getImage(ref).inspect({ abortSignal } as object));
+        return true;
+      } catch (err) {
+        if (isDockerError(err, 'IMAGE_NOT_FOUND') || isDockerError(err, 'CONTAINER_NOT_FOUND')) return false;
+        throw err;
+      }
+    },
+
+    /** Pulls and follows the progress stream to its end: errors inside the stream are errors too. */
+    pull: (ref: string) => call(`pull ${ref}`, t.pullMs, async (abortSignal) => {
+      const stream = await docker.pull(ref, { abortSignal });
+      await new Promise<void>((resolve, reject) => {
+        docker.modem.followProgress(stream, (err: Error | null, output: Array<{ error?: string }>) => {
+          const failed = output?.find((o) => o.error);
+          if (err) reject(err);
+          else if (failed) reject(Object.assign(new Error(failed.error), { json: { message: failed.error } }));
+          else resolve();
+        });
+      });
+    }),
+
+    create: (spec: ContainerCreateOptions) => call('create', t.callMs, async (abortSignal) => {
+      const container = await docker.createContainer({ ...spec, abortSignal } as ContainerCreateOptions);
+      return container.id;
+    }),
+
+    start: (id: string) => call('start', t.callMs, async (abortSignal) => {
+      await docker.getContainer(id).start({ abortSignal } as object);
+    }),
+
+    /** `docker stop -t`; a container already stopped is fine. */
+    stop: (id: string, waitSeconds: number) => call('stop', waitSeconds * 1000 + t.stopSlackMs, async (abortSignal) => {
+      try {
+        await docker.getContainer(id).stop({ t: waitSeconds, abortSignal } as object);
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 304) return;
+        throw err;
+      }
+    }),
+
+    /** Removes a container (and its anonymous volumes); one already gone is fine. */
+    remove: (id: string) => call('remove', t.callMs, async (abortSignal) => {
+      try {
+        await docker.getContainer(id).remove({ force: true, v: true, abortSignal } as object);
+      } catch (err) {
+        const code = (err as { statusCode?: number }).statusCode;
+        if (code === 404 || (code === 409 && /already in progress/.test(String((err as Error).message)))) return;
+        throw err;
+      }
+    }),
+
+    /** Runs a command in the container; resolves with its exit code. */
+    exec: (id: string, cmd: string[], timeoutMs: number) => call('exec', timeoutMs, async (abortSignal) => {
+      const exec = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, abortSignal } as object);
+      const stream = await exec.start({ hijack: true, stdin: false, abortSignal } as object);
+      await new Promise<void>((resolve, reject) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+        stream.resume();
+      });
+      const info = await exec.inspect({ abortSignal } as object);
+      return info.ExitCode ?? -1;
+    }),
+
+    /**
+     * Follows Docker's event stream for this agent's containers. `onEvent` gets each container event;
+     * `onEnd` is called once when the stream ends or fails (the caller reconnects).
+     */
+    events: async (onEvent: (e: DockerEvent) => void, onEnd: (err?: DockerError) => void): Promise<EventSubscription> => {
+      const controller = new AbortController();
+      const connectTimeout = AbortSignal.timeout(t.callMs);
+      let stream: NodeJS.ReadableStream;
+      try {
+        stream = await docker.getEvents({
+          filters: { type: ['container'], label: [agentFilter] },
+          abortSignal: AbortSignal.any([controller.signal, connectTimeout]),
+        } as object) as NodeJS.ReadableStream;
+      } catch (err) {
+        throw translateDockerError('events', err, t.callMs);
+      }
+      let buffer = '';
+      let ended = false;
+      const end = (err?: unknown) => {
+        if (ended) return;
+        ended = true;
+        onEnd(err && !controller.signal.aborted ? translateDockerError('events', err) : undefined);
+      };
+      stream.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl).trim();
+          buffer = buffer.slice(nl + 1);
+          if (!line) continue;
+          try {
+            const e = JSON.parse(line) as { Action?: string; status?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+            const attrs = e.Actor?.Attributes ?? {};
+            if (attrs[AGENT_LABEL] !== agentName) continue;
+            onEvent({ action: e.Action ?? e.status ?? '', containerId: e.Actor?.ID ?? e.id ?? '', jobId: attrs[JOB_LABEL] });
+          } catch {
+            // A malformed line is skipped: the periodic resync catches up on anything missed.
+          }
+        }
+      });
+      stream.on('end', () => end());
+      stream.on('close', () => end());
+      stream.on('error', (err) => end(err));
+      return { close: () => { ended = true; controller.abort(); (stream as unknown as { destroy?: () => void }).destroy?.(); } };
+    },
+  };
+}
+
+export type DockerAdapter = ReturnType<typeof createDockerAdapter>;
+export { DockerError };

@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import { isHeliosError, type DesiredTasks, type HeartbeatRequest, type HeliosClient } from '../../core/index.js';
+import type { Trouble } from '../trouble.js';
+
+export interface MasterLinkOptions {
+  client: HeliosClient;
+  name: string;
+  agentId: () => string;
+  /** Index to resume the long-poll from (persisted). */
+  index: () => number;
+  heartbeatMs: number;
+  pollWaitMs: number;
+  heartbeat: () => Promise<HeartbeatRequest>;
+  /** Every answer of the long-poll: the host's whole desired set. */
+  onTasks(desired: DesiredTasks): Promise<void>;
+  /** The master answered again after failing. */
+  onBack(): void;
+  trouble: Trouble;
+  log: Logger;
+}
+
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 5_000;
+
+/**
+ * The agent's side of the protocol: registration, heartbeats and the desired-state long-poll. The
+ * master being away is never fatal: every loop retries with backoff, and a HOST_NOT_FOUND answer
+ * (the master forgot us, e.g. a new database) leads to registering again.
+ */
+export function startMasterLink(o: MasterLinkOptions) {
+  const controller = new AbortController();
+  const { signal } = controller;
+  let registered: Promise<void> | null = null;
+
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+
+  const reached = () => { if (o.trouble.ok()) o.onBack(); };
+
+  /** Registers once; concurrent callers share the attempt. */
+  function register(): Promise<void> {
+    registered ??= o.client.hosts.register(o.name, o.agentId()).then(() => {
+      o.log.info({ host: o.name }, 'registered with the master');
+    }).finally(() => { registered = null; });
+    return registered;
+  }
+
+  /** Runs `fn`, registering first when the master does not know this host. */
+  async function withRegistration<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isHeliosError(err, 'HOST_NOT_FOUND') && !isHeliosError(err, 'HOST_ID_MISMATCH')) throw err;
+      await register();
+      return fn();
+    }
+  }
+
+  function failed(err: unknown, what: string): void {
+    if (signal.aborted) return;
+    if (isHeliosError(err, 'MASTER_UNREACHABLE') || isHeliosError(err, 'INTERNAL_ERROR')) o.trouble.fail(err);
+    else o.log.warn({ err }, `${what} failed`);
+  }
+
+  async function heartbeatLoop(): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const body = await o.heartbeat();
+        await withRegistration(() => o.client.agents.heartbeat(o.name, body));
+        failures = 0;
+        reached();
+      } catch (err) {
+        failures += 1;
+        failed(err, 'heartbeat');
+      }
+      await sleep(failures === 0 ? o.heartbeatMs : Math.min(o.heartbeatMs, RETRY_MIN_MS * 2 ** failures));
+    }
+  }
+
+  async function pollLoop(): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const desired = await withRegistration(() => o.client.agents.tasks(o.name, o.index(), o.pollWaitMs, signal));
+        failures = 0;
+        reached();
+        await o.onTasks(desired);
+      } catch (err) {
+        if (signal.aborted) break;
+        failures += 1;
+        failed(err, 'watching the desired tasks');
+        await sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** failures));
+      }
+    }
+  }
+
+  void register().catch((err: unknown) => failed(err, 'registration'));
+  const loops = Promise.all([heartbeatLoop(), pollLoop()]);
+  return {
+    register,
+    async stop(): Promise<void> {
+      controller.abort();
+      await loops;
+    },
+  };
+}

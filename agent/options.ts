@@ -1,0 +1,80 @@
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { defaultDockerHost } from './docker/dockerHost.js';
+import { parsePortRange, type PortRange } from './ports.js';
+import { defaultRestartPolicy, type RestartPolicyOptions } from './supervisor/restartPolicy.js';
+
+/** What `startAgent` accepts; everything but `master` has a default. */
+export interface AgentOptions {
+  /** The master's URL, e.g. http://127.0.0.1:5801 */
+  master: string;
+  /** The host name to register under; default os.hostname(). */
+  name?: string;
+  /** unix:///path or tcp://host:port; default DOCKER_HOST, else unix:///var/run/docker.sock */
+  dockerHost?: string;
+  /** Default `$HELIOS_HOME/agent-<name>` (HELIOS_HOME default ~/.helios). */
+  stateDir?: string;
+  labels?: Record<string, string>;
+  /** Given to every container (below the job's own env). */
+  env?: Record<string, string>;
+  portRange?: PortRange | string;
+  heartbeatMs?: number;
+  /** Host address ports are published on when the job's port has no `ip`; default 0.0.0.0. */
+  bindIp?: string;
+  /** Bearer token of the master (HELIOS_TOKEN). */
+  token?: string;
+  restartPolicy?: Partial<RestartPolicyOptions>;
+  /** Health check backoff: first delay and cap (1 s → 30 s). */
+  healthBackoff?: { baseMs?: number; maxMs?: number };
+  /** `always` (Helios: try the registry, fall back to a local image) or `missing`. */
+  pullPolicy?: 'always' | 'missing';
+  resyncMs?: number;
+  pollWaitMs?: number;
+  statusBatchMs?: number;
+  logger?: Logger;
+}
+
+export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'logger' | 'token' | 'portRange' | 'restartPolicy' | 'healthBackoff'>> & {
+  token?: string;
+  logger?: Logger;
+  portRange: PortRange;
+  restartPolicy: RestartPolicyOptions;
+  healthBackoff: { baseMs: number; maxMs: number };
+};
+
+/** Fills the defaults and checks the values; throws an Error naming the bad option. */
+export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process.env): ResolvedAgentOptions {
+  if (!o.master) throw new Error('--master is required, e.g. --master http://127.0.0.1:5801');
+  try {
+    new URL(o.master);
+  } catch {
+    throw new Error(`--master "${o.master}" is not a URL, e.g. http://127.0.0.1:5801`);
+  }
+  const name = o.name ?? hostname();
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,199}$/.test(name)) {
+    throw new Error(`--name "${name}" must match [a-zA-Z0-9][a-zA-Z0-9_.-]* (at most 200 characters)`);
+  }
+  const heliosHome = env.HELIOS_HOME || join(homedir(), '.helios');
+  const heartbeatMs = o.heartbeatMs ?? 5_000;
+  if (!(heartbeatMs >= 100)) throw new Error('--heartbeat must be at least 100ms');
+  return {
+    master: o.master,
+    name,
+    dockerHost: o.dockerHost ?? defaultDockerHost(env),
+    stateDir: o.stateDir ?? join(heliosHome, `agent-${name}`),
+    labels: o.labels ?? {},
+    env: o.env ?? {},
+    portRange: typeof o.portRange === 'string' ? parsePortRange(o.portRange) : o.portRange ?? { start: 20000, end: 32768 },
+    heartbeatMs,
+    bindIp: o.bindIp ?? '0.0.0.0',
+    token: o.token ?? (env.HELIOS_TOKEN || undefined),
+    restartPolicy: { ...defaultRestartPolicy, ...o.restartPolicy },
+    healthBackoff: { baseMs: o.healthBackoff?.baseMs ?? 1_000, maxMs: o.healthBackoff?.maxMs ?? 30_000 },
+    pullPolicy: o.pullPolicy ?? 'always',
+    resyncMs: o.resyncMs ?? 30_000,
+    pollWaitMs: o.pollWaitMs ?? 30_000,
+    statusBatchMs: o.statusBatchMs ?? 20,
+    logger: o.logger,
+  };
+}

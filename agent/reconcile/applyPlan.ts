@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { DesiredTask } from '../../core/index.js';
+import type { DockerAdapter, ObservedContainer } from '../docker/dockerAdapter.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import type { Plan } from './computePlan.js';
+
+export interface ApplyContext {
+  supervisors: Map<string, Supervisor>;
+  startSupervisor(task: DesiredTask, adopt: ObservedContainer | null): Supervisor;
+  docker: DockerAdapter;
+  /** Ids of containers being reaped, so that a later pass does not reap them twice. */
+  reaping: Set<string>;
+  /** The timer's resync: wake every supervisor to look at its container again. */
+  resync: boolean;
+  log: Logger;
+}
+
+const REAP_STOP_SECONDS = 10;
+
+/**
+ * Carries out a plan. Supervisors do their own (possibly slow) work in their own loops, and reaping
+ * runs in the background, so a pass never waits on a container stopping.
+ */
+export function applyPlan(plan: Plan, ctx: ApplyContext): void {
+  for (const { task, adopt } of plan.supervise) {
+    if (adopt) ctx.log.info({ jobId: task.jobId, containerId: adopt.id }, 'adopting the container of a past run');
+    ctx.supervisors.set(task.jobId, ctx.startSupervisor(task, adopt));
+  }
+  for (const { task, containers } of plan.update) {
+    const supervisor = ctx.supervisors.get(task.jobId);
+    if (!supervisor) continue;
+    supervisor.update(task, containers);
+    const own = containers.find((c) => c.id === supervisor.currentContainerId);
+    // A container gone or dead behind the supervisor's back (an event we missed): let it look.
+    const surprising = supervisor.currentContainerId !== null && (!own || !own.running);
+    if (ctx.resync || surprising) supervisor.wake();
+  }
+  for (const jobId of plan.release) ctx.supervisors.get(jobId)?.release();
+  for (const container of plan.reap) {
+    if (ctx.reaping.has(container.id)) continue;
+    ctx.reaping.add(container.id);
+    ctx.log.info({ jobId: container.jobId, containerId: container.id }, 'removing a container no task wants');
+    void reap(ctx.docker, container)
+      .catch((err: unknown) => ctx.log.warn({ err, containerId: container.id }, 'could not remove an unwanted container'))
+      .finally(() => ctx.reaping.delete(container.id));
+  }
+}
+
+async function reap(docker: DockerAdapter, container: ObservedContainer): Promise<void> {
+  if (container.running) await docker.stop(container.id, REAP_STOP_SECONDS);
+  await docker.remove(container.id);
+}

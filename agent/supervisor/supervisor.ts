@@ -1,0 +1,360 @@
+/**
+ * One supervisor per task: it alone touches the task's container, one step at a time.
+ *
+ *   goal START:  PULLING_IMAGE → CREATING → STARTING → HEALTHCHECKING → RUNNING
+ *                      │ image missing / pull failed          ▲              │ container exits
+ *                      ▼                                      │              ▼
+ *                   FAILED (throttled) ── delay ──────────────┴──────────  EXITED ── delay (restart policy)
+ *   goal STOP:   STOPPING → STOPPED            release (undeploy): STOPPING → STOPPED → removed
+ *
+ * Each step is level-triggered: it inspects the container and acts on what it sees, so a missed Docker
+ * event costs nothing but latency (the agent's resync wakes every supervisor). `wake()` interrupts a wait.
+ */
+import type { Logger } from 'pino';
+import type { DesiredTask, Job, TaskState, TaskStatus, ThrottleState } from '../../core/index.js';
+import { boundPortsFromContainer, containerEnv, containerSpec, type BoundPorts, type SpecContext } from '../docker/containerSpec.js';
+import type { ContainerDetails, DockerAdapter, ObservedContainer } from '../docker/dockerAdapter.js';
+import { isDockerError } from '../docker/errors.js';
+import { healthBackoffMs, runHealthCheck } from '../health/healthCheck.js';
+import type { PortRange } from '../ports.js';
+import { pickKeeper } from '../reconcile/computePlan.js';
+import { restartDecision, type RestartPolicyOptions, type Setback } from './restartPolicy.js';
+import { resolvePorts, type PortBook } from './taskPorts.js';
+import { pullImage, TaskSetbackError } from './pullImage.js';
+
+export interface SupervisorDeps extends SpecContext {
+  docker: DockerAdapter;
+  policy: RestartPolicyOptions;
+  portBook: PortBook;
+  portRange: PortRange;
+  bindIp: string;
+  health: { baseMs: number; maxMs: number };
+  pullPolicy: 'always' | 'missing';
+  log: Logger;
+  onStatus(status: TaskStatus): void;
+  onRemoved(jobId: string): void;
+  /** Docker could not be reached; the supervisor retries after `dockerRetryMs`. */
+  onDockerTrouble(err: unknown): void;
+  dockerRetryMs: number;
+}
+
+const MAX_EXITS_KEPT = 50;
+
+export class Supervisor {
+  private task: DesiredTask;
+  private containerId: string | null;
+  private strangers: ObservedContainer[] = [];
+  private state: TaskState = 'UNKNOWN';
+  private throttle: ThrottleState = 'NO';
+  private containerError: string | null = null;
+  private ports: BoundPorts = {};
+  private lastSent = '';
+  private healthy = false;
+  private healthFailures = 0;
+  private runStartedAt = 0;
+  private readonly exits: number[] = [];
+  private recordedFinish = 0;
+  private notBefore = 0;
+  private failures = 0;
+  private releasing = false;
+  private done = false;
+  private dirty = false;
+  private wakeUp: (() => void) | null = null;
+  readonly finished: Promise<void>;
+
+  constructor(task: DesiredTask, adopt: ObservedContainer | null, private readonly deps: SupervisorDeps) {
+    this.task = task;
+    this.containerId = adopt?.id ?? null;
+    this.finished = this.loop();
+  }
+
+  get jobId() { return this.task.jobId; }
+  get goal() { return this.task.goal; }
+  get currentContainerId() { return this.containerId; }
+
+  /** A newer desired task (maybe another goal) and the task's containers as the last listing saw them. */
+  update(task: DesiredTask, containers: ObservedContainer[]): void {
+    const goalChanged = task.goal !== this.task.goal;
+    this.task = task;
+    this.strangers = containers.filter((c) => c.id !== this.containerId);
+    if (goalChanged) {
+      this.notBefore = 0;
+      this.failures = 0;
+      this.wake();
+    } else if (this.strangers.length > 0) {
+      this.wake();
+    }
+  }
+
+  /** Undeploy: stop and remove the container, then report the task removed. */
+  release(): void {
+    this.releasing = true;
+    this.wake();
+  }
+
+  /** Let go without touching the container (the agent is stopping). */
+  detach(): void {
+    this.done = true;
+    this.wake();
+  }
+
+  wake(): void {
+    this.dirty = true;
+    this.wakeUp?.();
+  }
+
+  private async loop(): Promise<void> {
+    await Promise.resolve();
+    while (!this.done) {
+      this.dirty = false;
+      let waitMs: number | null;
+      try {
+        waitMs = await this.step();
+      } catch (err) {
+        waitMs = this.setback(err);
+      }
+      if (this.done) break;
+      if (this.dirty) continue;
+      await new Promise<void>((resolve) => {
+        const timer = waitMs === null ? undefined : setTimeout(resolve, Math.max(0, waitMs));
+        this.wakeUp = () => { clearTimeout(timer); resolve(); };
+      });
+      this.wakeUp = null;
+    }
+  }
+
+  /** One look at the container and one move towards the goal; returns how long to wait (null: for a wake). */
+  private async step(): Promise<number | null> {
+    if (this.releasing) return this.releaseStep();
+    await this.settleStrangers();
+    return this.task.goal === 'START' ? this.startStep() : this.stopStep();
+  }
+
+  /** Never two containers per task: keep ours (or adopt the best one), remove the rest. */
+  private async settleStrangers(): Promise<void> {
+    if (this.strangers.length === 0) return;
+    const strangers = this.strangers;
+    this.strangers = [];
+    if (this.containerId === null) {
+      const keep = pickKeeper(strangers);
+      this.containerId = keep?.id ?? null;
+      this.healthy = false;
+    }
+    for (const c of strangers) {
+      if (c.id === this.containerId) continue;
+      this.deps.log.info({ jobId: this.jobId, containerId: c.id }, 'removing a second container of the task');
+      await this.deps.docker.remove(c.id);
+    }
+  }
+
+  private async inspectOwn(): Promise<ContainerDetails | null> {
+    if (!this.containerId) return null;
+    try {
+      return await this.deps.docker.inspect(this.containerId);
+    } catch (err) {
+      if (!isDockerError(err, 'CONTAINER_NOT_FOUND')) throw err;
+      this.containerId = null;
+      this.healthy = false;
+      return null;
+    }
+  }
+
+  private async startStep(): Promise<number | null> {
+    const info = await this.inspectOwn();
+    if (info?.running) return this.runningStep(info);
+    if (info) {
+      if (info.finishedAt > 0 && info.startedAt > 0 && info.finishedAt !== this.recordedFinish) return this.recordExit(info);
+      if (Date.now() < this.notBefore) return this.notBefore - Date.now();
+      this.emit('STARTING');
+      try {
+        await this.deps.docker.start(info.id);
+      } catch (err) {
+        await this.dropContainer(err);
+        throw err;
+      }
+      return this.started(info.id);
+    }
+    if (Date.now() < this.notBefore) return this.notBefore - Date.now();
+    return this.createAndStart();
+  }
+
+  private async createAndStart(): Promise<number | null> {
+    const { docker } = this.deps;
+    const job = this.task.job;
+    this.emit('PULLING_IMAGE', { containerId: null });
+    await pullImage(docker, job.image, this.deps.pullPolicy, this.deps.log);
+    this.emit('CREATING');
+    this.ports = await resolvePorts(job, this.deps.portBook, this.deps.portRange, this.deps.bindIp);
+    let id: string;
+    try {
+      id = await docker.create(containerSpec(job, this.ports, this.deps));
+    } catch (err) {
+      if (isDockerError(err, 'NAME_CONFLICT')) await this.clearNameConflict();
+      throw err;
+    }
+    this.containerId = id;
+    this.emit('STARTING');
+    try {
+      await docker.start(id);
+    } catch (err) {
+      await this.dropContainer(err);
+      throw err;
+    }
+    return this.started(id);
+  }
+
+  /** Right after a start: health check next, or RUNNING at once (a quick death arrives as an event). */
+  private started(_id: string): number | null {
+    this.healthy = false;
+    this.healthFailures = 0;
+    this.runStartedAt = Date.now();
+    if (this.task.job.healthCheck) {
+      this.emit('HEALTHCHECKING');
+      return 0;
+    }
+    return this.becomeRunning();
+  }
+
+  private becomeRunning(): number | null {
+    this.healthy = true;
+    this.failures = 0;
+    this.containerError = null;
+    this.emit('RUNNING');
+    return this.flapClearDelay();
+  }
+
+  /** A FLAPPING task that now runs longer than the flapping window is no longer throttled. */
+  private flapClearDelay(): number | null {
+    if (this.throttle !== 'FLAPPING') return null;
+    const left = this.runStartedAt + this.deps.policy.flapWindowMs - Date.now();
+    if (left > 0) return left;
+    this.throttle = 'NO';
+    this.emit('RUNNING');
+    return null;
+  }
+
+  private async runningStep(info: ContainerDetails): Promise<number | null> {
+    if (Object.keys(this.ports).length === 0 && Object.keys(this.task.job.ports ?? {}).length > 0) {
+      this.ports = boundPortsFromContainer(this.task.job, info.portBindings, this.deps.bindIp);
+    }
+    if (!this.runStartedAt) this.runStartedAt = info.startedAt || Date.now();
+    if (this.healthy) return this.state === 'RUNNING' ? this.flapClearDelay() : this.becomeRunning();
+    const check = this.task.job.healthCheck;
+    if (!check) return this.becomeRunning();
+    this.emit('HEALTHCHECKING');
+    const result = await runHealthCheck(check, { containerId: info.id, ports: this.ports, exec: this.deps.docker.exec });
+    if (result.ok) return this.becomeRunning();
+    this.healthFailures += 1;
+    this.deps.log.debug({ jobId: this.jobId, failures: this.healthFailures, reason: result.message }, 'health check failed');
+    return healthBackoffMs(this.healthFailures, this.deps.health.baseMs, this.deps.health.maxMs);
+  }
+
+  private recordExit(info: ContainerDetails): number {
+    this.recordedFinish = info.finishedAt;
+    this.exits.push(Math.max(0, info.finishedAt - info.startedAt));
+    if (this.exits.length > MAX_EXITS_KEPT) this.exits.shift();
+    this.healthy = false;
+    this.runStartedAt = 0;
+    const decision = restartDecision(this.task.goal, { kind: 'exit', runsMs: this.exits }, this.deps.policy);
+    this.throttle = decision.throttle;
+    this.notBefore = Date.now() + decision.delayMs;
+    this.containerError = info.error || null;
+    this.emit('EXITED');
+    this.deps.log.info({ jobId: this.jobId, exitCode: info.exitCode, delayMs: decision.delayMs, throttle: decision.throttle }, 'container exited');
+    return decision.delayMs;
+  }
+
+  private async stopStep(): Promise<number | null> {
+    const info = await this.inspectOwn();
+    if (info?.running) await this.stopContainer(info.id);
+    else if (info) this.recordedFinish = info.finishedAt;
+    this.healthy = false;
+    this.throttle = 'NO';
+    this.emit('STOPPED');
+    return null;
+  }
+
+  private async stopContainer(id: string): Promise<void> {
+    const job = this.task.job;
+    this.emit('STOPPING');
+    if (job.gracePeriod) await new Promise((r) => setTimeout(r, job.gracePeriod! * 1000));
+    await this.deps.docker.stop(id, job.secondsToWaitBeforeKill ?? 120);
+    const after = await this.inspectOwn();
+    if (after) this.recordedFinish = after.finishedAt;
+  }
+
+  private async releaseStep(): Promise<null> {
+    const info = await this.inspectOwn();
+    if (info?.running) {
+      await this.stopContainer(info.id);
+      this.emit('STOPPED');
+    }
+    if (this.containerId) await this.deps.docker.remove(this.containerId);
+    for (const c of this.strangers) await this.deps.docker.remove(c.id);
+    await this.deps.portBook.release(this.jobId);
+    this.done = true;
+    this.deps.log.info({ jobId: this.jobId }, 'task removed');
+    this.deps.onRemoved(this.jobId);
+    return null;
+  }
+
+  /** A container that failed to start is removed, so the next attempt starts clean (new ports too). */
+  private async dropContainer(err: unknown): Promise<void> {
+    const id = this.containerId;
+    this.containerId = null;
+    if (isDockerError(err, 'PORT_IN_USE')) await this.deps.portBook.release(this.jobId);
+    if (id) await this.deps.docker.remove(id).catch(() => {});
+  }
+
+  /** Another container holds our name: if it is ours (same labels), remove it; the retry creates anew. */
+  private async clearNameConflict(): Promise<void> {
+    const mine = (await this.deps.docker.listContainers()).filter((c) => c.jobId === this.jobId);
+    for (const c of mine) await this.deps.docker.remove(c.id);
+  }
+
+  /** Turns a failed step into a state, a throttle and a delay. */
+  private setback(err: unknown): number {
+    if (isDockerError(err, 'DOCKER_UNAVAILABLE')) {
+      this.deps.onDockerTrouble(err);
+      return this.deps.dockerRetryMs;
+    }
+    let setback: Setback;
+    if (err instanceof TaskSetbackError) setback = { kind: err.kind };
+    else setback = { kind: 'failure', consecutive: ++this.failures };
+    const decision = restartDecision(this.task.goal, setback, this.deps.policy);
+    this.throttle = decision.throttle;
+    this.containerError = err instanceof Error ? err.message : String(err);
+    this.notBefore = Date.now() + decision.delayMs;
+    this.deps.log.warn({ jobId: this.jobId, err, delayMs: decision.delayMs }, 'task step failed');
+    this.emit('FAILED');
+    return decision.delayMs;
+  }
+
+  /** Reports the task's status when anything in it changed. */
+  private emit(state: TaskState, override: { containerId?: string | null } = {}): void {
+    this.state = state;
+    if ('containerId' in override) this.containerId = override.containerId ?? null;
+    const status = this.status();
+    const key = JSON.stringify(status);
+    if (key === this.lastSent) return;
+    this.lastSent = key;
+    this.deps.log.debug({ jobId: this.jobId, state, containerId: this.containerId }, 'task state');
+    this.deps.onStatus(status);
+  }
+
+  status(): TaskStatus {
+    const job: Job = this.task.job;
+    return {
+      jobId: this.jobId,
+      goal: this.task.goal,
+      state: this.state,
+      containerId: this.containerId,
+      throttled: this.throttle,
+      ports: Object.fromEntries(Object.entries(this.ports).map(([name, p]) => [name, {
+        ip: p.ip, internalPort: p.internalPort, externalPort: p.externalPort, protocol: p.protocol,
+      }])),
+      env: containerEnv(job, this.ports, this.deps),
+      containerError: this.containerError,
+    };
+  }
+}
