@@ -8,3 +8,4 @@ export * from './proc.js';
 export * from './pool.js';
 export * from './masterProcess.js';
 export * from './populate.js';
+export * from './normalize.js';
