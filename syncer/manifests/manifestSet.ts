@@ -1,0 +1,79 @@
+import type { FileError, SyncJob } from '../../core/index.js';
+import { findDuplicates } from './findDuplicates.js';
+import { isJobFile } from './isJobFile.js';
+import { parseJobFile, type JobFileResult } from './parseJobFile.js';
+
+export interface FileChange {
+  /** Path inside the repository, e.g. `jobs/web.yaml`. */
+  path: string;
+  /** Blob object id; a file is re-read only when this changes. */
+  oid: string;
+}
+
+export interface DesiredSet {
+  jobs: SyncJob[];
+  errors: FileError[];
+  warnings: { file: string; message: string }[];
+}
+
+/** Larger files are refused rather than parsed: a job file is a few hundred bytes. */
+export const MAX_JOB_FILE_BYTES = 1024 * 1024;
+
+/**
+ * The parsed job files of the last commit read, keyed by path and blob oid, so the next commit costs
+ * only its changed files. `update` is all-or-nothing: if reading a blob fails, nothing is kept.
+ * @example
+ *   const set = createManifestSet();
+ *   await set.update({ changed: [{ path: 'jobs/web.yaml', oid }], removed: [] }, readBlob);
+ *   const { jobs, errors } = set.desired();
+ */
+export function createManifestSet() {
+  const files = new Map<string, { oid: string; result: JobFileResult }>();
+
+  return {
+    get size() {
+      return files.size;
+    },
+
+    /** Reads the changed files (only job files; the others are ignored) and forgets the removed ones. */
+    async update(change: { changed: FileChange[]; removed: string[] }, readBlob: (oid: string) => Promise<Uint8Array>): Promise<number> {
+      const decoder = new TextDecoder('utf-8');
+      const read: [string, { oid: string; result: JobFileResult }][] = [];
+      for (const { path, oid } of change.changed) {
+        if (!isJobFile(path) || files.get(path)?.oid === oid) continue;
+        const bytes = await readBlob(oid);
+        const result: JobFileResult = bytes.byteLength > MAX_JOB_FILE_BYTES
+          ? { ok: false, errors: [{ file: path, line: 1, message: `file is ${bytes.byteLength} bytes, over the ${MAX_JOB_FILE_BYTES}-byte limit for a job file` }] }
+          : parseJobFile(path, decoder.decode(bytes));
+        read.push([path, { oid, result }]);
+      }
+      for (const path of change.removed) files.delete(path);
+      for (const [path, entry] of read) files.set(path, entry);
+      return read.length;
+    },
+
+    /** The whole desired set of the commit: valid jobs, and every error (file errors and duplicates). */
+    desired(): DesiredSet {
+      const jobs: SyncJob[] = [];
+      const errors: FileError[] = [];
+      const warnings: DesiredSet['warnings'] = [];
+      const parsed = [];
+      for (const { result } of files.values()) {
+        if (!result.ok) {
+          errors.push(...result.errors);
+          continue;
+        }
+        const { file, spec, hosts, goal, lines } = result.job;
+        parsed.push(result.job);
+        jobs.push({ file, lines, spec, hosts, goal });
+        for (const message of result.job.warnings) warnings.push({ file, message });
+      }
+      errors.push(...findDuplicates(parsed));
+      errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+      jobs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+      return { jobs, errors, warnings };
+    },
+  };
+}
+
+export type ManifestSet = ReturnType<typeof createManifestSet>;

@@ -1,0 +1,107 @@
+import { validateJob, type FileError, type JobSpec } from '../../core/index.js';
+import { parseSource, type ParsedSource } from './parseSource.js';
+
+/** One job file, read and checked: what the syncer sends to the master for it. */
+export interface ParsedJob {
+  file: string;
+  spec: JobSpec;
+  hosts: string[];
+  goal: 'START' | 'STOP';
+  /** Line of each top-level key, so the master can point its own errors at a line. */
+  lines: Record<string, number>;
+  warnings: string[];
+}
+
+export type JobFileResult = { ok: true; job: ParsedJob } | { ok: false; errors: FileError[] };
+
+/**
+ * Reads one GitOps job file (format: ARCHITECTURE.md "Repo format"): the job fields, `name` and
+ * `version` (no `id`), and an optional `deploy: { hosts, goal }`. Every error carries the file and the
+ * line of the offending key (for a nested field, the nested key's line).
+ * @example
+ *   parseJobFile('jobs/web.yaml', 'name: web\nversion: "1"\nimage: busybox:latest\n')
+ *   // → { ok: true, job: { spec: { name: 'web', version: '1', image: 'busybox:latest' }, hosts: [], goal: 'START', … } }
+ */
+export function parseJobFile(file: string, text: string): JobFileResult {
+  const parsed = parseSource(file, text);
+  if (!parsed.ok) return parsed;
+  const { value, lineOf } = parsed.source;
+  if (value === null || value === undefined) return fail(file, 1, 'the file is empty: expected one job (name, version, image, …)');
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return fail(file, lineOf([]) ?? 1, 'expected one job as a mapping (name, version, image, …)');
+  }
+  const errors = checkJobFile(value as Record<string, unknown>, parsed.source).map((e) => ({ file, ...e }));
+  if (errors.length > 0) return { ok: false, errors };
+
+  const { deploy, ...spec } = value as Record<string, unknown> & { deploy?: { hosts: string[]; goal?: 'START' | 'STOP' } };
+  const lines: Record<string, number> = {};
+  for (const key of Object.keys(value)) lines[key] = lineOf([key]) ?? 1;
+  return {
+    ok: true,
+    job: {
+      file,
+      spec: spec as JobSpec,
+      hosts: [...new Set(deploy?.hosts ?? [])],
+      goal: deploy?.goal ?? 'START',
+      lines,
+      warnings: validateJob(spec).warnings,
+    },
+  };
+}
+
+/** The job rules of core (`validateJob`) plus the `deploy` block, each error once, in line order. */
+function checkJobFile(value: Record<string, unknown>, source: ParsedSource): { line?: number; message: string }[] {
+  const errors: { line?: number; message: string }[] = [];
+  const add = (segments: string[], message: string) => {
+    const path = segments.join('.');
+    errors.push({ line: source.lineOf(segments), message: path ? `${path}: ${message}` : message });
+  };
+  if ('id' in value) add(['id'], 'not allowed in a job file: give name and version (the hash is computed)');
+  const { deploy, ...spec } = value;
+  for (const e of validateJob(spec).errors) {
+    const segments = e.path ? e.path.split('.') : [];
+    add(segments, explain(e.message, valueAt(spec, segments)));
+  }
+  for (const e of deployErrors(deploy)) add(e.path, e.message);
+  return errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
+/** `deploy: { hosts: [names], goal: START|STOP }`; absent means no hosts. */
+function deployErrors(deploy: unknown): { path: string[]; message: string }[] {
+  if (deploy === undefined || deploy === null) return [];
+  if (typeof deploy !== 'object' || Array.isArray(deploy)) return [{ path: ['deploy'], message: 'must be a mapping with hosts and goal' }];
+  const errors: { path: string[]; message: string }[] = [];
+  const { hosts, goal, ...rest } = deploy as Record<string, unknown>;
+  if (hosts !== undefined && !Array.isArray(hosts)) errors.push({ path: ['deploy', 'hosts'], message: 'must be a list of host names' });
+  if (Array.isArray(hosts)) {
+    hosts.forEach((host, i) => {
+      if (typeof host !== 'string' || host === '') errors.push({ path: ['deploy', 'hosts', String(i)], message: 'must be a host name' });
+    });
+  }
+  if (goal !== undefined && goal !== 'START' && goal !== 'STOP') errors.push({ path: ['deploy', 'goal'], message: 'must be START or STOP' });
+  for (const key of Object.keys(rest)) errors.push({ path: ['deploy', key], message: 'unknown field (deploy takes hosts and goal)' });
+  return errors;
+}
+
+function valueAt(root: unknown, segments: string[]): unknown {
+  let node = root;
+  for (const segment of segments) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+/** A YAML number where a string belongs (`version: 1`) is the usual cause of "must be a string". */
+function explain(message: string, value: unknown): string {
+  if (message.startsWith('is required')) return 'is required';
+  if (message === 'must be a string' && (typeof value === 'number' || typeof value === 'boolean')) {
+    return `must be a string, got ${JSON.stringify(value)} (quote it: "${String(value)}")`;
+  }
+  if (message === 'must be an integer' && typeof value === 'string') return `must be an integer, got the string ${JSON.stringify(value)}`;
+  return message;
+}
+
+function fail(file: string, line: number, message: string): JobFileResult {
+  return { ok: false, errors: [{ file, line, message }] };
+}

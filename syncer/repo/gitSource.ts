@@ -1,0 +1,17 @@
+import type { TreeEntry } from './treeWalk.js';
+
+/** A repository the syncer reads: where its objects are, and how to find the branch's commit. */
+export interface GitSource {
+  kind: 'local' | 'http';
+  /** The git directory holding the objects (the repo's `.git`, a bare repo, or the fetch cache). */
+  gitdir: string;
+  /** The repository as shown in the master's status (credentials stripped from URLs). */
+  display: string;
+  /** The branch's current commit (fetching first, for a remote). */
+  resolveCommit(): Promise<string>;
+  readCommitTree(commit: string): Promise<string>;
+  readTree(oid: string): Promise<TreeEntry[]>;
+  readBlob(oid: string): Promise<Uint8Array>;
+  /** Called before each pass: drops cached pack indexes when the packs on disk changed (gc, fetch). */
+  refresh(): Promise<void>;
+}

@@ -1,0 +1,82 @@
+import type { Logger } from 'pino';
+import type { HeliosClient, SyncResult } from '../core/index.js';
+import { createManifestSet } from './manifests/manifestSet.js';
+import type { GitSource } from './repo/gitSource.js';
+import { diffTree, type TreeNode } from './repo/treeWalk.js';
+
+export interface SyncPassOptions {
+  source: GitSource;
+  client: HeliosClient;
+  /** The sync source's name at the master; what it owns is `git:<name>`. */
+  name: string;
+  branch: string;
+  /** Folder of job files inside the repository (`''` for the root). */
+  path: string;
+  dryRun?: boolean;
+  log: Logger;
+}
+
+export interface SyncOutcome {
+  commit: string;
+  result: SyncResult;
+  /** Job files re-read for this pass (the rest came from the previous commit). */
+  filesRead: number;
+  jobs: number;
+  readMs: number;
+  applyMs: number;
+}
+
+/**
+ * One pass: resolve the branch's commit, re-read the files that changed since the last pass (by blob
+ * oid), and send the commit's whole desired set to the master, which refuses it whole on any error or
+ * plans and applies it in one transaction. The snapshot and the parsed files move together, so a
+ * failed pass leaves them describing the last commit read.
+ */
+export function createSyncPass(options: SyncPassOptions) {
+  const { source, client, name, branch, log } = options;
+  const path = normalizePath(options.path);
+  const manifests = createManifestSet();
+  let snapshot: TreeNode | undefined;
+
+  return async function syncPass(): Promise<SyncOutcome> {
+    const started = performance.now();
+    await source.refresh();
+    const commit = await source.resolveCommit();
+    const pathOid = await findPath(source, await source.readCommitTree(commit), path);
+    const diff = await diffTree(source.readTree, path ? `${path}/` : '', pathOid, snapshot);
+    const filesRead = await manifests.update(diff, source.readBlob);
+    snapshot = diff.node;
+    const desired = manifests.desired();
+    if (pathOid === undefined) {
+      desired.errors.unshift({ file: path, message: `folder ${path}/ not found in commit ${commit.slice(0, 12)}: refusing to remove every job (to deploy none, keep the folder, e.g. ${path}/.gitkeep)` });
+    }
+    const changed = new Set(diff.changed.map((c) => c.path));
+    for (const w of desired.warnings) if (changed.has(w.file)) log.warn({ file: w.file, warning: w.message }, 'job file warning');
+    const readDone = performance.now();
+    const result = await client.sync.apply(name, {
+      repo: source.display, branch, path, commit, dryRun: options.dryRun || undefined, jobs: desired.jobs, errors: desired.errors,
+    });
+    const done = performance.now();
+    const outcome = { commit, result, filesRead, jobs: desired.jobs.length, readMs: readDone - started, applyMs: done - readDone };
+    log.info({ commit, state: result.state, actions: result.actions.length, errors: result.errors.length, jobs: outcome.jobs,
+      filesRead, durationMs: Math.round(done - started), readMs: Math.round(outcome.readMs) }, 'sync');
+    return outcome;
+  };
+}
+
+/** The tree oid of `path` in the commit's root tree, or undefined when it is missing or not a folder. */
+async function findPath(source: GitSource, rootTree: string, path: string): Promise<string | undefined> {
+  let oid: string | undefined = rootTree;
+  for (const segment of path ? path.split('/') : []) {
+    const entries = await source.readTree(oid);
+    const entry = entries.find((e) => e.path === segment);
+    if (entry?.type !== 'tree') return undefined;
+    oid = entry.oid;
+  }
+  return oid;
+}
+
+/** `./jobs/` → `jobs`; `.` and `/` → the root. */
+export function normalizePath(path: string): string {
+  return path.split('/').filter((s) => s !== '' && s !== '.').join('/');
+}
