@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-console.log('usage: helios <command> [options] (not implemented yet)');
+import { main } from './index.js';
+
+process.exitCode = await main(process.argv.slice(2));

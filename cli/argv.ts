@@ -1,0 +1,114 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { HeliosError } from '../core/errors/HeliosError.js';
+import type { FlagValue, GlobalOptions } from './command.js';
+
+export const DEFAULT_MASTER = 'http://127.0.0.1:5801';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Accepted before the command name and after it, by every command. */
+export const globalOptions = {
+  master: { type: 'string', short: 'z', multiple: true },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+/** Only before a command name: `helios --version`. */
+const topLevelOptions = { ...globalOptions, version: { type: 'boolean' } } as const satisfies Options;
+
+export interface Invocation {
+  /** The command word, or undefined for a bare `helios [--help|--version]`. */
+  name?: string;
+  /** The words after the command name. */
+  argv: string[];
+  global: GlobalOptions;
+  help: boolean;
+  version: boolean;
+}
+
+/**
+ * Splits `helios [global options] COMMAND [args]`: global options may come before the command name
+ * (`helios -z URL jobs`) or after it (`helios jobs -z URL`); the command parses the latter.
+ */
+export function splitInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocation {
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const word = argv[i];
+    if (word === '--' || !word.startsWith('-') || word === '-') break;
+    if (word === '-z' || word === '--master') i++;
+  }
+  const name = argv[i] === '--' ? undefined : argv[i];
+  const { values } = parse(argv.slice(0, i), topLevelOptions, 'helios', false);
+  return {
+    name,
+    argv: name === undefined ? [] : argv.slice(i + 1),
+    global: globalsFrom(values, env),
+    help: values.help === true,
+    version: values.version === true,
+  };
+}
+
+export interface CommandArgs {
+  positionals: string[];
+  rest: string[];
+  flags: Record<string, FlagValue>;
+}
+
+/** Parses a command's words with its own options plus the global ones; `--` ends the options. */
+export function parseCommandArgs(argv: string[], options: Options, commandName: string): CommandArgs {
+  const { values, tokens } = parse(argv, { ...options, ...globalOptions }, `helios ${commandName}`, true);
+  const terminator = tokens.find((t) => t.kind === 'option-terminator')?.index ?? Infinity;
+  const before: string[] = [];
+  const rest: string[] = [];
+  for (const t of tokens) if (t.kind === 'positional') (t.index > terminator ? rest : before).push(t.value);
+  return { positionals: before, rest, flags: values };
+}
+
+/** Global options given after the command name win over those before it. */
+export function mergeGlobals(before: GlobalOptions, flags: Record<string, FlagValue>, env: NodeJS.ProcessEnv): GlobalOptions {
+  const after = globalsFrom(flags, env);
+  const explicit = Array.isArray(flags.master) && flags.master.length > 0;
+  return {
+    masters: explicit ? after.masters : before.masters,
+    json: before.json || after.json,
+    verbose: before.verbose || after.verbose,
+    authToken: before.authToken,
+  };
+}
+
+function globalsFrom(values: Record<string, FlagValue>, env: NodeJS.ProcessEnv): GlobalOptions {
+  const given = Array.isArray(values.master) ? (values.master as string[]) : [];
+  const masters = given.length > 0 ? given : [env.HELIOS_MASTER || DEFAULT_MASTER];
+  for (const url of masters) {
+    if (!/^https?:\/\/[^/\s]+/.test(url)) {
+      throw new HeliosError('INVALID_ARGUMENT', `invalid master URL '${url}': expected http://host:port (-z or HELIOS_MASTER)`);
+    }
+  }
+  return { masters, json: values.json === true, verbose: values.verbose === true, authToken: env.HELIOS_TOKEN || undefined };
+}
+
+function parse(args: string[], options: Options, who: string, allowPositionals: boolean) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true, tokens: true });
+  } catch (err) {
+    throw argumentError(err, who, allowPositionals);
+  }
+}
+
+/** Turns node's parseArgs errors into one line that says what to do. */
+function argumentError(err: unknown, who: string, afterCommand: boolean): HeliosError {
+  const e = err as { code?: string; message?: string };
+  const quoted = /'([^']+)'/.exec(e.message ?? '')?.[1];
+  const see = `(see ${who} --help)`;
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new HeliosError('INVALID_ARGUMENT', afterCommand
+        ? `unknown option ${quoted} for ${who} ${see}`
+        : `unknown option ${quoted} before the command name ${see}`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return new HeliosError('INVALID_ARGUMENT', `${(e.message ?? '').split('. ')[0].replace(/^Option/, 'option')} ${see}`);
+    default:
+      return new HeliosError('INVALID_ARGUMENT', `${e.message ?? String(err)} ${see}`);
+  }
+}

@@ -1,0 +1,41 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { Output } from './output.js';
+
+/** Options every command accepts, before or after its name. */
+export interface GlobalOptions {
+  /** Master URLs from -z/--master, else HELIOS_MASTER, else the default; the first is used. */
+  masters: string[];
+  json: boolean;
+  verbose: boolean;
+  /** Bearer token for the master (HELIOS_TOKEN); not the job token (--token). */
+  authToken?: string;
+}
+
+export type FlagValue = string | boolean | (string | boolean)[] | undefined;
+
+/** What a command's `run` receives: its own parsed flags, positionals, and the words after `--`. */
+export interface RunArgs {
+  positionals: string[];
+  flags: Record<string, FlagValue>;
+  /** Everything after a literal `--` (for `create`, the container command). */
+  rest: string[];
+  global: GlobalOptions;
+  out: Output;
+}
+
+/** One `helios` sub-command; `run` resolves to the exit code (0 when it returns nothing). */
+export interface Command {
+  name: string;
+  aliases?: string[];
+  /** One line: the usage after `helios `, e.g. `deploy JOB HOST… [--no-start] [--watch]`. */
+  synopsis: string;
+  /** A one-line summary shown by `helios --help`. */
+  summary: string;
+  /** The body of `helios <name> --help`: what it does and each option. */
+  help: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(args: RunArgs): Promise<number | void>;
+}
+
+/** Identity helper that keeps each command file's object literal type-checked. */
+export const defineCommand = (command: Command): Command => command;

@@ -1,0 +1,57 @@
+import type { Goal } from '../../core/schema/status.js';
+import { defineCommand } from '../command.js';
+import { connect } from '../connect.js';
+import { followTasks } from '../followTasks.js';
+import { bracketList } from '../format.js';
+import { exitCodeOf, forEachHost, printHostResults } from '../hostResults.js';
+import { resolveJob } from '../resolveJob.js';
+import { boolFlag, expectPositionals, secondsFlag, stringFlag } from '../usage.js';
+
+export default defineCommand({
+  name: 'deploy',
+  synopsis: 'deploy JOB HOST… [--no-start] [--watch [--timeout S]] [--token T] [--force]',
+  summary: 'deploy a job on hosts',
+  help: `Deploys JOB on each HOST (at once) and prints 'Deploying Deployment{jobId=…, goal=START} on
+[hosts]' (stderr), then 'HOST: done' or 'HOST: failed: CODE (why)' per host (stdout). A failure on
+one host (JOB_ALREADY_DEPLOYED, HOST_NOT_FOUND, PORT_CONFLICT, FORBIDDEN, GIT_OWNED) does not stop
+the others; the command exits 1 if any host failed. JOB is a job reference.
+  --no-start     deploy with goal STOP: reserved on the host, not started
+  --watch        then follow the tasks: one line 'HOST: STATE' per state change, until every host
+                 is RUNNING (exit 0), or one FAILED, is throttled, or --timeout passes (exit 1)
+  --timeout S    seconds --watch waits (default 120)
+  --token T      the job's token, if it was created with one
+  --force        change a deployment git owns (the next sync puts it back)
+--json: {"jobId", "goal", "hosts": [...], "results": [{"host", "status": "OK"|CODE, "message"}],
+"tasks": {host: {"state", "throttled", "containerId"}} (with --watch)}`,
+  options: {
+    'no-start': { type: 'boolean' },
+    watch: { type: 'boolean' },
+    timeout: { type: 'string' },
+    token: { type: 'string' },
+    force: { type: 'boolean' },
+  },
+  async run({ positionals, flags, global, out }) {
+    expectPositionals(this, positionals, 2, Infinity);
+    const [ref, ...hosts] = positionals;
+    const timeoutS = secondsFlag(flags.timeout, 'timeout', 120);
+    const goal: Goal = boolFlag(flags['no-start']) ? 'STOP' : 'START';
+    const client = await connect(global);
+    const { id } = await resolveJob(client, ref);
+    const watching = boolFlag(flags.watch) && goal === 'START';
+    const since = watching ? await client.jobs.history(id) : undefined;
+
+    if (!out.json) out.info(`Deploying Deployment{jobId=${id}, goal=${goal}} on ${bracketList(hosts)}`);
+    const guard = { token: stringFlag(flags.token), force: boolFlag(flags.force) };
+    const results = await forEachHost(hosts, (host) => client.deployments.deploy(host, id, { goal, ...guard }));
+    let code = out.json ? exitCodeOf(results) : printHostResults(out, results);
+
+    let tasks: Awaited<ReturnType<typeof followTasks>> | undefined;
+    const deployed = results.filter((r) => r.status === 'OK').map((r) => r.host);
+    if (watching && deployed.length > 0 && since) {
+      tasks = await followTasks(client, id, deployed, { timeoutMs: timeoutS * 1000, before: since.events, out });
+      if (!tasks.ok) code = 1;
+    }
+    if (out.json) out.printJson({ jobId: id, goal, hosts, results, ...(tasks ? { tasks: tasks.tasks } : {}) });
+    return code;
+  },
+});

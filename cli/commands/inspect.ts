@@ -1,0 +1,60 @@
+import type { HealthCheck, Job } from '../../core/schema/job.js';
+import { defineCommand } from '../command.js';
+import { connect } from '../connect.js';
+import { commandString, envString, labelsString, portsString, utcTimestamp } from '../format.js';
+import { resolveJob } from '../resolveJob.js';
+import { expectPositionals } from '../usage.js';
+
+export default defineCommand({
+  name: 'inspect',
+  synopsis: 'inspect JOB',
+  summary: "show a job's configuration",
+  help: `Prints the job's configuration as labelled lines: Id, Image, Hostname, Created (UTC), Expires,
+Command, Env, Health check, Grace period, Time to wait before kill, Metadata, Ports, Registration,
+Security options, Network mode, Token, Volumes, Add/Drop capabilities, Labels, Owner.
+JOB is a job reference: any unambiguous part of name:version:hash.
+--json: the Job as the master stores it`,
+  options: {},
+  async run({ positionals, global, out }) {
+    expectPositionals(this, positionals, 1);
+    const client = await connect(global);
+    const { id } = await resolveJob(client, positionals[0]);
+    const job = await client.jobs.get(id);
+    if (out.json) out.printJson(job);
+    else for (const [label, value] of inspectLines(job)) out.print(`${label}: ${value}`);
+  },
+});
+
+export function inspectLines(job: Job): [string, string][] {
+  const list = (items: string[] | undefined) => (items ?? []).join(', ');
+  return [
+    ['Id', job.id],
+    ['Image', job.image],
+    ['Hostname', job.hostname ?? ''],
+    ['Created', job.created ? `${utcTimestamp(job.created)} UTC` : ''],
+    ['Expires', job.expires ?? 'never'],
+    ['Command', commandString(job.command)],
+    ['Env', envString(job.env)],
+    ['Health check', healthCheckString(job.healthCheck)],
+    ['Grace period (seconds)', job.gracePeriod === undefined ? '' : String(job.gracePeriod)],
+    ['Time to wait before kill (seconds)', job.secondsToWaitBeforeKill === undefined ? '' : String(job.secondsToWaitBeforeKill)],
+    ['Metadata', labelsString(job.metadata)],
+    ['Ports', portsString(job.ports)],
+    ['Registration', Object.keys(job.registration ?? {}).join(', ')],
+    ['Security options', list(job.securityOpt)],
+    ['Network mode', job.networkMode ?? ''],
+    ['Token', job.token ?? ''],
+    ['Volumes', Object.entries(job.volumes ?? {}).map(([container, host]) => `${host || '<anonymous>'}:${container}`).join(', ')],
+    ['Add capabilities', list(job.addCapabilities)],
+    ['Drop capabilities', list(job.dropCapabilities)],
+    ['Labels', labelsString(job.labels)],
+    ['Owner', job.owner ?? ''],
+  ];
+}
+
+function healthCheckString(check: HealthCheck | undefined): string {
+  if (!check) return '';
+  if (check.type === 'http') return `http port=${check.port} path=${check.path}`;
+  if (check.type === 'tcp') return `tcp port=${check.port}`;
+  return `exec ${commandString(check.command)}`;
+}

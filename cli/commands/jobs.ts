@@ -1,0 +1,48 @@
+import { HeliosError } from '../../core/errors/HeliosError.js';
+import type { JobStatus } from '../../core/schema/status.js';
+import { defineCommand } from '../command.js';
+import { connect } from '../connect.js';
+import { commandString, envString, shortJobId } from '../format.js';
+import { boolFlag, expectPositionals } from '../usage.js';
+
+export default defineCommand({
+  name: 'jobs',
+  synopsis: 'jobs [PATTERN] [-f] [-q] [-y]',
+  summary: 'list jobs',
+  help: `Lists the jobs whose id contains PATTERN (all without one), sorted by id, as a table:
+  JOB ID  NAME  VERSION  HOSTS  COMMAND  ENVIRONMENT
+JOB ID is shortened to 7 characters of its hash unless -f; HOSTS counts the hosts it is deployed on.
+A PATTERN that matches no job is an error (exit 1).
+  -f    full job ids
+  -q    only job ids, one a line (shortened unless -f)
+  -y    only jobs deployed on at least one host
+--json: {"<job id>": Job, …} (with -q: ["<job id>", …], always full ids)`,
+  options: {
+    full: { type: 'boolean', short: 'f' },
+    quiet: { type: 'boolean', short: 'q' },
+    deployed: { type: 'boolean', short: 'y' },
+  },
+  async run({ positionals, flags, global, out }) {
+    expectPositionals(this, positionals, 0, 1);
+    const pattern = positionals[0];
+    const client = await connect(global);
+    const jobs = await client.jobs.list(pattern ? { q: pattern } : {});
+    let ids = Object.keys(jobs).sort();
+    if (pattern && ids.length === 0) throw new HeliosError('UNKNOWN_JOB', `job pattern ${pattern} matched no jobs`, { pattern });
+    const quiet = boolFlag(flags.quiet);
+    const needStatuses = ids.length > 0 && (boolFlag(flags.deployed) || (!quiet && !out.json));
+    const statuses: Record<string, JobStatus> = needStatuses ? await client.jobs.statuses(ids) : {};
+    const hostCount = (id: string) => Object.keys(statuses[id]?.deployments ?? {}).length;
+    if (boolFlag(flags.deployed)) ids = ids.filter((id) => hostCount(id) > 0);
+
+    const show = (id: string) => (boolFlag(flags.full) ? id : shortJobId(id));
+    if (out.json) out.printJson(quiet ? ids : Object.fromEntries(ids.map((id) => [id, jobs[id]])));
+    else if (quiet) for (const id of ids) out.print(show(id));
+    else {
+      await out.printTable(['JOB ID', 'NAME', 'VERSION', 'HOSTS', 'COMMAND', 'ENVIRONMENT'], ids.map((id) => {
+        const [name, version] = id.split(':');
+        return [show(id), name, version, String(hostCount(id)), commandString(jobs[id].command), envString(jobs[id].env)];
+      }));
+    }
+  },
+});

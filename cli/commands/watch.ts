@@ -1,0 +1,84 @@
+import type { JobStatus } from '../../core/schema/status.js';
+import { defineCommand, type RunArgs } from '../command.js';
+import { connect } from '../connect.js';
+import { utcTimestamp } from '../format.js';
+import { colorState } from '../output.js';
+import { resolveJob } from '../resolveJob.js';
+import { expectPositionals, secondsFlag } from '../usage.js';
+
+export default defineCommand({
+  name: 'watch',
+  synopsis: 'watch JOB [HOST…] [-n SECONDS]',
+  summary: "follow a job's task states live until Ctrl-C",
+  help: `Shows the state of JOB on each HOST (every host it is deployed on without any), refreshed every
+-n seconds, as a table:
+  JOB  HOST  STATE  THROTTLED?
+On a terminal the screen is redrawn; when piped, the table is printed again each time it changes.
+Stops on Ctrl-C (exit 0). JOB is a job reference.
+  -n, --interval SECONDS   refresh period (default 1)
+--json: one JSON object per line each time something changes:
+{"time": ms, "tasks": [{"jobId", "host", "goal", "state", "throttled", "containerId"}]}`,
+  options: { interval: { type: 'string', short: 'n' } },
+  async run(args) {
+    expectPositionals(this, args.positionals, 1, Infinity);
+    return watchJob(args);
+  },
+});
+
+interface Row {
+  jobId: string;
+  host: string;
+  goal: string;
+  state: string;
+  throttled: string;
+  containerId: string | null;
+}
+
+async function watchJob({ positionals, flags, global, out }: RunArgs): Promise<number> {
+  const intervalMs = secondsFlag(flags.interval, 'interval', 1) * 1000;
+  const client = await connect(global);
+  const { id } = await resolveJob(client, positionals[0]);
+  const hosts = positionals.slice(1);
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  let previous = '';
+  let stop = false;
+  void stopped.then(() => { stop = true; });
+  while (!stop) {
+    const rows = rowsOf(id, await client.jobs.status(id), hosts);
+    const snapshot = JSON.stringify(rows);
+    if (out.json) {
+      if (snapshot !== previous) out.print(JSON.stringify({ time: Date.now(), tasks: rows }));
+    } else {
+      const table = await out.renderTable(['JOB', 'HOST', 'STATE', 'THROTTLED?'],
+        rows.map((r) => [r.jobId, r.host, colorState(out.colors, r.state), r.throttled]));
+      if (out.isTTY) {
+        out.print(`\x1b[H\x1b[2J${out.colors.dim(`${utcTimestamp(Date.now())} UTC, every ${intervalMs / 1000} s (Ctrl-C to stop)`)}\n${table}`);
+      } else if (snapshot !== previous) {
+        out.print(`${previous ? '\n' : ''}${table}`);
+      }
+    }
+    previous = snapshot;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([stopped, new Promise((resolve) => { timer = setTimeout(resolve, intervalMs); })]);
+    clearTimeout(timer);
+  }
+  return 0;
+}
+
+function rowsOf(jobId: string, status: JobStatus, only: string[]): Row[] {
+  const all = [...new Set([...Object.keys(status.deployments), ...Object.keys(status.taskStatuses)])].sort();
+  const hosts = only.length > 0 ? only : all;
+  return hosts.map((host) => {
+    const task = status.taskStatuses[host];
+    return {
+      jobId, host,
+      goal: status.deployments[host]?.goal ?? task?.goal ?? '-',
+      state: task?.state ?? (status.deployments[host] ? '-' : 'NOT DEPLOYED'),
+      throttled: task?.throttled ?? '',
+      containerId: task?.containerId ?? null,
+    };
+  });
+}

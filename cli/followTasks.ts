@@ -1,0 +1,65 @@
+import type { HeliosClient } from '../core/client/createClient.js';
+import type { TaskStatusEvent } from '../core/schema/status.js';
+import { shortContainerId } from './format.js';
+import { colorState, type Output } from './output.js';
+
+export interface TaskView {
+  state: string;
+  throttled: string;
+  containerId: string | null;
+}
+
+export interface FollowResult {
+  ok: boolean;
+  tasks: Record<string, TaskView | null>;
+}
+
+const POLL_MS = 100;
+
+/**
+ * Follows a job's tasks on `hosts` after a deploy, through the job's history (so no state is missed
+ * between two polls, however fast the agent is): prints 'HOST: STATE' per new event and resolves
+ * when every host is RUNNING (ok), or one is FAILED or throttled, or time runs out (not ok).
+ * `before` is the history read before deploying: those events are old news.
+ */
+export async function followTasks(client: HeliosClient, jobId: string, hosts: string[],
+  options: { timeoutMs: number; before: TaskStatusEvent[]; out: Output }): Promise<FollowResult> {
+  const { out } = options;
+  const key = (e: TaskStatusEvent) => `${e.host}|${e.timestamp}|${e.status.state}|${e.status.containerId ?? ''}`;
+  const seen = new Set(options.before.map(key));
+  const tasks: Record<string, TaskView | null> = Object.fromEntries(hosts.map((h) => [h, null]));
+  const deadline = Date.now() + options.timeoutMs;
+
+  for (;;) {
+    const { events } = await client.jobs.history(jobId);
+    for (const e of events) {
+      if (!Object.hasOwn(tasks, e.host) || seen.has(key(e))) continue;
+      seen.add(key(e));
+      tasks[e.host] = { state: e.status.state, throttled: e.status.throttled, containerId: e.status.containerId };
+      if (!out.json) out.print(describe(e, out));
+    }
+    const views = Object.values(tasks);
+    const failed = Object.entries(tasks).filter(([, t]) => t && (t.state === 'FAILED' || t.throttled !== 'NO'));
+    if (failed.length > 0) {
+      if (!out.json) for (const [host, t] of failed) out.info(`${host}: failed: ${t!.throttled !== 'NO' ? t!.throttled : t!.state}`);
+      return { ok: false, tasks };
+    }
+    if (views.every((t) => t?.state === 'RUNNING')) return { ok: true, tasks };
+    if (Date.now() >= deadline) {
+      const waiting = Object.entries(tasks).filter(([, t]) => t?.state !== 'RUNNING').map(([h, t]) => `${h} (${t?.state ?? 'no state yet'})`);
+      if (!out.json) out.info(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for RUNNING on ${waiting.join(', ')}`);
+      return { ok: false, tasks };
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+function describe(e: TaskStatusEvent, out: Output): string {
+  const s = e.status;
+  const extra = [
+    s.containerId ? `container ${shortContainerId(s.containerId)}` : '',
+    s.throttled !== 'NO' ? `throttled: ${s.throttled}` : '',
+    s.containerError ? `error: ${s.containerError}` : '',
+  ].filter(Boolean).join(', ');
+  return `${e.host}: ${colorState(out.colors, s.state)}${extra ? ` (${extra})` : ''}`;
+}

@@ -1,0 +1,50 @@
+import type { PortMapping } from '../core/schema/job.js';
+
+/** `name:version:hash` → `name:version:<first 7 of hash>`, as `helios jobs` shows ids. */
+export function shortJobId(id: string): string {
+  const parts = id.split(':');
+  return parts.length === 3 ? `${parts[0]}:${parts[1]}:${parts[2].slice(0, 7)}` : id;
+}
+
+/** Docker's 12-character container id, or `<none>`. */
+export const shortContainerId = (id: string | null | undefined) => (id ? id.slice(0, 12) : '<none>');
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** `YYYY-MM-DD HH:mm:ss.SSS` in UTC. */
+export function utcTimestamp(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} `
+    + `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
+}
+
+/** The largest whole unit, as Helios and `docker ps` say it: `39 minutes`, `3 seconds`, `2 days`. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const units: [string, number][] = [['day', 86_400], ['hour', 3_600], ['minute', 60], ['second', 1]];
+  for (const [unit, size] of units) {
+    const n = Math.floor(seconds / size);
+    if (n >= 1) return `${n} ${unit}${n === 1 ? '' : 's'}`;
+  }
+  return '0 seconds';
+}
+
+/** `K=V K2=V2`, sorted by key. */
+export const envString = (env: Record<string, string> | undefined) =>
+  Object.entries(env ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join(' ');
+
+/** A command as one line: words with blanks in them are quoted, as Helios prints them. */
+export const commandString = (command: string[] | undefined) =>
+  (command ?? []).map((word) => (/\s/.test(word) || word === '' ? `"${word}"` : word)).join(' ');
+
+/** Ports in the `-p` spec form: `http=8080:20001/tcp`, `dns=127.0.0.1:53/udp`. */
+export const portsString = (ports: Record<string, PortMapping> | undefined) =>
+  Object.entries(ports ?? {}).map(([name, p]) =>
+    `${name}=${p.ip ? `${p.ip}:` : ''}${p.internalPort}${p.externalPort !== undefined ? `:${p.externalPort}` : ''}/${p.protocol ?? 'tcp'}`).join(' ');
+
+/** `k=v, k2=v2` */
+export const labelsString = (labels: Record<string, string> | undefined) =>
+  Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
+
+/** `[a, b]`, as Helios prints host lists. */
+export const bracketList = (items: string[]) => `[${items.join(', ')}]`;

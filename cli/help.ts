@@ -1,0 +1,41 @@
+import type { Command } from './command.js';
+import { DEFAULT_MASTER } from './argv.js';
+import { HELIOS_VERSION } from '../core/version.js';
+
+export const GLOBAL_HELP = `Global options (before or after the command):
+  -z, --master URL   the master to talk to (default: $HELIOS_MASTER, else ${DEFAULT_MASTER})
+      --json         machine-readable output with stable keys (errors too: {"status", "message"})
+  -v, --verbose      show stack traces of unexpected errors
+  -h, --help         show help
+Environment: HELIOS_MASTER (master URL), HELIOS_TOKEN (bearer token for a master that requires one),
+NO_COLOR (no colours even on a terminal).`;
+
+export function mainHelp(commands: Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length + (c.aliases?.length ? 3 + c.aliases.join(', ').length : 0)));
+  const lines = commands.map((c) => {
+    const label = c.aliases?.length ? `${c.name} (${c.aliases.join(', ')})` : c.name;
+    return `  ${label.padEnd(width)}   ${c.summary}`;
+  });
+  return `helios ${HELIOS_VERSION}: create, deploy and watch Docker jobs on a Helios master.
+
+Usage: helios [global options] COMMAND [options] [args]
+
+Commands:
+${lines.join('\n')}
+
+${GLOBAL_HELP}
+  --version          print the client version
+
+Run 'helios COMMAND --help' for a command's options. Exit status: 0 on success, 1 on any failure.`;
+}
+
+export function commandHelp(command: Command): string {
+  const aka = command.aliases?.length ? ` (alias: ${command.aliases.join(', ')})` : '';
+  return `Usage: helios ${command.synopsis}${aka}
+
+${command.summary}
+
+${command.help.trim()}
+
+${GLOBAL_HELP}`;
+}

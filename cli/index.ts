@@ -1,0 +1,79 @@
+/**
+ * The `helios` command: the one place that turns errors into exit codes and one-line messages.
+ * A HeliosError exits with its registry exit code and its message on stderr; anything else is a bug
+ * and exits 1 with its message (and the stack with -v). With --json the error is also printed on
+ * stdout as `{"status": CODE, "message": …}` so that scripts always get JSON.
+ */
+import { HeliosError } from '../core/errors/HeliosError.js';
+import { HELIOS_VERSION } from '../core/version.js';
+import { mergeGlobals, parseCommandArgs, splitInvocation } from './argv.js';
+import { commandHelp, mainHelp } from './help.js';
+import { createOutput } from './output.js';
+import { loadAllCommands, loadCommand } from './registry.js';
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const streams = { stdout: process.stdout, stderr: process.stderr };
+  let verbose = argv.includes('-v') || argv.includes('--verbose');
+  let json = argv.includes('--json');
+  try {
+    const invocation = splitInvocation(argv, env);
+    if (invocation.name === undefined || invocation.name === 'help') {
+      return await topLevel(invocation.name === 'help' ? argv.slice(argv.indexOf('help') + 1)[0] : undefined,
+        invocation.help || invocation.name === 'help', invocation.version, argv.length === 0);
+    }
+    const command = await loadCommand(invocation.name);
+    if (!command) {
+      throw new HeliosError('INVALID_ARGUMENT', `unknown command '${invocation.name}' (see helios --help)`);
+    }
+    const parsed = parseCommandArgs(invocation.argv, command.options, command.name);
+    const global = mergeGlobals(invocation.global, parsed.flags, env);
+    ({ verbose, json } = global);
+    if (invocation.help || parsed.flags.help === true) {
+      streams.stdout.write(commandHelp(command) + '\n');
+      return 0;
+    }
+    const out = await createOutput(streams, { json: global.json, env });
+    return (await command.run({ ...parsed, global, out })) ?? 0;
+  } catch (err) {
+    return report(err, { verbose, json });
+  }
+}
+
+async function topLevel(helpFor: string | undefined, help: boolean, version: boolean, bare: boolean): Promise<number> {
+  if (version && !help) {
+    process.stdout.write(`${HELIOS_VERSION}\n`);
+    return 0;
+  }
+  if (helpFor) {
+    const command = await loadCommand(helpFor);
+    if (!command) throw new HeliosError('INVALID_ARGUMENT', `unknown command '${helpFor}' (see helios --help)`);
+    process.stdout.write(commandHelp(command) + '\n');
+    return 0;
+  }
+  const text = mainHelp(await loadAllCommands()) + '\n';
+  // A bare `helios` is a mistake, not a request: show the help on stderr and fail.
+  if (bare || !help) {
+    process.stderr.write(text);
+    return 1;
+  }
+  process.stdout.write(text);
+  return 0;
+}
+
+function report(err: unknown, { verbose, json }: { verbose: boolean; json: boolean }): number {
+  if (err instanceof HeliosError) {
+    if (json) process.stdout.write(JSON.stringify({ status: err.code, message: err.message, ...detail(err) }, null, 2) + '\n');
+    process.stderr.write(`helios: ${err.message}\n`);
+    if (verbose && err.cause instanceof Error) process.stderr.write(`caused by: ${err.cause.stack ?? err.cause.message}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (json) process.stdout.write(JSON.stringify({ status: 'INTERNAL_ERROR', message }, null, 2) + '\n');
+  process.stderr.write(`helios: ${message}\n`);
+  if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write('helios: this is a bug in the helios command; run again with -v for the stack trace\n');
+  return 1;
+}
+
+/** The error's structured data for --json, e.g. `errors` of INVALID_JOB_DEFINITION. */
+const detail = (err: HeliosError) => Object.fromEntries(Object.entries(err.data).filter(([k]) => k !== 'status' && k !== 'message'));

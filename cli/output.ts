@@ -1,0 +1,64 @@
+import { renderTable } from './table.js';
+
+/** Colour functions: real ones from zx's chalk on a terminal, identity when piped or with --json. */
+export interface Colors {
+  good(text: string): string;
+  bad(text: string): string;
+  warn(text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+const plain: Colors = { good: (t) => t, bad: (t) => t, warn: (t) => t, dim: (t) => t, bold: (t) => t };
+
+/** Where a command writes: results to stdout, progress and diagnostics to stderr. */
+export interface Output {
+  json: boolean;
+  /** True when stdout is a terminal (live redraws, colours). */
+  isTTY: boolean;
+  colors: Colors;
+  /** A result line on stdout. */
+  print(line?: string): void;
+  /** A progress or diagnostic line on stderr. */
+  info(line: string): void;
+  /** Pretty JSON on stdout, keys in the order the value has them. */
+  printJson(value: unknown): void;
+  /** An aligned borderless table on stdout. */
+  printTable(head: string[], rows: string[][]): Promise<void>;
+  /** The same table as a string (for live redraws). */
+  renderTable(head: string[], rows: string[][]): Promise<string>;
+}
+
+export interface Streams {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export async function createOutput(streams: Streams, options: { json: boolean; env: NodeJS.ProcessEnv }): Promise<Output> {
+  const isTTY = streams.stdout.isTTY === true;
+  const colors = isTTY && !options.json && !options.env.NO_COLOR ? await loadColors() : plain;
+  return {
+    json: options.json,
+    isTTY,
+    colors,
+    print: (line = '') => void streams.stdout.write(line + '\n'),
+    info: (line) => void streams.stderr.write(line + '\n'),
+    printJson: (value) => void streams.stdout.write(JSON.stringify(value, null, 2) + '\n'),
+    printTable: async (head, rows) => void streams.stdout.write(await renderTable(head, rows) + '\n'),
+    renderTable,
+  };
+}
+
+/** zx's chalk, loaded only for a terminal: `zx/core` costs ~55 ms to import, the whole of zx ~150 ms. */
+async function loadColors(): Promise<Colors> {
+  const { chalk } = await import('zx/core');
+  return { good: chalk.green, bad: chalk.red, warn: chalk.yellow, dim: chalk.dim, bold: chalk.bold };
+}
+
+/** Colours a task state: RUNNING green, FAILED/EXITED red, anything in between yellow. */
+export function colorState(colors: Colors, state: string): string {
+  if (state === 'RUNNING' || state === 'UP' || state === 'OK') return colors.good(state);
+  if (state === 'FAILED' || state === 'EXITED' || state === 'DOWN' || state === 'ERROR') return colors.bad(state);
+  if (state === 'STOPPED' || state === '-') return state;
+  return colors.warn(state);
+}
