@@ -12,3 +12,4 @@ export * from './client/transport.js';
 export * from './client/createClient.js';
 export * from './version.js';
 export * from './schema/jobFile.js';
+export * from './model/image.js';
