@@ -1,0 +1,200 @@
+// The Pulumi provider's methods called directly (from the TypeScript source) against a real master.
+import test from 'ava';
+import { startTestMaster, type TestMaster } from './harness/master.js';
+import { createJobProvider } from '../provider/jobProvider.js';
+import { createDeploymentProvider } from '../provider/deploymentProvider.js';
+import { UNKNOWN } from '../provider/unknowns.js';
+import { buildJob } from '../core/index.js';
+import type { JobInputs, JobOutputs, DeploymentOutputs } from '../provider/types.js';
+
+type Config = Record<string, string>;
+const configOf = (values: Config) => ({ config: { get: (key: string) => values[key], require: (key: string) => values[key] } });
+
+async function providers(master: TestMaster) {
+  const jobs = createJobProvider();
+  const deployments = createDeploymentProvider();
+  await jobs.configure!(configOf({ 'helios:master': master.url }));
+  await deployments.configure!(configOf({ 'helios:master': master.url }));
+  return { jobs, deployments };
+}
+
+async function withMaster(t: { teardown(fn: () => Promise<void>): void }) {
+  const master = await startTestMaster();
+  t.teardown(master.close);
+  return { master, ...(await providers(master)) };
+}
+
+const web = (extra: Partial<JobInputs> = {}): JobInputs => ({
+  name: 'web', version: '1', image: 'busybox:latest', command: ['sleep', '300'], secondsToWaitBeforeKill: 1, ...extra,
+});
+
+test('check reports each failure on its own property, with the field path in the reason', async (t) => {
+  const { jobs } = await withMaster(t);
+  const { failures } = await jobs.check!({} as JobInputs, {
+    name: 'we b', version: '1', ports: { http: { internalPort: 70000 } },
+  } as unknown as JobInputs);
+  t.deepEqual(failures!.find((f) => f.property === 'ports'), { property: 'ports', reason: 'ports.http.internalPort: must be between 0 and 65535' });
+  t.truthy(failures!.find((f) => f.property === 'image' && f.reason === 'image: is required'));
+  t.truthy(failures!.find((f) => f.property === 'name' && f.reason.startsWith('name: may only contain')));
+  t.is(failures!.length, 3, JSON.stringify(failures));
+});
+
+test('check of a valid job passes its inputs through unchanged, with no failures', async (t) => {
+  const { jobs } = await withMaster(t);
+  const news = web({ ports: { http: { internalPort: 8080 } }, healthCheck: { type: 'http', port: 'http', path: '/' } });
+  const result = await jobs.check!({} as JobInputs, news);
+  t.deepEqual(result, { inputs: news, failures: [] });
+});
+
+test('check tolerates the preview unknown sentinel in any value, and still reports known failures', async (t) => {
+  const { jobs } = await withMaster(t);
+  const withUnknowns = {
+    name: 'web', version: UNKNOWN, image: UNKNOWN, command: ['sh', UNKNOWN], env: { DB: UNKNOWN },
+    ports: { http: { internalPort: 8080, externalPort: UNKNOWN } }, healthCheck: UNKNOWN,
+  } as unknown as JobInputs;
+  t.deepEqual((await jobs.check!({} as JobInputs, withUnknowns)).failures, []);
+  const stillWrong = { ...withUnknowns, ports: { http: { internalPort: -1, externalPort: UNKNOWN } } } as unknown as JobInputs;
+  t.deepEqual((await jobs.check!({} as JobInputs, stillWrong)).failures, [
+    { property: 'ports', reason: 'ports.http.internalPort: must be between 0 and 65535' },
+  ]);
+});
+
+test('diff: an image spelled differently but normalising equal is no change, though its hash differs', async (t) => {
+  const { jobs } = await withMaster(t);
+  const olds: JobOutputs = { ...web({ image: 'busybox' }), jobId: 'web:1:0000000000000000000000000000000000000000' };
+  const news = web({ image: 'docker.io/library/busybox:latest' });
+  t.deepEqual(await jobs.diff!(olds.jobId, olds, news), { changes: false });
+  // Why the old id and outputs must stay: the id hashes the image as written.
+  t.not(buildJob(web({ image: 'busybox' })).job.id, buildJob(news).job.id);
+  t.deepEqual(await jobs.diff!(olds.jobId, { ...olds, image: 'busybox:latest' }, web({ image: 'index.docker.io/library/busybox' })), { changes: false });
+});
+
+test('diff: spellings the hash ignores (empty maps, protocol tcp) are no change', async (t) => {
+  const { jobs } = await withMaster(t);
+  const olds = { ...web({ ports: { http: { internalPort: 80 } } }), jobId: 'x' };
+  const news = web({ ports: { http: { internalPort: 80, protocol: 'tcp' } }, env: {}, volumes: {} });
+  t.deepEqual(await jobs.diff!('x', olds, news), { changes: false });
+});
+
+test('diff: any job field change replaces the job; delete-before-create when name and version stay', async (t) => {
+  const { jobs } = await withMaster(t);
+  const olds = { ...web(), jobId: 'x' };
+  t.deepEqual(await jobs.diff!('x', olds, web({ env: { A: '1' } })), { changes: true, replaces: ['env'], deleteBeforeReplace: true });
+  t.deepEqual(await jobs.diff!('x', olds, web({ version: '2', image: 'busybox:1.36' })),
+    { changes: true, replaces: ['version', 'image'], deleteBeforeReplace: false });
+  t.deepEqual(await jobs.diff!('x', olds, { ...web(), command: UNKNOWN } as unknown as JobInputs),
+    { changes: true, replaces: ['command'], deleteBeforeReplace: true });
+});
+
+test('create stores a pulumi-owned job and returns its full id; read finds it; delete removes it (with its token)', async (t) => {
+  const { master, jobs } = await withMaster(t);
+  const inputs = web({ token: 'guard' });
+  const { id, outs } = await jobs.create(inputs);
+  t.regex(id, /^web:1:[0-9a-f]{40}$/);
+  t.deepEqual(outs, { ...inputs, jobId: id });
+  t.is(id, buildJob(inputs).job.id);
+  const stored = await master.client.jobs.get(id);
+  t.is(stored.owner, 'pulumi');
+  t.deepEqual(await jobs.read!(id, outs), { id, props: outs });
+  await jobs.delete!(id, outs!);
+  await t.throwsAsync(master.client.jobs.get(id), { message: /not found/ });
+  t.deepEqual(await jobs.read!(id, outs), {});
+});
+
+test('read of a job removed from the master reads as gone (refresh drops it)', async (t) => {
+  const { master, jobs } = await withMaster(t);
+  const { id, outs } = await jobs.create(web());
+  await master.clientWith({ owner: 'cli' }).jobs.remove(id);
+  t.deepEqual(await jobs.read!(id, outs), {});
+  await t.notThrowsAsync(jobs.delete!(id, outs!));
+});
+
+test('read without props (pulumi import) rebuilds the inputs from the master', async (t) => {
+  const { master, jobs } = await withMaster(t);
+  const { id } = await master.client.jobs.create({ name: 'imported', version: '3', image: 'busybox:latest', env: { A: 'b' } });
+  const { id: readId, props } = await jobs.read!(id);
+  t.is(readId, id);
+  t.like(props, { name: 'imported', version: '3', image: 'busybox:latest', env: { A: 'b' }, jobId: id });
+});
+
+test('create of a job the master refuses fails with the master\'s reason', async (t) => {
+  const { jobs } = await withMaster(t);
+  await jobs.create(web());
+  await t.throwsAsync(jobs.create(web({ env: { CHANGED: '1' } })), { message: /already exists with another configuration/ });
+});
+
+test('deployment check fills goal START and timeout 120, reports bad fields, tolerates unknowns', async (t) => {
+  const { deployments } = await withMaster(t);
+  const ok = await deployments.check!({} as never, { job: 'web:1:' + 'a'.repeat(40), host: 'h1' });
+  t.deepEqual(ok, { inputs: { job: 'web:1:' + 'a'.repeat(40), host: 'h1', goal: 'START', timeoutSeconds: 120 }, failures: [] });
+  const bad = await deployments.check!({} as never, { job: 'nope', host: '', goal: 'UNDEPLOY', timeoutSeconds: -1 } as never);
+  t.deepEqual(bad.failures!.map((f) => f.property), ['job', 'host', 'goal', 'timeoutSeconds']);
+  t.deepEqual((await deployments.check!({} as never, { job: UNKNOWN, host: UNKNOWN })).failures, []);
+});
+
+test('deployment diff: goal changes in place; job or host replaces; static external ports delete first', async (t) => {
+  const { deployments } = await withMaster(t);
+  const olds = { job: 'web:1:x', host: 'h1', goal: 'START', timeoutSeconds: 120, jobId: 'web:1:x', staticExternalPorts: [] } as unknown as DeploymentOutputs;
+  t.deepEqual(await deployments.diff!('h1/web:1:x', olds, { job: 'web:1:x', host: 'h1', goal: 'START', timeoutSeconds: 120 }), { changes: false });
+  t.deepEqual(await deployments.diff!('h1/web:1:x', olds, { job: 'web:1:x', host: 'h1', goal: 'STOP' }),
+    { changes: true, replaces: [], deleteBeforeReplace: false });
+  t.deepEqual(await deployments.diff!('h1/web:1:x', olds, { job: 'web:2:y', host: 'h1' }),
+    { changes: true, replaces: ['job'], deleteBeforeReplace: false });
+  t.deepEqual(await deployments.diff!('h1/web:1:x', olds, { job: UNKNOWN, host: 'h2' }),
+    { changes: true, replaces: ['job', 'host'], deleteBeforeReplace: false });
+  const staticOlds = { ...olds, staticExternalPorts: [18080] };
+  t.deepEqual(await deployments.diff!('h1/web:1:x', staticOlds, { job: 'web:2:y', host: 'h1' }),
+    { changes: true, replaces: ['job'], deleteBeforeReplace: true });
+});
+
+test('deployment create (goal STOP), update to START without an agent fails as "failed to initialise", read, delete', async (t) => {
+  const { master, jobs, deployments } = await withMaster(t);
+  await master.client.hosts.register('h1', 'h1-id');
+  const { id: jobId } = await jobs.create(web({ ports: { http: { internalPort: 8080, externalPort: 18080 } } }));
+  const { id, outs } = await deployments.create({ job: jobId, host: 'h1', goal: 'STOP', timeoutSeconds: 1 });
+  t.is(id, `h1/${jobId}`);
+  t.like(outs, { job: jobId, host: 'h1', goal: 'STOP', jobId, staticExternalPorts: [18080], state: 'NONE' });
+  const stored = await master.client.deployments.get('h1', jobId);
+  t.like(stored, { goal: 'STOP', owner: 'pulumi' });
+
+  const started = Date.now();
+  const err = await t.throwsAsync(deployments.update!(id, outs!, { job: jobId, host: 'h1', goal: 'START', timeoutSeconds: 1 }));
+  t.true(Date.now() - started < 5_000);
+  t.regex(err!.message, /did not reach RUNNING within 1 s: the agent never reported the task/);
+  const failure = err as unknown as { id: string; properties: Record<string, unknown>; reasons: string[] };
+  t.is(failure.id, id);
+  t.like(failure.properties, { goal: 'START', state: 'NONE', jobId });
+  t.deepEqual(failure.reasons, [err!.message]);
+  t.is((await master.client.deployments.get('h1', jobId)).goal, 'START');
+
+  const read = await deployments.read!(id, outs);
+  t.is(read.id, id);
+  t.like(read.props, { goal: 'START', host: 'h1', jobId });
+  await deployments.delete!(id, outs!);
+  t.deepEqual(await deployments.read!(id, outs), {});
+  await jobs.delete!(jobId, { ...web(), jobId });
+  t.deepEqual(await jobs.read!(jobId, { ...web(), jobId }), {});
+});
+
+test('read of a deployment undeployed elsewhere reads as gone', async (t) => {
+  const { master, jobs, deployments } = await withMaster(t);
+  await master.client.hosts.register('h1', 'h1-id');
+  const { id: jobId } = await jobs.create(web());
+  const { id, outs } = await deployments.create({ job: jobId, host: 'h1', goal: 'STOP' });
+  await master.clientWith({ owner: 'cli' }).deployments.undeploy('h1', jobId);
+  t.deepEqual(await deployments.read!(id, outs), {});
+  t.deepEqual(await deployments.read!(id), {});
+});
+
+test('without stack config the master comes from HELIOS_MASTER; stack config helios:master wins over it', async (t) => {
+  const master = await startTestMaster();
+  t.teardown(master.close);
+  const jobs = createJobProvider();
+  const saved = process.env.HELIOS_MASTER;
+  t.teardown(() => { process.env.HELIOS_MASTER = saved; if (saved === undefined) delete process.env.HELIOS_MASTER; });
+  process.env.HELIOS_MASTER = master.url;
+  const { id } = await jobs.create(web({ name: 'from-env' }));
+  t.is((await master.client.jobs.get(id)).owner, 'pulumi');
+  await jobs.configure!(configOf({ 'helios:master': 'http://127.0.0.1:1' }));
+  await t.throwsAsync(jobs.read!(id, { ...web(), jobId: id }), { message: /cannot reach the master at http:\/\/127\.0\.0\.1:1/ });
+});
