@@ -48,7 +48,8 @@ export function createDeploymentProvider(): dynamic.ResourceProvider<DeploymentI
       const helios = await masterClient(settings);
       const job = await helios.jobs.get(olds.jobId);
       const goal: DeploymentGoal = news.goal ?? 'START';
-      if (goal !== olds.goal) await helios.deployments.setGoal(news.host, job.id, goal, { token: news.token });
+      // Always sent (the master ignores a goal it already has): `olds` can be stale after a failed update.
+      await helios.deployments.setGoal(news.host, job.id, goal, { token: news.token });
       return { outs: await settle(helios, id, news, job, goal) };
     },
 

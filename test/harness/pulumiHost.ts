@@ -10,6 +10,10 @@
  *   const { id, properties } = await host.create(urn('Job', 'web'), { ...inputs, __provider });
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 
@@ -211,4 +215,34 @@ function hostError(err: import('@grpc/grpc-js').ServiceError): ProviderHostError
     }
   }
   return new ProviderHostError(err.details || err.message, err.code, initFailure);
+}
+
+/**
+ * A Pulumi program directory outside the repo, laid out as a user's would be after
+ * `npm install helios`: `node_modules/helios` (a link to this checkout, so its `dist/` must be built).
+ * The serialized provider loads `helios/core` from here at run time.
+ */
+export function pulumiProgramDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'helios-pulumi-program-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'helios-test-program', private: true }));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(repoRoot, join(dir, 'node_modules', 'helios'), 'dir');
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** This checkout's root (the `helios` package). */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `__provider` as `pulumi.dynamic.Resource` computes it: the provider serialized to source text. */
+export async function serializeProvider(provider: object): Promise<string> {
+  const pulumi = await import('@pulumi/pulumi');
+  const { text } = await pulumi.runtime.serializeFunction(() => provider);
+  return text;
+}
+
+/** Rebuilds a provider from its text as the host does, by loading it from a file in `dir`. */
+export function loadSerializedProvider<T>(text: string, dir: string, name = 'provider'): T {
+  const file = join(dir, `${name}-${process.pid}-${Date.now()}.cjs`);
+  writeFileSync(file, text);
+  return (require(file) as { handler: () => T }).handler();
 }
