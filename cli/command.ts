@@ -27,6 +27,8 @@ export interface RunArgs {
 export interface Command {
   name: string;
   aliases?: string[];
+  /** Sub-commands taken as the first positional, e.g. `sync status`. */
+  subcommands?: string[];
   /** One line: the usage after `helios `, e.g. `deploy JOB HOST… [--no-start] [--watch]`. */
   synopsis: string;
   /** A one-line summary shown by `helios --help`. */

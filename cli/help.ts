@@ -7,15 +7,17 @@ export const GLOBAL_HELP = `Global options (before or after the command):
       --json         machine-readable output with stable keys (errors too: {"status", "message"})
   -v, --verbose      show stack traces of unexpected errors
   -h, --help         show help
+      --version      print the client version (before any command)
 Environment: HELIOS_MASTER (master URL), HELIOS_TOKEN (bearer token for a master that requires one),
 NO_COLOR (no colours even on a terminal).`;
 
 export function mainHelp(commands: Command[]): string {
-  const width = Math.max(...commands.map((c) => c.name.length + (c.aliases?.length ? 3 + c.aliases.join(', ').length : 0)));
-  const lines = commands.map((c) => {
-    const label = c.aliases?.length ? `${c.name} (${c.aliases.join(', ')})` : c.name;
-    return `  ${label.padEnd(width)}   ${c.summary}`;
-  });
+  const label = (c: Command) => {
+    const name = c.subcommands?.length ? `${c.name} ${c.subcommands.join('|')}` : c.name;
+    return c.aliases?.length ? `${name} (${c.aliases.join(', ')})` : name;
+  };
+  const width = Math.max(...commands.map((c) => label(c).length));
+  const lines = commands.map((c) => `  ${label(c).padEnd(width)}   ${c.summary}`);
   return `helios ${HELIOS_VERSION}: create, deploy and watch Docker jobs on a Helios master.
 
 Usage: helios [global options] COMMAND [options] [args]
@@ -24,7 +26,6 @@ Commands:
 ${lines.join('\n')}
 
 ${GLOBAL_HELP}
-  --version          print the client version
 
 Run 'helios COMMAND --help' for a command's options. Exit status: 0 on success, 1 on any failure.`;
 }

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { HeliosError } from '../core/errors/HeliosError.js';
 
 /**
@@ -10,6 +9,7 @@ export async function confirm(question: string, yes: boolean): Promise<boolean> 
   if (!process.stdin.isTTY) {
     throw new HeliosError('INVALID_ARGUMENT', `${question.replace(/\?$/, '')}: stdin is not a terminal, so nothing can be asked; use --yes`);
   }
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`${question} [y/N] `);

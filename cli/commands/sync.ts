@@ -8,6 +8,7 @@ import { expectPositionals } from '../usage.js';
 
 export default defineCommand({
   name: 'sync',
+  subcommands: ['status'],
   synopsis: 'sync status [SOURCE]',
   summary: 'show what each GitOps source last applied, and its errors',
   help: `'sync status' lists every sync source (or only SOURCE) the master knows, as a table:

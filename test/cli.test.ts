@@ -1,0 +1,126 @@
+/** The `helios` command itself: help, argument errors, and errors that say what to do. */
+import test from 'ava';
+import { freePort } from './harness/processes.js';
+import { startTestMaster } from './harness/master.js';
+import { helios } from './cliHarness.js';
+
+const commandNames = ['create', 'remove', 'inspect', 'jobs', 'deploy', 'undeploy', 'start', 'stop', 'job', 'status',
+  'history', 'watch', 'hosts', 'register', 'deregister', 'sync', 'masters', 'version'];
+
+test('helios --help lists every command and exits 0', async (t) => {
+  const r = await helios(null, ['--help']);
+  t.is(r.code, 0, r.stderr);
+  for (const name of commandNames.filter((n) => n !== 'status')) t.regex(r.stdout, new RegExp(`^  ${name}\\b`, 'm'));
+  t.regex(r.stdout, /^ {2}job \(status\)/m);
+  t.regex(r.stdout, /^ {2}sync status/m);
+  t.regex(r.stdout, /-z, --master URL/);
+});
+
+test('every command has --help, and help COMMAND says the same', async (t) => {
+  for (const name of commandNames) {
+    const r = await helios(null, [name, '--help']);
+    t.is(r.code, 0, `${name}: ${r.stderr}`);
+    t.regex(r.stdout, new RegExp(`^Usage: helios ${name === 'status' ? 'job' : name}\\b`), name);
+    t.regex(r.stdout, /--json/, name);
+  }
+  const viaHelp = await helios(null, ['help', 'deploy']);
+  t.is(viaHelp.stdout, (await helios(null, ['deploy', '-h'])).stdout);
+});
+
+test('a bare helios prints the help on stderr and exits 1', async (t) => {
+  const r = await helios(null, []);
+  t.is(r.code, 1);
+  t.is(r.stdout, '');
+  t.regex(r.stderr, /Commands:/);
+});
+
+test('--version prints the client version', async (t) => {
+  const r = await helios(null, ['--version']);
+  t.is(r.code, 0);
+  t.regex(r.stdout.trim(), /^\d+\.\d+\.\d+$/);
+});
+
+test('an unknown command exits 1 and points at --help', async (t) => {
+  const r = await helios(null, ['frobnicate']);
+  t.is(r.code, 1);
+  t.is(r.stderr.trim(), "helios: unknown command 'frobnicate' (see helios --help)");
+  t.is(r.stdout, '');
+});
+
+test('an unknown flag exits 1 and names the flag and the command', async (t) => {
+  const after = await helios(null, ['jobs', '--frob']);
+  t.is(after.code, 1);
+  t.is(after.stderr.trim(), 'helios: unknown option --frob for helios jobs (see helios jobs --help)');
+  const before = await helios(null, ['--frob', 'jobs']);
+  t.is(before.code, 1);
+  t.regex(before.stderr, /unknown option --frob before the command name/);
+});
+
+test('a flag without its value exits 1', async (t) => {
+  const r = await helios(null, ['create', 'foo:v1', 'busybox:latest', '--env']);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /option '-e, --env <value>' argument missing/);
+});
+
+test('missing arguments exit 1 with the usage', async (t) => {
+  const r = await helios(null, ['deploy', 'foo:v1']);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /missing arguments: usage: helios deploy JOB HOST…/);
+});
+
+test('an unreachable master exits 1 saying how to point at one', async (t) => {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const r = await helios({ url }, ['jobs']);
+  t.is(r.code, 1);
+  t.is(r.stderr.trim(), `helios: cannot reach the master at ${url}: connection refused (set -z or HELIOS_MASTER)`);
+  const viaFlag = await helios(null, ['-z', url, 'hosts']);
+  t.is(viaFlag.stderr.trim(), r.stderr.trim());
+  const json = await helios({ url }, ['jobs', '--json']);
+  t.is(json.code, 1);
+  t.like(json.json(), { status: 'MASTER_UNREACHABLE', message: r.stderr.trim().replace('helios: ', '') });
+});
+
+test('-z after the command wins over HELIOS_MASTER', async (t) => {
+  const master = await startTestMaster();
+  t.teardown(master.close);
+  const r = await helios({ url: `http://127.0.0.1:${await freePort()}` }, ['version', '-z', master.url]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^Master Version: \d/m);
+});
+
+test('a malformed master URL exits 1', async (t) => {
+  const r = await helios(null, ['-z', 'localhost:5801', 'jobs']);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /invalid master URL 'localhost:5801'/);
+});
+
+test('version prints both versions, and --json has stable keys', async (t) => {
+  const master = await startTestMaster();
+  t.teardown(master.close);
+  const r = await helios(master, ['version']);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^Client Version: \d+\.\d+\.\d+\nMaster Version: \d+\.\d+\.\d+\n$/);
+  const json = await helios(master, ['version', '--json']);
+  t.deepEqual(Object.keys(json.json<object>()), ['clientVersion', 'masterVersion']);
+});
+
+test('masters lists the master; --json is an array', async (t) => {
+  const master = await startTestMaster();
+  t.teardown(master.close);
+  const r = await helios(master, ['masters']);
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout.trim(), 'test-master');
+  t.deepEqual((await helios(master, ['masters', '--json'])).json(), ['test-master']);
+});
+
+test('HELIOS_TOKEN is sent as the bearer token to a master that needs one', async (t) => {
+  const master = await startTestMaster({ tokens: ['s3cret'] });
+  t.teardown(master.close);
+  const without = await helios(master, ['jobs']);
+  t.is(without.code, 1);
+  t.regex(without.stderr, /^helios: .*token/i);
+  const withToken = await helios(master, ['jobs', '--json'], { env: { HELIOS_TOKEN: 's3cret' } });
+  t.is(withToken.code, 0, withToken.stderr);
+  t.deepEqual(withToken.json(), {});
+});
