@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { SyncerUsageError } from './errors.js';
+
+export const usage = `usage: helios-syncer --master URL --repo URL|PATH [options]
+
+Makes the master match the job files of a git repository: one job per file under --path
+(.yaml, .yml or .json; the Helios job fields plus deploy: { hosts, goal }).
+
+options:
+  --master URL               the master (default $HELIOS_MASTER)
+  --repo URL|PATH            an http(s):// remote, or a local repository (working copy or bare)
+  --branch NAME              branch to follow (default main)
+  --path DIR                 folder of job files in the repository (default jobs)
+  --name SOURCE              sync source name at the master; owns git:SOURCE (default: from the repo)
+  --interval DURATION        resync period, even with no new commit (default 30s; e.g. 500ms, 10s, 5m)
+  --watch                    local repository: sync as soon as the branch moves (watches its refs)
+  --webhook HOST:PORT        serve POST /webhook (GitHub X-Hub-Signature-256 or GitLab X-Gitlab-Token)
+  --webhook-secret-file PATH the webhook secret (required with --webhook)
+  --cache-dir DIR            where a remote is fetched to (default $HELIOS_HOME/syncer-SOURCE)
+  --once                     sync once and exit: 0 applied (or nothing to do), 1 refused or failed
+  --dry-run                  print the plan, change nothing: exit 0 nothing would change, 2 something would
+  -h, --help                 this help
+
+environment: HELIOS_TOKEN (master bearer token), HELIOS_GIT_TOKEN (HTTPS git token),
+HELIOS_GIT_USERNAME (user for that token, default x-access-token), HELIOS_LOG_LEVEL (default info).
+`;
+
+export interface SyncerConfig {
+  master: string;
+  token?: string;
+  repo: string;
+  /** True for an http(s) remote; false for a local path. */
+  remote: boolean;
+  branch: string;
+  path: string;
+  name: string;
+  intervalMs: number;
+  watch: boolean;
+  once: boolean;
+  dryRun: boolean;
+  webhook?: { host: string; port: number; secret: string };
+  cacheDir: string;
+  gitToken?: string;
+  gitUsername?: string;
+}
+
+/** Parses the command line and environment; throws SyncerUsageError naming the bad option. */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): SyncerConfig | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        master: { type: 'string' }, repo: { type: 'string' }, branch: { type: 'string', default: 'main' },
+        path: { type: 'string', default: 'jobs' }, name: { type: 'string' }, interval: { type: 'string', default: '30s' },
+        watch: { type: 'boolean', default: false }, once: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false }, webhook: { type: 'string' }, 'webhook-secret-file': { type: 'string' },
+        'cache-dir': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    throw new SyncerUsageError((err as Error).message);
+  }
+  if (values.help) return 'help';
+  const master = values.master ?? env.HELIOS_MASTER;
+  if (!master) throw new SyncerUsageError('--master URL is required (or set HELIOS_MASTER)');
+  if (!/^https?:\/\//.test(master)) throw new SyncerUsageError(`--master must be an http(s) URL, got ${master}`);
+  if (!values.repo) throw new SyncerUsageError('--repo URL|PATH is required');
+  const remote = /^https?:\/\//i.test(values.repo);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(values.repo) && !remote) {
+    throw new SyncerUsageError(`--repo: only http(s):// remotes and local paths are supported, got ${values.repo}`);
+  }
+  const name = values.name ?? slug(values.repo);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw new SyncerUsageError(`--name may only contain letters, digits, "-", "_" and ".", got ${name}`);
+  if (values.watch && remote) throw new SyncerUsageError('--watch needs a local repository; for a remote use --webhook or --interval');
+  const once = values.once || values['dry-run'];
+  if (once && (values.watch || values.webhook)) throw new SyncerUsageError('--once and --dry-run sync once and exit: drop --watch and --webhook');
+  if (values['webhook-secret-file'] && !values.webhook) throw new SyncerUsageError('--webhook-secret-file needs --webhook HOST:PORT');
+  const home = env.HELIOS_HOME || path.join(homedir(), '.helios');
+  return {
+    master,
+    token: env.HELIOS_TOKEN || undefined,
+    repo: remote ? values.repo : path.resolve(values.repo),
+    remote,
+    branch: values.branch,
+    path: values.path,
+    name,
+    intervalMs: parseDuration(values.interval, '--interval'),
+    watch: values.watch,
+    once,
+    dryRun: values['dry-run'],
+    webhook: values.webhook ? { ...parseAddress(values.webhook), secret: readSecret(values['webhook-secret-file']) } : undefined,
+    cacheDir: path.resolve(values['cache-dir'] ?? path.join(home, `syncer-${name}`)),
+    gitToken: env.HELIOS_GIT_TOKEN || undefined,
+    gitUsername: env.HELIOS_GIT_USERNAME || undefined,
+  };
+}
+
+/** `500ms`, `10s`, `5m`, `1h`, or plain seconds. */
+export function parseDuration(text: string, option: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new SyncerUsageError(`${option}: expected a duration like 500ms, 30s or 5m, got ${text}`);
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const ms = Number(match[1]) * units[match[2] ?? 's'];
+  if (ms < 100) throw new SyncerUsageError(`${option}: at least 100ms, got ${text}`);
+  return ms;
+}
+
+function parseAddress(text: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65535) throw new SyncerUsageError(`--webhook: expected HOST:PORT (e.g. 127.0.0.1:9000), got ${text}`);
+  return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
+}
+
+function readSecret(file: string | undefined): string {
+  if (!file) throw new SyncerUsageError('--webhook needs --webhook-secret-file PATH: unsigned webhooks are refused');
+  let secret: string;
+  try {
+    secret = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new SyncerUsageError(`--webhook-secret-file: cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (!secret) throw new SyncerUsageError(`--webhook-secret-file: ${file} is empty`);
+  return secret;
+}
+
+/** The default source name: the repository's last path segment, e.g. `https://h/team/apps.git` → `apps`. */
+export function slug(repo: string): string {
+  const last = repo.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? '';
+  const name = last.replace(/\.git$/i, '').toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[-_.]+|-+$/g, '');
+  return name || 'repo';
+}

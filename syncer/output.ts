@@ -1,0 +1,14 @@
+import type { FileError, SyncAction } from '../core/index.js';
+
+/** `jobs/web.yaml:6: ports.http.internalPort: must be an integer` (the compiler convention editors jump to). */
+export function formatError(e: FileError): string {
+  return `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`;
+}
+
+/** One line per action: `deploy     web:1:3f2a… on agent-1 (START)  jobs/web.yaml`. */
+export function formatAction(a: SyncAction): string {
+  const where = a.host ? ` on ${a.host}` : '';
+  const goal = a.goal ? ` (${a.goal})` : '';
+  const file = a.file ? `  ${a.file}` : '';
+  return `${a.action.padEnd(10)} ${a.jobId}${where}${goal}${file}`;
+}

@@ -1,0 +1,111 @@
+/**
+ * The syncer daemon: one reactor, one kind of pass (`syncPass`), several triggers.
+ * Invariants:
+ *  - triggers (interval timer, ref watch, webhook) only signal; the reactor runs the pass;
+ *  - never two passes at once; signals during a pass collapse into one more pass;
+ *  - a pass runs every interval even without a new commit, so hand-made drift is put back;
+ *  - a failure is logged when it starts and when it ends, not on every pass.
+ */
+import pino, { type Logger } from 'pino';
+import { createClient, type HeliosClient } from '../core/index.js';
+import type { SyncerConfig } from './options.js';
+import { formatError } from './output.js';
+import { createReactor, type Reactor } from './reactor.js';
+import type { GitSource } from './repo/gitSource.js';
+import { openLocalRepo } from './repo/localRepo.js';
+import { openRemoteRepo } from './repo/remoteRepo.js';
+import { createSyncPass, type SyncOutcome } from './syncPass.js';
+import { watchRefs } from './triggers/watchRefs.js';
+import { startWebhookServer, type WebhookServer } from './triggers/webhookServer.js';
+
+export interface Syncer {
+  reactor: Reactor<SyncOutcome>;
+  source: GitSource;
+  webhook?: WebhookServer;
+  stop(): Promise<void>;
+}
+
+export function createLogger(): Logger {
+  return pino({ name: 'helios-syncer', level: process.env.HELIOS_LOG_LEVEL ?? 'info' }, pino.destination(2));
+}
+
+/** The repository, the client and the pass of a configuration (shared by the daemon and `--once`). */
+export async function preparePass(config: SyncerConfig, log: Logger, client?: HeliosClient) {
+  const source = config.remote
+    ? await openRemoteRepo({ url: config.repo, branch: config.branch, cacheDir: config.cacheDir, token: config.gitToken, username: config.gitUsername })
+    : await openLocalRepo({ dir: config.repo, branch: config.branch });
+  const helios = client ?? createClient({ baseUrl: config.master, token: config.token, owner: `git:${config.name}` });
+  const pass = createSyncPass({ source, client: helios, name: config.name, branch: config.branch, path: config.path, dryRun: config.dryRun, log });
+  return { source, pass };
+}
+
+/**
+ * Starts the daemon: the first pass at once, then on every trigger.
+ * @example
+ *   const syncer = await startSyncer(parseOptions(['--master', url, '--repo', dir, '--watch']) as SyncerConfig);
+ *   await syncer.reactor.next();   // the result of a pass
+ *   await syncer.stop();
+ */
+export async function startSyncer(config: SyncerConfig, log: Logger = createLogger()): Promise<Syncer> {
+  log = log.child({ component: 'syncer', source: config.name });
+  const { source, pass } = await preparePass(config, log);
+  let failure: string | undefined;
+  let refused: string | undefined;
+  let last: { commit: string; state: string; at: number } | undefined;
+
+  const run = async () => {
+    const outcome = await pass();
+    if (failure) log.info({ after: failure }, 'sync recovered');
+    failure = undefined;
+    last = { commit: outcome.commit, state: outcome.result.state, at: Date.now() };
+    const key = outcome.result.state === 'REFUSED' ? `${outcome.commit}\0${outcome.result.errors.map(formatError).join('\n')}` : undefined;
+    if (key && key !== refused) log.warn({ commit: outcome.commit, errors: outcome.result.errors.map(formatError) }, 'commit refused');
+    refused = key;
+    return outcome;
+  };
+  const reactor = createReactor({
+    resyncMs: config.intervalMs,
+    run,
+    onError: (err) => {
+      const message = err instanceof Error ? err.message : String(err);
+      if (message !== failure) log.error({ err }, 'sync failed');
+      failure = message;
+    },
+  });
+
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    if (config.watch) {
+      const watcher = await watchRefs(source.gitdir, () => reactor.signal());
+      closers.push(watcher.close);
+      log.info({ gitdir: source.gitdir }, 'watching refs');
+    }
+    let webhook: WebhookServer | undefined;
+    if (config.webhook) {
+      webhook = await startWebhookServer({
+        ...config.webhook,
+        onPush: (provider) => {
+          log.debug({ provider }, 'webhook');
+          reactor.signal();
+        },
+        onRejected: (reason) => log.warn({ reason }, 'webhook rejected'),
+        health: () => ({ source: config.name, lastCommit: last?.commit ?? null, lastState: last?.state ?? null, failing: failure ?? null }),
+      });
+      closers.push(webhook.close);
+      log.info({ url: `${webhook.url}/webhook` }, 'webhook listening');
+    }
+    return {
+      reactor,
+      source,
+      webhook,
+      async stop() {
+        await reactor.stop();
+        await Promise.all(closers.map((close) => close()));
+      },
+    };
+  } catch (err) {
+    await reactor.stop();
+    await Promise.all(closers.map((close) => close()));
+    throw err;
+  }
+}
