@@ -13,3 +13,8 @@ export * from './client/createClient.js';
 export * from './version.js';
 export * from './schema/jobFile.js';
 export * from './model/image.js';
+export * from './model/jobRef.js';
+export * from './model/hostSelector.js';
+export * from './model/specs.js';
+export * from './model/image.js';
+export { parseIsoDate } from './model/isoDate.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { HeliosError } from '../errors/HeliosError.js';
+import type { HeliosError } from '../errors/HeliosError.js';
 import { formatHostSelector, matchesHostSelectors, parseHostSelector } from './hostSelector.js';
 
 test('parses the four operators, tolerating whitespace', (t) => {
