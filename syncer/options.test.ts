@@ -1,0 +1,49 @@
+import test from 'ava';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDuration, parseOptions, slug, type SyncerConfig } from './options.js';
+
+const base = ['--master', 'http://127.0.0.1:5801'];
+const parse = (args: string[], env: NodeJS.ProcessEnv = {}) => parseOptions([...base, ...args], env) as SyncerConfig;
+
+test('defaults: branch main, path jobs, 30s interval, name from the repo', (t) => {
+  const c = parse(['--repo', 'https://git.example.com/team/apps.git'], { HELIOS_HOME: '/h', HELIOS_TOKEN: 'tk', HELIOS_GIT_TOKEN: 'gt' });
+  t.like(c, { remote: true, branch: 'main', path: 'jobs', intervalMs: 30_000, name: 'apps', token: 'tk', gitToken: 'gt', cacheDir: '/h/syncer-apps', once: false });
+});
+
+test('a local path is resolved and named after its folder', (t) => {
+  const c = parse(['--repo', '/srv/Git/My Repo/', '--dry-run']);
+  t.like(c, { remote: false, repo: '/srv/Git/My Repo', name: 'my-repo', once: true, dryRun: true });
+});
+
+test('bad input names the option', (t) => {
+  t.throws(() => parseOptions(['--repo', 'x'], {}), { message: /--master URL is required/ });
+  t.throws(() => parse([]), { message: /--repo/ });
+  t.throws(() => parse(['--repo', 'x', '--interval', 'soon']), { message: /--interval/ });
+  t.throws(() => parse(['--repo', 'ssh://git@h/x.git']), { message: /only http\(s\)/ });
+  t.throws(() => parse(['--repo', 'https://h/x.git', '--watch']), { message: /--watch needs a local repository/ });
+  t.throws(() => parse(['--repo', 'x', '--webhook', '127.0.0.1:9000']), { message: /--webhook-secret-file/ });
+  t.throws(() => parse(['--repo', 'x', '--webhook', 'nope', '--webhook-secret-file', '/dev/null']), { message: /HOST:PORT/ });
+  t.throws(() => parse(['--repo', 'x', '--once', '--watch']), { message: /--once/ });
+  t.throws(() => parse(['--repo', 'x', '--name', 'a b']), { message: /--name/ });
+  t.throws(() => parse(['--repo', 'x', '--bogus']), { message: /bogus/ });
+});
+
+test('the webhook secret is read from its file, without the trailing newline', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'syncer-opt-'));
+  writeFileSync(join(dir, 'secret'), 'abc\n');
+  const c = parse(['--repo', 'x', '--webhook', '127.0.0.1:0', '--webhook-secret-file', join(dir, 'secret')]);
+  t.deepEqual(c.webhook, { host: '127.0.0.1', port: 0, secret: 'abc' });
+  writeFileSync(join(dir, 'empty'), '');
+  t.throws(() => parse(['--repo', 'x', '--webhook', ':9000', '--webhook-secret-file', join(dir, 'empty')]), { message: /is empty/ });
+});
+
+test('durations and slugs', (t) => {
+  t.deepEqual(['500ms', '10s', '1.5m', '2h', '3'].map((d) => parseDuration(d, 'x')), [500, 10_000, 90_000, 7_200_000, 3000]);
+  t.deepEqual([slug('https://h/a/B_c.git'), slug('/x/y/'), slug('///')], ['b_c', 'y', 'repo']);
+});
+
+test('--help', (t) => {
+  t.is(parseOptions(['--help']), 'help');
+});
