@@ -34,6 +34,8 @@ export async function openRemoteRepo(options: RemoteRepoOptions): Promise<GitSou
   if (!(await fs.promises.stat(`${gitdir}/HEAD`).then(() => true, () => false))) {
     await git.init({ fs, dir: gitdir, bare: true, defaultBranch: options.branch });
   }
+  // fetch takes the URL (with any credentials) per call; the config only names the remote.
+  await git.addRemote({ fs, gitdir, remote: 'origin', url: display, force: true });
   const reader = createObjectReader(fs, gitdir);
   const fail = (what: string, err: unknown) => new GitSourceError(`${what} ${display}: ${describe(err)}`, { repo: display, branch: options.branch }, { cause: err });
 

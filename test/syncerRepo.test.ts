@@ -1,0 +1,89 @@
+/**
+ * The syncer's git sources against real git: a token-protected smart-HTTP server (git http-backend)
+ * and local repositories made with the git CLI; and the ref watcher on a real commit.
+ */
+import test from 'ava';
+import { commitFiles, git, gitRepo, startGitServer } from './harness/gitServer.js';
+import { tempDir, waitFor } from './harness/processes.js';
+import { openLocalRepo } from '../syncer/repo/localRepo.js';
+import { openRemoteRepo } from '../syncer/repo/remoteRepo.js';
+import { watchRefs } from '../syncer/triggers/watchRefs.js';
+
+async function fixture(t: { teardown(fn: () => Promise<void>): void }, token?: string) {
+  const root = await tempDir('syncer-git-');
+  const cache = await tempDir('syncer-cache-');
+  t.teardown(root.cleanup);
+  t.teardown(cache.cleanup);
+  const server = await startGitServer({ root: root.path, token });
+  t.teardown(server.close);
+  const repo = await gitRepo(root.path, { 'jobs/web.yaml': 'name: web\n' });
+  return { url: `${server.url}/${repo.name}.git`, repo, cacheDir: cache.path };
+}
+
+test('a token-protected HTTP remote is fetched with HELIOS_GIT_TOKEN and refused without it', async (t) => {
+  const f = await fixture(t, 'tok-123');
+  const anonymous = await openRemoteRepo({ url: f.url, branch: 'main', cacheDir: `${f.cacheDir}/a` });
+  await t.throwsAsync(anonymous.resolveCommit(), { message: /authentication failed \(set HELIOS_GIT_TOKEN\)/ });
+  const wrong = await openRemoteRepo({ url: f.url, branch: 'main', cacheDir: `${f.cacheDir}/w`, token: 'nope' });
+  await t.throwsAsync(wrong.resolveCommit(), { message: /authentication failed/ });
+
+  const source = await openRemoteRepo({ url: f.url, branch: 'main', cacheDir: `${f.cacheDir}/b`, token: 'tok-123' });
+  t.is(await source.resolveCommit(), f.repo.head);
+  const tree = await source.readTree(await source.readCommitTree(f.repo.head));
+  t.deepEqual(tree.map((e) => e.path), ['jobs']);
+
+  const next = await commitFiles(f.repo.work, { 'jobs/api.yaml': 'name: api\n' });
+  t.is(await source.resolveCommit(), next, 'a new commit is fetched into the cache');
+  t.is(await source.resolveCommit(), next, 'and a second look does not need to fetch again');
+});
+
+test('credentials in the remote URL are not shown', async (t) => {
+  const f = await fixture(t, 'tok-9');
+  const source = await openRemoteRepo({ url: f.url.replace('http://', 'http://tok-9@'), branch: 'main', cacheDir: f.cacheDir });
+  t.is(source.display, f.url);
+  t.is(await source.resolveCommit(), f.repo.head);
+});
+
+test('a missing branch is a clear error, for remotes and local repos', async (t) => {
+  const f = await fixture(t);
+  const remote = await openRemoteRepo({ url: f.url, branch: 'release', cacheDir: f.cacheDir });
+  await t.throwsAsync(remote.resolveCommit(), { message: /branch release not found/ });
+  const local = await openLocalRepo({ dir: f.repo.bare, branch: 'release' });
+  await t.throwsAsync(local.resolveCommit(), { message: /branch release not found/ });
+});
+
+test('local repositories are read in place: a working copy and a bare repo', async (t) => {
+  const f = await fixture(t);
+  const work = await openLocalRepo({ dir: f.repo.work, branch: 'main' });
+  const bare = await openLocalRepo({ dir: f.repo.bare, branch: 'main' });
+  t.is(await work.resolveCommit(), f.repo.head);
+  t.is(await bare.resolveCommit(), f.repo.head);
+  t.is(bare.gitdir, f.repo.bare);
+  await t.throwsAsync(openLocalRepo({ dir: f.cacheDir, branch: 'main' }), { message: /is not a git repository/ });
+});
+
+test('packed refs are read too (after git gc / pack-refs)', async (t) => {
+  const f = await fixture(t);
+  await git(['pack-refs', '--all'], f.repo.bare);
+  await git(['gc', '--quiet'], f.repo.bare);
+  const bare = await openLocalRepo({ dir: f.repo.bare, branch: 'main' });
+  await bare.refresh();
+  const head = await bare.resolveCommit();
+  t.is(head, f.repo.head);
+  t.is((await bare.readTree(await bare.readCommitTree(head)))[0].path, 'jobs');
+});
+
+test('the ref watcher fires on a commit in a working copy and on a push to a bare repo', async (t) => {
+  const f = await fixture(t);
+  let workEvents = 0;
+  let bareEvents = 0;
+  const w1 = await watchRefs(`${f.repo.work}/.git`, () => workEvents++);
+  const w2 = await watchRefs(f.repo.bare, () => bareEvents++);
+  t.teardown(w1.close);
+  t.teardown(w2.close);
+  await git(['status'], f.repo.work); // touches the index, not a ref: no event
+  t.is(workEvents, 0);
+  await commitFiles(f.repo.work, { 'jobs/x.yaml': 'x' });
+  await waitFor(() => workEvents > 0 && bareEvents > 0, { timeoutMs: 5000, message: 'ref change events' });
+  t.pass();
+});
