@@ -6,7 +6,9 @@
  * syntax, not a captured value, so the serialized text stays small and loads core from the installed
  * `helios` package (resolved from the Pulumi project's directory) when a method runs.
  */
-export type Core = typeof import('../core/index.js');
+import type * as CoreModule from '../core/index.js';
+
+export type Core = typeof CoreModule;
 
 export async function loadCore(): Promise<Core> {
   // A variable, not a literal: the type checker must not resolve the package's own dist/ while building it.

@@ -20,8 +20,8 @@ export function settingsFromConfig(config: { get(key: string): string | undefine
 export async function masterClient(settings: MasterSettings) {
   const core = await loadCore();
   return core.createClient({
-    baseUrl: settings.master ?? process.env.HELIOS_MASTER ?? DEFAULT_MASTER,
-    token: settings.token ?? process.env.HELIOS_TOKEN ?? undefined,
+    baseUrl: settings.master || process.env.HELIOS_MASTER || DEFAULT_MASTER,
+    token: settings.token || process.env.HELIOS_TOKEN || undefined,
     owner: 'pulumi',
   });
 }
