@@ -106,9 +106,14 @@ function argumentError(err: unknown, who: string, afterCommand: boolean): Helios
       return new HeliosError('INVALID_ARGUMENT', afterCommand
         ? `unknown option ${quoted} for ${who} ${see}`
         : `unknown option ${quoted} before the command name ${see}`);
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return new HeliosError('INVALID_ARGUMENT', `${(e.message ?? '').split('. ')[0].replace(/^Option/, 'option')} ${see}`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const first = (e.message ?? '').split('\n')[0].replace(/\.$/, '').replace(/^Option/, 'option');
+      const option = /'(-[^']*)'/.exec(first)?.[1];
+      return new HeliosError('INVALID_ARGUMENT', / is ambiguous/.test(first) && option
+        ? `option ${option} got a value starting with '-': write ${option}=VALUE ${see}`
+        : `${first} ${see}`);
+    }
     default:
-      return new HeliosError('INVALID_ARGUMENT', `${e.message ?? String(err)} ${see}`);
+      return new HeliosError('INVALID_ARGUMENT', `${(e.message ?? String(err)).split('\n')[0]} ${see}`);
   }
 }

@@ -62,6 +62,12 @@ test('a flag without its value exits 1', async (t) => {
   t.regex(r.stderr, /option '-e, --env <value>' argument missing/);
 });
 
+test('a value that looks like a flag must be written --flag=VALUE', async (t) => {
+  const r = await helios(null, ['create', 'foo:v1', 'busybox:latest', '--hostname', '-x']);
+  t.is(r.code, 1);
+  t.is(r.stderr, "helios: option --hostname got a value starting with '-': write --hostname=VALUE (see helios create --help)\n");
+});
+
 test('missing arguments exit 1 with the usage', async (t) => {
   const r = await helios(null, ['deploy', 'foo:v1']);
   t.is(r.code, 1);

@@ -60,7 +60,7 @@ export function ensureCliBuilt(): Promise<void> {
     try {
       if (!isStale()) return;
       const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-      const args = ['cli/bin.ts', '--outDir', 'dist', '--rootDir', '.', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
+      const args = ['cli/bin.ts', '--ignoreConfig', '--outDir', 'dist', '--rootDir', '.', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
         '--target', 'ES2022', '--lib', 'ES2023', '--types', 'node', '--strict', '--esModuleInterop', '--skipLibCheck',
         '--resolveJsonModule', '--declaration', '--sourceMap', '--verbatimModuleSyntax'];
       await promisify(execFile)(process.execPath, [tsc, ...args], { cwd: ROOT }).catch((err: { stdout?: string }) => {

@@ -1,0 +1,18 @@
+/** The local repository solo's syncer watches: its top level, branch and head commit (zx + git). */
+export interface RepoInfo {
+  dir: string;
+  branch: string;
+  commit: string;
+}
+
+export async function readRepo(start: string): Promise<RepoInfo | null> {
+  const { $ } = await import('zx');
+  const git = $({ cwd: start, quiet: true, nothrow: true });
+  const top = await git`git rev-parse --show-toplevel`;
+  if (top.exitCode !== 0) return null;
+  const dir = top.stdout.trim();
+  const inRepo = $({ cwd: dir, quiet: true, nothrow: true });
+  const branch = (await inRepo`git symbolic-ref --short HEAD`).stdout.trim() || 'main';
+  const commit = (await inRepo`git rev-parse HEAD`).stdout.trim();
+  return { dir, branch, commit };
+}
