@@ -14,7 +14,9 @@ const { values, positionals } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, budget: { type: 'string' } },
 });
 const name = positionals[0];
-const log = (message: string) => process.stderr.write(`[${name}] ${message}\n`);
+const started = performance.now();
+const log = (message: string) =>
+  process.stderr.write(`[${name} ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
 
 async function main() {
   const mod = await import(`./${name}.js`) as { run?: Benchmark; default?: Benchmark };
