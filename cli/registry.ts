@@ -24,7 +24,7 @@ export const commands: Record<string, Loader> = {
   sync: () => import('./commands/sync.js'),
   masters: () => import('./commands/masters.js'),
   version: () => import('./commands/version.js'),
-  // solo: () => import('./commands/solo.js'),  // issue 8: master + agent + syncer in one process
+  solo: () => import('./commands/solo.js'),
 };
 
 export const aliases: Record<string, string> = { status: 'job' };

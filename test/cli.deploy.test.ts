@@ -1,9 +1,9 @@
 /** `helios deploy / undeploy / start / stop / job / history / hosts / register / deregister` against a real master (no agent). */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { startTestMaster, type TestMaster } from './harness/master.js';
 import { helios, tableRows } from './cliHarness.js';
 
-async function masterWithHosts(t: import('ava').ExecutionContext, ...hosts: string[]): Promise<TestMaster> {
+async function masterWithHosts(t: ExecutionContext, ...hosts: string[]): Promise<TestMaster> {
   const m = await startTestMaster();
   t.teardown(m.close);
   for (const host of hosts) await m.client.hosts.register(host, `id-${host}`);

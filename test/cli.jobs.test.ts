@@ -1,12 +1,12 @@
 /** `helios create / jobs / inspect / remove` against a real master. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { startTestMaster, type TestMaster } from './harness/master.js';
 import { tempDir } from './harness/processes.js';
 import { helios, tableRows } from './cliHarness.js';
 
-async function master(t: import('ava').ExecutionContext): Promise<TestMaster> {
+async function master(t: ExecutionContext): Promise<TestMaster> {
   const m = await startTestMaster();
   t.teardown(m.close);
   return m;
