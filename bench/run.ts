@@ -81,9 +81,10 @@ async function main(): Promise<number> {
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(out.replace(/\.json$/, '.md'), renderMarkdown(rows, m, started, quick));
-  const failed = results.filter((r) => r.status === 'failed');
-  process.stderr.write(`bench: ${results.length - failed.length} of ${results.length} benchmarks ran in ${Math.round(report.durationMs / 1000)} s; wrote ${path.relative(process.cwd(), out)}\n`);
-  return failed.length > 0 ? 1 : 0;
+  const count = (status: BenchmarkResult['status']) => results.filter((r) => r.status === status).length;
+  const failed = count('failed');
+  process.stderr.write(`bench: ${count('ok')} ok, ${failed} failed, ${count('skipped')} skipped in ${Math.round(report.durationMs / 1000)} s; wrote ${path.relative(process.cwd(), out)}\n`);
+  return failed > 0 ? 1 : 0;
 }
 
 async function runBenchmark(entry: BenchmarkEntry, quick: boolean): Promise<BenchmarkResult> {
