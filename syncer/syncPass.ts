@@ -40,8 +40,8 @@ export function createSyncPass(options: SyncPassOptions) {
 
   return async function syncPass(): Promise<SyncOutcome> {
     const started = performance.now();
-    await source.refresh();
     const commit = await source.resolveCommit();
+    await source.refresh();
     const pathOid = await findPath(source, await source.readCommitTree(commit), path);
     const diff = await diffTree(source.readTree, path ? `${path}/` : '', pathOid, snapshot);
     const filesRead = await manifests.update(diff, source.readBlob);

@@ -12,6 +12,6 @@ export interface GitSource {
   readCommitTree(commit: string): Promise<string>;
   readTree(oid: string): Promise<TreeEntry[]>;
   readBlob(oid: string): Promise<Uint8Array>;
-  /** Called before each pass: drops cached pack indexes when the packs on disk changed (gc, fetch). */
+  /** Called once per pass after `resolveCommit`: forgets cached listings (new objects, packs gone after a gc). */
   refresh(): Promise<void>;
 }

@@ -1,36 +1,41 @@
 import * as git from 'isomorphic-git';
+import type nodeFs from 'node:fs';
+import { createObjectFs } from './objectFs.js';
 import type { TreeEntry } from './treeWalk.js';
 
-type Fs = Parameters<typeof git.readTree>[0]['fs'];
-interface FsWithReaddir { promises: { readdir(path: string): Promise<string[]> } }
-
 /**
- * Object reads through isomorphic-git with one shared cache of pack indexes, renewed when the set of
- * packs changes, so a sync reads the pack index once, not once per object.
+ * Object reads through isomorphic-git with one cache of pack indexes and packs kept across passes
+ * (a pack's name is its checksum, so a cached pack never goes stale; it is dropped only when a pack
+ * disappears, after a gc) and the per-object file-system probes answered by `createObjectFs`.
  */
-export function createObjectReader(fs: Fs & FsWithReaddir, gitdir: string) {
+export function createObjectReader(fs: typeof nodeFs, gitdir: string) {
+  const objectFs = createObjectFs(gitdir, fs);
+  const options = { fs: objectFs.fs, gitdir };
   let cache: object = {};
-  let packs = '';
-  return {
-    async refresh(): Promise<void> {
-      const list = await fs.promises.readdir(`${gitdir}/objects/pack`).catch(() => [] as string[]);
-      const key = list.filter((f) => f.endsWith('.idx')).sort().join(',');
-      if (key !== packs) {
-        packs = key;
-        cache = {};
-      }
-    },
-    async readCommitTree(commit: string): Promise<string> {
-      const { commit: parsed } = await git.readCommit({ fs, gitdir, oid: commit, cache });
-      return parsed.tree;
-    },
-    async readTree(oid: string): Promise<TreeEntry[]> {
-      const { tree } = await git.readTree({ fs, gitdir, oid, cache });
-      return tree;
-    },
-    async readBlob(oid: string): Promise<Uint8Array> {
-      const { blob } = await git.readBlob({ fs, gitdir, oid, cache });
-      return blob;
-    },
+  let packs = new Set<string>();
+
+  /** A read that misses retries once on a fresh listing (a gc or a fetch may have moved objects). */
+  const read = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'NotFoundError') throw err;
+      await reader.refresh();
+      return fn();
+    }
   };
+
+  const reader = {
+    /** Call once per pass, after the commit is known: forgets listings, drops packs that are gone. */
+    async refresh(): Promise<void> {
+      objectFs.forget();
+      const now = new Set(await objectFs.packIndexes());
+      if ([...packs].some((p) => !now.has(p))) cache = {};
+      packs = now;
+    },
+    readCommitTree: (commit: string) => read(async () => (await git.readCommit({ ...options, oid: commit, cache })).commit.tree),
+    readTree: (oid: string): Promise<TreeEntry[]> => read(async () => (await git.readTree({ ...options, oid, cache })).tree),
+    readBlob: (oid: string): Promise<Uint8Array> => read(async () => (await git.readBlob({ ...options, oid, cache })).blob),
+  };
+  return reader;
 }
