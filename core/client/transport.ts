@@ -1,5 +1,6 @@
 import { HeliosError } from '../errors/HeliosError.js';
 import { isErrorCode } from '../errors/codes.js';
+import { userInfo } from 'node:os';
 import { HELIOS_VERSION } from '../version.js';
 
 export interface ClientOptions {
@@ -11,6 +12,8 @@ export interface ClientOptions {
   owner?: string;
   /** Per-request timeout in ms (blocking queries add their wait to it). */
   timeoutMs?: number;
+  /** Who deploys, recorded as `deployerUser`; defaults to the OS user name. */
+  user?: string;
 }
 
 export type Query = Record<string, string | number | boolean | undefined | string[]>;
@@ -30,6 +33,8 @@ export const seg = (value: string) => encodeURIComponent(value);
 export function createTransport(options: ClientOptions): Transport {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const headers: Record<string, string> = { 'Helios-Version': HELIOS_VERSION, 'Helios-Owner': options.owner ?? 'cli' };
+  const user = options.user ?? osUser();
+  if (user) headers['Helios-User'] = user;
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
 
   return async function request<T>(method: string, path: string, req: RequestOptions = {}): Promise<T> {
@@ -57,6 +62,16 @@ export function createTransport(options: ClientOptions): Transport {
     if (!response.ok) throw errorFromResponse(response.status, body, text);
     return body as T;
   };
+}
+
+/** The OS user name, or undefined where there is none (no passwd entry in some containers). */
+function osUser(): string | undefined {
+  try {
+    const name = userInfo().username;
+    return /^[\x21-\x7e]{1,200}$/.test(name) ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseJson(text: string): unknown {

@@ -1,0 +1,33 @@
+import { HeliosError, type Job } from '../../core/index.js';
+
+/** Who is asking: the owner recorded on what they create, the user and master recorded on deploys. */
+export interface Actor {
+  owner: string;
+  user: string | null;
+  master: string;
+  /** The job token presented (`?token=`). */
+  token?: string;
+  /** `?force=true`: change what git owns anyway. */
+  force?: boolean;
+  /** The sync endpoint and the reaper act for the system: no token or ownership checks. */
+  system?: boolean;
+}
+
+export const isGitOwner = (owner: string | undefined): owner is string => !!owner && owner.startsWith('git:');
+
+/** A job with a token may only be changed by whoever presents it (an accident guard, as in Helios). */
+export function checkToken(job: Job, actor: Actor): void {
+  if (actor.system || !job.token) return;
+  if (actor.token !== job.token) {
+    throw new HeliosError('FORBIDDEN', `job ${job.id} has a token: pass the matching token to change it (--token)`, { jobId: job.id });
+  }
+}
+
+/** Git-owned things change only through their repository, or with `force` (and then only until the next sync). */
+export function checkGitOwned(owner: string | undefined, actor: Actor, what: string): void {
+  if (actor.system || actor.force || !isGitOwner(owner) || owner === actor.owner) return;
+  const source = owner.slice('git:'.length);
+  throw new HeliosError('GIT_OWNED',
+    `git source ${source} owns ${what}: change it in the repository, the next sync restores it; use --force to change it anyway`,
+    { owner, source });
+}

@@ -1,0 +1,42 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { HELIOS_VERSION } from '../core/index.js';
+import type { MasterContext } from './context.js';
+import { installAuth } from './auth.js';
+import { installErrorHandler } from './errorHandler.js';
+import { validatorCompiler } from './validation.js';
+import { jobsRoutes } from './routes/jobs.js';
+import { historyRoutes } from './routes/history.js';
+import { hostsRoutes } from './routes/hosts.js';
+import { deploymentsRoutes } from './routes/deployments.js';
+import { agentsRoutes } from './routes/agents.js';
+import { syncRoutes } from './routes/sync.js';
+import { metaRoutes } from './routes/meta.js';
+
+/**
+ * Builds the master's fastify app over an open store; never listens (server.ts does), so tests can
+ * use it on a real port or with `inject`.
+ */
+export function buildApp(ctx: MasterContext): FastifyInstance {
+  const app = Fastify({
+    logger: ctx.options.logger ?? false,
+    bodyLimit: ctx.options.bodyLimit,
+    // Blocking queries are in flight at shutdown; preClose releases them, so close() need not wait.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 1000 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.addHook('onRequest', async (_request, reply) => { reply.header('Helios-Server-Version', HELIOS_VERSION); });
+  installAuth(app, ctx.options.tokens);
+  installErrorHandler(app);
+  app.addHook('preClose', async () => { ctx.notifier.releaseAll(); });
+
+  jobsRoutes(app, ctx);
+  historyRoutes(app, ctx);
+  hostsRoutes(app, ctx);
+  deploymentsRoutes(app, ctx);
+  agentsRoutes(app, ctx);
+  syncRoutes(app, ctx);
+  metaRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,38 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { HeliosError, isHeliosError } from '../core/index.js';
+
+/**
+ * The one place errors become responses: a HeliosError answers with its code's HTTP status and
+ * `{ status, message, ...data }`; fastify's own client errors (bad JSON, body too large, wrong
+ * content type) become INVALID_REQUEST or PAYLOAD_TOO_LARGE; anything else is a bug, logged, and
+ * answered INTERNAL_ERROR without its details.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | HeliosError, request, reply) => {
+    const error = toHeliosError(err);
+    if (error.code === 'INTERNAL_ERROR') request.log.error({ err }, 'request failed');
+    return reply.code(error.httpStatus).send(error.toBody());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const error = new HeliosError('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`);
+    return reply.code(404).send(error.toBody());
+  });
+}
+
+function toHeliosError(err: FastifyError | HeliosError): HeliosError {
+  if (isHeliosError(err)) return err;
+  const status = (err as FastifyError).statusCode ?? 500;
+  const code = (err as FastifyError).code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
+    return new HeliosError('PAYLOAD_TOO_LARGE', 'request body is over the size limit');
+  }
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new HeliosError('INVALID_REQUEST', `${err.message}: send Content-Type: application/json`);
+  }
+  if (err instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new HeliosError('INVALID_REQUEST', `body is not valid JSON: ${err.message}`);
+  }
+  if (status >= 400 && status < 500) return new HeliosError('INVALID_REQUEST', err.message, { code });
+  return new HeliosError('INTERNAL_ERROR', 'internal error; the master log has the details', {}, { cause: err });
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { buildJob, jobNotFound, type Job, type JobStatus } from '../../core/index.js';
+import type { CreateJobResponse, OkResponse } from '../../core/client/createClient.js';
+import { actorOf, type MasterContext } from '../context.js';
+import { createJob, findJob, removeJob } from '../actions/jobs.js';
+import { jobStatus } from '../views.js';
+import { GuardQuery, JobParams, NameList } from './schemas.js';
+
+const ListQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 1000 })),
+  hostPattern: Type.Optional(Type.String({ maxLength: 1000 })),
+});
+
+/** Jobs: list, get, create (the master computes the id), remove, status. */
+export function jobsRoutes(app: FastifyInstance, ctx: MasterContext): void {
+  const { store } = ctx;
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>('/jobs', { schema: { querystring: ListQuery } }, async (request) => {
+    const { q, hostPattern } = request.query;
+    return store.read(() => {
+      let jobs = store.jobs.list();
+      if (q) jobs = jobs.filter((j) => j.id.includes(q));
+      if (hostPattern) {
+        const onHosts = new Set(store.deployments.list().filter((d) => d.host.includes(hostPattern)).map((d) => d.jobId));
+        jobs = jobs.filter((j) => onHosts.has(j.id));
+      }
+      return Object.fromEntries(jobs.map((j) => [j.id, j])) as Record<string, Job>;
+    });
+  });
+
+  app.get<{ Params: Static<typeof JobParams> }>('/jobs/:id', { schema: { params: JobParams } }, async (request) => {
+    const job = findJob(store, request.params.id);
+    if (!job) throw jobNotFound(request.params.id);
+    return job;
+  });
+
+  app.post('/jobs', async (request, reply): Promise<CreateJobResponse> => {
+    const actor = actorOf(ctx, request);
+    const { job, warnings } = buildJob(request.body, { allowedCapabilities: ctx.options.allowedCapabilities });
+    const stored = store.write((tx) => createJob(store, tx, job, actor));
+    request.log.info({ jobId: stored.id, owner: actor.owner }, 'job created');
+    reply.code(200);
+    return { status: 'OK', id: stored.id, job: stored, warnings };
+  });
+
+  app.delete<{ Params: Static<typeof JobParams>; Querystring: Static<typeof GuardQuery> }>('/jobs/:id',
+    { schema: { params: JobParams, querystring: GuardQuery } }, async (request): Promise<OkResponse> => {
+      const actor = actorOf(ctx, request, request.query);
+      const id = findJob(store, request.params.id)?.id ?? request.params.id;
+      store.write((tx) => removeJob(store, tx, id, actor));
+      request.log.info({ jobId: id }, 'job removed');
+      return { status: 'OK' };
+    });
+
+  app.get<{ Params: Static<typeof JobParams> }>('/jobs/:id/status', { schema: { params: JobParams } }, async (request) =>
+    store.read(() => {
+      const job = findJob(store, request.params.id);
+      if (!job) throw jobNotFound(request.params.id);
+      return jobStatus(ctx, job);
+    }));
+
+  const Ids = NameList('job ids');
+  app.post<{ Body: Static<typeof Ids> }>('/jobs/statuses', { schema: { body: Ids } }, async (request) =>
+    store.read(() => {
+      const result: Record<string, JobStatus> = {};
+      for (const id of request.body) {
+        const job = findJob(store, id);
+        if (job) result[id] = jobStatus(ctx, job);
+      }
+      return result;
+    }));
+}

@@ -1,0 +1,52 @@
+import type Database from 'better-sqlite3';
+import type { Deployment, Goal } from '../../core/index.js';
+
+interface DeploymentRow {
+  host: string;
+  job_id: string;
+  goal: Goal;
+  owner: string;
+  deployer_user: string | null;
+  deployer_master: string | null;
+}
+
+/** A deployment with the host it is on (the API's Deployment does not carry it). */
+export interface HostDeployment extends Deployment {
+  host: string;
+  owner: string;
+}
+
+const toDeployment = (row: DeploymentRow): HostDeployment => ({
+  host: row.host,
+  jobId: row.job_id,
+  goal: row.goal,
+  owner: row.owner,
+  ...(row.deployer_user ? { deployerUser: row.deployer_user } : {}),
+  ...(row.deployer_master ? { deployerMaster: row.deployer_master } : {}),
+});
+
+/** The deployments table: job × host with a goal and an owner. Rows need no registered host. */
+export function createDeploymentsStore(db: Database.Database) {
+  const get = db.prepare<[string, string], DeploymentRow>('SELECT * FROM deployments WHERE host = ? AND job_id = ?');
+  const ofHost = db.prepare<[string], DeploymentRow>('SELECT * FROM deployments WHERE host = ? ORDER BY job_id');
+  const ofJob = db.prepare<[string], DeploymentRow>('SELECT * FROM deployments WHERE job_id = ? ORDER BY host');
+  const ofOwner = db.prepare<[string], DeploymentRow>('SELECT * FROM deployments WHERE owner = ? ORDER BY job_id, host');
+  const all = db.prepare<[], DeploymentRow>('SELECT * FROM deployments ORDER BY job_id, host');
+  const insert = db.prepare(`INSERT INTO deployments (host, job_id, goal, owner, deployer_user, deployer_master, created, modify_index)
+    VALUES (@host, @jobId, @goal, @owner, @deployerUser, @deployerMaster, @created, @index)`);
+  const setGoal = db.prepare<[Goal, number, string, string]>('UPDATE deployments SET goal = ?, modify_index = ? WHERE host = ? AND job_id = ?');
+  const remove = db.prepare<[string, string]>('DELETE FROM deployments WHERE host = ? AND job_id = ?');
+
+  return {
+    get: (host: string, jobId: string) => { const row = get.get(host, jobId); return row && toDeployment(row); },
+    ofHost: (host: string) => ofHost.all(host).map(toDeployment),
+    ofJob: (jobId: string) => ofJob.all(jobId).map(toDeployment),
+    ownedBy: (owner: string) => ofOwner.all(owner).map(toDeployment),
+    list: () => all.all().map(toDeployment),
+    insert: (d: { host: string; jobId: string; goal: Goal; owner: string; deployerUser: string | null; deployerMaster: string | null }, index: number) =>
+      insert.run({ ...d, created: Date.now(), index }),
+    setGoal: (host: string, jobId: string, goal: Goal, index: number) => setGoal.run(goal, index, host, jobId).changes > 0,
+    remove: (host: string, jobId: string) => remove.run(host, jobId).changes > 0,
+  };
+}
+export type DeploymentsStore = ReturnType<typeof createDeploymentsStore>;

@@ -1,0 +1,114 @@
+/**
+ * Numbered schema migrations, applied in order at start-up, each in its own transaction. The schema
+ * version lives in `meta.schemaVersion`; a database written by a newer master is refused rather than
+ * guessed at. Add a migration by appending to the list; never edit one that has shipped.
+ */
+import type Database from 'better-sqlite3';
+
+export const migrations: readonly string[] = [
+  // 1: the first schema
+  `
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    creating_user TEXT,
+    owner TEXT NOT NULL,
+    token TEXT NOT NULL DEFAULT '',
+    expires INTEGER,
+    modify_index INTEGER NOT NULL,
+    UNIQUE (name, version)
+  );
+  CREATE INDEX jobs_expires ON jobs (expires) WHERE expires IS NOT NULL;
+  CREATE INDEX jobs_owner ON jobs (owner);
+
+  CREATE TABLE hosts (
+    name TEXT PRIMARY KEY,
+    agent_id TEXT NOT NULL,
+    registered INTEGER NOT NULL,
+    last_seen INTEGER,
+    host_info TEXT,
+    agent_info TEXT,
+    labels TEXT NOT NULL DEFAULT '{}',
+    environment TEXT NOT NULL DEFAULT '{}',
+    docker_error TEXT,
+    desired_index INTEGER NOT NULL,
+    modify_index INTEGER NOT NULL
+  );
+
+  CREATE TABLE deployments (
+    host TEXT NOT NULL,
+    job_id TEXT NOT NULL REFERENCES jobs (id),
+    goal TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    deployer_user TEXT,
+    deployer_master TEXT,
+    created INTEGER NOT NULL,
+    modify_index INTEGER NOT NULL,
+    PRIMARY KEY (host, job_id)
+  );
+  CREATE INDEX deployments_job ON deployments (job_id);
+  CREATE INDEX deployments_owner ON deployments (owner);
+
+  CREATE TABLE task_statuses (
+    host TEXT NOT NULL,
+    job_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    updated INTEGER NOT NULL,
+    modify_index INTEGER NOT NULL,
+    PRIMARY KEY (host, job_id)
+  );
+  CREATE INDEX task_statuses_job ON task_statuses (job_id);
+
+  CREATE TABLE history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT NOT NULL,
+    host TEXT NOT NULL,
+    timestamp INTEGER NOT NULL,
+    status TEXT NOT NULL
+  );
+  CREATE INDEX history_job_host ON history (job_id, host, timestamp);
+
+  CREATE TABLE sync_sources (
+    name TEXT PRIMARY KEY,
+    repo TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    path TEXT NOT NULL,
+    last_applied_commit TEXT,
+    last_attempted_commit TEXT,
+    state TEXT NOT NULL,
+    errors TEXT NOT NULL DEFAULT '[]',
+    last_sync INTEGER,
+    modify_index INTEGER NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = migrations.length;
+
+export class SchemaTooNewError extends Error {
+  override name = 'SchemaTooNewError';
+  constructor(readonly path: string, readonly found: number, readonly known: number) {
+    super(`database ${path} has schema version ${found}, but this master knows versions up to ${known}: `
+      + 'it was written by a newer helios-master; run that version, or point --db at another file');
+  }
+}
+
+/** Brings the database to SCHEMA_VERSION; refuses one from the future. */
+export function migrate(db: Database.Database, path: string): { from: number; to: number } {
+  db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)');
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schemaVersion'").get() as { value: number } | undefined;
+  const from = row?.value ?? 0;
+  if (from > SCHEMA_VERSION) throw new SchemaTooNewError(path, from, SCHEMA_VERSION);
+  const setVersion = db.prepare("INSERT INTO meta (key, value) VALUES ('schemaVersion', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  for (let version = from + 1; version <= SCHEMA_VERSION; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version - 1]);
+      setVersion.run(version);
+    })();
+  }
+  db.prepare("INSERT INTO meta (key, value) VALUES ('index', 0) ON CONFLICT (key) DO NOTHING").run();
+  return { from, to: SCHEMA_VERSION };
+}
