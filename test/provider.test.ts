@@ -1,5 +1,9 @@
 // The Pulumi provider's methods called directly (from the TypeScript source) against a real master.
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startTestAgent, waitForState } from './harness/agent.js';
+import { waitFor } from './harness/processes.js';
 import { startTestMaster, type TestMaster } from './harness/master.js';
 import { createJobProvider } from '../provider/jobProvider.js';
 import { createDeploymentProvider } from '../provider/deploymentProvider.js';
@@ -197,4 +201,61 @@ test('without stack config the master comes from HELIOS_MASTER; stack config hel
   t.is((await master.client.jobs.get(id)).owner, 'pulumi');
   await jobs.configure!(configOf({ 'helios:master': 'http://127.0.0.1:1' }));
   await t.throwsAsync(jobs.read!(id, { ...web(), jobId: id }), { message: /cannot reach the master at http:\/\/127\.0\.0\.1:1/ });
+});
+
+// With a real agent and the real Docker engine: the RUNNING wait and its failure.
+
+/** A registry that knows no image: Docker's pull gets "manifest unknown", so the agent throttles IMAGE_MISSING. */
+async function emptyRegistry(t: { teardown(fn: () => void): void }): Promise<string> {
+  const server = createServer((req, res) => {
+    res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
+    res.setHeader('Content-Type', 'application/json');
+    if (req.url === '/v2/') return res.end('{}');
+    res.statusCode = 404;
+    res.end(JSON.stringify({ errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: {} }] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => { server.closeAllConnections(); server.close(); });
+  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function withAgent(t: ExecutionContext) {
+  const setup = await withMaster(t);
+  const agent = await startTestAgent(t, setup.master);
+  await waitFor(async () => (await setup.master.client.hosts.list()).includes(agent.name), { timeoutMs: 20_000, message: 'agent registered' });
+  return { ...setup, host: agent.name };
+}
+
+test('a deployment with goal START waits until the task is RUNNING on a real agent; goal STOP updates in place', async (t) => {
+  const { master, jobs, deployments, host } = await withAgent(t);
+  const { id: jobId } = await jobs.create(web());
+  const { id, outs } = await deployments.create({ job: jobId, host, timeoutSeconds: 60 });
+  t.like(outs, { goal: 'START', state: 'RUNNING', jobId });
+  t.regex(outs!.containerId!, /^[0-9a-f]{12,64}$/);
+  t.is((await master.client.jobs.status(jobId)).taskStatuses[host].state, 'RUNNING');
+
+  const { outs: stopped } = await deployments.update!(id, outs!, { job: jobId, host, goal: 'STOP', timeoutSeconds: 60 });
+  t.like(stopped, { goal: 'STOP' });
+  await waitForState(master, jobId, host, 'STOPPED', 30_000);
+  const { outs: restarted } = await deployments.update!(id, stopped!, { job: jobId, host, goal: 'START', timeoutSeconds: 60 });
+  t.like(restarted, { goal: 'START', state: 'RUNNING' });
+
+  await deployments.delete!(id, restarted!);
+  t.deepEqual(await deployments.read!(id, restarted), {});
+  await jobs.delete!(jobId, { ...web(), jobId });
+});
+
+test('a deployment whose image is missing fails as "failed to initialise" naming IMAGE_MISSING within its timeout', async (t) => {
+  const { jobs, deployments, host } = await withAgent(t);
+  const registry = await emptyRegistry(t);
+  const { id: jobId } = await jobs.create(web({ image: `${registry}/helios/missing:1` }));
+  const started = Date.now();
+  const err = await t.throwsAsync(deployments.create({ job: jobId, host, timeoutSeconds: 8 }));
+  t.true(Date.now() - started < 15_000, `took ${Date.now() - started} ms`);
+  t.regex(err!.message, /did not reach RUNNING within 8 s: last state \w+, throttled IMAGE_MISSING, container error: .*not found/);
+  const failure = err as unknown as { id: string; properties: DeploymentOutputs; reasons: string[] };
+  t.is(failure.id, `${host}/${jobId}`);
+  t.not(failure.properties.state, 'RUNNING');
+  t.deepEqual(failure.reasons, [err!.message]);
+  await deployments.delete!(failure.id, failure.properties);
 });
