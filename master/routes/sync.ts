@@ -1,6 +1,41 @@
 import type { FastifyInstance } from 'fastify';
-import type { MasterContext } from '../context.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { HeliosError, SyncApplyRequestSchema, SyncJobSchema, type SyncApplyRequest, type SyncResult } from '../../core/index.js';
+import { actorOf, type MasterContext } from '../context.js';
+import { applySync } from '../actions/applySync.js';
 
-/** GitOps sync sources (filled in below). */
-export function syncRoutes(_app: FastifyInstance, _ctx: MasterContext): void {
+const SourceParams = Type.Object({
+  name: Type.String({
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$',
+    errorMessage: 'a source name is letters, digits, ".", "_" and "-" (at most 100), starting with a letter or digit',
+  }),
+});
+
+// Job specs are validated one by one (errors go back per file and line), not by the body schema.
+const ApplyBody = Type.Object({
+  ...SyncApplyRequestSchema.properties,
+  jobs: Type.Array(Type.Object({ ...SyncJobSchema.properties, spec: Type.Unknown() }), { maxItems: 100_000 }),
+});
+
+/** GitOps sources: apply one commit of a source's desired set (or dry-run it), and read their state. */
+export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
+  const { store } = ctx;
+
+  app.put<{ Params: Static<typeof SourceParams>; Body: SyncApplyRequest }>('/sync/sources/:name',
+    { schema: { params: SourceParams, body: ApplyBody }, bodyLimit: ctx.options.syncBodyLimit }, async (request): Promise<SyncResult> => {
+      const { name } = request.params;
+      const actor = actorOf(ctx, request);
+      const result = applySync(store, name, request.body, { user: actor.user, master: actor.master },
+        { allowedCapabilities: ctx.options.allowedCapabilities });
+      request.log.info({ source: name, commit: request.body.commit, state: result.state, actions: result.actions.length, errors: result.errors.length }, 'sync');
+      return result;
+    });
+
+  app.get('/sync/sources', async () => store.syncSources.list());
+
+  app.get<{ Params: Static<typeof SourceParams> }>('/sync/sources/:name', { schema: { params: SourceParams } }, async (request) => {
+    const source = store.syncSources.get(request.params.name);
+    if (!source) throw new HeliosError('SOURCE_NOT_FOUND', `sync source ${request.params.name} has not reported`, { source: request.params.name });
+    return source;
+  });
 }

@@ -20,7 +20,7 @@ export interface WriteTx {
  *   const store = openStore('/tmp/master.db');
  *   store.write((tx) => store.deployments.setGoal('h1', id, 'STOP', tx.index) && tx.touchHost('h1'));
  */
-export function openStore(path: string) {
+export function openStore(path: string): Store {
   return createStore(openDb(path));
 }
 
@@ -44,7 +44,6 @@ export function createStore(db: Database.Database) {
   }
 
   return {
-    db,
     jobs: createJobsStore(db),
     hosts,
     deployments: createDeploymentsStore(db),
@@ -55,7 +54,7 @@ export function createStore(db: Database.Database) {
     read: <T>(fn: () => T): T => db.transaction(fn).deferred(),
     index: () => current.get()!.value,
     onHostsChanged: (listener: (hosts: string[], index: number) => void) => { listeners.add(listener); return () => listeners.delete(listener); },
-    close: () => db.close(),
+    close: (): void => { db.close(); },
   };
 }
 export type Store = ReturnType<typeof createStore>;

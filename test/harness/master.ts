@@ -8,7 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, type HeliosClient } from '../../core/index.js';
+import Database from 'better-sqlite3';
+import type { ExecutionContext } from 'ava';
+import { createClient, HeliosError, type ErrorCode, type HeartbeatRequest, type HeliosClient } from '../../core/index.js';
 import { startMaster, type RunningMaster, type StartOptions } from '../../master/server.js';
 
 export interface TestMasterOptions extends Partial<StartOptions> {
@@ -61,4 +63,39 @@ export async function startTestMaster(opts: TestMasterOptions = {}): Promise<Tes
       if (!keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A valid heartbeat body for agent `id` (tests that play the agent). */
+export function heartbeatBody(id: string, over: Partial<HeartbeatRequest> = {}): HeartbeatRequest {
+  return {
+    id,
+    hostInfo: {
+      hostname: 'test-host', uname: 'Linux test 6.1.0', architecture: 'x64', osName: 'Linux', osVersion: '6.1.0',
+      cpus: 2, loadAvg: 0.5, memoryTotalBytes: 8e9, memoryFreeBytes: 4e9, swapTotalBytes: 0, swapFreeBytes: 0,
+      uptime: 1000, dockerVersion: { version: '26.1.5', apiVersion: '1.45' }, dockerHost: 'unix:///var/run/docker.sock',
+    },
+    agentInfo: { name: 'helios-agent', version: '0.1.0', startTime: Date.now() - 1000, uptime: 1000 },
+    labels: {},
+    environment: {},
+    dockerError: null,
+    ...over,
+  };
+}
+
+/** Every row of every table (read through a second connection), to show a request changed nothing. */
+export function dumpDb(dbPath: string): Record<string, unknown[]> {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
+    return Object.fromEntries(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY 1, 2`).all()]));
+  } finally {
+    db.close();
+  }
+}
+
+/** Awaits a rejected client call and checks its error code; returns the error for more checks. */
+export async function expectError(t: ExecutionContext, promise: Promise<unknown>, code: ErrorCode): Promise<HeliosError> {
+  const err = await t.throwsAsync(promise, { instanceOf: HeliosError });
+  t.is(err?.code, code, err?.message);
+  return err as HeliosError;
 }
