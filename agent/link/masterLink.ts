@@ -33,8 +33,9 @@ export function startMasterLink(o: MasterLinkOptions) {
   let registered: Promise<void> | null = null;
 
   const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
   const reached = () => { if (o.trouble.ok()) o.onBack(); };

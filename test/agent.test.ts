@@ -1,0 +1,116 @@
+import test from 'ava';
+import { freePort, waitFor } from './harness/processes.js';
+import { agentContainers, startMasterFor, deployJob, dockerClient, startTestAgent, taskStatus, waitForState, waitForStatus } from './harness/agent.js';
+
+const httpd = (port: number, extra = '') =>
+  ['sh', '-c', `mkdir -p /www && echo hello-helios > /www/index.html && ${extra} exec httpd -f -p ${port} -h /www`];
+
+async function get(url: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+  return { status: res.status, body: await res.text() };
+}
+
+test('deploy reaches RUNNING with env, static and dynamic ports and labels reaching Docker', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master, { env: { FROM_AGENT: 'yes' } });
+  const staticPort = await freePort();
+  const jobId = await deployJob(master, agent.name, {
+    name: 'web',
+    command: httpd(8080, 'httpd -p 8081 -h /www &&'),
+    env: { GREETING: 'hello' },
+    ports: { http: { internalPort: 8080, externalPort: staticPort }, dyn: { internalPort: 8081 } },
+    labels: { team: 'infra' },
+    healthCheck: { type: 'http', port: 'http', path: '/' },
+  });
+  const status = await waitForState(master, jobId, agent.name, 'RUNNING');
+  t.truthy(status.containerId);
+  t.is(status.throttled, 'NO');
+  t.is(status.ports.http.externalPort, staticPort);
+  const dynPort = status.ports.dyn.externalPort!;
+  t.true(dynPort >= 20000 && dynPort < 32768, `dynamic port ${dynPort} in the range`);
+
+  t.deepEqual(await get(`http://127.0.0.1:${staticPort}/`), { status: 200, body: 'hello-helios\n' });
+  t.deepEqual(await get(`http://127.0.0.1:${dynPort}/`), { status: 200, body: 'hello-helios\n' });
+
+  const info = await dockerClient().getContainer(status.containerId!).inspect();
+  const env = info.Config.Env;
+  const heliosPorts = env.filter((e) => e.startsWith('HELIOS_PORT_'));
+  t.deepEqual(heliosPorts.sort(), [`HELIOS_PORT_dyn=${agent.name}:${dynPort}`, `HELIOS_PORT_http=${agent.name}:${staticPort}`]);
+  t.true(env.indexOf('GREETING=hello') > env.indexOf(heliosPorts[0]), 'job env comes after HELIOS_PORT_*');
+  t.true(env.includes('FROM_AGENT=yes'));
+  t.is(info.Config.Labels['helios.agent'], agent.name);
+  t.is(info.Config.Labels['helios.job'], jobId);
+  t.is(info.Config.Labels.team, 'infra');
+  t.is(info.HostConfig.PortBindings['8080/tcp'][0].HostIp, '127.0.0.1');
+  t.is(status.env.GREETING, 'hello');
+
+  const history = (await master.client.jobs.history(jobId)).events.map((e) => e.status.state);
+  for (const state of ['PULLING_IMAGE', 'CREATING', 'STARTING', 'HEALTHCHECKING', 'RUNNING']) t.true(history.includes(state as never), `history has ${state}`);
+  const running = (await master.client.jobs.history(jobId)).events.find((e) => e.status.state === 'RUNNING')!;
+  t.is(running.status.containerId, status.containerId);
+  t.is((await agentContainers(agent.name)).length, 1);
+});
+
+test('STOP stops the container, START starts it again, UNDEPLOY removes container and status', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master);
+  const jobId = await deployJob(master, agent.name, { name: 'sleeper', command: ['sleep', '1000'] });
+  const running = await waitForState(master, jobId, agent.name, 'RUNNING');
+  const docker = dockerClient();
+
+  await master.client.deployments.setGoal(agent.name, jobId, 'STOP');
+  const stopped = await waitForState(master, jobId, agent.name, 'STOPPED');
+  t.is(stopped.goal, 'STOP');
+  t.false((await docker.getContainer(running.containerId!).inspect()).State.Running);
+
+  await master.client.deployments.setGoal(agent.name, jobId, 'START');
+  const again = await waitForState(master, jobId, agent.name, 'RUNNING');
+  t.true((await docker.getContainer(again.containerId!).inspect()).State.Running);
+  const events = (await master.client.jobs.history(jobId)).events.map((e) => e.status.state);
+  t.true(events.includes('STOPPING'));
+
+  await master.client.deployments.undeploy(agent.name, jobId);
+  await waitFor(async () => (await taskStatus(master, jobId, agent.name)) === undefined, { timeoutMs: 20_000, message: 'status gone' });
+  t.deepEqual(await agentContainers(agent.name), []);
+});
+
+test('a failing health check stays HEALTHCHECKING and never reaches RUNNING', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master, { healthBackoff: { baseMs: 100, maxMs: 400 } });
+  const jobId = await deployJob(master, agent.name, {
+    name: 'sick',
+    command: ['sleep', '1000'],
+    ports: { http: { internalPort: 8080 } },
+    healthCheck: { type: 'http', port: 'http', path: '/' },
+  });
+  await waitForState(master, jobId, agent.name, 'HEALTHCHECKING');
+  await new Promise((r) => setTimeout(r, 2_000));
+  const history = (await master.client.jobs.history(jobId)).events.map((e) => e.status.state);
+  t.false(history.includes('RUNNING'));
+  t.is((await taskStatus(master, jobId, agent.name))?.state, 'HEALTHCHECKING');
+  t.true(agent.logs.some((l) => l.msg === 'health check failed'));
+});
+
+test('an exec health check passes once the command exits 0', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master, { healthBackoff: { baseMs: 100, maxMs: 200 } });
+  const jobId = await deployJob(master, agent.name, {
+    name: 'ready',
+    command: ['sh', '-c', 'sleep 1; touch /ready; exec sleep 1000'],
+    healthCheck: { type: 'exec', command: ['sh', '-c', 'test -e /ready'] },
+  });
+  await waitForState(master, jobId, agent.name, 'RUNNING');
+  const history = (await master.client.jobs.history(jobId)).events.map((e) => e.status.state);
+  t.true(history.includes('HEALTHCHECKING'));
+});
+
+test('a crash-looping job reaches FLAPPING', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master, {
+    restartPolicy: { flapExits: 3, flapWindowMs: 60_000, normalDelayMs: 100, flappingDelayMs: 5_000 },
+  });
+  const jobId = await deployJob(master, agent.name, { name: 'crasher', command: ['sh', '-c', 'exit 1'] });
+  const status = await waitForStatus(master, jobId, agent.name, (s) => s.throttled === 'FLAPPING', { message: 'FLAPPING' });
+  t.is(status.state, 'EXITED');
+  t.is((await agentContainers(agent.name)).length, 1, 'restarts reuse one container');
+});
