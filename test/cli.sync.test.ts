@@ -1,0 +1,88 @@
+/** `helios sync status`, and git-owned deployments refused without --force, against a real master. */
+import test, { type ExecutionContext } from 'ava';
+import type { SyncApplyRequest } from '../core/index.js';
+import { startTestMaster, type TestMaster } from './harness/master.js';
+import { helios, tableRows } from './cliHarness.js';
+
+const COMMIT_1 = 'a'.repeat(40);
+const COMMIT_2 = 'b'.repeat(40);
+
+function commit(commitId: string, jobs: SyncApplyRequest['jobs'], errors: SyncApplyRequest['errors'] = []): SyncApplyRequest {
+  return { repo: 'http://127.0.0.1:9/ops.git', branch: 'main', path: 'jobs', commit: commitId, jobs, errors };
+}
+
+const webFile = (hosts: string[]) => ({
+  file: 'jobs/web.yaml',
+  spec: { name: 'web', version: '1', image: 'busybox:latest', secondsToWaitBeforeKill: 1 },
+  hosts,
+  goal: 'START' as const,
+});
+
+async function master(t: ExecutionContext): Promise<TestMaster> {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  return m;
+}
+
+test('sync status with no sources says how to get one', async (t) => {
+  const m = await master(t);
+  const r = await helios(m, ['sync', 'status']);
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, '');
+  t.regex(r.stderr, /No sync sources yet/);
+  t.deepEqual((await helios(m, ['sync', 'status', '--json'])).json(), []);
+});
+
+test('sync status shows applied and attempted commits, the state, and each error with file:line', async (t) => {
+  const m = await master(t);
+  await m.client.hosts.register('h1', 'id-1');
+  t.is((await m.client.sync.apply('ops', commit(COMMIT_1, [webFile(['h1'])]))).state, 'APPLIED');
+  const refused = await m.client.sync.apply('ops', commit(COMMIT_2, [webFile(['h1'])], [{ file: 'jobs/api.yaml', line: 3, message: 'image: must be a string' }]));
+  t.is(refused.state, 'REFUSED');
+
+  const r = await helios(m, ['sync', 'status']);
+  t.is(r.code, 0, r.stderr);
+  const [table, errors] = r.stdout.split('\n\n');
+  const rows = tableRows(table);
+  t.deepEqual(rows[0], ['SOURCE', 'REPO', 'BRANCH', 'PATH', 'APPLIED', 'ATTEMPTED', 'STATE', 'LAST SYNC (UTC)']);
+  t.deepEqual(rows[1].slice(0, 7), ['ops', 'http://127.0.0.1:9/ops.git', 'main', 'jobs', 'aaaaaaa', 'bbbbbbb', 'ERROR']);
+  t.regex(rows[1][7], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+  t.is(errors, 'ops: jobs/api.yaml:3: image: must be a string\n');
+
+  const json = await helios(m, ['sync', 'status', '--json']);
+  const [source] = json.json<Record<string, unknown>[]>();
+  t.deepEqual(Object.keys(source).sort(), ['branch', 'errors', 'lastAppliedCommit', 'lastAttemptedCommit', 'lastSync', 'name', 'path', 'repo', 'state']);
+  t.like(source, { name: 'ops', lastAppliedCommit: COMMIT_1, lastAttemptedCommit: COMMIT_2, state: 'ERROR',
+    errors: [{ file: 'jobs/api.yaml', line: 3, message: 'image: must be a string' }] });
+  t.deepEqual((await helios(m, ['sync', 'status', 'ops', '--json'])).json(), [source]);
+
+  const unknown = await helios(m, ['sync', 'status', 'nope']);
+  t.is(unknown.code, 1);
+  t.regex(unknown.stderr, /^helios: sync source nope has not reported/);
+  const bad = await helios(m, ['sync', 'frob']);
+  t.is(bad.code, 1);
+  t.regex(bad.stderr, /unknown sync command 'frob'/);
+});
+
+test('a git-owned deployment is not changed without --force; the message says the next sync restores it', async (t) => {
+  const m = await master(t);
+  await m.client.hosts.register('h1', 'id-1');
+  await m.client.hosts.register('h2', 'id-2');
+  await m.client.sync.apply('ops', commit(COMMIT_1, [webFile(['h1'])]));
+  const [id] = Object.keys(await m.client.jobs.list());
+
+  for (const args of [['undeploy', 'web:1', 'h1'], ['stop', 'web:1', 'h1']]) {
+    const r = await helios(m, args);
+    t.is(r.code, 1, args.join(' '));
+    t.regex(r.stdout, /^h1: failed: GIT_OWNED \(git source ops owns .*the next sync restores it; use --force to change it anyway\)\n$/);
+  }
+  t.is((await m.client.jobs.status(id)).deployments.h1.goal, 'START');
+  const removed = await helios(m, ['remove', 'web:1', '--yes']);
+  t.is(removed.code, 1);
+  t.regex(removed.stderr, /^helios: git source ops owns .*next sync restores it/m);
+
+  const forced = await helios(m, ['undeploy', 'web:1', 'h1', '--force']);
+  t.is(forced.code, 0, forced.stdout);
+  t.is(forced.stdout, 'h1: done\n');
+  t.deepEqual((await m.client.jobs.status(id)).deployments, {});
+});
