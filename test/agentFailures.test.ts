@@ -1,0 +1,90 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import test from 'ava';
+import { waitFor } from './harness/processes.js';
+import { agentContainers, deployJob, startMasterFor, startTestAgent, uniqueName, waitForState, waitForStatus } from './harness/agent.js';
+
+/** A registry (v2 API) on 127.0.0.1 that has no images at all: every manifest is unknown. */
+async function emptyRegistry(t: { teardown(fn: () => unknown): void }): Promise<number> {
+  const server: Server = createHttpServer((req, res) => {
+    res.setHeader('Docker-Distribution-Api-Version', 'registry/2.0');
+    res.setHeader('Content-Type', 'application/json');
+    if (req.url === '/v2/' || req.url === '/v2') return res.end('{}');
+    res.statusCode = 404;
+    res.end(JSON.stringify({ errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: {} }] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise((resolve) => server.close(resolve)));
+  return (server.address() as AddressInfo).port;
+}
+
+test('an image missing everywhere throttles the task IMAGE_MISSING', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master);
+  const registry = await emptyRegistry(t);
+  const jobId = await deployJob(master, agent.name, { name: 'ghost', image: `127.0.0.1:${registry}/nothing-here:1` });
+  const status = await waitForStatus(master, jobId, agent.name, (s) => s.throttled === 'IMAGE_MISSING', { message: 'IMAGE_MISSING' });
+  t.is(status.state, 'FAILED');
+  t.regex(status.containerError ?? '', /image not found/);
+  t.deepEqual(await agentContainers(agent.name), []);
+});
+
+test('a registry that cannot be reached throttles the task IMAGE_PULL_FAILED', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master);
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  const jobId = await deployJob(master, agent.name, { name: 'unpullable', image: `127.0.0.1:${port}/app:1` });
+  const status = await waitForStatus(master, jobId, agent.name, (s) => s.throttled === 'IMAGE_PULL_FAILED', { message: 'IMAGE_PULL_FAILED' });
+  t.is(status.state, 'FAILED');
+});
+
+test('a pull that fails is fine when the image is present locally', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master);
+  // busybox:latest cannot be pulled here (no registry), but the engine has it.
+  const jobId = await deployJob(master, agent.name, { name: 'local', command: ['sleep', '1000'] });
+  const status = await waitForState(master, jobId, agent.name, 'RUNNING');
+  t.is(status.throttled, 'NO');
+});
+
+test('a static port held by another process fails the task with an error, and it starts once the port is free', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master, { restartPolicy: { normalDelayMs: 200, failureMaxDelayMs: 400 } });
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+  const port = (squatter.address() as AddressInfo).port;
+  const jobId = await deployJob(master, agent.name, {
+    name: 'clash', command: ['sh', '-c', 'mkdir -p /www && exec httpd -f -p 8080 -h /www'],
+    ports: { http: { internalPort: 8080, externalPort: port } },
+  });
+  const failed = await waitForStatus(master, jobId, agent.name, (s) => s.state === 'FAILED' && !!s.containerError, { message: 'FAILED with an error' });
+  t.regex(failed.containerError!, new RegExp(`${port}|address already in use|already allocated`));
+  t.true(agent.logs.some((l) => l.msg === 'task step failed'));
+  await new Promise((resolve) => squatter.close(resolve));
+  const running = await waitForState(master, jobId, agent.name, 'RUNNING');
+  t.is(running.ports.http.externalPort, port);
+  t.is((await agentContainers(agent.name)).length, 1);
+});
+
+test('an unreachable Docker engine is reported in the heartbeat and logged once, and the agent keeps going', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master, { dockerHost: `unix:///tmp/${uniqueName('no-docker')}.sock` });
+  const jobId = await deployJob(master, agent.name, { name: 'nowhere', command: ['sleep', '1000'] });
+  const host = await waitFor(async () => {
+    const status = await master.client.hosts.status(agent.name);
+    return status.dockerError ? status : undefined;
+  }, { timeoutMs: 15_000, message: 'dockerError in the host status' });
+  t.regex(host.dockerError!, /no Docker socket/);
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  const errors = agent.logs.filter((l) => typeof l.msg === 'string' && (l.msg as string).includes('unreachable'));
+  t.is(errors.length, 1, 'logged once, not on every attempt');
+  t.regex(errors[0].msg as string, /^Docker engine at unix:\/\/\/tmp\/no-docker-[0-9a-f]+\.sock unreachable: no Docker socket/);
+  t.is(agent.dockerError(), host.dockerError);
+  // Still alive and talking to the master.
+  const before = (await master.client.hosts.status(agent.name)).lastSeen!;
+  await waitFor(async () => (await master.client.hosts.status(agent.name)).lastSeen! > before, { message: 'heartbeats continue' });
+  t.is((await master.client.jobs.status(jobId)).taskStatuses[agent.name], undefined);
+});
