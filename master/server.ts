@@ -17,6 +17,8 @@ export interface StartOptions extends MasterOptions {
 export interface RunningMaster {
   url: string;
   app: FastifyInstance;
+  /** How many blocking queries are waiting now. */
+  waitingQueries(): number;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   return {
     url: `http://${urlHost}:${port}`,
     app,
+    waitingQueries: () => notifier.waiting(),
     close: () => (closing ??= (async () => {
       reaper.stop();
       await app.close();
