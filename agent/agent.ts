@@ -64,6 +64,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const startTime = Date.now();
   let dockerVersion: HostInfo['dockerVersion'] = null;
   let stopping = false;
+  let desiredKnown = false;
 
   const reporter = createStatusReporter({
     send: (report) => client.agents.reportStatuses(o.name, report).then(() => undefined),
@@ -134,7 +135,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     }
     dockerOk();
     const supervised = [...supervisors.values()].map((s) => ({ jobId: s.jobId, goal: s.goal }));
-    const plan = computePlan(store.get().tasks, observed, supervised);
+    // Until the master has answered once (now or in a past life), "no task" means "not known yet":
+    // nothing is reaped then, or a fresh agent would remove containers it is about to be given.
+    const known = desiredKnown || store.get().index > 0;
+    const plan = computePlan(store.get().tasks, observed.filter((c) => !reaping.has(c.id)), supervised);
+    if (!known) plan.reap = [];
     applyPlan(plan, { supervisors, startSupervisor, docker, reaping, resync, log });
   }
 
@@ -142,7 +147,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   async function onTasks(desired: DesiredTasks): Promise<void> {
     const current = store.get();
-    if (desired.index === current.index && sameTasks(desired.tasks, current.tasks)) return;
+    const wasKnown = desiredKnown;
+    desiredKnown = true;
+    if (desired.index === current.index && sameTasks(desired.tasks, current.tasks)) {
+      if (!wasKnown) reactor.signal();
+      return;
+    }
     await store.update((s) => ({ ...s, index: desired.index, tasks: desired.tasks }));
     reactor.signal();
   }

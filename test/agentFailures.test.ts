@@ -86,5 +86,5 @@ test('an unreachable Docker engine is reported in the heartbeat and logged once,
   // Still alive and talking to the master.
   const before = (await master.client.hosts.status(agent.name)).lastSeen!;
   await waitFor(async () => (await master.client.hosts.status(agent.name)).lastSeen! > before, { message: 'heartbeats continue' });
-  t.is((await master.client.jobs.status(jobId)).taskStatuses[agent.name], undefined);
+  t.false(agent.name in (await master.client.jobs.status(jobId)).taskStatuses, 'no status without a Docker engine');
 });

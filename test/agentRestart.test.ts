@@ -1,0 +1,141 @@
+import test from 'ava';
+import { startTestMaster } from './harness/master.js';
+import { freePort, spawnProcess, tempDir, waitFor } from './harness/processes.js';
+import {
+  agentContainers, deployJob, dockerClient, dockerHost, removeAgentContainers, startMasterFor, startTestAgent,
+  taskStatus, uniqueName, waitForState,
+} from './harness/agent.js';
+
+function spawnAgent(masterUrl: string, name: string, stateDir: string) {
+  return spawnProcess(process.execPath, ['--import', 'tsx', 'agent/bin.ts', '--master', masterUrl, '--name', name,
+    '--state-dir', stateDir, '--bind-ip', '127.0.0.1', '--heartbeat', '500ms'], { env: { DOCKER_HOST: dockerHost() } });
+}
+
+const startedAt = async (id: string) => (await dockerClient().getContainer(id).inspect()).State.StartedAt;
+
+test('kill -9 of the agent, then a restart: the same container is re-adopted, not restarted, and health-checked again', async (t) => {
+  const master = await startMasterFor(t);
+  const name = uniqueName('kill9');
+  const state = await tempDir('helios-agent-');
+  t.teardown(async () => { await removeAgentContainers(name); await state.cleanup(); });
+  const first = spawnAgent(master.url, name, state.path);
+  t.teardown(() => first.kill('SIGKILL'));
+  await first.waitForOutput(/registered with the master/, 30_000);
+  const jobId = await deployJob(master, name, {
+    name: 'survivor', command: ['sleep', '1000'], healthCheck: { type: 'exec', command: ['sh', '-c', 'true'] },
+  });
+  const before = await waitForState(master, jobId, name, 'RUNNING', 30_000);
+  const started = await startedAt(before.containerId!);
+
+  await first.kill('SIGKILL');
+  const second = spawnAgent(master.url, name, state.path);
+  t.teardown(() => second.kill('SIGKILL'));
+  await second.waitForOutput(/adopting the container of a past run/, 30_000);
+  // The health check runs again for the adopted container: a second HEALTHCHECKING, then RUNNING.
+  await waitFor(async () => {
+    const events = (await master.client.jobs.history(jobId)).events.map((e) => e.status.state);
+    return events.filter((s) => s === 'HEALTHCHECKING').length === 2 && events.at(-1) === 'RUNNING';
+  }, { timeoutMs: 30_000, message: 'health checked again after the restart' });
+  const after = await taskStatus(master, jobId, name);
+  t.is(after?.containerId, before.containerId);
+  t.is(await startedAt(before.containerId!), started, 'the container was not restarted');
+  const containers = await agentContainers(name);
+  t.is(containers.length, 1);
+  t.is(containers[0].Id, before.containerId!);
+  const history = (await master.client.jobs.history(jobId)).events;
+  t.false(history.some((e) => ['PULLING_IMAGE', 'CREATING', 'STARTING'].includes(e.status.state) && e.timestamp > history.find((h) => h.status.state === 'RUNNING')!.timestamp));
+
+  await second.kill('SIGTERM');
+  t.true((await dockerClient().getContainer(before.containerId!).inspect()).State.Running, 'stopping the agent leaves containers running');
+});
+
+test('with the master away, containers keep running, a killed one is restarted, and statuses arrive when it is back', async (t) => {
+  const port = await freePort();
+  const dir = await tempDir('helios-master-');
+  t.teardown(dir.cleanup);
+  const dbPath = `${dir.path}/master.db`;
+  let master = await startTestMaster({ port, dbPath, keepDir: true });
+  const agent = await startTestAgent(t, master, { restartPolicy: { normalDelayMs: 100 } });
+  const jobId = await deployJob(master, agent.name, { name: 'steady', command: ['sleep', '1000'] });
+  const running = await waitForState(master, jobId, agent.name, 'RUNNING');
+  const id = running.containerId!;
+  const started = await startedAt(id);
+
+  const closing = master.close();
+  const cut = setTimeout(() => master.master.app.server.closeAllConnections(), 200);
+  await closing;
+  clearTimeout(cut);
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  t.is(await startedAt(id), started, 'still running, untouched');
+  t.true((await dockerClient().getContainer(id).inspect()).State.Running);
+
+  const killedAt = Date.now();
+  await dockerClient().getContainer(id).kill();
+  await waitFor(async () => {
+    const info = await dockerClient().getContainer(id).inspect();
+    return info.State.Running && info.State.StartedAt !== started;
+  }, { timeoutMs: 20_000, message: 'the killed container restarted by the agent' });
+  t.true(agent.logs.some((l) => typeof l.msg === 'string' && (l.msg as string).startsWith('master at ') && (l.msg as string).includes('unreachable')));
+
+  master = await startTestMaster({ port, dbPath });
+  t.teardown(async () => {
+    const c = master.close();
+    const k = setTimeout(() => master.master.app.server.closeAllConnections(), 200);
+    await c;
+    clearTimeout(k);
+  });
+  await waitFor(async () => {
+    const events = (await master.client.jobs.history(jobId)).events.filter((e) => e.timestamp >= killedAt);
+    return events.some((e) => e.status.state === 'EXITED') && events.at(-1)?.status.state === 'RUNNING';
+  }, { timeoutMs: 30_000, message: 'statuses queued while the master was away arrive' });
+  t.is((await taskStatus(master, jobId, agent.name))?.containerId, id);
+  t.is((await agentContainers(agent.name)).length, 1);
+});
+
+test('two agents on one engine never touch each other\'s containers, nor unlabelled ones', async (t) => {
+  const master = await startMasterFor(t);
+  const docker = dockerClient();
+  const bystander = await docker.createContainer({ Image: 'busybox:latest', Cmd: ['sleep', '1000'], Labels: { purpose: 'bystander' } });
+  t.teardown(() => bystander.remove({ force: true }).catch(() => {}));
+  await bystander.start();
+
+  const a = await startTestAgent(t, master);
+  const b = await startTestAgent(t, master);
+  const jobA = await deployJob(master, a.name, { name: 'twin', command: ['sleep', '1000'] });
+  await master.client.deployments.deploy(b.name, jobA);
+  const onA = await waitForState(master, jobA, a.name, 'RUNNING');
+  const onB = await waitForState(master, jobA, b.name, 'RUNNING');
+  t.not(onA.containerId, onB.containerId);
+
+  await master.client.deployments.undeploy(a.name, jobA);
+  await waitFor(async () => (await agentContainers(a.name)).length === 0, { message: 'a removed its container' });
+  t.true((await docker.getContainer(onB.containerId!).inspect()).State.Running, "b's container untouched");
+  t.true((await bystander.inspect()).State.Running, 'the unlabelled container untouched');
+  t.is((await taskStatus(master, jobA, b.name))?.state, 'RUNNING');
+});
+
+test('containers labelled for the agent that no task wants are removed; extra containers of a task are removed', async (t) => {
+  const master = await startMasterFor(t);
+  const name = uniqueName();
+  const docker = dockerClient();
+  const jobId = (await master.client.jobs.create({ id: 'kept:1', image: 'busybox:latest', command: ['sleep', '1000'], secondsToWaitBeforeKill: 1 })).id;
+  const labels = (job: string) => ({ 'helios.agent': name, 'helios.job': job });
+  const orphan = await docker.createContainer({ Image: 'busybox:latest', Cmd: ['sleep', '1000'], Labels: labels('gone:1:0000') });
+  await orphan.start();
+  const older = await docker.createContainer({ Image: 'busybox:latest', Cmd: ['sleep', '1000'], Labels: labels(jobId) });
+  await older.start();
+  const newer = await docker.createContainer({ Image: 'busybox:latest', Cmd: ['sleep', '1000'], Labels: labels(jobId) });
+  await newer.start();
+  const stoppedNewest = await docker.createContainer({ Image: 'busybox:latest', Cmd: ['sleep', '1000'], Labels: labels(jobId) });
+  t.teardown(() => removeAgentContainers(name));
+
+  // Deployed before the agent starts: its first pass sees both the task and the leftovers.
+  await master.client.hosts.register(name, 'a-previous-agent');
+  await master.client.deployments.deploy(name, jobId);
+  const agent = await startTestAgent(t, master, { name });
+  const status = await waitForState(master, jobId, agent.name, 'RUNNING');
+  t.is(status.containerId, newer.id, 'keeps the newest running container');
+  await waitFor(async () => (await agentContainers(name)).length === 1, { timeoutMs: 30_000, message: 'one container left' });
+  t.deepEqual((await agentContainers(name)).map((c) => c.Id), [newer.id]);
+  t.truthy(stoppedNewest.id);
+});
