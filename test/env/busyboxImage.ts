@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmod, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { imageExists } from './dockerApi.js';
+import { findProgram, run } from './exec.js';
+import { BUSYBOX_PATH, ensureDockerPackages, isStaticElf } from './install.js';
+import { log } from './log.js';
+
+/** The image every test job runs: there is no registry to pull it from, so it is imported locally. */
+export const TEST_IMAGE = 'busybox:latest';
+
+/** Applets the tests rely on; every other applet the binary lists is linked as well. */
+const REQUIRED_APPLETS = ['sh', 'httpd', 'sleep', 'echo', 'cat', 'ls', 'nc', 'wget', 'env', 'true', 'false', 'kill', 'date',
+  'printf', 'test', '[', 'mkdir', 'rm', 'touch', 'id', 'hostname', 'ps', 'grep', 'tail', 'head', 'wc', 'seq'];
+
+const pending = new Map<string, Promise<void>>();
+
+/**
+ * Makes sure the engine has the busybox test image, importing it when missing. Concurrent callers in
+ * one process share one import.
+ * @example await ensureBusyboxImage(process.env.DOCKER_HOST!)
+ */
+export function ensureBusyboxImage(dockerHost: string, ref = TEST_IMAGE): Promise<void> {
+  const key = `${dockerHost} ${ref}`;
+  let job = pending.get(key);
+  if (!job) {
+    job = ensureImage(dockerHost, ref);
+    pending.set(key, job);
+    job.catch(() => pending.delete(key));
+  }
+  return job;
+}
+
+async function ensureImage(dockerHost: string, ref: string): Promise<void> {
+  if (await imageExists(dockerHost, ref)) return;
+  log(`image ${ref} missing: importing it from ${BUSYBOX_PATH}`);
+  if (!isStaticElf(BUSYBOX_PATH)) await ensureDockerPackages();
+  const docker = findProgram('docker');
+  if (!docker) throw new Error('the docker CLI is not installed (Debian\'s docker.io provides it)');
+  const staging = await mkdtemp(join(tmpdir(), 'bbimg-'));
+  try {
+    const rootfs = join(staging, 'rootfs');
+    await buildRootfs(rootfs);
+    await importTar(docker, dockerHost, rootfs, ref);
+    log(`imported ${ref}`);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function buildRootfs(rootfs: string): Promise<void> {
+  for (const dir of ['bin', 'etc', 'root', 'tmp', 'var', 'www']) await mkdir(join(rootfs, dir), { recursive: true });
+  await chmod(join(rootfs, 'tmp'), 0o1777);
+  await copyFile(BUSYBOX_PATH, join(rootfs, 'bin', 'busybox'));
+  await chmod(join(rootfs, 'bin', 'busybox'), 0o755);
+  const listed = (await run(BUSYBOX_PATH, ['--list'])).stdout.split('\n').map((name) => name.trim());
+  const applets = new Set([...REQUIRED_APPLETS, ...listed].filter((name) => name && name !== 'busybox' && !name.includes('/')));
+  for (const applet of applets) await symlink('busybox', join(rootfs, 'bin', applet));
+  await writeFile(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
+  await writeFile(join(rootfs, 'etc', 'group'), 'root:x:0:\nnobody:x:65534:\n');
+}
+
+/** `tar -c rootfs | docker import -`, with the system tar and the docker CLI. */
+async function importTar(docker: string, dockerHost: string, rootfs: string, ref: string): Promise<void> {
+  const tar = spawn('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', rootfs, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const imp = spawn(docker, ['import', '--change', 'CMD ["/bin/sh"]', '-', ref], {
+    env: { ...process.env, DOCKER_HOST: dockerHost },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  tar.stdout.pipe(imp.stdin);
+  const finished = (child: ChildProcess, name: string): Promise<void> => new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}: ${stderr.trim()}`))));
+  });
+  await Promise.all([finished(tar, 'tar'), finished(imp, 'docker import')]);
+}
