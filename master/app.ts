@@ -4,6 +4,7 @@ import type { MasterContext } from './context.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './errorHandler.js';
 import { validatorCompiler } from './validation.js';
+import { installJsonParser } from './jsonBody.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { historyRoutes } from './routes/history.js';
 import { hostsRoutes } from './routes/hosts.js';
@@ -26,6 +27,8 @@ export function buildApp(ctx: MasterContext): FastifyInstance {
     routerOptions: { maxParamLength: 1000 },
   });
   app.setValidatorCompiler(validatorCompiler);
+  // JSON only: a text/plain body is refused (415 → INVALID_REQUEST) rather than read as a string.
+  installJsonParser(app);
   app.addHook('onRequest', async (_request, reply) => { reply.header('Helios-Server-Version', HELIOS_VERSION); });
   installAuth(app, ctx.options.tokens);
   installErrorHandler(app);

@@ -1,10 +1,10 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import type { SyncApplyRequest } from '../core/index.js';
 import { expectError, startTestMaster, type TestMaster } from './harness/master.js';
 
 const busybox = { image: 'busybox:latest' };
 
-async function withHost(t: Parameters<Parameters<typeof test>[1]>[0], opts = {}): Promise<TestMaster> {
+async function withHost(t: ExecutionContext, opts = {}): Promise<TestMaster> {
   const m = await startTestMaster(opts);
   t.teardown(m.close);
   await m.client.hosts.register('h1', 'agent-1');
@@ -119,13 +119,13 @@ test('deploy body must name the job of the path and use a known goal', async (t)
     { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const wrongJob = await put({ job: `other:1:${'a'.repeat(40)}`, goal: 'START' });
   t.is(wrongJob.status, 400);
-  t.regex((await wrongJob.json()).message, /body\.job/);
+  t.regex(((await wrongJob.json()) as { message: string }).message, /body\.job/);
   const badGoal = await put({ job: id, goal: 'RUN' });
   t.is(badGoal.status, 400);
-  t.regex((await badGoal.json()).message, /goal/);
+  t.regex(((await badGoal.json()) as { message: string }).message, /goal/);
   const undeployGoal = await put({ job: id, goal: 'UNDEPLOY' });
   t.is(undeployGoal.status, 400);
-  t.regex((await undeployGoal.json()).message, /DELETE/);
+  t.regex(((await undeployGoal.json()) as { message: string }).message, /DELETE/);
 });
 
 test('set goal UNDEPLOY removes the deployment', async (t) => {

@@ -145,7 +145,7 @@ test('every response carries Helios-Server-Version; /version and /masters answer
   }
   const notFound = await fetch(`${m.url}/no/such/endpoint`);
   t.is(notFound.status, 404);
-  t.is((await notFound.json()).status, 'NOT_FOUND');
+  t.is(((await notFound.json()) as { status: string }).status, 'NOT_FOUND');
 });
 
 test('pulumi-owned jobs record their owner', async (t) => {
