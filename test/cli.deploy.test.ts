@@ -1,7 +1,8 @@
 /** `helios deploy / undeploy / start / stop / job / history / hosts / register / deregister` against a real master (no agent). */
 import test, { type ExecutionContext } from 'ava';
 import { startTestMaster, type TestMaster } from './harness/master.js';
-import { helios, tableRows } from './cliHarness.js';
+import { spawnProcess } from './harness/processes.js';
+import { CLI_BIN, ensureCliBuilt, helios, tableRows } from './cliHarness.js';
 
 async function masterWithHosts(t: ExecutionContext, ...hosts: string[]): Promise<TestMaster> {
   const m = await startTestMaster();
@@ -168,14 +169,34 @@ test('register and deregister a host', async (t) => {
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout, 'h9: done\n');
   t.deepEqual(await m.client.hosts.list(), ['h9']);
+  const json = await helios(m, ['register', 'h8', 'agent-id-8', '--json']);
+  t.deepEqual(json.json(), { host: 'h8', id: 'agent-id-8', status: 'OK' });
+  await m.client.hosts.deregister('h8');
   const refused = await helios(m, ['deregister', 'h9']);
   t.is(refused.code, 1);
   t.regex(refused.stderr, /use --yes/);
-  const json = await helios(m, ['deregister', 'h9', '--yes', '--json']);
-  t.is(json.code, 0, json.stderr);
-  t.deepEqual(json.json(), { host: 'h9', status: 'OK' });
+  const deregistered = await helios(m, ['deregister', 'h9', '--yes', '--json']);
+  t.is(deregistered.code, 0, deregistered.stderr);
+  t.deepEqual(deregistered.json(), { host: 'h9', status: 'OK' });
   t.deepEqual(await m.client.hosts.list(), []);
   const missing = await helios(m, ['deregister', 'h9', '--yes']);
   t.is(missing.code, 1);
   t.regex(missing.stderr, /^helios: host h9 not found$/m);
+});
+
+test('watch --json prints one JSON line per change and exits 0 on SIGINT', async (t) => {
+  const m = await masterWithHosts(t, 'h1');
+  const id = await create(m, 'web:1', 'busybox:latest');
+  await ensureCliBuilt();
+  const watch = spawnProcess(process.execPath, [CLI_BIN, 'watch', 'web:1', 'h1', '-n', '0.1', '--json'], { env: { HELIOS_MASTER: m.url } });
+  t.teardown(() => watch.kill('SIGKILL'));
+  await watch.waitForOutput(/"deployed":false/, 30_000);
+  await m.client.deployments.deploy('h1', id);
+  await watch.waitForOutput(/"goal":"START"/, 30_000);
+  t.is((await watch.kill('SIGINT')).code, 0);
+  const lines = watch.stdout.trim().split('\n').map((line) => JSON.parse(line) as { time: number; tasks: object[] });
+  t.is(lines.length, 2, watch.stdout);
+  t.deepEqual(Object.keys(lines[0]), ['time', 'tasks']);
+  t.deepEqual(lines[0].tasks, [{ jobId: id, host: 'h1', deployed: false, goal: null, state: null, throttled: null, containerId: null }]);
+  t.deepEqual(lines[1].tasks, [{ jobId: id, host: 'h1', deployed: true, goal: 'START', state: null, throttled: null, containerId: null }]);
 });

@@ -1,22 +1,27 @@
 /**
- * Runs the real `helios` command (compiled, `node dist/cli/bin.js`) as a child process. The first
- * caller compiles cli/ (and the core files it imports) when any source is newer than dist/; a lock
- * dir keeps concurrent test files from compiling at once.
+ * Runs the real `helios` command, compiled to JavaScript, as a child process. The first caller
+ * compiles cli/bin.ts and everything it imports into a private folder
+ * (node_modules/.cache/helios-cli-test/, so packages still resolve from the repo's node_modules)
+ * whenever the sources' content changed: a private folder, because other builds writing dist/ at
+ * the same time could otherwise leave an older compile there. A lock dir keeps concurrent test
+ * files from compiling at once.
  * @example
  *   const master = await startTestMaster(); t.teardown(master.close);
  *   const r = await helios(master, ['create', 'foo:v1', 'busybox:latest']);
  *   t.is(r.code, 0); t.is(r.lastLine, 'foo:v1:…');
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const CLI_BIN = join(ROOT, 'dist/cli/bin.js');
+const BUILD_DIR = join(ROOT, 'node_modules/.cache/helios-cli-test');
+export const CLI_BIN = join(BUILD_DIR, 'cli/bin.js');
+const STAMP = join(BUILD_DIR, 'sources.sha1');
 
 export interface CliResult {
   code: number | null;
@@ -28,46 +33,46 @@ export interface CliResult {
   json<T = unknown>(): T;
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+function hashSources(dir: string, hash = createHash('sha1')): ReturnType<typeof createHash> {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    if (entry.isDirectory()) hashSources(path, hash);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) hash.update(path).update(readFileSync(path));
   }
-  return newest;
+  return hash;
 }
 
-const mtime = (path: string) => { try { return statSync(path).mtimeMs; } catch { return 0; } };
-const isStale = () => mtime(join(ROOT, 'dist/cli/index.js')) < Math.max(newestMtime(join(ROOT, 'cli')), newestMtime(join(ROOT, 'core')));
+const sourcesHash = () => hashSources(join(ROOT, 'core'), hashSources(join(ROOT, 'cli'))).digest('hex');
+const builtHash = () => { try { return readFileSync(STAMP, 'utf8'); } catch { return ''; } };
 
 let built: Promise<void> | undefined;
 
-/** Compiles cli/bin.ts and everything it imports (statically or by `import()`) into dist/ when stale. */
+/** Compiles cli/bin.ts and everything it imports (statically or by `import()`) when the sources changed. */
 export function ensureCliBuilt(): Promise<void> {
   built ??= (async () => {
-    if (!isStale()) return;
-    const lock = join(tmpdir(), `helios-cli-build-${Buffer.from(ROOT).toString('hex').slice(-24)}.lock`);
+    if (builtHash() === sourcesHash()) return;
+    mkdirSync(BUILD_DIR, { recursive: true });
+    const lock = `${BUILD_DIR}.lock`;
     for (let i = 0; ; i++) {
       try {
         mkdirSync(lock);
         break;
       } catch {
-        if (i > 1200) throw new Error(`cannot take the build lock ${lock}`);
+        if (i > 1800) throw new Error(`cannot take the build lock ${lock}`);
         await sleep(100);
       }
     }
     try {
-      if (!isStale()) return;
+      const hash = sourcesHash();
+      if (builtHash() === hash) return;
       const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-      const args = ['cli/bin.ts', '--ignoreConfig', '--outDir', 'dist', '--rootDir', '.', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
+      const args = ['cli/bin.ts', '--ignoreConfig', '--outDir', BUILD_DIR, '--rootDir', '.', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
         '--target', 'ES2022', '--lib', 'ES2023', '--types', 'node', '--strict', '--esModuleInterop', '--skipLibCheck',
-        '--resolveJsonModule', '--declaration', '--sourceMap', '--verbatimModuleSyntax'];
-      await promisify(execFile)(process.execPath, [tsc, ...args], { cwd: ROOT }).catch((err: { stdout?: string }) => {
-        // Type errors still emit JavaScript; only a missing output is fatal (checked below).
-        if (process.env.HELIOS_TEST_LOG) console.error(err.stdout);
-      });
-      if (isStale()) throw new Error(`compiling ${relative(ROOT, CLI_BIN)} failed`);
+        '--resolveJsonModule', '--verbatimModuleSyntax'];
+      const result = await promisify(execFile)(process.execPath, [tsc, ...args], { cwd: ROOT }).then(() => '', (err: { stdout?: string }) => err.stdout ?? '');
+      // Type errors (say, in a file another helper is halfway through) still emit JavaScript.
+      if (result && !/error TS/.test(result)) throw new Error(`tsc failed: ${result}`);
+      writeFileSync(STAMP, hash);
     } finally {
       rmdirSync(lock);
     }

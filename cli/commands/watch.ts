@@ -17,7 +17,8 @@ On a terminal the screen is redrawn; when piped, the table is printed again each
 Stops on Ctrl-C (exit 0). JOB is a job reference.
   -n, --interval SECONDS   refresh period (default 1)
 --json: one JSON object per line each time something changes:
-{"time": ms, "tasks": [{"jobId", "host", "goal", "state", "throttled", "containerId"}]}`,
+{"time": ms, "tasks": [{"jobId", "host", "deployed", "goal", "state", "throttled", "containerId"}]}
+(null where the master has no value yet)`,
   options: { interval: { type: 'string', short: 'n' } },
   async run(args) {
     expectPositionals(this, args.positionals, 1, Infinity);
@@ -25,12 +26,14 @@ Stops on Ctrl-C (exit 0). JOB is a job reference.
   },
 });
 
+/** One task as --json prints it: null where the master knows nothing yet. */
 interface Row {
   jobId: string;
   host: string;
-  goal: string;
-  state: string;
-  throttled: string;
+  deployed: boolean;
+  goal: string | null;
+  state: string | null;
+  throttled: string | null;
   containerId: string | null;
 }
 
@@ -53,7 +56,7 @@ async function watchJob({ positionals, flags, global, out }: RunArgs): Promise<n
       if (snapshot !== previous) out.print(JSON.stringify({ time: Date.now(), tasks: rows }));
     } else {
       const table = await out.renderTable(['JOB', 'HOST', 'STATE', 'THROTTLED?'],
-        rows.map((r) => [r.jobId, r.host, colorState(out.colors, r.state), r.throttled]));
+        rows.map((r) => [r.jobId, r.host, colorState(out.colors, r.state ?? (r.deployed ? '-' : 'NOT DEPLOYED')), r.throttled ?? '']));
       if (out.isTTY) {
         out.print(`\x1b[H\x1b[2J${out.colors.dim(`${utcTimestamp(Date.now())} UTC, every ${intervalMs / 1000} s (Ctrl-C to stop)`)}\n${table}`);
       } else if (snapshot !== previous) {
@@ -75,9 +78,10 @@ function rowsOf(jobId: string, status: JobStatus, only: string[]): Row[] {
     const task = status.taskStatuses[host];
     return {
       jobId, host,
-      goal: status.deployments[host]?.goal ?? task?.goal ?? '-',
-      state: task?.state ?? (status.deployments[host] ? '-' : 'NOT DEPLOYED'),
-      throttled: task?.throttled ?? '',
+      deployed: Object.hasOwn(status.deployments, host),
+      goal: status.deployments[host]?.goal ?? task?.goal ?? null,
+      state: task?.state ?? null,
+      throttled: task?.throttled ?? null,
       containerId: task?.containerId ?? null,
     };
   });
