@@ -163,7 +163,7 @@ test('deployment create (goal STOP), update to START without an agent fails as "
 
   const started = Date.now();
   const err = await t.throwsAsync(deployments.update!(id, outs!, { job: jobId, host: 'h1', goal: 'START', timeoutSeconds: 1 }));
-  t.true(Date.now() - started < 5_000);
+  t.true(Date.now() - started < 15_000, `took ${Date.now() - started} ms`);
   t.regex(err!.message, /did not reach RUNNING within 1 s: the agent never reported the task/);
   const failure = err as unknown as { id: string; properties: Record<string, unknown>; reasons: string[] };
   t.is(failure.id, id);
@@ -251,7 +251,7 @@ test('a deployment whose image is missing fails as "failed to initialise" naming
   const { id: jobId } = await jobs.create(web({ image: `${registry}/helios/missing:1` }));
   const started = Date.now();
   const err = await t.throwsAsync(deployments.create({ job: jobId, host, timeoutSeconds: 8 }));
-  t.true(Date.now() - started < 15_000, `took ${Date.now() - started} ms`);
+  t.true(Date.now() - started < 30_000, `took ${Date.now() - started} ms (the default timeout would be 120 s)`);
   t.regex(err!.message, /did not reach RUNNING within 8 s: last state \w+, throttled IMAGE_MISSING, container error: .*not found/);
   const failure = err as unknown as { id: string; properties: DeploymentOutputs; reasons: string[] };
   t.is(failure.id, `${host}/${jobId}`);

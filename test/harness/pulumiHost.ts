@@ -17,13 +17,19 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 
+import type * as GrpcModule from '@grpc/grpc-js';
+import type * as ProviderGrpcModule from '@pulumi/pulumi/proto/provider_grpc_pb.js';
+import type * as ProviderPbModule from '@pulumi/pulumi/proto/provider_pb.js';
+import type * as StatusPbModule from '@pulumi/pulumi/proto/status_pb.js';
+import type * as StructPbModule from 'google-protobuf/google/protobuf/struct_pb.js';
+
 const require = createRequire(import.meta.url);
 // CommonJS generated stubs (google-protobuf's `goog.object.extend(exports, …)` hides their names from ESM).
-const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
-const providerGrpc = require('@pulumi/pulumi/proto/provider_grpc_pb') as typeof import('@pulumi/pulumi/proto/provider_grpc_pb.js');
-const providerPb = require('@pulumi/pulumi/proto/provider_pb') as typeof import('@pulumi/pulumi/proto/provider_pb.js');
-const statusPb = require('@pulumi/pulumi/proto/status_pb') as typeof import('@pulumi/pulumi/proto/status_pb.js');
-const { Struct } = require('google-protobuf/google/protobuf/struct_pb') as typeof import('google-protobuf/google/protobuf/struct_pb.js');
+const grpc = require('@grpc/grpc-js') as typeof GrpcModule;
+const providerGrpc = require('@pulumi/pulumi/proto/provider_grpc_pb') as typeof ProviderGrpcModule;
+const providerPb = require('@pulumi/pulumi/proto/provider_pb') as typeof ProviderPbModule;
+const statusPb = require('@pulumi/pulumi/proto/status_pb') as typeof StatusPbModule;
+const { Struct } = require('google-protobuf/google/protobuf/struct_pb') as typeof StructPbModule;
 
 type Props = Record<string, unknown>;
 type ProviderClient = InstanceType<typeof providerGrpc.ResourceProviderClient>;
@@ -88,7 +94,7 @@ export async function startProviderHost(options: ProviderHostOptions): Promise<P
   const port = await firstLine(child, () => stderr);
   const client: ProviderClient = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   const call = <Req, Res>(method: string, request: Req) => new Promise<Res>((resolve, reject) => {
-    const fn = (client as unknown as Record<string, (r: Req, cb: (e: import('@grpc/grpc-js').ServiceError | null, r: Res) => void) => void>)[method];
+    const fn = (client as unknown as Record<string, (r: Req, cb: (e: GrpcModule.ServiceError | null, r: Res) => void) => void>)[method];
     fn.call(client, request, (err, response) => (err ? reject(hostError(err)) : resolve(response)));
   });
 
@@ -173,7 +179,7 @@ function toStruct(value: Props) {
 function firstLine(child: ChildProcess, stderr: () => string): Promise<number> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => fail(new Error('the dynamic-provider host printed no port within 20 s')), 20_000);
+    const timer = setTimeout(() => fail(new Error('the dynamic-provider host printed no port within 90 s')), 90_000);
     const fail = (err: Error) => {
       clearTimeout(timer);
       lines.close();
@@ -203,7 +209,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Decodes `grpc-status-details-bin` → google.rpc.Status → pulumirpc.ErrorResourceInitFailed. */
-function hostError(err: import('@grpc/grpc-js').ServiceError): ProviderHostError {
+function hostError(err: GrpcModule.ServiceError): ProviderHostError {
   const [details] = err.metadata?.get('grpc-status-details-bin') ?? [];
   let initFailure: InitFailure | undefined;
   if (details) {
