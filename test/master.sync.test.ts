@@ -1,0 +1,129 @@
+import test from 'ava';
+import type { SyncApplyRequest, SyncJob } from '../core/index.js';
+import { dumpDb, expectError, startTestMaster } from './harness/master.js';
+
+const file = (name: string, over: Partial<SyncJob> = {}, spec: Record<string, unknown> = {}): SyncJob => ({
+  file: `jobs/${name}.yaml`, lines: { name: 1, version: 2, image: 3, ports: 4, deploy: 8 },
+  spec: { name, version: '1', image: 'busybox:latest', ...spec }, hosts: ['h1'], goal: 'START', ...over,
+});
+const commit = (c: string, jobs: SyncJob[], over: Partial<SyncApplyRequest> = {}): SyncApplyRequest =>
+  ({ repo: 'http://127.0.0.1/repo.git', branch: 'main', path: 'jobs', commit: c, jobs, errors: [], ...over });
+
+test('a commit is applied whole: jobs created and deployed, owned by git:<source>, source OK', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.hosts.register('h1', 'a1');
+  const result = await m.client.sync.apply('infra', commit('c1', [file('web'), file('api', { hosts: ['h1', 'h2'], goal: 'STOP' })]));
+  t.is(result.state, 'APPLIED');
+  t.is(result.commit, 'c1');
+  t.deepEqual(result.actions.map((a) => a.action), ['create', 'create', 'deploy', 'deploy', 'deploy']);
+  const jobs = Object.values(await m.client.jobs.list());
+  t.deepEqual(jobs.map((j) => j.owner), ['git:infra', 'git:infra']);
+  const api = jobs.find((j) => j.id.startsWith('api:'))!;
+  const status = await m.client.jobs.status(api.id);
+  t.deepEqual(Object.keys(status.deployments), ['h1', 'h2']);
+  t.like(status.deployments.h2, { goal: 'STOP', owner: 'git:infra' });
+  t.like(await m.client.sync.source('infra'), { state: 'OK', lastAppliedCommit: 'c1', lastAttemptedCommit: 'c1', errors: [], branch: 'main' });
+  t.deepEqual((await m.client.sync.sources()).map((s) => s.name), ['infra']);
+});
+
+test('an invalid file refuses the commit with file and line, records ERROR and changes nothing else', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.sync.apply('infra', commit('c1', [file('web')]));
+  const before = dumpDb(m.dbPath);
+  const result = await m.client.sync.apply('infra', commit('c2', [
+    file('web', {}, { version: '2' }),
+    file('bad', {}, { ports: { http: { internalPort: 'eighty' } } }),
+  ]));
+  t.is(result.state, 'REFUSED');
+  t.deepEqual(result.actions, []);
+  t.true(result.errors.length >= 1);
+  t.like(result.errors[0], { file: 'jobs/bad.yaml', line: 4 });
+  t.regex(result.errors[0].message, /ports\.http\.internalPort/);
+  const source = await m.client.sync.source('infra');
+  t.like(source, { state: 'ERROR', lastAppliedCommit: 'c1', lastAttemptedCommit: 'c2' });
+  t.deepEqual(source.errors, result.errors);
+  const after = dumpDb(m.dbPath);
+  t.deepEqual(after.jobs, before.jobs);
+  t.deepEqual(after.deployments, before.deployments);
+});
+
+test('errors the syncer found, duplicate names and bad host names refuse the commit', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  const own = await m.client.sync.apply('s', commit('c1', [file('web')], { errors: [{ file: 'jobs/x.yaml', line: 3, message: 'bad YAML' }] }));
+  t.is(own.state, 'REFUSED');
+  t.deepEqual(own.errors, [{ file: 'jobs/x.yaml', line: 3, message: 'bad YAML' }]);
+  const dup = await m.client.sync.apply('s', commit('c2', [file('web'), { ...file('web', {}, { version: '2' }), file: 'jobs/web2.yaml' }]));
+  t.is(dup.state, 'REFUSED');
+  t.like(dup.errors[0], { file: 'jobs/web2.yaml', line: 1 });
+  t.regex(dup.errors[0].message, /jobs\/web\.yaml/);
+  const hosts = await m.client.sync.apply('s', commit('c3', [file('web', { hosts: ['../etc'] })]));
+  t.is(hosts.state, 'REFUSED');
+  t.like(hosts.errors[0], { file: 'jobs/web.yaml', line: 8 });
+  t.deepEqual(await m.client.jobs.list(), {});
+});
+
+test('dry run plans without writing anything', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  const before = dumpDb(m.dbPath);
+  const result = await m.client.sync.apply('infra', commit('c1', [file('web')], { dryRun: true }));
+  t.is(result.state, 'PLANNED');
+  t.deepEqual(result.actions.map((a) => a.action), ['create', 'deploy']);
+  t.deepEqual(dumpDb(m.dbPath), before);
+  await expectError(t, m.client.sync.source('infra'), 'SOURCE_NOT_FOUND');
+});
+
+test('a changed file replaces the old version; a deleted file undeploys and removes its job', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.sync.apply('infra', commit('c1', [file('web', {}, { ports: { http: { internalPort: 80, externalPort: 18080 } } }), file('api')]));
+  const [oldWeb] = Object.keys(await m.client.jobs.list({ q: 'web:' }));
+  const result = await m.client.sync.apply('infra', commit('c2', [file('web', {}, { env: { V: '2' }, ports: { http: { internalPort: 80, externalPort: 18080 } } })]));
+  t.is(result.state, 'APPLIED', JSON.stringify(result.errors));
+  const ids = Object.keys(await m.client.jobs.list());
+  t.is(ids.length, 1);
+  t.not(ids[0], oldWeb);
+  t.true(ids[0].startsWith('web:1:'));
+  t.deepEqual(Object.keys((await m.client.jobs.status(ids[0])).deployments), ['h1']);
+});
+
+test('re-applying the same commit restores hand changes (drift)', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.hosts.register('h1', 'a1');
+  await m.client.sync.apply('infra', commit('c1', [file('web', { hosts: ['h1', 'h2'] })]));
+  const [id] = Object.keys(await m.client.jobs.list());
+  await m.client.deployments.setGoal('h1', id, 'STOP', { force: true });
+  await m.client.deployments.undeploy('h2', id, { force: true });
+  const again = await m.client.sync.apply('infra', commit('c1', [file('web', { hosts: ['h1', 'h2'] })]));
+  t.deepEqual(again.actions.map((a) => `${a.action} ${a.host}`), ['deploy h2', 'set-goal h1']);
+  const status = await m.client.jobs.status(id);
+  t.is(status.deployments.h1.goal, 'START');
+  t.is(status.deployments.h2.goal, 'START');
+  const third = await m.client.sync.apply('infra', commit('c1', [file('web', { hosts: ['h1', 'h2'] })]));
+  t.deepEqual(third.actions, []);
+});
+
+test('a job held by another owner refuses the commit', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.jobs.create({ name: 'web', version: '1', image: 'busybox:latest' });
+  const result = await m.client.sync.apply('infra', commit('c1', [file('web')]));
+  t.is(result.state, 'REFUSED');
+  t.regex(result.errors[0].message, /owned by cli/);
+});
+
+test('a sync wakes the blocking query of every host it changes', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.hosts.register('h1', 'a1');
+  const { index } = await m.client.agents.tasks('h1', 0, 0);
+  const waiting = m.client.agents.tasks('h1', index, 60_000);
+  await m.client.sync.apply('infra', commit('c1', [file('web')]));
+  const answer = await waiting;
+  t.is(answer.tasks.length, 1);
+  t.is(answer.tasks[0].job.owner, 'git:infra');
+});
