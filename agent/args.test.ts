@@ -1,0 +1,34 @@
+import test from 'ava';
+import { parseAgentArgs, parseDuration, parsePairs } from './args.js';
+import { resolveOptions } from './options.js';
+import { parsePortRange } from './ports.js';
+
+test('flags become agent options', (t) => {
+  const o = parseAgentArgs({ master: 'http://m:5801', name: 'a1', labels: ['zone=a', 'x=1=2'], env: ['K=V'], 'port-range': '30000:30010', heartbeat: '2s', 'bind-ip': '127.0.0.1' });
+  t.deepEqual(o.labels, { zone: 'a', x: '1=2' });
+  t.deepEqual(o.env, { K: 'V' });
+  t.is(o.heartbeatMs, 2_000);
+  t.is(o.bindIp, '127.0.0.1');
+  t.deepEqual(resolveOptions(o).portRange, { start: 30000, end: 30010 });
+});
+
+test('bad flags are refused with a message naming the flag', (t) => {
+  t.throws(() => parseAgentArgs({}), { message: /--master is required/ });
+  t.throws(() => parsePairs('--labels', ['novalue']), { message: /--labels "novalue" must be KEY=VALUE/ });
+  t.throws(() => parseDuration('--heartbeat', 'soon'), { message: /--heartbeat "soon"/ });
+  t.throws(() => parsePortRange('9:3'), { message: /--port-range "9:3"/ });
+  t.throws(() => parseAgentArgs({ master: 'http://m', 'bind-ip': 'localhost' }), { message: /--bind-ip "localhost"/ });
+  t.throws(() => resolveOptions({ master: 'not a url' }), { message: /--master "not a url" is not a URL/ });
+  t.throws(() => resolveOptions({ master: 'http://m', name: '../x' }), { message: /--name/ });
+});
+
+test('defaults: hostname, DOCKER_HOST, state dir under HELIOS_HOME, token from HELIOS_TOKEN', (t) => {
+  const o = resolveOptions({ master: 'http://m:5801', name: 'a1' }, { DOCKER_HOST: 'tcp://10.0.0.1:2375', HELIOS_HOME: '/var/helios', HELIOS_TOKEN: 's3cret' });
+  t.is(o.dockerHost, 'tcp://10.0.0.1:2375');
+  t.is(o.stateDir, '/var/helios/agent-a1');
+  t.is(o.token, 's3cret');
+  t.is(o.heartbeatMs, 5_000);
+  t.is(o.bindIp, '0.0.0.0');
+  t.is(resolveOptions({ master: 'http://m' }, {}).dockerHost, 'unix:///var/run/docker.sock');
+  t.deepEqual(parseDuration('--heartbeat', '500ms'), 500);
+});
