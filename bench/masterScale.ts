@@ -17,7 +17,7 @@ import { agentId } from './sim/simAgent.js';
 import { startFleet } from './sim/simFleet.js';
 
 const sizes = {
-  full: { agents: 1_000, processes: 4, jobs: 10_000, cliJobs: 2_000, jobsListSamples: 10, statusSamples: 300, deploySamples: 200, idleMs: 10_000 },
+  full: { agents: 1_000, processes: 4, jobs: 10_000, cliJobs: 1_000, jobsListSamples: 10, statusSamples: 300, deploySamples: 200, idleMs: 10_000 },
   quick: { agents: 100, processes: 2, jobs: 1_000, cliJobs: 300, jobsListSamples: 10, statusSamples: 100, deploySamples: 50, idleMs: 5_000 },
 };
 const HEARTBEAT_MS = 5_000;
@@ -90,7 +90,7 @@ export async function run(options: BenchOptions = {}): Promise<Figure[]> {
     const list = await interleaved(version, async () => {
       const body = await api.request<Record<string, unknown>>('GET', '/jobs');
       listBytes = JSON.stringify(body).length;
-    }, size.jobsListSamples, Math.min(30_000, at(0.85) - performance.now()));
+    }, size.jobsListSamples, Math.min(25_000, at(0.85) - performance.now()));
     log('sampling GET /jobs/{id}/status');
     const status = await interleaved(version, (i) => api.request('GET', `/jobs/${seg(jobs.ids[(i * 7919) % jobs.ids.length])}/status`),
       size.statusSamples, 20_000);
