@@ -33,15 +33,15 @@ test('only job files are read, and only when their blob changed', async (t) => {
   t.deepEqual(set.desired().jobs.map((j) => j.file), ['jobs/web.yaml']);
 });
 
-test('an invalid file and a duplicate name:version both become errors with file and line', async (t) => {
+test('an invalid file and a duplicate job name both become errors with file and line; the duplicate is left out', async (t) => {
   const set = createManifestSet();
   await set.update({ changed: [{ path: 'jobs/a.yaml', oid: 'o1' }, { path: 'jobs/b.yaml', oid: 'o2' }, { path: 'jobs/c.yaml', oid: 'bad' }], removed: [] }, reader().read);
   const { errors, jobs } = set.desired();
   t.deepEqual(errors, [
-    { file: 'jobs/b.yaml', line: 1, message: 'duplicate job web:1: also defined in jobs/a.yaml' },
+    { file: 'jobs/b.yaml', line: 1, message: 'job name web is also used by jobs/a.yaml; one file per job name' },
     { file: 'jobs/c.yaml', line: 1, message: 'image: is required' },
   ]);
-  t.is(jobs.length, 2);
+  t.deepEqual(jobs.map((j) => j.file), ['jobs/a.yaml']);
 });
 
 test('a failed blob read changes nothing', async (t) => {

@@ -1,7 +1,7 @@
 import type { FileError, SyncJob } from '../../core/index.js';
 import { findDuplicates } from './findDuplicates.js';
 import { isJobFile } from './isJobFile.js';
-import { parseJobFile, type JobFileResult } from './parseJobFile.js';
+import { parseJobFile, type JobFileResult, type ParsedJob } from './parseJobFile.js';
 
 export interface FileChange {
   /** Path inside the repository, e.g. `jobs/web.yaml`. */
@@ -57,18 +57,19 @@ export function createManifestSet() {
       const jobs: SyncJob[] = [];
       const errors: FileError[] = [];
       const warnings: DesiredSet['warnings'] = [];
-      const parsed = [];
+      const parsed: ParsedJob[] = [];
       for (const { result } of files.values()) {
-        if (!result.ok) {
-          errors.push(...result.errors);
-          continue;
-        }
-        const { file, spec, hosts, goal, lines } = result.job;
-        parsed.push(result.job);
-        jobs.push({ file, lines, spec, hosts, goal });
-        for (const message of result.job.warnings) warnings.push({ file, message });
+        if (result.ok) parsed.push(result.job);
+        else errors.push(...result.errors);
       }
-      errors.push(...findDuplicates(parsed));
+      const duplicates = findDuplicates(parsed);
+      errors.push(...duplicates.errors);
+      for (const job of parsed) {
+        if (duplicates.files.has(job.file)) continue;
+        const { file, spec, hosts, goal, lines } = job;
+        jobs.push({ file, lines, spec, hosts, goal });
+        for (const message of job.warnings) warnings.push({ file, message });
+      }
       errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
       jobs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
       return { jobs, errors, warnings };
