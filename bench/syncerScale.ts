@@ -35,7 +35,7 @@ export async function run(options: BenchOptions = {}): Promise<Figure[]> {
     const first = fastImportRepo(dir, files);
 
     const source = await openLocalRepo({ dir, branch: 'main' });
-    const client = createClient({ baseUrl: master.url, owner: 'git:bench', timeoutMs: 300_000 });
+    const client = createClient({ baseUrl: master.url, owner: 'syncer', timeoutMs: 300_000 });
     const pass = createSyncPass({ source, client, name: 'bench', branch: 'main', path: 'jobs', log: pino({ level: 'silent' }) });
 
     const baseFirst = await readWholeCommit(source.gitdir, first);
