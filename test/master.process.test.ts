@@ -1,0 +1,112 @@
+/**
+ * helios-master as a real process: durability across kill -9, graceful SIGTERM, refusals at start-up
+ * (newer database, non-loopback without tokens) and bearer-token auth from a token file.
+ */
+import test from 'ava';
+import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClient, HELIOS_VERSION } from '../core/index.js';
+import { spawnProcess, tempDir, type SpawnedProcess } from './harness/processes.js';
+import { expectError, startTestMaster } from './harness/master.js';
+
+const root = new URL('..', import.meta.url).pathname;
+
+function spawnMaster(args: string[]): SpawnedProcess {
+  return spawnProcess(process.execPath, ['--import', 'tsx', 'master/bin.ts', '--http', '127.0.0.1:0', '--name', 'proc', ...args], {
+    cwd: root,
+  });
+}
+
+async function urlOf(master: SpawnedProcess): Promise<string> {
+  const [, url] = await master.waitForOutput(/"url":"(http:\/\/[^"]+)"/, 60_000);
+  return url;
+}
+
+test('1,000 jobs created in parallel are all there after kill -9 and a restart', async (t) => {
+  const dir = await tempDir('helios-master-proc-');
+  t.teardown(dir.cleanup);
+  const db = join(dir.path, 'master.db');
+  const master = spawnMaster(['--db', db]);
+  t.teardown(() => master.kill('SIGKILL'));
+  const client = createClient({ baseUrl: await urlOf(master) });
+  const results = await Promise.allSettled(Array.from({ length: 1000 }, (_, i) =>
+    client.jobs.create({ id: `job-${i}:1`, image: 'busybox:latest', env: { I: String(i) } })));
+  const failed = results.filter((r) => r.status === 'rejected');
+  t.is(failed.length, 0, failed.slice(0, 3).map((r) => String((r as PromiseRejectedResult).reason)).join('\n'));
+  const ids = results.map((r) => (r as PromiseFulfilledResult<{ id: string }>).value.id).sort();
+  const exit = await master.kill('SIGKILL');
+  t.is(exit.signal, 'SIGKILL');
+
+  const again = spawnMaster(['--db', db]);
+  t.teardown(() => again.kill('SIGKILL'));
+  const after = createClient({ baseUrl: await urlOf(again) });
+  t.deepEqual(Object.keys(await after.jobs.list()).sort(), ids);
+  t.is((await after.jobs.get('job-500:1')).env.I, '500');
+});
+
+test('SIGTERM shuts the master down gracefully with exit code 0', async (t) => {
+  const dir = await tempDir('helios-master-proc-');
+  t.teardown(dir.cleanup);
+  const master = spawnMaster(['--db', join(dir.path, 'm.db')]);
+  t.teardown(() => master.kill('SIGKILL'));
+  const client = createClient({ baseUrl: await urlOf(master) });
+  await client.hosts.register('h1', 'a1');
+  const { index } = await client.agents.tasks('h1', 0, 0);
+  const waiting = client.agents.tasks('h1', index, 60_000);
+  await new Promise((r) => setTimeout(r, 200));
+  const exit = await master.kill('SIGTERM');
+  t.is(exit.code, 0, master.stderr);
+  t.is((await waiting).index, index, 'the blocking query was answered, not cut');
+  t.regex(master.stdout, /master stopping/);
+});
+
+test('a database from a newer master is refused, naming both schema versions', async (t) => {
+  const dir = await tempDir('helios-master-proc-');
+  t.teardown(dir.cleanup);
+  const path = join(dir.path, 'future.db');
+  const db = new Database(path);
+  db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL); INSERT INTO meta VALUES ('schemaVersion', 99), ('index', 5)");
+  db.close();
+  await t.throwsAsync(startTestMaster({ dbPath: path }), { message: /schema version 99.*versions up to 1/ });
+  const master = spawnMaster(['--db', path]);
+  const exit = await master.exited;
+  t.is(exit.code, 1);
+  t.regex(master.stderr, /schema version 99, but this master knows versions up to 1/);
+  t.regex(master.stderr, /newer helios-master/);
+});
+
+test('without a token file the master refuses a non-loopback address unless --insecure', async (t) => {
+  const dir = await tempDir('helios-master-proc-');
+  t.teardown(dir.cleanup);
+  const refused = spawnProcess(process.execPath, ['--import', 'tsx', 'master/bin.ts', '--http', '0.0.0.0:0', '--db', join(dir.path, 'm.db')], { cwd: root });
+  t.is((await refused.exited).code, 1);
+  t.regex(refused.stderr, /refusing to listen on 0\.0\.0\.0 without --token-file/);
+  t.regex(refused.stderr, /--insecure/);
+  await t.throwsAsync(startTestMaster({ host: '0.0.0.0' }), { message: /refusing to listen/ });
+  const insecure = await startTestMaster({ host: '0.0.0.0', insecure: true });
+  t.teardown(insecure.close);
+  const tokens = await startTestMaster({ host: '0.0.0.0', tokens: ['t0k'] });
+  t.teardown(tokens.close);
+  t.pass();
+});
+
+test('with a token file every request needs a bearer token from it', async (t) => {
+  const dir = await tempDir('helios-master-proc-');
+  t.teardown(dir.cleanup);
+  const tokenFile = join(dir.path, 'tokens');
+  writeFileSync(tokenFile, '# agents\nagent-secret\n\n  cli-secret  \n');
+  const master = spawnMaster(['--db', join(dir.path, 'm.db'), '--token-file', tokenFile]);
+  t.teardown(() => master.kill('SIGKILL'));
+  const url = await urlOf(master);
+  const anonymous = await fetch(`${url}/version`);
+  t.is(anonymous.status, 401);
+  t.like(await anonymous.json(), { status: 'UNAUTHORIZED' });
+  t.is(anonymous.headers.get('helios-server-version'), HELIOS_VERSION);
+  await expectError(t, createClient({ baseUrl: url, token: 'wrong' }).version(), 'UNAUTHORIZED');
+  await expectError(t, createClient({ baseUrl: url, token: '# agents' }).version(), 'UNAUTHORIZED');
+  const notFound = await fetch(`${url}/nothing`);
+  t.is(notFound.status, 401, 'unknown routes are not revealed either');
+  t.is(await createClient({ baseUrl: url, token: 'agent-secret' }).version(), HELIOS_VERSION);
+  t.is(await createClient({ baseUrl: url, token: 'cli-secret' }).version(), HELIOS_VERSION);
+});
