@@ -6,8 +6,8 @@
  *    resync only signal it. A pass = list this agent's containers → computePlan (pure) → applyPlan.
  *  - One supervisor per task; only it touches the task's container, one step at a time.
  *  - Ownership is by label only: containers without `helios.agent=<name>` are never touched.
- *  - The desired set is persisted (atomically) before it is acted on, so the agent runs its tasks after
- *    `kill -9` and with the master away.
+ *  - Every desired set the master sends is persisted (atomically, tmp + fsync + rename), so the agent runs
+ *    its tasks after `kill -9` and with the master away.
  *  - Stopping the agent lets go of containers; it never stops them.
  *  - A dead master or Docker engine is logged when it starts failing and when it recovers, and retried.
  */
@@ -153,8 +153,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       if (!wasKnown) reactor.signal();
       return;
     }
-    await store.update((s) => ({ ...s, index: desired.index, tasks: desired.tasks }));
+    // The master holds the truth; the local copy is for when it is away. So the pass starts while the
+    // write is under way (store.get() already has the new set) instead of waiting for the fsync.
+    const persisted = store.update((s) => ({ ...s, index: desired.index, tasks: desired.tasks }));
     reactor.signal();
+    await persisted;
   }
 
   async function heartbeat() {
