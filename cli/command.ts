@@ -23,8 +23,8 @@ export interface RunArgs {
   out: Output;
 }
 
-/** One `helios` sub-command; `run` resolves to the exit code (0 when it returns nothing). */
-export interface Command {
+/** What `helios --help` lists of a command (kept in registry.ts, so the listing loads no command). */
+export interface CommandMeta {
   name: string;
   aliases?: string[];
   /** Sub-commands taken as the first positional, e.g. `sync status`. */
@@ -33,6 +33,10 @@ export interface Command {
   synopsis: string;
   /** A one-line summary shown by `helios --help`. */
   summary: string;
+}
+
+/** One `helios` sub-command; `run` resolves to the exit code (0 when it returns nothing). */
+export interface Command extends CommandMeta {
   /** The body of `helios <name> --help`: what it does and each option. */
   help: string;
   options: NonNullable<ParseArgsConfig['options']>;

@@ -1,4 +1,4 @@
-import type { Command } from './command.js';
+import type { Command, CommandMeta } from './command.js';
 import { DEFAULT_MASTER } from './argv.js';
 import { HELIOS_VERSION } from '../core/version.js';
 
@@ -11,8 +11,8 @@ export const GLOBAL_HELP = `Global options (before or after the command):
 Environment: HELIOS_MASTER (master URL), HELIOS_TOKEN (bearer token for a master that requires one),
 NO_COLOR (no colours even on a terminal).`;
 
-export function mainHelp(commands: Command[]): string {
-  const label = (c: Command) => {
+export function mainHelp(commands: CommandMeta[]): string {
+  const label = (c: CommandMeta) => {
     const name = c.subcommands?.length ? `${c.name} ${c.subcommands.join('|')}` : c.name;
     return c.aliases?.length ? `${name} (${c.aliases.join(', ')})` : name;
   };

@@ -8,8 +8,7 @@ import { HeliosError } from '../core/errors/HeliosError.js';
 import { HELIOS_VERSION } from '../core/version.js';
 import { mergeGlobals, parseCommandArgs, splitInvocation } from './argv.js';
 import { commandHelp, mainHelp } from './help.js';
-import { createOutput } from './output.js';
-import { loadAllCommands, loadCommand } from './registry.js';
+import { listCommands, loadCommand } from './registry.js';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const streams = { stdout: process.stdout, stderr: process.stderr };
@@ -32,6 +31,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       streams.stdout.write(commandHelp(command) + '\n');
       return 0;
     }
+    const { createOutput } = await import('./output.js');
     const out = await createOutput(streams, { json: global.json, env });
     return (await command.run({ ...parsed, global, out })) ?? 0;
   } catch (err) {
@@ -50,7 +50,7 @@ async function topLevel(helpFor: string | undefined, help: boolean, version: boo
     process.stdout.write(commandHelp(command) + '\n');
     return 0;
   }
-  const text = mainHelp(await loadAllCommands()) + '\n';
+  const text = mainHelp(listCommands()) + '\n';
   // A bare `helios` is a mistake, not a request: show the help on stderr and fail.
   if (bare || !help) {
     process.stderr.write(text);

@@ -1,39 +1,65 @@
-import type { Command } from './command.js';
+import type { Command, CommandMeta } from './command.js';
 
-type Loader = () => Promise<{ default: Command }>;
-
-/**
- * Every command, in the order `helios --help` lists them. Only the command being run is imported;
- * each command module imports its heavy dependencies (client, tables, zx, YAML) inside `run`.
- */
-export const commands: Record<string, Loader> = {
-  create: () => import('./commands/create.js'),
-  remove: () => import('./commands/remove.js'),
-  inspect: () => import('./commands/inspect.js'),
-  jobs: () => import('./commands/jobs.js'),
-  deploy: () => import('./commands/deploy.js'),
-  undeploy: () => import('./commands/undeploy.js'),
-  start: () => import('./commands/start.js'),
-  stop: () => import('./commands/stop.js'),
-  job: () => import('./commands/job.js'),
-  history: () => import('./commands/history.js'),
-  watch: () => import('./commands/watch.js'),
-  hosts: () => import('./commands/hosts.js'),
-  register: () => import('./commands/register.js'),
-  deregister: () => import('./commands/deregister.js'),
-  sync: () => import('./commands/sync.js'),
-  masters: () => import('./commands/masters.js'),
-  version: () => import('./commands/version.js'),
-  solo: () => import('./commands/solo.js'),
-};
-
-export const aliases: Record<string, string> = { status: 'job' };
-
-export async function loadCommand(name: string): Promise<Command | undefined> {
-  const key = Object.hasOwn(aliases, name) ? aliases[name] : name;
-  return Object.hasOwn(commands, key) ? (await commands[key]()).default : undefined;
+interface Entry extends CommandMeta {
+  load: () => Promise<{ default: Command }>;
 }
 
-export async function loadAllCommands(): Promise<Command[]> {
-  return Promise.all(Object.values(commands).map(async (load) => (await load()).default));
+/**
+ * Every command, in the order `helios --help` lists them. The listing needs only this file; running a
+ * command imports only that command's module, which imports its heavy dependencies (client, tables,
+ * zx, YAML, the job schema) inside `run`.
+ */
+const entries: Entry[] = [
+  { name: 'create', synopsis: 'create NAME:VERSION IMAGE [options] [-- CMD ARGS…]', summary: 'create a job',
+    load: () => import('./commands/create.js') },
+  { name: 'remove', synopsis: 'remove JOB [--yes] [--token T] [--force]', summary: 'remove a job (undeploy it everywhere first)',
+    load: () => import('./commands/remove.js') },
+  { name: 'inspect', synopsis: 'inspect JOB', summary: "show a job's configuration",
+    load: () => import('./commands/inspect.js') },
+  { name: 'jobs', synopsis: 'jobs [PATTERN] [-f] [-q] [-y]', summary: 'list jobs',
+    load: () => import('./commands/jobs.js') },
+  { name: 'deploy', synopsis: 'deploy JOB HOST… [--no-start] [--watch [--timeout S]] [--token T] [--force]', summary: 'deploy a job on hosts',
+    load: () => import('./commands/deploy.js') },
+  { name: 'undeploy', synopsis: 'undeploy JOB [HOST…] [-a|--all] [--yes] [--token T] [--force]', summary: 'undeploy a job from hosts (its containers are stopped and removed)',
+    load: () => import('./commands/undeploy.js') },
+  { name: 'start', synopsis: 'start JOB HOST… [--token T] [--force]', summary: 'start a deployed job on hosts (goal START)',
+    load: () => import('./commands/start.js') },
+  { name: 'stop', synopsis: 'stop JOB HOST… [--token T] [--force]', summary: 'stop a deployed job on hosts (goal STOP; it stays deployed)',
+    load: () => import('./commands/stop.js') },
+  { name: 'job', aliases: ['status'], synopsis: 'job [JOB] [--host HOST]', summary: 'show where a job is deployed and the state of each task',
+    load: () => import('./commands/job.js') },
+  { name: 'history', synopsis: 'history JOB [--host HOST]', summary: "show a job's task state changes on every host",
+    load: () => import('./commands/history.js') },
+  { name: 'watch', synopsis: 'watch JOB [HOST…] [-n SECONDS]', summary: "follow a job's task states live until Ctrl-C",
+    load: () => import('./commands/watch.js') },
+  { name: 'hosts', synopsis: 'hosts [PATTERN] [-q] [--status UP|DOWN] [-s SELECTOR]…', summary: 'list hosts and their state',
+    load: () => import('./commands/hosts.js') },
+  { name: 'register', synopsis: 'register HOST ID', summary: 'register a host name for the agent with that id before it starts',
+    load: () => import('./commands/register.js') },
+  { name: 'deregister', synopsis: 'deregister HOST [--yes]', summary: 'forget a host (its jobs must be undeployed first)',
+    load: () => import('./commands/deregister.js') },
+  { name: 'sync', subcommands: ['status'], synopsis: 'sync status [SOURCE]', summary: 'show what each GitOps source last applied, and its errors',
+    load: () => import('./commands/sync.js') },
+  { name: 'masters', synopsis: 'masters', summary: 'list the masters of the cluster',
+    load: () => import('./commands/masters.js') },
+  { name: 'version', synopsis: 'version', summary: "print the client's and the master's versions",
+    load: () => import('./commands/version.js') },
+  { name: 'solo', synopsis: 'solo [--http HOST:PORT] [--home DIR] [--repo PATH] [--path jobs] [--no-agent] [--no-syncer] [--cleanup]',
+    summary: 'run a master, an agent for this machine and a git syncer of this repo, in one command',
+    load: () => import('./commands/solo.js') },
+];
+
+const byName = new Map(entries.flatMap((e) => [[e.name, e] as const, ...(e.aliases ?? []).map((a) => [a, e] as const)]));
+
+/** The listed facts of a command, for its module to spread into its definition. */
+export function commandMeta(name: string): CommandMeta {
+  const { load: _load, ...meta } = byName.get(name)!;
+  return meta;
+}
+
+export const listCommands = (): CommandMeta[] => entries.map(({ load: _load, ...meta }) => meta);
+
+export async function loadCommand(name: string): Promise<Command | undefined> {
+  const entry = byName.get(name);
+  return entry ? (await entry.load()).default : undefined;
 }

@@ -5,11 +5,10 @@ import { createOptions, createSpec } from '../createSpec.js';
 import { readJobFile } from '../jobFile.js';
 import { resolveJob } from '../resolveJob.js';
 import { expectPositionals, stringFlag } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'create',
-  synopsis: 'create NAME:VERSION IMAGE [options] [-- CMD ARGS…]',
-  summary: 'create a job',
+  ...commandMeta('create'),
   help: `Creates a job and prints 'Creating job: <job JSON>' and 'Done.' (stderr), then the job id,
 NAME:VERSION:HASH, on stdout (so ID=$(helios create …) works). The id is computed here exactly as
 the master computes it. The words after '--' are the container's command.

@@ -6,11 +6,10 @@ import { bracketList } from '../format.js';
 import { exitCodeOf, forEachHost, printHostResults } from '../hostResults.js';
 import { resolveJob } from '../resolveJob.js';
 import { boolFlag, expectPositionals, secondsFlag, stringFlag } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'deploy',
-  synopsis: 'deploy JOB HOST… [--no-start] [--watch [--timeout S]] [--token T] [--force]',
-  summary: 'deploy a job on hosts',
+  ...commandMeta('deploy'),
   help: `Deploys JOB on each HOST (at once) and prints 'Deploying Deployment{jobId=…, goal=START} on
 [hosts]' (stderr), then 'HOST: done' or 'HOST: failed: CODE (why)' per host (stdout). A failure on
 one host (JOB_ALREADY_DEPLOYED, HOST_NOT_FOUND, PORT_CONFLICT, FORBIDDEN, GIT_OWNED) does not stop

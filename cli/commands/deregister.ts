@@ -2,11 +2,10 @@ import { defineCommand } from '../command.js';
 import { connect } from '../connect.js';
 import { confirm } from '../prompt.js';
 import { boolFlag, expectPositionals } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'deregister',
-  synopsis: 'deregister HOST [--yes]',
-  summary: 'forget a host (its jobs must be undeployed first)',
+  ...commandMeta('deregister'),
   help: `Removes HOST from the master. Fails with HOST_STILL_IN_USE while jobs are deployed on it.
 Asks for confirmation unless --yes; with stdin not a terminal it refuses to ask: pass --yes.
   --yes    do not ask

@@ -4,11 +4,10 @@ import { shortContainerId, utcTimestamp } from '../format.js';
 import { colorState } from '../output.js';
 import { resolveJob } from '../resolveJob.js';
 import { expectPositionals, stringFlag } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'history',
-  synopsis: 'history JOB [--host HOST]',
-  summary: "show a job's task state changes on every host",
+  ...commandMeta('history'),
   help: `Prints every state change of JOB's tasks, oldest first, as a table:
   HOST  TIMESTAMP  STATE  THROTTLED  CONTAINERID
 TIMESTAMP is UTC, 'YYYY-MM-DD HH:mm:ss.SSS'; CONTAINERID is 12 characters, or <none> before the

@@ -5,13 +5,12 @@ import { connect } from '../connect.js';
 import { humanDuration, labelsString } from '../format.js';
 import type { Colors } from '../output.js';
 import { boolFlag, expectPositionals, listFlag, stringFlag } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 const GB = 1024 ** 3;
 
 export default defineCommand({
-  name: 'hosts',
-  synopsis: 'hosts [PATTERN] [-q] [--status UP|DOWN] [-s SELECTOR]…',
-  summary: 'list hosts and their state',
+  ...commandMeta('hosts'),
   help: `Lists the hosts whose name contains PATTERN (all without one), sorted by name, as a table:
   HOST  STATUS  DEPLOYED  RUNNING  CPUS  MEM  LOAD AVG  MEM USAGE  OS  HELIOS  DOCKER  LABELS
 STATUS is 'Up <time since the agent started>' or 'Down <time since its last heartbeat>'; DEPLOYED

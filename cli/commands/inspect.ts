@@ -4,11 +4,10 @@ import { connect } from '../connect.js';
 import { commandString, envString, labelsString, portsString, utcTimestamp } from '../format.js';
 import { resolveJob } from '../resolveJob.js';
 import { expectPositionals } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'inspect',
-  synopsis: 'inspect JOB',
-  summary: "show a job's configuration",
+  ...commandMeta('inspect'),
   help: `Prints the job's configuration as labelled lines: Id, Image, Hostname, Created (UTC), Expires,
 Command, Env, Health check, Grace period, Time to wait before kill, Metadata, Ports, Registration,
 Security options, Network mode, Token, Volumes, Add/Drop capabilities, Labels, Owner.

@@ -5,14 +5,12 @@ import { commandString, envString, portsString, shortContainerId } from '../form
 import { colorState, type Colors } from '../output.js';
 import { resolveJob } from '../resolveJob.js';
 import { expectPositionals, stringFlag } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export const STATUS_COLUMNS = ['JOB ID', 'HOST', 'GOAL', 'STATE', 'CONTAINER ID', 'PORTS', 'THROTTLED?', 'COMMAND', 'ENVIRONMENT'];
 
 export default defineCommand({
-  name: 'job',
-  aliases: ['status'],
-  synopsis: 'job [JOB] [--host HOST]',
-  summary: 'show where a job is deployed and the state of each task',
+  ...commandMeta('job'),
   help: `Shows one row per host a job is deployed on (every job without JOB):
   JOB ID  HOST  GOAL  STATE  CONTAINER ID  PORTS  THROTTLED?  COMMAND  ENVIRONMENT
 GOAL is what was asked (START, STOP); STATE what the agent reports (PULLING_IMAGE, CREATING,

@@ -4,11 +4,10 @@ import { defineCommand } from '../command.js';
 import { connect } from '../connect.js';
 import { commandString, envString, shortJobId } from '../format.js';
 import { boolFlag, expectPositionals } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'jobs',
-  synopsis: 'jobs [PATTERN] [-f] [-q] [-y]',
-  summary: 'list jobs',
+  ...commandMeta('jobs'),
   help: `Lists the jobs whose id contains PATTERN (all without one), sorted by id, as a table:
   JOB ID  NAME  VERSION  HOSTS  COMMAND  ENVIRONMENT
 JOB ID is shortened to 7 characters of its hash unless -f; HOSTS counts the hosts it is deployed on.

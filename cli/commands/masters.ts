@@ -1,11 +1,10 @@
 import { defineCommand } from '../command.js';
 import { connect } from '../connect.js';
 import { expectPositionals } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'masters',
-  synopsis: 'masters',
-  summary: 'list the masters of the cluster',
+  ...commandMeta('masters'),
   help: `Prints the name of every master, one a line.
 --json: ["master-1", …]`,
   options: {},

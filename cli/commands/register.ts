@@ -1,11 +1,10 @@
 import { defineCommand } from '../command.js';
 import { connect } from '../connect.js';
 import { expectPositionals } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'register',
-  synopsis: 'register HOST ID',
-  summary: 'register a host name for the agent with that id before it starts',
+  ...commandMeta('register'),
   help: `Reserves HOST for the agent whose id is ID: another agent may not take the name while that one is
 alive (HOST_ID_MISMATCH).
 Prints 'Registering host HOST with id ID' (stderr) and 'HOST: done'.

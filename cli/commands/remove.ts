@@ -3,11 +3,10 @@ import { connect } from '../connect.js';
 import { confirm } from '../prompt.js';
 import { resolveJob } from '../resolveJob.js';
 import { boolFlag, expectPositionals, stringFlag } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'remove',
-  synopsis: 'remove JOB [--yes] [--token T] [--force]',
-  summary: 'remove a job (undeploy it everywhere first)',
+  ...commandMeta('remove'),
   help: `Removes JOB from the master. Fails with STILL_IN_USE while it is deployed on a host (undeploy
 it first: helios undeploy JOB --all). Asks for confirmation unless --yes; when stdin is not a
 terminal it refuses to ask: pass --yes. JOB is a job reference.

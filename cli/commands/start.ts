@@ -1,11 +1,10 @@
 import { defineCommand } from '../command.js';
 import { goalHelp, goalOptions, setGoal } from '../setGoal.js';
 import { expectPositionals } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'start',
-  synopsis: 'start JOB HOST… [--token T] [--force]',
-  summary: 'start a deployed job on hosts (goal START)',
+  ...commandMeta('start'),
   help: goalHelp('Starting', 'START'),
   options: goalOptions,
   async run(args) {

@@ -1,11 +1,10 @@
 import { defineCommand } from '../command.js';
 import { goalHelp, goalOptions, setGoal } from '../setGoal.js';
 import { expectPositionals } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'stop',
-  synopsis: 'stop JOB HOST… [--token T] [--force]',
-  summary: 'stop a deployed job on hosts (goal STOP; it stays deployed)',
+  ...commandMeta('stop'),
   help: goalHelp('Stopping', 'STOP'),
   options: goalOptions,
   async run(args) {

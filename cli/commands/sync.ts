@@ -5,12 +5,10 @@ import { connect } from '../connect.js';
 import { utcTimestamp } from '../format.js';
 import { colorState } from '../output.js';
 import { expectPositionals } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'sync',
-  subcommands: ['status'],
-  synopsis: 'sync status [SOURCE]',
-  summary: 'show what each GitOps source last applied, and its errors',
+  ...commandMeta('sync'),
   help: `'sync status' lists every sync source (or only SOURCE) the master knows, as a table:
   SOURCE  REPO  BRANCH  PATH  APPLIED  ATTEMPTED  STATE  LAST SYNC (UTC)
 APPLIED is the last commit applied, ATTEMPTED the last one tried (they differ when a commit was

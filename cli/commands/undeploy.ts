@@ -6,11 +6,10 @@ import { exitCodeOf, forEachHost, printHostResults } from '../hostResults.js';
 import { confirm } from '../prompt.js';
 import { resolveJob } from '../resolveJob.js';
 import { boolFlag, expectPositionals, stringFlag } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'undeploy',
-  synopsis: 'undeploy JOB [HOST…] [-a|--all] [--yes] [--token T] [--force]',
-  summary: 'undeploy a job from hosts (its containers are stopped and removed)',
+  ...commandMeta('undeploy'),
   help: `Undeploys JOB from each HOST, or with --all from every host it is deployed on. Prints
 'Undeploying <id> from [hosts]' (stderr), then 'HOST: done' or 'HOST: failed: CODE (why)' per host;
 exits 1 if any host failed. JOB is a job reference.

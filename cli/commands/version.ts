@@ -2,11 +2,10 @@ import { HELIOS_VERSION } from '../../core/version.js';
 import { defineCommand } from '../command.js';
 import { connect } from '../connect.js';
 import { expectPositionals } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'version',
-  synopsis: 'version',
-  summary: "print the client's and the master's versions",
+  ...commandMeta('version'),
   help: `Prints 'Client Version: X' then 'Master Version: Y'. When the master cannot be reached the
 client version is still printed and the command fails.
 --json: {"clientVersion": "X", "masterVersion": "Y"}`,

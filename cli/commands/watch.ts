@@ -5,11 +5,10 @@ import { utcTimestamp } from '../format.js';
 import { colorState } from '../output.js';
 import { resolveJob } from '../resolveJob.js';
 import { expectPositionals, secondsFlag } from '../usage.js';
+import { commandMeta } from '../registry.js';
 
 export default defineCommand({
-  name: 'watch',
-  synopsis: 'watch JOB [HOST…] [-n SECONDS]',
-  summary: "follow a job's task states live until Ctrl-C",
+  ...commandMeta('watch'),
   help: `Shows the state of JOB on each HOST (every host it is deployed on without any), refreshed every
 -n seconds, as a table:
   JOB  HOST  STATE  THROTTLED?

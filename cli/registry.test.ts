@@ -1,0 +1,25 @@
+import test from 'ava';
+import { listCommands, loadCommand } from './registry.js';
+
+test('every listed command loads, under its own name and aliases, with the listed synopsis', async (t) => {
+  for (const meta of listCommands()) {
+    const command = await loadCommand(meta.name);
+    t.truthy(command, meta.name);
+    t.is(command!.name, meta.name);
+    t.true(command!.synopsis.startsWith(meta.name), meta.name);
+    t.true(command!.help.length > 0, meta.name);
+    for (const alias of meta.aliases ?? []) t.is(await loadCommand(alias), command);
+  }
+  t.is(await loadCommand('nope'), undefined);
+});
+
+test('no command redefines a global option', async (t) => {
+  const global = new Set(['master', 'json', 'verbose', 'help', 'z', 'v', 'h']);
+  for (const meta of listCommands()) {
+    const command = (await loadCommand(meta.name))!;
+    for (const [name, option] of Object.entries(command.options)) {
+      t.false(global.has(name), `${meta.name} --${name}`);
+      t.false(option.short !== undefined && global.has(option.short), `${meta.name} -${option.short}`);
+    }
+  }
+});
