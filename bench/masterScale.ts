@@ -11,6 +11,7 @@ import { latencyFigures, type BenchOptions, type Figure } from './lib/figures.js
 import { createJsonClient, seg, type JsonClient } from './lib/http.js';
 import { startMaster } from './lib/masterProcess.js';
 import { createJobs, deployAll, registerHosts, syncApplyJobs } from './lib/populate.js';
+import { openFileLimit } from './lib/machine.js';
 import { cpuSeconds, fileSize, memoryBytes, openFiles } from './lib/proc.js';
 import { sleep, wallNow } from './lib/timing.js';
 import { agentId } from './sim/simAgent.js';
@@ -30,6 +31,13 @@ export async function run(options: BenchOptions = {}): Promise<Figure[]> {
   const t0 = performance.now();
   const budget = options.budgetMs ?? (options.quick ? 90_000 : 240_000);
   const at = (fraction: number) => t0 + budget * fraction;
+
+  // Each agent holds a long-poll socket and a keep-alive one on both sides: check the fd limit first.
+  const limit = await openFileLimit();
+  const soft = Number(limit.split('/')[0]);
+  if (soft < size.agents * 2 + 256) {
+    throw new Error(`ulimit -n is ${limit}: ${size.agents} agents need about ${size.agents * 2 + 256} open files in the master; raise it (ulimit -n 65536)`);
+  }
 
   const master = await startMaster({ args: ['--down-after', String(10 * 60_000)] });
   const api = createJsonClient({ baseUrl: master.baseUrl, timeoutMs: 60_000 });
@@ -115,7 +123,7 @@ export async function run(options: BenchOptions = {}): Promise<Figure[]> {
       ...latencyFigures('deploy PUT', deploy.http, versionBase(deploy.baseline), ['p50', 'p99']),
       ...latencyFigures('deploy → agent has it', deploy.toAgent, versionBase(deploy.baseline), ['p50', 'p99'], { op: '<', value: 100 })
         .map((f) => ({ ...f, note: `${f.note}; ${deploy.lost} lost; from request sent` })),
-      { name: `master CPU, idle with ${hosts.length} agents`, value: idleCpuPercent, unit: '% of a core', note: `${(hosts.length / (HEARTBEAT_MS / 1000)).toFixed(0)} heartbeats/s, ${sockets} open fds` },
+      { name: `master CPU, idle with ${hosts.length} agents`, value: idleCpuPercent, unit: '% of a core', note: `${(hosts.length / (HEARTBEAT_MS / 1000)).toFixed(0)} heartbeats/s, ${sockets} open fds (ulimit -n ${limit})` },
       { name: 'master CPU, whole run', value: cpuTotal, unit: 's', note: `wall ${((performance.now() - t0) / 1000).toFixed(0)} s; setup ${cpuAfterSetup.toFixed(1)} s` },
       { name: 'master peak RSS (VmHWM)', value: peak / MB, unit: 'MB', baseline: { name: 'RSS at start', value: rssAtStart / MB }, target: { op: '<', value: 300 }, note: scale },
       { name: 'database size (db + wal)', value: dbBytes / MB, unit: 'MB', note: `${Math.round(dbBytes / Math.max(1, deployments))} bytes per deployment` },

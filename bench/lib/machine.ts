@@ -51,7 +51,8 @@ async function dockerVersion(): Promise<string | null> {
   }
 }
 
-async function openFileLimit(): Promise<string> {
+/** 'soft/hard' from /proc/self/limits (children inherit it). */
+export async function openFileLimit(): Promise<string> {
   try {
     const { readFile } = await import('node:fs/promises');
     const limits = await readFile('/proc/self/limits', 'utf8');
