@@ -1,4 +1,5 @@
 /** `helios deploy / undeploy / start / stop / job / history / hosts / register / deregister` against a real master (no agent). */
+import { execFile } from 'node:child_process';
 import test, { type ExecutionContext } from 'ava';
 import { startTestMaster, type TestMaster } from './harness/master.js';
 import { spawnProcess } from './harness/processes.js';
@@ -199,4 +200,19 @@ test('watch --json prints one JSON line per change and exits 0 on SIGINT', async
   t.deepEqual(Object.keys(lines[0]), ['time', 'tasks']);
   t.deepEqual(lines[0].tasks, [{ jobId: id, host: 'h1', deployed: false, goal: null, state: null, throttled: null, containerId: null }]);
   t.deepEqual(lines[1].tasks, [{ jobId: id, host: 'h1', deployed: true, goal: 'START', state: null, throttled: null, containerId: null }]);
+});
+
+/* eslint-disable no-control-regex -- the test looks for ANSI colour codes */
+test('on a terminal states are coloured; piped, or with NO_COLOR, they are plain', async (t) => {
+  const m = await masterWithHosts(t, 'h1');
+  await ensureCliBuilt();
+  const underTerminal = (env: Record<string, string>) => new Promise<string>((resolve, reject) => {
+    // script(1) gives the command a pseudo-terminal as stdout.
+    execFile('script', ['-qec', `${process.execPath} ${CLI_BIN} hosts`, '/dev/null'],
+      { env: { ...process.env, HELIOS_MASTER: m.url, TERM: 'xterm-256color', ...env } },
+      (err, stdout) => (err ? reject(err) : resolve(stdout)));
+  });
+  t.regex(await underTerminal({}), /\x1b\[31mDown\x1b\[39m/);
+  t.notRegex(await underTerminal({ NO_COLOR: '1' }), /\x1b\[/);
+  t.notRegex((await helios(m, ['hosts'], { env: { TERM: 'xterm-256color' } })).stdout, /\x1b\[/);
 });
