@@ -8,5 +8,18 @@ import type { GlobalOptions } from './command.js';
  */
 export async function connect(global: GlobalOptions): Promise<HeliosClient> {
   const [{ createClient }, { httpFetch }] = await Promise.all([import('../core/client/createClient.js'), import('./httpFetch.js')]);
-  return createClient({ baseUrl: global.masters[0], token: global.authToken, owner: 'cli', fetch: httpFetch });
+  const clientOf = (baseUrl: string) => createClient({ baseUrl, token: global.authToken, owner: 'cli', fetch: httpFetch });
+  if (global.masters.length === 1) return clientOf(global.masters[0]);
+  // Several -z: the first master that answers (one GET /version each, only in this case).
+  let lastError: unknown;
+  for (const url of global.masters) {
+    const client = clientOf(url);
+    try {
+      await client.version();
+      return client;
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
 }

@@ -3,7 +3,8 @@ import { DEFAULT_MASTER } from './argv.js';
 import { HELIOS_VERSION } from '../core/version.js';
 
 export const GLOBAL_HELP = `Global options (before or after the command):
-  -z, --master URL   the master to talk to (default: $HELIOS_MASTER, else ${DEFAULT_MASTER})
+  -z, --master URL   the master to talk to (default: $HELIOS_MASTER, else ${DEFAULT_MASTER});
+                     repeat it to name several: the first that answers is used
       --json         machine-readable output with stable keys (errors too: {"status", "message"})
   -v, --verbose      show stack traces of unexpected errors
   -h, --help         show help

@@ -151,6 +151,9 @@ test('hosts lists registered hosts as Down; -q, --status, pattern and --json', a
   t.is((await helios(m, ['hosts', '-q', '--status', 'UP'])).stdout, '');
   t.is((await helios(m, ['hosts', '-q', '--status', 'down'])).stdout, 'alpha\nbeta\n');
   t.is((await helios(m, ['hosts', 'alp', '-q'])).stdout, 'alpha\n');
+  const noLabel = await helios(m, ['hosts', '-q', '-s', 'role = web']);
+  t.is(noLabel.code, 0, noLabel.stderr);
+  t.is(noLabel.stdout, '');
   const none = await helios(m, ['hosts', 'zzz']);
   t.is(none.code, 1);
   t.is(none.stderr, 'helios: host pattern zzz matched no hosts\n');

@@ -95,6 +95,18 @@ test('-z after the command wins over HELIOS_MASTER', async (t) => {
   t.regex(r.stdout, /^Master Version: \d/m);
 });
 
+test('with several -z the first master that answers is used', async (t) => {
+  const master = await startTestMaster();
+  t.teardown(master.close);
+  const down = `http://127.0.0.1:${await freePort()}`;
+  const r = await helios(null, ['-z', down, '-z', master.url, 'masters']);
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, 'test-master\n');
+  const none = await helios(null, ['-z', down, '-z', down, 'masters']);
+  t.is(none.code, 1);
+  t.regex(none.stderr, /cannot reach the master/);
+});
+
 test('a malformed master URL exits 1', async (t) => {
   const r = await helios(null, ['-z', 'localhost:5801', 'jobs']);
   t.is(r.code, 1);

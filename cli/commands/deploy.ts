@@ -16,7 +16,8 @@ one host (JOB_ALREADY_DEPLOYED, HOST_NOT_FOUND, PORT_CONFLICT, FORBIDDEN, GIT_OW
 the others; the command exits 1 if any host failed. JOB is a job reference.
   --no-start     deploy with goal STOP: reserved on the host, not started
   --watch        then follow the tasks: one line 'HOST: STATE' per state change, until every host
-                 is RUNNING (exit 0), or one FAILED, is throttled, or --timeout passes (exit 1)
+                 is RUNNING (exit 0), or one FAILED, is throttled, or --timeout passes (exit 1);
+                 ignored with --no-start
   --timeout S    seconds --watch waits (default 120)
   --token T      the job's token, if it was created with one
   --force        change a deployment git owns (the next sync puts it back)
