@@ -16,6 +16,9 @@ export interface DesiredSet {
   warnings: { file: string; message: string }[];
 }
 
+/** Loose objects are one file each: a few reads in flight overlap their I/O. */
+const READ_CONCURRENCY = 8;
+
 /** Larger files are refused rather than parsed: a job file is a few hundred bytes. */
 export const MAX_JOB_FILE_BYTES = 1024 * 1024;
 
@@ -38,15 +41,15 @@ export function createManifestSet() {
     /** Reads the changed files (only job files; the others are ignored) and forgets the removed ones. */
     async update(change: { changed: FileChange[]; removed: string[] }, readBlob: (oid: string) => Promise<Uint8Array>): Promise<number> {
       const decoder = new TextDecoder('utf-8');
-      const read: [string, { oid: string; result: JobFileResult }][] = [];
-      for (const { path, oid } of change.changed) {
-        if (!isJobFile(path) || files.get(path)?.oid === oid) continue;
-        const bytes = await readBlob(oid);
+      const wanted = change.changed.filter(({ path, oid }) => isJobFile(path) && files.get(path)?.oid !== oid);
+      const blobs = await mapLimit(wanted, READ_CONCURRENCY, ({ oid }) => readBlob(oid));
+      const read = wanted.map(({ path, oid }, i): [string, { oid: string; result: JobFileResult }] => {
+        const bytes = blobs[i];
         const result: JobFileResult = bytes.byteLength > MAX_JOB_FILE_BYTES
           ? { ok: false, errors: [{ file: path, line: 1, message: `file is ${bytes.byteLength} bytes, over the ${MAX_JOB_FILE_BYTES}-byte limit for a job file` }] }
           : parseJobFile(path, decoder.decode(bytes));
-        read.push([path, { oid, result }]);
-      }
+        return [path, { oid, result }];
+      });
       for (const path of change.removed) files.delete(path);
       for (const [path, entry] of read) files.set(path, entry);
       return read.length;
@@ -78,3 +81,17 @@ export function createManifestSet() {
 }
 
 export type ManifestSet = ReturnType<typeof createManifestSet>;
+
+/** `Promise.all(items.map(fn))` with at most `limit` calls in flight; results in order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
