@@ -27,7 +27,8 @@ test('the blocking query answers at once when the host is behind, else on deploy
   t.true(first.index > 0);
   const other = m.client.agents.tasks('h2', (await m.client.agents.tasks('h2', 0, 0)).index, 60_000);
   const waiting = m.client.agents.tasks('h1', first.index, 60_000);
-  await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 500 && m.master.waitingQueries() < 2; i++) await new Promise((r) => setTimeout(r, 20));
+  t.is(m.master.waitingQueries(), 2, 'both long-polls are waiting before the deploy');
   const started = Date.now();
   await m.client.deployments.deploy('h1', id);
   const next = await waiting;
@@ -65,11 +66,11 @@ test('a client that goes away releases its waiter; close releases the rest', asy
   const controller = new AbortController();
   const abandoned = m.client.agents.tasks('h1', index, 60_000, controller.signal).catch((err) => err.name);
   const waitingBeforeClose = m.client.agents.tasks('h1', index, 60_000);
-  await new Promise((r) => setTimeout(r, 200));
+  for (let i = 0; i < 500 && m.master.waitingQueries() < 2; i++) await new Promise((r) => setTimeout(r, 20));
   t.is(m.master.waitingQueries(), 2);
   controller.abort();
   t.is(await abandoned, 'AbortError');
-  for (let i = 0; i < 100 && m.master.waitingQueries() > 1; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 500 && m.master.waitingQueries() > 1; i++) await new Promise((r) => setTimeout(r, 20));
   t.is(m.master.waitingQueries(), 1, 'the abandoned query no longer waits');
   const started = Date.now();
   await m.close();

@@ -122,14 +122,15 @@ test('job status shows deployments and task statuses by host; bulk statuses skip
 test('an expired job is undeployed everywhere and removed by the reaper', async (t) => {
   const m = await startTestMaster({ reaperIntervalMs: 50 });
   t.teardown(m.close);
-  const expires = new Date(Date.now() + 600).toISOString();
+  const expires = new Date(Date.now() + 5_000).toISOString();
   const { id } = await m.client.jobs.create({ id: 'brief:1', ...busybox, expires });
   await m.client.hosts.register('h1', 'a1');
   await m.client.deployments.deploy('h1', id);
   const first = await m.client.agents.tasks('h1', 0, 0);
   t.is(first.tasks.length, 1);
-  const next = await m.client.agents.tasks('h1', first.index, 10_000);
+  const next = await m.client.agents.tasks('h1', first.index, 30_000);
   t.deepEqual(next.tasks, []);
+  t.true(Date.now() >= Date.parse(expires));
   await expectError(t, m.client.jobs.get(id), 'JOB_NOT_FOUND');
 });
 
