@@ -22,6 +22,7 @@ export interface RunningMaster {
   close(): Promise<void>;
 }
 
+const CLOSE_GRACE_MS = 3000;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|\[::1\])$/;
 
 export class InsecureListenError extends Error {
@@ -79,7 +80,11 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
     waitingQueries: () => notifier.waiting(),
     close: () => (closing ??= (async () => {
       reaper.stop();
+      // In-flight requests get a moment to finish; a socket a client opened and never used (an
+      // aborted long-poll) would otherwise hold close() until the headers timeout, about a minute.
+      const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
       await app.close();
+      clearTimeout(force);
       store.close();
     })()),
   };
