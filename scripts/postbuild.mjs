@@ -1,6 +1,9 @@
-// Writes the JSON Schema of job files for editors (dist/job.schema.json), from the one TypeBox schema.
+// Writes the JSON Schema of job files for editors, from the one TypeBox schema: into dist/ for the
+// package, and into core/schema/job.schema.json, the committed copy job files point at
+// (a test fails when that copy is stale).
 import { writeFileSync } from 'node:fs';
-import { JobFileSchema } from '../dist/core/schema/jobFile.js';
+import { jobFileJsonSchema } from '../dist/core/schema/jobFileJsonSchema.js';
 
-const schema = { $schema: 'http://json-schema.org/draft-07/schema#', ...JobFileSchema };
-writeFileSync(new URL('../dist/job.schema.json', import.meta.url), JSON.stringify(schema, null, 2) + '\n');
+const text = jobFileJsonSchema();
+writeFileSync(new URL('../dist/job.schema.json', import.meta.url), text);
+writeFileSync(new URL('../core/schema/job.schema.json', import.meta.url), text);
