@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // Components meet only at core/: a component may not import another component's files.
@@ -19,6 +20,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '**/node_modules/**', '.helios/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { languageOptions: { globals: globals.node } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
