@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDuration, parseOptions, slug, type SyncerConfig } from './options.js';
+import { parseDuration, parseHostAliases, parseOptions, slug, type SyncerConfig } from './options.js';
 
 const base = ['--master', 'http://127.0.0.1:5801'];
 const parse = (args: string[], env: NodeJS.ProcessEnv = {}) => parseOptions([...base, ...args], env) as SyncerConfig;
@@ -46,4 +46,14 @@ test('durations and slugs', (t) => {
 
 test('--help', (t) => {
   t.is(parseOptions(['--help']), 'help');
+});
+
+test('--host-alias NAME=HOST is repeatable; a bad or contradictory one names the option', (t) => {
+  const c = parse(['--repo', 'x', '--host-alias', 'local=laptop', '--host-alias', 'db=db-1', '--host-alias', 'local=laptop']);
+  t.deepEqual([...c.hostAliases], [['local', 'laptop'], ['db', 'db-1']]);
+  t.is(parse(['--repo', 'x']).hostAliases.size, 0);
+  for (const bad of ['local', 'local=', '=laptop', 'a=b=c', 'lo cal=x']) {
+    t.throws(() => parseHostAliases([bad]), { message: /--host-alias: expected NAME=HOST/ }, bad);
+  }
+  t.throws(() => parseHostAliases(['local=a', 'local=b']), { message: /local is given twice \(a and b\)/ });
 });

@@ -20,6 +20,8 @@ options:
   --webhook HOST:PORT        serve POST /webhook (GitHub X-Hub-Signature-256 or GitLab X-Gitlab-Token)
   --webhook-secret-file PATH the webhook secret (required with --webhook)
   --cache-dir DIR            where a remote is fetched to (default $HELIOS_HOME/syncer-SOURCE)
+  --host-alias NAME=HOST     a name used in deploy.hosts stands for HOST (repeatable; helios solo
+                             maps local=<its agent>)
   --once                     sync once and exit: 0 applied (or nothing to do), 1 refused or failed
   --dry-run                  print the plan, change nothing: exit 0 nothing would change, 2 something would
   -h, --help                 this help
@@ -45,6 +47,8 @@ export interface SyncerConfig {
   cacheDir: string;
   gitToken?: string;
   gitUsername?: string;
+  /** `--host-alias NAME=HOST`: deploy.hosts names replaced before sending. */
+  hostAliases: Map<string, string>;
 }
 
 /** Parses the command line and environment; throws SyncerUsageError naming the bad option. */
@@ -60,7 +64,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         path: { type: 'string', default: 'jobs' }, name: { type: 'string' }, interval: { type: 'string', default: '30s' },
         watch: { type: 'boolean', default: false }, once: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false }, webhook: { type: 'string' }, 'webhook-secret-file': { type: 'string' },
-        'cache-dir': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
+        'cache-dir': { type: 'string' }, 'host-alias': { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h', default: false },
       },
     }));
   } catch (err) {
@@ -98,7 +102,22 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     cacheDir: path.resolve(values['cache-dir'] ?? path.join(home, `syncer-${name}`)),
     gitToken: env.HELIOS_GIT_TOKEN || undefined,
     gitUsername: env.HELIOS_GIT_USERNAME || undefined,
+    hostAliases: parseHostAliases(values['host-alias']),
   };
+}
+
+/** `local=laptop` → local ↦ laptop; a name given twice must map to the same host. */
+export function parseHostAliases(texts: string[]): Map<string, string> {
+  const aliases = new Map<string, string>();
+  for (const text of texts) {
+    const match = /^([^=\s]+)=([^=\s]+)$/.exec(text);
+    if (!match) throw new SyncerUsageError(`--host-alias: expected NAME=HOST (e.g. local=web-1), got ${text}`);
+    const [, name, host] = match;
+    const earlier = aliases.get(name);
+    if (earlier !== undefined && earlier !== host) throw new SyncerUsageError(`--host-alias: ${name} is given twice (${earlier} and ${host})`);
+    aliases.set(name, host);
+  }
+  return aliases;
 }
 
 /** `500ms`, `10s`, `5m`, `1h`, or plain seconds. */

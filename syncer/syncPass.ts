@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { HeliosClient, SyncResult } from '../core/index.js';
+import { aliasHosts } from './manifests/hostAliases.js';
 import { createManifestSet } from './manifests/manifestSet.js';
 import type { GitSource } from './repo/gitSource.js';
 import { diffTree, type TreeNode } from './repo/treeWalk.js';
@@ -13,6 +14,8 @@ export interface SyncPassOptions {
   /** Folder of job files inside the repository (`''` for the root). */
   path: string;
   dryRun?: boolean;
+  /** deploy.hosts names replaced by real host names before sending (`--host-alias`). */
+  hostAliases?: ReadonlyMap<string, string>;
   log: Logger;
 }
 
@@ -35,6 +38,7 @@ export interface SyncOutcome {
 export function createSyncPass(options: SyncPassOptions) {
   const { source, client, name, branch, log } = options;
   const path = normalizePath(options.path);
+  const hostAliases = options.hostAliases ?? new Map<string, string>();
   const manifests = createManifestSet();
   let snapshot: TreeNode | undefined;
 
@@ -54,7 +58,7 @@ export function createSyncPass(options: SyncPassOptions) {
     for (const w of desired.warnings) if (changed.has(w.file)) log.warn({ file: w.file, warning: w.message }, 'job file warning');
     const readDone = performance.now();
     const result = await client.sync.apply(name, {
-      repo: source.display, branch, path, commit, dryRun: options.dryRun || undefined, jobs: desired.jobs, errors: desired.errors,
+      repo: source.display, branch, path, commit, dryRun: options.dryRun || undefined, jobs: aliasHosts(desired.jobs, hostAliases), errors: desired.errors,
     });
     const done = performance.now();
     const outcome = { commit, result, filesRead, jobs: desired.jobs.length, readMs: readDone - started, applyMs: done - readDone };
