@@ -1,23 +1,29 @@
 import {
-  buildJob, isHeliosError, type FieldError, type FileError, type SyncApplyRequest, type SyncResult,
+  isHeliosError, type FieldError, type FileError, type SyncApplyRequest, type SyncResult,
 } from '../../core/index.js';
 import type { Store } from '../store/store.js';
 import { planSync, type DesiredJob } from '../plan/syncPlan.js';
 import { createJob, removeJob } from './jobs.js';
 import { deploy, setGoal, undeploy } from './deployments.js';
 import type { Actor } from './guards.js';
+import { createBuildCache, type BuildCache } from '../plan/buildCache.js';
 
 const HOST = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 
-/** Turns the request's job specs into built jobs, or file errors (line from the failing top-level key). */
-export function validateSyncJobs(body: SyncApplyRequest, allowedCapabilities: readonly string[]): { desired: DesiredJob[]; errors: FileError[] } {
+/**
+ * Turns the request's job specs into built jobs, or file errors (line from the failing top-level key).
+ * Unchanged specs come from `cache` (see plan/buildCache.ts) instead of being built again.
+ */
+export function validateSyncJobs(source: string, body: SyncApplyRequest, options: { allowedCapabilities: readonly string[]; now: number; cache: BuildCache }):
+  { desired: DesiredJob[]; errors: FileError[] } {
   const errors: FileError[] = [...body.errors];
   const desired: DesiredJob[] = [];
   const byName = new Map<string, string>();
+  const pass = options.cache.pass(source, options);
   for (const entry of body.jobs) {
     const lineOf = (path: string) => entry.lines?.[path.split('.')[0] || 'name'];
     try {
-      const { job } = buildJob(entry.spec, { allowedCapabilities });
+      const job = pass.build(entry.spec);
       const name = job.id.split(':')[0];
       const other = byName.get(name);
       if (other !== undefined) {
@@ -37,6 +43,7 @@ export function validateSyncJobs(body: SyncApplyRequest, allowedCapabilities: re
       for (const e of fieldErrors) errors.push({ file: entry.file, line: lineOf(e.path), message: e.path ? `${e.path}: ${e.message}` : e.message });
     }
   }
+  pass.done();
   return { desired, errors };
 }
 
@@ -45,11 +52,11 @@ export function validateSyncJobs(body: SyncApplyRequest, allowedCapabilities: re
  * A refused commit changes nothing but the source's record (state ERROR, its errors, lastAttemptedCommit).
  */
 export function applySync(store: Store, source: string, body: SyncApplyRequest, actor: Omit<Actor, 'owner' | 'system'>,
-  options: { allowedCapabilities: readonly string[]; now?: number }): SyncResult {
+  options: { allowedCapabilities: readonly string[]; now?: number; cache?: BuildCache }): SyncResult {
   const now = options.now ?? Date.now();
   const owner = `git:${source}`;
   const system: Actor = { ...actor, owner, system: true };
-  const { desired, errors } = validateSyncJobs(body, options.allowedCapabilities);
+  const { desired, errors } = validateSyncJobs(source, body, { allowedCapabilities: options.allowedCapabilities, now, cache: options.cache ?? createBuildCache() });
   const plan = errors.length > 0 ? { actions: [], errors } : store.read(() =>
     planSync(source, desired, { jobs: store.jobs.list(), deployments: store.deployments.list() }));
 

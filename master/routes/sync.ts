@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { HeliosError, SyncApplyRequestSchema, SyncJobSchema, type SyncApplyRequest, type SyncResult } from '../../core/index.js';
 import { actorOf, type MasterContext } from '../context.js';
 import { applySync } from '../actions/applySync.js';
+import { createBuildCache } from '../plan/buildCache.js';
 
 const SourceParams = Type.Object({
   name: Type.String({
@@ -20,13 +21,15 @@ const ApplyBody = Type.Object({
 /** GitOps sources: apply one commit of a source's desired set (or dry-run it), and read their state. */
 export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
   const { store } = ctx;
+  // Built jobs of the sources' last commits: an unchanged file is not validated and hashed again.
+  const cache = createBuildCache();
 
   app.put<{ Params: Static<typeof SourceParams>; Body: SyncApplyRequest }>('/sync/sources/:name',
     { schema: { params: SourceParams, body: ApplyBody }, bodyLimit: ctx.options.syncBodyLimit }, async (request): Promise<SyncResult> => {
       const { name } = request.params;
       const actor = actorOf(ctx, request);
       const result = applySync(store, name, request.body, { user: actor.user, master: actor.master },
-        { allowedCapabilities: ctx.options.allowedCapabilities });
+        { allowedCapabilities: ctx.options.allowedCapabilities, cache });
       request.log.info({ source: name, commit: request.body.commit, state: result.state, actions: result.actions.length, errors: result.errors.length }, 'sync');
       return result;
     });

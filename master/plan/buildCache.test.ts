@@ -1,0 +1,87 @@
+import test from 'ava';
+import { buildJob, isHeliosError } from '../../core/index.js';
+import { createBuildCache } from './buildCache.js';
+
+const opts = { allowedCapabilities: [] as string[], now: Date.parse('2030-01-01T00:00:00Z') };
+const spec = (over: Record<string, unknown> = {}) => ({ name: 'web', version: '1', image: 'busybox:latest', env: { A: '1' }, ...over });
+
+test('an unchanged spec in the next pass gives the very same built job, equal to buildJob\'s', (t) => {
+  const cache = createBuildCache();
+  const first = cache.pass('s', opts);
+  const a = first.build(spec());
+  first.done();
+  t.deepEqual(a, buildJob(spec(), opts).job);
+  const second = cache.pass('s', opts);
+  t.is(second.build(spec()), a);
+  t.is(second.build({ ...spec() }), a, 'a copy with the same JSON text hits too');
+  second.done();
+  t.is(cache.size(), 1);
+});
+
+test('a changed spec is built again and gets its own id', (t) => {
+  const cache = createBuildCache();
+  const p1 = cache.pass('s', opts);
+  const a = p1.build(spec());
+  p1.done();
+  const p2 = cache.pass('s', opts);
+  const b = p2.build(spec({ env: { A: '2' } }));
+  p2.done();
+  t.not(a.id, b.id);
+  t.is(b.id, buildJob(spec({ env: { A: '2' } }), opts).job.id);
+});
+
+test('a cached job whose expires has passed is refused as buildJob refuses it', (t) => {
+  const cache = createBuildCache();
+  const expiring = spec({ expires: '2030-06-01T00:00:00Z' });
+  const p1 = cache.pass('s', opts);
+  t.is(p1.build(expiring).expires, '2030-06-01T00:00:00.000Z');
+  p1.done();
+  const later = { ...opts, now: Date.parse('2030-06-01T00:00:01Z') };
+  const p2 = cache.pass('s', later);
+  const err: unknown = t.throws(() => p2.build(expiring));
+  if (!isHeliosError(err, 'INVALID_JOB_DEFINITION')) return t.fail(`not INVALID_JOB_DEFINITION: ${String(err)}`);
+  t.deepEqual(err.data.errors, [{ path: 'expires', message: 'must not be in the past' }]);
+  // At exactly the expiry it is still valid, as in validateJob.
+  const atExpiry = cache.pass('s', { ...opts, now: Date.parse('2030-06-01T00:00:00Z') });
+  t.is(atExpiry.build(expiring).expires, '2030-06-01T00:00:00.000Z');
+});
+
+test('invalid specs throw every time and are not kept', (t) => {
+  const cache = createBuildCache();
+  for (let i = 0; i < 2; i++) {
+    const pass = cache.pass('s', opts);
+    const err = t.throws(() => pass.build(spec({ image: 'Bad Image' })));
+    t.true(isHeliosError(err, 'INVALID_JOB_DEFINITION'));
+    pass.done();
+  }
+  t.is(cache.size(), 0);
+});
+
+test('a source keeps only its last pass; past maxEntries the least recently synced source is dropped', (t) => {
+  const cache = createBuildCache({ maxEntries: 3 });
+  const run = (source: string, names: string[]) => {
+    const pass = cache.pass(source, opts);
+    const jobs = names.map((name) => pass.build(spec({ name })));
+    pass.done();
+    return jobs;
+  };
+  const [a] = run('s1', ['a', 'b']);
+  run('s1', ['a']);
+  t.is(cache.size(), 1, 'b left with its file');
+  run('s2', ['c', 'd']);
+  t.is(cache.size(), 3);
+  run('s3', ['e']);
+  t.is(cache.size(), 3, 's1, synced longest ago, is dropped');
+  t.not(run('s1', ['a'])[0], a, 'built again after being dropped');
+});
+
+test('another capability list starts afresh', (t) => {
+  const cache = createBuildCache();
+  const withCap = spec({ addCapabilities: ['NET_ADMIN'] });
+  const p1 = cache.pass('s', { ...opts, allowedCapabilities: ['NET_ADMIN'] });
+  p1.build(withCap);
+  p1.done();
+  const p2 = cache.pass('s', opts);
+  const err = t.throws(() => p2.build(withCap));
+  t.true(isHeliosError(err, 'INVALID_JOB_DEFINITION'));
+});
