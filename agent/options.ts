@@ -31,6 +31,7 @@ export interface AgentOptions {
   pullPolicy?: 'always' | 'missing';
   resyncMs?: number;
   pollWaitMs?: number;
+  /** Least time between two status POSTs; default 0 (same-tick updates and a burst still share one). */
   statusBatchMs?: number;
   logger?: Logger;
 }
@@ -74,7 +75,7 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
     pullPolicy: o.pullPolicy ?? 'always',
     resyncMs: o.resyncMs ?? 30_000,
     pollWaitMs: o.pollWaitMs ?? 30_000,
-    statusBatchMs: o.statusBatchMs ?? 20,
+    statusBatchMs: o.statusBatchMs ?? 0,
     logger: o.logger,
   };
 }

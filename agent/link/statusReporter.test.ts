@@ -44,3 +44,36 @@ test('an update after a quiet window is sent at once; a burst right after it wai
   t.true(sentAt[1] - sentAt[0] >= 45);
   await reporter.stop();
 });
+
+test('with no batch window, updates of one tick share a POST, the next one leaves at once, and a burst queues behind the POST in flight', async (t) => {
+  const sent: StatusReport[] = [];
+  let release: () => void = () => {};
+  let hold = false;
+  const reporter = createStatusReporter({
+    send: async (r) => {
+      sent.push(r);
+      if (hold) await new Promise<void>((resolve) => { release = resolve; });
+    },
+    batchMs: 0, retryMs: 10, maxRetryMs: 10, onSendError: () => {}, onSendOk: () => {},
+  });
+  reporter.push(update('a', 'PULLING_IMAGE'));
+  reporter.push(update('a', 'CREATING'));
+  t.is(sent.length, 0, 'not sent in the same tick');
+  await new Promise((resolve) => setImmediate(resolve));
+  t.deepEqual(sent.map((r) => r.updates.map((u) => u.status.state)), [['PULLING_IMAGE', 'CREATING']]);
+
+  hold = true;
+  reporter.push(update('a', 'STARTING'));
+  await sleep(5);
+  t.is(sent.length, 2, 'an update after a quiet spell is not held back');
+  reporter.push(update('a', 'RUNNING'));
+  reporter.push(update('b', 'PULLING_IMAGE'));
+  await sleep(10);
+  t.is(sent.length, 2, 'nothing overtakes the POST in flight');
+  hold = false;
+  release();
+  await sleep(10);
+  t.deepEqual(sent.map((r) => r.updates.map((u) => `${u.status.jobId}:${u.status.state}`)),
+    [['a:PULLING_IMAGE', 'a:CREATING'], ['a:STARTING'], ['a:RUNNING', 'b:PULLING_IMAGE']]);
+  await reporter.stop();
+});

@@ -2,7 +2,10 @@ import type { StatusReport, TaskUpdate } from '../../core/index.js';
 
 export interface StatusReporterOptions {
   send(report: StatusReport): Promise<void>;
-  /** At most one POST per window; an update arriving after a quiet window goes at once. */
+  /**
+   * Least time between two POSTs (0: none). Updates arriving in the same tick always share a POST, and
+   * while a POST is in flight the next ones queue and go together when it returns.
+   */
   batchMs: number;
   /** Wait after a failed send (the master is away); doubles up to `maxRetryMs`. */
   retryMs: number;
@@ -16,24 +19,36 @@ const MAX_QUEUED = 10_000;
 
 /**
  * Queues task updates and removals and sends them in batches, in order, keeping them across
- * failures until the master takes them.
+ * failures until the master takes them. With `batchMs: 0` (the agent's default) nothing waits for a
+ * window: the first update after a quiet spell leaves on the next tick (so RUNNING reaches the master
+ * at once), and a burst batches itself behind the one POST in flight (one at a time keeps the order).
  */
 export function createStatusReporter(o: StatusReporterOptions) {
   let updates: TaskUpdate[] = [];
   let removed: string[] = [];
   let inFlight: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   let lastSendAt = 0;
   let failures = 0;
   let stopped = false;
 
   function schedule(): void {
-    if (stopped || timer || inFlight || (updates.length === 0 && removed.length === 0)) return;
+    if (stopped || timer || immediate || inFlight || (updates.length === 0 && removed.length === 0)) return;
     const delay = failures > 0
       ? Math.min(o.maxRetryMs, o.retryMs * 2 ** (failures - 1))
       : Math.max(0, lastSendAt + o.batchMs - Date.now());
-    if (delay === 0) void flush();
+    // The next tick, not now: updates emitted in the same synchronous run (PULLING_IMAGE and CREATING,
+    // or 50 tasks starting at once) share one POST.
+    if (delay === 0) immediate = setImmediate(() => { immediate = undefined; void flush(); });
     else timer = setTimeout(() => { timer = undefined; void flush(); }, delay);
+  }
+
+  function cancel(): void {
+    clearTimeout(timer);
+    clearImmediate(immediate);
+    timer = undefined;
+    immediate = undefined;
   }
 
   async function flush(): Promise<void> {
@@ -80,14 +95,13 @@ export function createStatusReporter(o: StatusReporterOptions) {
     retryNow(): void {
       if (failures === 0) return;
       failures = 0;
-      clearTimeout(timer);
-      timer = undefined;
+      cancel();
       schedule();
     },
     pending: () => updates.length + removed.length,
     async stop(): Promise<void> {
       stopped = true;
-      clearTimeout(timer);
+      cancel();
       await inFlight;
     },
   };
