@@ -75,10 +75,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     onSendOk: () => masterTrouble.ok(),
   });
 
+  const persistFailed = (err: unknown) => log.error({ err, stateDir: o.stateDir }, 'could not persist the agent state');
   const portBook: PortBook = {
     reserved: (jobId) => store.get().ports[jobId],
     taken: () => new Set(Object.values(store.get().ports).flatMap((p) => Object.values(p))),
-    save: (jobId, ports) => store.update((s) => ({ ...s, ports: { ...s.ports, [jobId]: ports } })),
+    // The reservation counts at once in this process (store.get()); the container's creation does not
+    // wait for the file: lost by a crash, the port is still bound by the container and skipped as such.
+    save: async (jobId, ports) => {
+      void store.update((s) => ({ ...s, ports: { ...s.ports, [jobId]: ports } })).catch(persistFailed);
+    },
     release: (jobId) => store.update((s) => {
       const { [jobId]: _gone, ...ports } = s.ports;
       return { ...s, ports };
@@ -153,11 +158,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       if (!wasKnown) reactor.signal();
       return;
     }
-    // The master holds the truth; the local copy is for when it is away. So the pass starts while the
-    // write is under way (store.get() already has the new set) instead of waiting for the fsync.
-    const persisted = store.update((s) => ({ ...s, index: desired.index, tasks: desired.tasks }));
+    // The master holds the truth; the local copy is only for when it is away (after kill -9 the master
+    // sends the set again). So neither the pass nor the next long-poll waits for the fsync: store.get()
+    // has the new set at once, and answers arriving during a write share the next one.
+    store.update((s) => ({ ...s, index: desired.index, tasks: desired.tasks }))
+      .catch(persistFailed);
     reactor.signal();
-    await persisted;
   }
 
   async function heartbeat() {

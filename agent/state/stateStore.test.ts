@@ -27,3 +27,18 @@ test('a corrupt state file is reported and replaced by a fresh state', async (t)
   t.is(problems.length, 1);
   t.deepEqual(store.get().tasks, []);
 });
+
+test('changes made while a write is under way share the next write, and every change reaches the file', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'helios-state-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const store = await openStateStore(dir);
+  const before = store.writes();
+  const done = Array.from({ length: 50 }, (_, i) =>
+    store.update((s) => ({ ...s, index: i + 1, ports: { ...s.ports, [`job-${i}`]: { http: 20000 + i } } })));
+  t.is(store.get().index, 50, 'get() sees every change at once');
+  await Promise.all(done);
+  t.true(store.writes() - before <= 2, `${store.writes() - before} writes for 50 changes`);
+  const again = await openStateStore(dir);
+  t.is(again.get().index, 50);
+  t.is(Object.keys(again.get().ports).length, 50);
+});
