@@ -3,11 +3,12 @@
  *
  * Invariants:
  *  - One reactor pass at a time; the long-poll, Docker's event stream, Docker recovering and a periodic
- *    resync only signal it. A pass = list this agent's containers → computePlan (pure) → applyPlan.
+ *    resync only signal it. A pass = list this agent's containers → computePlan (pure) → applyPlan;
+ *    tasks that are new since the last listing get their supervisor first (`startNewTasks`).
  *  - One supervisor per task; only it touches the task's container, one step at a time.
  *  - Ownership is by label only: containers without `helios.agent=<name>` are never touched.
  *  - Every desired set the master sends is persisted (atomically, tmp + fsync + rename), so the agent runs
- *    its tasks after `kill -9` and with the master away.
+ *    its tasks after `kill -9` with the master away; nothing on the way to a container waits for it.
  *  - Stopping the agent lets go of containers; it never stops them.
  *  - A dead master or Docker engine is logged when it starts failing and when it recovers, and retried.
  */
@@ -126,7 +127,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   const startSupervisor = (task: DesiredTask, adopt: ObservedContainer | null) => new Supervisor(task, adopt, deps);
 
+  // Job ids with a container in the last listing (null before the first one).
+  let listedJobs: Set<string> | null = null;
+
   async function reconcileOnce(resync: boolean): Promise<void> {
+    if (!resync && listedJobs && !dockerTrouble.message) startNewTasks(listedJobs);
     let observed: ObservedContainer[];
     try {
       observed = await docker.listContainers();
@@ -139,6 +144,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       throw err;
     }
     dockerOk();
+    listedJobs = new Set(observed.map((c) => c.jobId));
     const supervised = [...supervisors.values()].map((s) => ({ jobId: s.jobId, goal: s.goal }));
     // Until the master has answered once (now or in a past life), "no task" means "not known yet":
     // nothing is reaped then, or a fresh agent would remove containers it is about to be given.
@@ -146,6 +152,20 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const plan = computePlan(store.get().tasks, observed.filter((c) => !reaping.has(c.id)), supervised);
     if (!known) plan.reap = [];
     applyPlan(plan, { supervisors, startSupervisor, docker, reaping, resync, log });
+  }
+
+  /**
+   * The fast path of a deploy: a wanted task without a supervisor and without a container in the last
+   * listing gets its supervisor before this pass lists containers again. Safe because only a supervisor
+   * of this agent creates a container for a task (the name is derived from agent and job), and one goes
+   * away only once that container is removed: no container of the task can have appeared since that
+   * listing. Adoption and reaping still come from the fresh listing, in the same pass.
+   */
+  function startNewTasks(listed: Set<string>): void {
+    for (const task of store.get().tasks) {
+      if (task.goal === 'UNDEPLOY' || supervisors.has(task.jobId) || listed.has(task.jobId)) continue;
+      supervisors.set(task.jobId, startSupervisor(task, null));
+    }
   }
 
   const reactor = createReactor({ name: 'agent', resyncMs: o.resyncMs, run: reconcileOnce, log });
