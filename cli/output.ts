@@ -51,6 +51,8 @@ export async function createOutput(streams: Streams, options: { json: boolean; e
 
 /** zx's chalk, loaded only for a terminal: `zx/core` costs ~55 ms to import, the whole of zx ~150 ms. */
 async function loadColors(): Promise<Colors> {
+  // We have decided on colour (a terminal, no NO_COLOR); chalk would still turn it off under CI=true.
+  process.env.FORCE_COLOR ??= '1';
   const { chalk } = await import('zx/core');
   return { good: chalk.green, bad: chalk.red, warn: chalk.yellow, dim: chalk.dim, bold: chalk.bold };
 }
