@@ -10,6 +10,8 @@ test('flags become agent options', (t) => {
   t.is(o.heartbeatMs, 2_000);
   t.is(o.bindIp, '127.0.0.1');
   t.deepEqual(resolveOptions(o).portRange, { start: 30000, end: 30010 });
+  t.is(parseAgentArgs({ master: 'http://m', pull: 'missing' }).pullPolicy, 'missing');
+  t.is(resolveOptions(parseAgentArgs({ master: 'http://m', pull: 'always' })).pullPolicy, 'always');
 });
 
 test('bad flags are refused with a message naming the flag', (t) => {
@@ -20,6 +22,8 @@ test('bad flags are refused with a message naming the flag', (t) => {
   t.throws(() => parseAgentArgs({ master: 'http://m', 'bind-ip': 'localhost' }), { message: /--bind-ip "localhost"/ });
   t.throws(() => resolveOptions({ master: 'not a url' }), { message: /--master "not a url" is not a URL/ });
   t.throws(() => resolveOptions({ master: 'http://m', name: '../x' }), { message: /--name/ });
+  t.throws(() => parseAgentArgs({ master: 'http://m', pull: 'never' }), { message: /--pull "never" must be one of always, missing, auto/ });
+  t.throws(() => resolveOptions({ master: 'http://m', pullPolicy: 'sometimes' as never }), { message: /--pull "sometimes"/ });
 });
 
 test('defaults: hostname, DOCKER_HOST, state dir under HELIOS_HOME, token from HELIOS_TOKEN', (t) => {
@@ -29,6 +33,7 @@ test('defaults: hostname, DOCKER_HOST, state dir under HELIOS_HOME, token from H
   t.is(o.token, 's3cret');
   t.is(o.heartbeatMs, 5_000);
   t.is(o.bindIp, '0.0.0.0');
+  t.is(o.pullPolicy, 'auto');
   t.is(resolveOptions({ master: 'http://m' }, {}).dockerHost, 'unix:///var/run/docker.sock');
   t.deepEqual(parseDuration('--heartbeat', '500ms'), 500);
 });

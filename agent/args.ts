@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { AgentOptions } from './options.js';
+import { isPullPolicy, PULL_POLICIES } from './supervisor/pullPolicy.js';
 
 export const usage = `usage: helios-agent --master URL [options]
 
@@ -13,6 +14,12 @@ export const usage = `usage: helios-agent --master URL [options]
   --port-range START:END  range of dynamically allocated ports (default 20000:32768)
   --heartbeat DURATION    heartbeat interval, e.g. 5s, 500ms (default 5s)
   --bind-ip IP            host address ports are published on (default 0.0.0.0)
+  --pull POLICY           when to pull a task's image from its registry:
+                            auto     always for :latest and untagged images, only if missing for
+                                     other tags and digests (default; as Kubernetes does)
+                            always   before every container creation, as Helios does (a failed
+                                     pull is fine when the image is present locally)
+                            missing  only when the Docker engine does not have the image
   -h, --help              this help
 
   The master's bearer token, if it needs one, comes from HELIOS_TOKEN.
@@ -28,6 +35,7 @@ export interface AgentArgs {
   'port-range'?: string;
   heartbeat?: string;
   'bind-ip'?: string;
+  pull?: string;
 }
 
 /** `K=V` pairs into a map; throws naming the flag and the bad pair. */
@@ -54,6 +62,8 @@ export function parseAgentArgs(args: AgentArgs): AgentOptions {
   if (!args.master) throw new Error('--master is required');
   const bindIp = args['bind-ip'];
   if (bindIp !== undefined && !isIP(bindIp)) throw new Error(`--bind-ip "${bindIp}" is not an IP address`);
+  const pull = args.pull;
+  if (pull !== undefined && !isPullPolicy(pull)) throw new Error(`--pull "${pull}" must be one of ${PULL_POLICIES.join(', ')}`);
   return {
     master: args.master,
     name: args.name,
@@ -64,5 +74,6 @@ export function parseAgentArgs(args: AgentArgs): AgentOptions {
     portRange: args['port-range'],
     heartbeatMs: args.heartbeat === undefined ? undefined : parseDuration('--heartbeat', args.heartbeat),
     bindIp,
+    pullPolicy: pull,
   };
 }

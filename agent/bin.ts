@@ -42,6 +42,7 @@ function argSpec() {
     'port-range': { type: 'string' },
     heartbeat: { type: 'string' },
     'bind-ip': { type: 'string' },
+    pull: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
 }

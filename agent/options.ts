@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { defaultDockerHost } from './docker/dockerHost.js';
 import { parsePortRange, type PortRange } from './ports.js';
+import { isPullPolicy, PULL_POLICIES, type PullPolicy } from './supervisor/pullPolicy.js';
 import { defaultRestartPolicy, type RestartPolicyOptions } from './supervisor/restartPolicy.js';
 
 /** What `startAgent` accepts; everything but `master` has a default. */
@@ -27,8 +28,12 @@ export interface AgentOptions {
   restartPolicy?: Partial<RestartPolicyOptions>;
   /** Health check backoff: first delay and cap (1 s → 30 s). */
   healthBackoff?: { baseMs?: number; maxMs?: number };
-  /** `always` (Helios: try the registry, fall back to a local image) or `missing`. */
-  pullPolicy?: 'always' | 'missing';
+  /**
+   * When to ask the registry for an image (`--pull`): `auto` (default: always for `:latest` and untagged
+   * references, only if missing for other tags and digests), `always` (Helios; a failed pull falls back
+   * to the local image) or `missing`.
+   */
+  pullPolicy?: PullPolicy;
   resyncMs?: number;
   pollWaitMs?: number;
   /** Least time between two status POSTs; default 0 (same-tick updates and a burst still share one). */
@@ -59,6 +64,8 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
   const heliosHome = env.HELIOS_HOME || join(homedir(), '.helios');
   const heartbeatMs = o.heartbeatMs ?? 5_000;
   if (!(heartbeatMs >= 100)) throw new Error('--heartbeat must be at least 100ms');
+  const pullPolicy = o.pullPolicy ?? 'auto';
+  if (!isPullPolicy(pullPolicy)) throw new Error(`--pull "${String(pullPolicy)}" must be one of ${PULL_POLICIES.join(', ')}`);
   return {
     master: o.master,
     name,
@@ -72,7 +79,7 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
     token: o.token ?? (env.HELIOS_TOKEN || undefined),
     restartPolicy: { ...defaultRestartPolicy, ...o.restartPolicy },
     healthBackoff: { baseMs: o.healthBackoff?.baseMs ?? 1_000, maxMs: o.healthBackoff?.maxMs ?? 30_000 },
-    pullPolicy: o.pullPolicy ?? 'always',
+    pullPolicy,
     resyncMs: o.resyncMs ?? 30_000,
     pollWaitMs: o.pollWaitMs ?? 30_000,
     statusBatchMs: o.statusBatchMs ?? 0,

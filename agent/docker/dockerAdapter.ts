@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
 import { AGENT_LABEL, JOB_LABEL } from './labels.js';
 import { dockerConnection } from './dockerHost.js';
-import { DockerError, isDockerError, translateDockerError } from './errors.js';
+import { DockerError, translateDockerError } from './errors.js';
 
 /** One container labelled for this agent, as listed. */
 export interface ObservedContainer {
@@ -100,16 +100,6 @@ export function createDockerAdapter(dockerHost: string, agentName: string, timeo
         portBindings: (info.HostConfig.PortBindings ?? {}) as ContainerDetails['portBindings'],
       };
     }),
-
-    imageExists: async (ref: string) => {
-      try {
-        await call('inspect image', t.callMs, (abortSignal) => docker.getImage(ref).inspect({ abortSignal } as object));
-        return true;
-      } catch (err) {
-        if (isDockerError(err, 'IMAGE_NOT_FOUND') || isDockerError(err, 'CONTAINER_NOT_FOUND')) return false;
-        throw err;
-      }
-    },
 
     /** Pulls and follows the progress stream to its end: errors inside the stream are errors too. */
     pull: (ref: string) => call(`pull ${ref}`, t.pullMs, async (abortSignal) => {

@@ -1,6 +1,5 @@
-import type { Logger } from 'pino';
 import type { DockerAdapter } from '../docker/dockerAdapter.js';
-import { isDockerError } from '../docker/errors.js';
+import { isDockerError, type DockerError } from '../docker/errors.js';
 
 /** The image cannot be had: the task is throttled (IMAGE_MISSING or IMAGE_PULL_FAILED). */
 export class TaskSetbackError extends Error {
@@ -11,21 +10,22 @@ export class TaskSetbackError extends Error {
 }
 
 /**
- * PULLING_IMAGE: try the registry; a failed pull is fine when the image is present locally (Helios).
- * With policy `missing` the registry is asked only when the engine lacks the image.
+ * Pulls the image; resolves with the pull's error, or null when it worked. A failed pull is not an error
+ * yet (the image may be present locally: the caller finds out); Docker itself being away is thrown.
  */
-export async function pullImage(docker: DockerAdapter, image: string, policy: 'always' | 'missing', log: Logger): Promise<void> {
-  if (policy === 'missing' && (await docker.imageExists(image))) return;
+export async function tryPull(docker: Pick<DockerAdapter, 'pull'>, image: string): Promise<DockerError | null> {
   try {
     await docker.pull(image);
+    return null;
   } catch (err) {
     if (isDockerError(err, 'DOCKER_UNAVAILABLE')) throw err;
-    if (await docker.imageExists(image)) {
-      log.debug({ image, err }, 'pull failed, using the local image');
-      return;
-    }
-    const missing = isDockerError(err, 'IMAGE_NOT_FOUND');
-    throw new TaskSetbackError(missing ? 'imageMissing' : 'imagePullFailed',
-      `${missing ? 'image not found' : 'image pull failed'}: ${image}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    return err as DockerError;
   }
+}
+
+/** The setback of a pull that failed for an image the engine does not have either. */
+export function imageSetback(image: string, err: unknown): TaskSetbackError {
+  const missing = isDockerError(err, 'IMAGE_NOT_FOUND');
+  return new TaskSetbackError(missing ? 'imageMissing' : 'imagePullFailed',
+    `${missing ? 'image not found' : 'image pull failed'}: ${image}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }

@@ -20,7 +20,9 @@ import type { PortRange } from '../ports.js';
 import { pickKeeper } from '../reconcile/computePlan.js';
 import { restartDecision, type RestartPolicyOptions, type Setback } from './restartPolicy.js';
 import { resolvePorts, type PortBook } from './taskPorts.js';
-import { pullImage, TaskSetbackError } from './pullImage.js';
+import { createWithImage } from './createWithImage.js';
+import { TaskSetbackError } from './pullImage.js';
+import type { PullPolicy } from './pullPolicy.js';
 
 export interface SupervisorDeps extends SpecContext {
   docker: DockerAdapter;
@@ -29,7 +31,7 @@ export interface SupervisorDeps extends SpecContext {
   portRange: PortRange;
   bindIp: string;
   health: { baseMs: number; maxMs: number };
-  pullPolicy: 'always' | 'missing';
+  pullPolicy: PullPolicy;
   log: Logger;
   onStatus(status: TaskStatus): void;
   onRemoved(jobId: string): void;
@@ -181,13 +183,20 @@ export class Supervisor {
   private async createAndStart(): Promise<number | null> {
     const { docker } = this.deps;
     const job = this.task.job;
-    this.emit('PULLING_IMAGE', { containerId: null });
-    await pullImage(docker, job.image, this.deps.pullPolicy, this.deps.log);
-    this.emit('CREATING');
-    this.ports = await resolvePorts(job, this.deps.portBook, this.deps.portRange, this.deps.bindIp);
+    this.containerId = null;
     let id: string;
     try {
-      id = await docker.create(containerSpec(job, this.ports, this.deps));
+      id = await createWithImage({
+        docker,
+        image: job.image,
+        policy: this.deps.pullPolicy,
+        spec: async () => {
+          this.ports = await resolvePorts(job, this.deps.portBook, this.deps.portRange, this.deps.bindIp);
+          return containerSpec(job, this.ports, this.deps);
+        },
+        onState: (state) => this.emit(state),
+        log: this.deps.log,
+      });
     } catch (err) {
       if (isDockerError(err, 'NAME_CONFLICT')) await this.clearNameConflict();
       throw err;
