@@ -7,7 +7,8 @@ export default defineCommand({
   summary: 'run a master, an agent for this machine and a git syncer of this repo, in one command',
   help: `Starts helios-master, a helios-agent named after this machine and a helios-syncer watching a local
 git repository's job files (a commit deploys at once), prints where everything is, then one line per
-task state change. Ctrl-C stops all three; containers keep running, as after an agent restart.
+task state change and sync outcome. Ctrl-C stops all three (a second Ctrl-C kills them); containers
+keep running, as after an agent restart.
 
   --http HOST:PORT     the master's address (default 127.0.0.1:5801)
   --home DIR           database, agent state and logs (default $HELIOS_HOME, else ~/.helios)

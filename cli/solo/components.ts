@@ -3,10 +3,11 @@
  * Components never import each other, so solo runs their binaries, found next to this file's
  * own component (dist/cli → dist/master/bin.js; under tsx, the .ts sources).
  * Each child gets its own process group: a terminal's Ctrl-C reaches solo only, and solo stops
- * them in order. Their logs go to files; solo prints a summary instead.
+ * them in order. Their stdout and stderr are their log files themselves (not pipes through solo), so
+ * they keep logging while solo stops them; solo prints a summary instead.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export type ComponentName = 'master' | 'agent' | 'syncer';
@@ -19,7 +20,16 @@ export interface Component {
   exited: Promise<number | string>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL now (a second Ctrl-C). */
+  kill(): void;
 }
+
+// Safety net: if solo itself ends without stopping its children (a bug, an uncaught error), they
+// must not outlive it in their own process groups. A clean stop has emptied this set already.
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGTERM');
+});
 
 const binExtension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
@@ -28,23 +38,26 @@ export function binPath(name: ComponentName): string {
 }
 
 export function startComponent(name: ComponentName, args: string[], options: { logFile: string; env: NodeJS.ProcessEnv }): Component {
-  const log = createWriteStream(options.logFile, { flags: 'a' });
+  const fd = openSync(options.logFile, 'a');
   // process.execArgv carries tsx's loader when solo itself runs from source.
   const child: ChildProcess = spawn(process.execPath, [...process.execArgv, binPath(name), ...args], {
     env: options.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', fd, fd],
     detached: true,
   });
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.pipe(log, { end: false });
+  closeSync(fd);
+  live.add(child);
   const exited = new Promise<number | string>((resolve) => {
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? 0));
+    child.on('exit', (code, signal) => {
+      live.delete(child);
+      resolve(code ?? signal ?? 0);
+    });
     child.on('error', (err) => {
-      log.write(`failed to start ${name}: ${err.message}\n`);
+      live.delete(child);
+      appendFileSync(options.logFile, `failed to start ${name}: ${err.message}\n`);
       resolve(1);
     });
   });
-  void exited.then(() => log.end());
 
   return {
     name,
@@ -57,6 +70,9 @@ export function startComponent(name: ComponentName, args: string[], options: { l
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
 }

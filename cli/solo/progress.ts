@@ -1,20 +1,35 @@
 /**
- * Solo's live view: polls the master for the tasks on the local agent's host and prints one line per
- * state change, and says once (not on every poll) when the agent cannot reach Docker, with the fix.
+ * Solo's live view, polling the master: one line per task state change on the local agent's host
+ * (and one when a task is removed), a line per sync outcome of solo's source, and once (not on every
+ * poll) that the agent cannot reach Docker, with the fix.
  */
 import type { HeliosClient } from '../../core/client/createClient.js';
 import type { TaskStatus } from '../../core/schema/status.js';
 import type { Output } from '../output.js';
 import { shortJobId } from '../format.js';
+import { describeSync } from './syncLines.js';
 
 const POLL_MS = 250;
+/** The sync source changes only on a commit: every 4th poll is soon enough. */
+const SYNC_EVERY = 4;
 
-export function watchProgress(client: HeliosClient, host: string, out: Output): { stop(): void } {
+export interface ProgressOptions {
+  /** The local agent's host, or null with --no-agent. */
+  host: string | null;
+  /** Solo's sync source name, or null with --no-syncer. */
+  source: string | null;
+  /** The branch's commit when solo started: a source state about an older commit is from an earlier run. */
+  headCommit?: string;
+}
+
+export function watchProgress(client: HeliosClient, options: ProgressOptions, out: Output): { stop(): void } {
+  const { host, source } = options;
   const seen = new Map<string, string>();
   let dockerError: string | null | undefined;
+  let syncKey: string | undefined;
   let stopped = false;
 
-  const describe = (status: TaskStatus): string => {
+  const describe = (status: TaskStatus, host: string): string => {
     const ports = Object.entries(status.ports).filter(([, p]) => p.externalPort)
       .map(([name, p]) => `${name} → http://${p.ip && p.ip !== '0.0.0.0' ? p.ip : '127.0.0.1'}:${p.externalPort}`);
     const details = [status.throttled !== 'NO' ? `throttled ${status.throttled}` : '',
@@ -22,28 +37,47 @@ export function watchProgress(client: HeliosClient, host: string, out: Output): 
     return `${shortJobId(status.jobId)} on ${host}: ${status.state}${details ? ` (${details})` : ''}`;
   };
 
-  const poll = async () => {
+  const pollTasks = async (host: string) => {
     const status = await client.hosts.status(host).catch(() => null);
     if (!status) return;
     if (status.dockerError !== dockerError && status.lastSeen !== null) {
       if (status.dockerError) {
         out.info(out.colors.warn(`agent ${host} cannot reach Docker: ${status.dockerError}`));
-        out.info('  Install and start Docker, or set DOCKER_HOST to a running engine; the agent keeps retrying.');
+        out.info('  Install and start Docker, or set DOCKER_HOST to a running engine (e.g. DOCKER_HOST=unix:///run/docker.sock npm start); the agent keeps retrying.');
       } else if (dockerError) {
         out.info(out.colors.good(`agent ${host} reached Docker again`));
       }
       dockerError = status.dockerError;
     }
     for (const [jobId, task] of Object.entries(status.statuses)) {
-      const line = describe(task);
+      const line = describe(task, host);
       if (seen.get(jobId) !== line) out.print(line);
       seen.set(jobId, line);
+    }
+    for (const jobId of seen.keys()) {
+      if (Object.hasOwn(status.statuses, jobId)) continue;
+      out.print(`${shortJobId(jobId)} on ${host}: removed`);
+      seen.delete(jobId);
+    }
+  };
+
+  const pollSync = async (name: string) => {
+    const state = await client.sync.source(name).catch(() => null);
+    const sync = state && describeSync(state);
+    if (!sync || sync.key === syncKey) return;
+    const stale = syncKey === undefined && state.lastAttemptedCommit !== options.headCommit;
+    syncKey = sync.key;
+    if (stale) return;
+    for (const line of sync.lines) {
+      if (sync.ok) out.print(line);
+      else out.info(line);
     }
   };
 
   void (async () => {
-    while (!stopped) {
-      await poll();
+    for (let tick = 0; !stopped; tick++) {
+      if (host) await pollTasks(host);
+      if (source && tick % SYNC_EVERY === 0 && !stopped) await pollSync(source);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   })();

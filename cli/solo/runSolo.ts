@@ -1,6 +1,10 @@
 /**
  * `helios solo`: master, agent and syncer on one machine. Solo only starts processes, talks to the
  * master API, and stops them in order (syncer, agent, master) on Ctrl-C.
+ *
+ *   checks (repo, port, home lock) ─► master ─► master answers ─► agent, syncer ─► summary, progress ─┐
+ *        │                               │             │                                              │
+ *        └── Ctrl-C, or a child exits, at any point: stop what has started, in order ◄────────────────┘
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
@@ -9,8 +13,13 @@ import { createClient, type HeliosClient } from '../../core/client/createClient.
 import { HeliosError } from '../../core/errors/HeliosError.js';
 import type { Output } from '../output.js';
 import { startComponent, type Component, type ComponentName } from './components.js';
-import { readRepo } from './gitRepo.js';
+import { readRepo, type RepoInfo } from './gitRepo.js';
+import { lockHome } from './homeLock.js';
+import { ensurePortFree, parseMasterAddress, type MasterAddress } from './masterAddress.js';
 import { watchProgress } from './progress.js';
+import { listenForShutdown, type ShutdownSignals } from './shutdownSignals.js';
+import { printSummary } from './summary.js';
+import { undeployAll } from './undeployAll.js';
 
 export interface SoloOptions {
   http: string;
@@ -27,118 +36,141 @@ export interface SoloOptions {
   authToken?: string;
 }
 
+/** The sync source solo's syncer reports as; what it deploys is owned by `git:local`. */
+const SOURCE = 'local';
+const MASTER_START_MS = 15_000;
+
+interface Plan {
+  options: SoloOptions;
+  home: string;
+  logs: string;
+  address: MasterAddress;
+  agentName: string;
+  repo: RepoInfo | null;
+  client: HeliosClient;
+  env: NodeJS.ProcessEnv;
+}
+
 export async function runSolo(options: SoloOptions, out: Output): Promise<number> {
+  const components: Component[] = [];
+  const signals = listenForShutdown(() => {
+    out.info('stopping now (second signal): killing master, agent and syncer');
+    for (const c of components) c.kill();
+  });
+  try {
+    const plan = await check(options, signals);
+    if (!plan) return 0;
+    const lock = lockHome(plan.home);
+    try {
+      return await supervise(plan, components, signals, out);
+    } finally {
+      lock.release();
+    }
+  } finally {
+    signals.dispose();
+  }
+}
+
+/** Everything that can be refused before a process starts; null when a signal came meanwhile. */
+async function check(options: SoloOptions, signals: ShutdownSignals): Promise<Plan | null> {
   const home = resolve(options.home ?? (process.env.HELIOS_HOME || join(homedir(), '.helios')));
-  const logs = join(home, 'logs');
-  mkdirSync(logs, { recursive: true });
-  const masterUrl = `http://${options.http}`;
-  const agentName = options.agentName ?? hostname();
-  const env = { ...process.env, HELIOS_HOME: home, ...(options.authToken ? { HELIOS_TOKEN: options.authToken } : {}) };
-  const repo = options.syncer ? await readRepo(resolve(options.repo ?? '.')) : null;
-  if (options.syncer && !repo) {
+  const address = parseMasterAddress(options.http);
+  const client = createClient({ baseUrl: address.url, token: options.authToken, owner: 'cli' });
+  const found = options.syncer ? await readRepo(resolve(options.repo ?? '.')) : null;
+  // Ctrl-C reaches git too (same process group), which then looks like "not a repository".
+  if (signals.signal) return null;
+  if (options.syncer && !found) {
     throw new HeliosError('INVALID_ARGUMENT', `${resolve(options.repo ?? '.')} is not in a git repository (give --repo PATH, or --no-syncer)`);
   }
+  await ensurePortFree(address, () => client.version().then(() => true, () => false));
+  if (signals.signal) return null;
+  const logs = join(home, 'logs');
+  mkdirSync(logs, { recursive: true });
+  return {
+    options,
+    home,
+    logs,
+    address,
+    agentName: options.agentName ?? hostname(),
+    repo: found && { ...found, branch: options.branch ?? found.branch },
+    client,
+    env: { ...process.env, HELIOS_HOME: home, ...(options.authToken ? { HELIOS_TOKEN: options.authToken } : {}) },
+  };
+}
 
-  const components: Component[] = [];
+async function supervise(plan: Plan, components: Component[], signals: ShutdownSignals, out: Output): Promise<number> {
+  const { options, address, agentName, repo, client } = plan;
   const start = (name: ComponentName, args: string[]) => {
-    const component = startComponent(name, args, { logFile: join(logs, `${name}.log`), env });
+    const component = startComponent(name, args, { logFile: join(plan.logs, `${name}.log`), env: plan.env });
     components.push(component);
     return component;
   };
-  const dbPath = join(home, 'master.db');
-  start('master', ['--http', options.http, '--db', dbPath]);
-  const client = createClient({ baseUrl: masterUrl, token: options.authToken, owner: 'cli' });
-  if (!(await masterAnswers(client, components[0]))) {
-    out.info(`helios-master did not start; the end of ${components[0].logFile}:\n${tail(components[0].logFile)}`);
-    await stopAll(components);
-    return 1;
+  const dbPath = join(plan.home, 'master.db');
+  const master = start('master', ['--http', options.http, '--db', dbPath]);
+  const ready = await Promise.race([masterAnswers(client, master), signals.received.then(() => 'signal' as const)]);
+  if (ready !== 'ok') {
+    if (ready === 'exited') out.info(`helios-master did not start; the end of ${master.logFile}:\n${tail(master.logFile)}`);
+    if (ready === 'silent') out.info(`helios-master did not answer at ${address.url} in ${MASTER_START_MS / 1000} s; see ${master.logFile}`);
+    await stopInOrder(components);
+    if (ready === 'signal') out.info('stopped');
+    return ready === 'signal' ? 0 : 1;
   }
   if (options.agent) {
-    start('agent', ['--master', masterUrl, '--name', agentName, '--bind-ip', options.bindIp,
+    start('agent', ['--master', address.url, '--name', agentName, '--bind-ip', options.bindIp,
       ...(options.dockerHost ? ['--docker-host', options.dockerHost] : [])]);
   }
   if (repo) {
-    start('syncer', ['--master', masterUrl, '--repo', repo.dir, '--branch', options.branch ?? repo.branch,
-      '--path', options.path, '--name', 'local', '--watch', '--host-alias', `local=${agentName}`]);
+    start('syncer', ['--master', address.url, '--repo', repo.dir, '--branch', repo.branch,
+      '--path', options.path, '--name', SOURCE, '--watch', '--host-alias', `local=${agentName}`]);
   }
 
-  printSummary(out, { masterUrl, dbPath, agentName: options.agent ? agentName : null, repo, options, logs });
-  const progress = options.agent ? watchProgress(client, agentName, out) : { stop() {} };
-
-  const signalled = new Promise<string>((resolveSignal) => {
-    process.once('SIGINT', () => resolveSignal('SIGINT'));
-    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
+  printSummary(out, {
+    masterUrl: address.url, dbPath, logs: plan.logs, path: options.path, repo,
+    agentName: options.agent ? agentName : null,
+    dockerHost: options.dockerHost ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock',
   });
+  const progress = watchProgress(client, { host: options.agent ? agentName : null, source: repo ? SOURCE : null, headCommit: repo?.commit }, out);
   const died = Promise.race(components.map(async (c) => ({ component: c, code: await c.exited })));
-  const reason = await Promise.race([signalled, died]);
+  const reason = await Promise.race([signals.received, died]);
   progress.stop();
 
   if (typeof reason !== 'string') {
     out.info(`helios-${reason.component.name} exited (${reason.code}); the end of ${reason.component.logFile}:`);
     out.info(tail(reason.component.logFile));
-    await stopAll(components);
+    await stopInOrder(components);
     return 1;
   }
   out.info('stopping…');
-  const byName = (name: ComponentName) => components.find((c) => c.name === name);
-  await byName('syncer')?.stop();
-  if (options.cleanup && options.agent) await undeployEverything(client, agentName, out);
-  await byName('agent')?.stop();
-  await byName('master')?.stop();
+  await stopInOrder(components, options.cleanup && options.agent ? () => undeployAll(client, agentName, out) : undefined);
   out.info(options.cleanup ? 'stopped; containers removed' : 'stopped; containers keep running (helios solo --cleanup removes them)');
   return 0;
 }
 
-async function masterAnswers(client: HeliosClient, master: Component): Promise<boolean> {
-  const deadline = Date.now() + 15_000;
+async function masterAnswers(client: HeliosClient, master: Component): Promise<'ok' | 'exited' | 'silent'> {
+  const deadline = Date.now() + MASTER_START_MS;
   let exited = false;
   void master.exited.then(() => { exited = true; });
-  while (Date.now() < deadline && !exited) {
-    if (await client.version().then(() => true, () => false)) return true;
+  while (Date.now() < deadline) {
+    if (exited) return 'exited';
+    if (await client.version().then(() => true, () => false)) return 'ok';
     await new Promise((r) => setTimeout(r, 100));
   }
-  return false;
+  return 'silent';
 }
 
-function printSummary(out: Output, s: { masterUrl: string; dbPath: string; agentName: string | null;
-  repo: Awaited<ReturnType<typeof readRepo>>; options: SoloOptions; logs: string }) {
-  const { bold, dim } = out.colors;
-  out.print(bold('Helios is running (solo)'));
-  out.print(`  master   ${s.masterUrl}  ${dim(`database ${s.dbPath}`)}`);
-  out.print(s.agentName ? `  agent    ${s.agentName}  ${dim(`Docker at ${s.options.dockerHost ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'}`)}`
-    : '  agent    (none: --no-agent)');
-  out.print(s.repo ? `  syncer   ${s.repo.dir} ${s.options.path}/ on ${s.options.branch ?? s.repo.branch} at ${s.repo.commit.slice(0, 7)}  ${dim('(a commit deploys at once)')}`
-    : '  syncer   (none: --no-syncer)');
-  out.print(`  logs     ${s.logs}`);
-  const z = s.masterUrl === 'http://127.0.0.1:5801' ? '' : ` -z ${s.masterUrl}`;
-  out.print(`Try: npx helios${z} hosts · npx helios${z} jobs · edit ${s.options.path}/hello.yaml and git commit`);
-  out.print(dim('Ctrl-C stops master, agent and syncer; containers keep running unless --cleanup.'));
+/** Syncer first (nothing new arrives), then the agent (containers keep running), the master last. */
+async function stopInOrder(components: Component[], beforeAgent?: () => Promise<void>): Promise<void> {
+  const byName = (name: ComponentName) => components.find((c) => c.name === name);
+  await byName('syncer')?.stop();
+  await beforeAgent?.();
+  await byName('agent')?.stop();
+  await byName('master')?.stop();
 }
 
-/** --cleanup: undeploy every job on the local agent and wait until it has removed their containers. */
-async function undeployEverything(client: HeliosClient, host: string, out: Output) {
-  const status = await client.hosts.status(host).catch(() => null);
-  if (!status) return;
-  for (const jobId of Object.keys(status.jobs)) {
-    const token = (await client.jobs.get(jobId).catch(() => null))?.token;
-    await client.deployments.undeploy(host, jobId, { force: true, token }).catch((err: Error) => out.info(`${jobId}: ${err.message}`));
-  }
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const now = await client.hosts.status(host).catch(() => null);
-    if (!now || Object.keys(now.statuses).length === 0) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  out.info('some containers were not removed in 60 s; see the agent log');
-}
-
-async function stopAll(components: Component[]) {
-  await Promise.all(components.map((c) => c.stop()));
-}
-
+/** The end of a log for a failure message, without stack frames (the file has them all). */
 function tail(file: string, lines = 15): string {
   try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    return readFileSync(file, 'utf8').trimEnd().split('\n').filter((line) => !/^\s+at /.test(line)).slice(-lines).join('\n');
   } catch {
     return '(no log)';
   }

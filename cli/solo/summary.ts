@@ -1,0 +1,28 @@
+/** The lines solo prints once everything has started: where each part is, and what to try next. */
+import type { Output } from '../output.js';
+import type { RepoInfo } from './gitRepo.js';
+
+export interface SummaryFacts {
+  masterUrl: string;
+  dbPath: string;
+  /** null with --no-agent. */
+  agentName: string | null;
+  dockerHost: string;
+  /** null with --no-syncer. */
+  repo: RepoInfo | null;
+  path: string;
+  logs: string;
+}
+
+export function printSummary(out: Output, s: SummaryFacts): void {
+  const { bold, dim } = out.colors;
+  out.print(bold('Helios is running (solo)'));
+  out.print(`  master   ${s.masterUrl}  ${dim(`database ${s.dbPath}`)}`);
+  out.print(s.agentName ? `  agent    ${s.agentName}  ${dim(`Docker at ${s.dockerHost}`)}` : '  agent    (none: --no-agent)');
+  out.print(s.repo ? `  syncer   ${s.repo.dir} ${s.path}/ on ${s.repo.branch} at ${s.repo.commit.slice(0, 7)}  ${dim('(a commit deploys at once)')}`
+    : '  syncer   (none: --no-syncer)');
+  out.print(`  logs     ${s.logs}`);
+  const z = s.masterUrl === 'http://127.0.0.1:5801' ? '' : ` -z ${s.masterUrl}`;
+  out.print(`Try: npx helios${z} hosts · npx helios${z} jobs · edit ${s.path}/hello.yaml and git commit`);
+  out.print(dim('Ctrl-C stops master, agent and syncer; containers keep running unless --cleanup.'));
+}
