@@ -1,6 +1,6 @@
 import { HeliosError, hostNotFound, jobNotFound, type Goal, type Job } from '../../core/index.js';
 import type { Store, WriteTx } from '../store/store.js';
-import { findPortConflict } from '../plan/portConflicts.js';
+import { createPortIndex } from '../plan/portConflicts.js';
 import { checkGitOwned, checkToken, isGitOwner, type Actor } from './guards.js';
 import { findJob } from './jobs.js';
 
@@ -40,8 +40,8 @@ export function deploy(store: Store, tx: WriteTx, req: DeployRequest, actor: Act
     }
     return job;
   }
-  const others = store.deployments.ofHost(req.host).map((d) => store.jobs.get(d.jobId)).filter((j): j is Job => !!j);
-  const conflict = findPortConflict(job, others);
+  // Only the host's holders of this job's static ports are read (host_ports, one index lookup per port).
+  const conflict = createPortIndex(store.deployments.portHolders).find(req.host, job);
   if (conflict) {
     throw new HeliosError('PORT_CONFLICT',
       `port ${conflict.port}/${conflict.protocol} on host ${req.host} is already used by job ${conflict.jobId}`,

@@ -8,49 +8,53 @@ const spec = (over: Record<string, unknown> = {}) => ({ name: 'web', version: '1
 test('an unchanged spec in the next pass gives the very same built job, equal to buildJob\'s', (t) => {
   const cache = createBuildCache();
   const first = cache.pass('s', opts);
-  const a = first.build(spec());
+  const a = first.build('jobs/web.yaml', spec());
   first.done();
   t.deepEqual(a, buildJob(spec(), opts).job);
   const second = cache.pass('s', opts);
-  t.is(second.build(spec()), a);
-  t.is(second.build({ ...spec() }), a, 'a copy with the same JSON text hits too');
+  t.is(second.build('jobs/web.yaml', spec()), a);
+  t.is(second.build('jobs/web.yaml', { ...spec() }), a, 'a copy with the same JSON text hits too');
   second.done();
   t.is(cache.size(), 1);
 });
 
-test('a changed spec is built again and gets its own id', (t) => {
+test('a changed spec in the same file is built again and gets its own id', (t) => {
   const cache = createBuildCache();
   const p1 = cache.pass('s', opts);
-  const a = p1.build(spec());
+  const a = p1.build('jobs/web.yaml', spec());
   p1.done();
   const p2 = cache.pass('s', opts);
-  const b = p2.build(spec({ env: { A: '2' } }));
+  const b = p2.build('jobs/web.yaml', spec({ env: { A: '2' } }));
   p2.done();
   t.not(a.id, b.id);
   t.is(b.id, buildJob(spec({ env: { A: '2' } }), opts).job.id);
+  const p3 = cache.pass('s', opts);
+  t.is(p3.build('jobs/web.yaml', spec({ env: { A: '2' } })), b);
+  t.not(p3.build('jobs/web.yaml', spec()), b, 'changed back');
+  t.is(p3.build('jobs/other.yaml', spec({ env: { A: '2' } })).id, b.id, 'another file with the same spec: built, same id');
 });
 
 test('a cached job whose expires has passed is refused as buildJob refuses it', (t) => {
   const cache = createBuildCache();
   const expiring = spec({ expires: '2030-06-01T00:00:00Z' });
   const p1 = cache.pass('s', opts);
-  t.is(p1.build(expiring).expires, '2030-06-01T00:00:00.000Z');
+  t.is(p1.build('jobs/web.yaml', expiring).expires, '2030-06-01T00:00:00.000Z');
   p1.done();
   const later = { ...opts, now: Date.parse('2030-06-01T00:00:01Z') };
   const p2 = cache.pass('s', later);
-  const err: unknown = t.throws(() => p2.build(expiring));
+  const err: unknown = t.throws(() => p2.build('jobs/web.yaml', expiring));
   if (!isHeliosError(err, 'INVALID_JOB_DEFINITION')) return t.fail(`not INVALID_JOB_DEFINITION: ${String(err)}`);
   t.deepEqual(err.data.errors, [{ path: 'expires', message: 'must not be in the past' }]);
   // At exactly the expiry it is still valid, as in validateJob.
   const atExpiry = cache.pass('s', { ...opts, now: Date.parse('2030-06-01T00:00:00Z') });
-  t.is(atExpiry.build(expiring).expires, '2030-06-01T00:00:00.000Z');
+  t.is(atExpiry.build('jobs/web.yaml', expiring).expires, '2030-06-01T00:00:00.000Z');
 });
 
 test('invalid specs throw every time and are not kept', (t) => {
   const cache = createBuildCache();
   for (let i = 0; i < 2; i++) {
     const pass = cache.pass('s', opts);
-    const err = t.throws(() => pass.build(spec({ image: 'Bad Image' })));
+    const err = t.throws(() => pass.build('jobs/web.yaml', spec({ image: 'Bad Image' })));
     t.true(isHeliosError(err, 'INVALID_JOB_DEFINITION'));
     pass.done();
   }
@@ -61,7 +65,7 @@ test('a source keeps only its last pass; past maxEntries the least recently sync
   const cache = createBuildCache({ maxEntries: 3 });
   const run = (source: string, names: string[]) => {
     const pass = cache.pass(source, opts);
-    const jobs = names.map((name) => pass.build(spec({ name })));
+    const jobs = names.map((name) => pass.build(`jobs/${name}.yaml`, spec({ name })));
     pass.done();
     return jobs;
   };
@@ -79,9 +83,9 @@ test('another capability list starts afresh', (t) => {
   const cache = createBuildCache();
   const withCap = spec({ addCapabilities: ['NET_ADMIN'] });
   const p1 = cache.pass('s', { ...opts, allowedCapabilities: ['NET_ADMIN'] });
-  p1.build(withCap);
+  p1.build('jobs/web.yaml', withCap);
   p1.done();
   const p2 = cache.pass('s', opts);
-  const err = t.throws(() => p2.build(withCap));
+  const err = t.throws(() => p2.build('jobs/web.yaml', withCap));
   t.true(isHeliosError(err, 'INVALID_JOB_DEFINITION'));
 });

@@ -12,6 +12,16 @@ export interface PortConflict {
   protocol: 'tcp' | 'udp';
 }
 
+/** Who already holds a static port on a host (e.g. the store's `host_ports`); ids in a stable order. */
+export type PortHolders = (host: string, protocol: 'tcp' | 'udp', port: number) => readonly string[];
+
+export interface PortIndex {
+  /** The first job holding one of `job`'s static external ports on `host`, or null. A job never conflicts with itself. */
+  find(host: string, job: Pick<Job, 'id' | 'ports'>): PortConflict | null;
+  /** Records `job`'s static ports as held on `host` (a port already held keeps its first holder). */
+  add(host: string, job: Pick<Job, 'id' | 'ports'>): void;
+}
+
 /** The job's ports with a fixed external port (0 or none means "allocate one"). */
 export function staticPorts(job: Pick<Job, 'ports'>): StaticPort[] {
   return Object.entries(job.ports ?? {})
@@ -19,19 +29,31 @@ export function staticPorts(job: Pick<Job, 'ports'>): StaticPort[] {
     .map(([name, p]) => ({ name, port: p.externalPort!, protocol: p.protocol ?? 'tcp' }));
 }
 
+const portKey = (p: Pick<StaticPort, 'protocol' | 'port'>) => `${p.protocol}:${p.port}`;
+
 /**
- * The first job among `others` (deployed on the same host) holding one of `job`'s static external
- * ports, or null. A job never conflicts with itself.
- * @example findPortConflict(web2, [web1]) // → { jobId: web1.id, port: 8080, protocol: 'tcp' }
+ * Static ports per host: `existing` answers for what is already deployed, `add` records what a plan
+ * adds, each port a map lookup, so checking N jobs on one host costs O(N), not O(N²).
+ * @example
+ *   const ports = createPortIndex((host, protocol, port) => store.deployments.portHolders(host, protocol, port));
+ *   ports.find('h1', web2) // → { jobId: web1.id, port: 8080, protocol: 'tcp' }
  */
-export function findPortConflict(job: Pick<Job, 'id' | 'ports'>, others: readonly Pick<Job, 'id' | 'ports'>[]): PortConflict | null {
-  const wanted = new Set(staticPorts(job).map((p) => `${p.protocol}:${p.port}`));
-  if (wanted.size === 0) return null;
-  for (const other of others) {
-    if (other.id === job.id) continue;
-    for (const p of staticPorts(other)) {
-      if (wanted.has(`${p.protocol}:${p.port}`)) return { jobId: other.id, port: p.port, protocol: p.protocol };
-    }
-  }
-  return null;
+export function createPortIndex(existing: PortHolders = () => []): PortIndex {
+  const added = new Map<string, Map<string, string>>();
+  return {
+    find(host, job) {
+      const onHost = added.get(host);
+      for (const p of staticPorts(job)) {
+        const holder = existing(host, p.protocol, p.port).find((id) => id !== job.id) ?? onHost?.get(portKey(p));
+        if (holder !== undefined && holder !== job.id) return { jobId: holder, port: p.port, protocol: p.protocol };
+      }
+      return null;
+    },
+    add(host, job) {
+      const ports = staticPorts(job);
+      if (ports.length === 0) return;
+      const onHost = added.get(host) ?? added.set(host, new Map()).get(host)!;
+      for (const p of ports) if (!onHost.has(portKey(p))) onHost.set(portKey(p), job.id);
+    },
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * The sync-apply plan: from a source's desired set for one commit and the master's current state,
- * the actions that make what the source (`git:<name>`) owns match the commit. Pure: no I/O.
+ * the actions that make what the source (`git:<name>`) owns match the commit. Pure: no I/O (the state
+ * comes as a SourceView of lists and lookups).
  *
  * Order (applied in one transaction): undeploy → remove → create → deploy → set-goal. Undeploys and
  * removes come first so a changed file (same name:version? no: same name, new version or config)
@@ -8,9 +9,12 @@
  *
  * Only what the source owns is changed or pruned; a job id or name:version held by another owner,
  * or a static port held on a host by another owner's job, refuses the commit with an error on the file.
+ *
+ * Cost: one pass over the commit and over the source's own jobs and deployments, with map lookups;
+ * lookups of other owners' state only for what the commit adds (a one-file change: a handful).
  */
 import type { FileError, Goal, Job, SyncAction } from '../../core/index.js';
-import { findPortConflict } from './portConflicts.js';
+import { createPortIndex, staticPorts, type PortHolders } from './portConflicts.js';
 
 export interface DesiredJob {
   file: string;
@@ -21,11 +25,45 @@ export interface DesiredJob {
   lines?: Record<string, number>;
 }
 
+export interface DeploymentRef {
+  host: string;
+  jobId: string;
+  goal: Goal;
+  owner: string;
+}
+
+export interface JobRef {
+  id: string;
+  owner?: string;
+}
+
+/**
+ * What the plan reads of the master's state: the source's own jobs and deployments as lists, and
+ * lookups for the rest, so that the store answers each from an index.
+ */
+export interface SourceView {
+  /** Ids of the jobs the source owns. */
+  ownedJobIds: readonly string[];
+  /** The deployments the source owns. */
+  deployments: readonly Pick<DeploymentRef, 'host' | 'jobId' | 'goal'>[];
+  /** Every deployment of a job, whoever made it (host order). */
+  deploymentsOfJob(jobId: string): readonly DeploymentRef[];
+  /** The deployment of a job on a host, whoever made it. */
+  deployment(host: string, jobId: string): DeploymentRef | undefined;
+  /** Id and owner of any job, by id. */
+  job(id: string): JobRef | undefined;
+  /** Id and owner of any job, by `name:version`. */
+  jobByNameVersion(nameVersion: string): JobRef | undefined;
+  /** The jobs deployed on a host that hold a static external port there. */
+  portHolders: PortHolders;
+}
+
+/** The whole state as lists (tests, small states); `viewOfLists` turns it into a SourceView. */
 export interface CurrentState {
   /** Every job on the master (id, owner; `ports` for conflict checks). */
   jobs: readonly Pick<Job, 'id' | 'owner' | 'ports'>[];
   /** Every deployment on the master. */
-  deployments: readonly { host: string; jobId: string; goal: Goal; owner: string }[];
+  deployments: readonly DeploymentRef[];
 }
 
 export interface SyncPlan {
@@ -33,21 +71,62 @@ export interface SyncPlan {
   errors: FileError[];
 }
 
+interface Wanted {
+  host: string;
+  desired: DesiredJob;
+  /** The goal of the deployment already there, once found. */
+  found?: Goal;
+}
+
 const nameVersion = (id: string) => id.split(':').slice(0, 2).join(':');
 const key = (host: string, jobId: string) => `${host}\u0000${jobId}`;
+const byJobThenHost = (a: SyncAction, b: SyncAction) =>
+  (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : a.host! < b.host! ? -1 : a.host! > b.host! ? 1 : 0);
 
+/** A SourceView over whole lists of jobs and deployments. */
+export function viewOfLists(source: string, current: CurrentState): SourceView {
+  const owner = `git:${source}`;
+  const byId = new Map(current.jobs.map((j) => [j.id, j]));
+  const byNameVersion = new Map(current.jobs.map((j) => [nameVersion(j.id), j]));
+  const holders = new Map<string, string[]>();
+  for (const d of current.deployments) {
+    const job = byId.get(d.jobId);
+    if (!job) continue;
+    for (const p of staticPorts(job)) {
+      const k = `${d.host}\u0000${p.protocol}:${p.port}`;
+      (holders.get(k) ?? holders.set(k, []).get(k)!).push(d.jobId);
+    }
+  }
+  return {
+    ownedJobIds: current.jobs.filter((j) => j.owner === owner).map((j) => j.id),
+    deployments: current.deployments.filter((d) => d.owner === owner),
+    deploymentsOfJob: (jobId) => current.deployments.filter((d) => d.jobId === jobId),
+    deployment: (host, jobId) => current.deployments.find((d) => d.host === host && d.jobId === jobId),
+    job: (id) => byId.get(id),
+    jobByNameVersion: (nv) => byNameVersion.get(nv),
+    portHolders: (host, protocol, port) => holders.get(`${host}\u0000${protocol}:${port}`) ?? [],
+  };
+}
+
+/** `planFromView` over whole lists. */
 export function planSync(source: string, desired: readonly DesiredJob[], current: CurrentState): SyncPlan {
+  return planFromView(source, desired, viewOfLists(source, current));
+}
+
+export function planFromView(source: string, desired: readonly DesiredJob[], current: SourceView): SyncPlan {
   const owner = `git:${source}`;
   const errors: FileError[] = [];
   const fail = (d: DesiredJob, field: string, message: string) => errors.push({ file: d.file, line: d.lines?.[field], message });
 
-  const jobsById = new Map(current.jobs.map((j) => [j.id, j]));
-  const jobsByNameVersion = new Map(current.jobs.map((j) => [nameVersion(j.id), j]));
-  const desiredById = new Map(desired.map((d) => [d.job.id, d]));
-  const ownedJob = (id: string) => jobsById.get(id)?.owner === owner;
-
+  const owned = new Set(current.ownedJobIds);
+  const desiredById = new Map<string, DesiredJob>();
+  // The deployments the commit wants: host × job.
+  const wanted = new Map<string, Wanted>();
   for (const d of desired) {
-    const same = jobsById.get(d.job.id) ?? jobsByNameVersion.get(nameVersion(d.job.id));
+    desiredById.set(d.job.id, d);
+    for (const host of d.hosts) wanted.set(key(host, d.job.id), { host, desired: d });
+    if (owned.has(d.job.id)) continue;
+    const same = current.job(d.job.id) ?? current.jobByNameVersion(nameVersion(d.job.id));
     if (same && same.owner !== owner) {
       // Another version of ours with this name:version would be removed first; another owner's is not ours to touch.
       const what = same.id === d.job.id ? `job ${same.id}` : `job ${nameVersion(d.job.id)} (as ${same.id})`;
@@ -55,53 +134,48 @@ export function planSync(source: string, desired: readonly DesiredJob[], current
     }
   }
 
-  // The deployments the commit wants: host × job → goal.
-  const wanted = new Map<string, { host: string; jobId: string; goal: Goal; file: string }>();
-  for (const d of desired) for (const host of new Set(d.hosts)) wanted.set(key(host, d.job.id), { host, jobId: d.job.id, goal: d.goal, file: d.file });
-
-  const actions: SyncAction[] = [];
-  const kept = [];
+  // Undeploy what the source deployed and no longer wants, and every deployment of a job it drops.
+  const undeploys: SyncAction[] = [];
+  const removes: SyncAction[] = [];
   for (const dep of current.deployments) {
-    const jobGoes = ownedJob(dep.jobId) && !desiredById.has(dep.jobId);
-    if (jobGoes || (dep.owner === owner && !wanted.has(key(dep.host, dep.jobId)))) {
-      actions.push({ action: 'undeploy', jobId: dep.jobId, host: dep.host });
-    } else {
-      kept.push(dep);
-    }
+    const w = wanted.get(key(dep.host, dep.jobId));
+    if (w) w.found = dep.goal;
+    else undeploys.push({ action: 'undeploy', jobId: dep.jobId, host: dep.host });
   }
-  for (const job of current.jobs) {
-    if (job.owner === owner && !desiredById.has(job.id)) actions.push({ action: 'remove', jobId: job.id });
+  for (const id of current.ownedJobIds) {
+    if (desiredById.has(id)) continue;
+    for (const dep of current.deploymentsOfJob(id)) if (dep.owner !== owner) undeploys.push({ action: 'undeploy', jobId: id, host: dep.host });
+    removes.push({ action: 'remove', jobId: id });
   }
-  for (const d of desired) {
-    if (!jobsById.has(d.job.id)) actions.push({ action: 'create', jobId: d.job.id, file: d.file });
-  }
-  const existing = new Map(kept.map((dep) => [key(dep.host, dep.jobId), dep]));
+  undeploys.sort(byJobThenHost);
+  const undeployed = new Set(undeploys.map((a) => key(a.host!, a.jobId)));
+
+  const creates: SyncAction[] = [];
+  for (const d of desired) if (!owned.has(d.job.id)) creates.push({ action: 'create', jobId: d.job.id, file: d.file });
+
   const deploys: SyncAction[] = [];
   const goals: SyncAction[] = [];
   for (const w of wanted.values()) {
-    const dep = existing.get(key(w.host, w.jobId));
-    if (!dep) deploys.push({ action: 'deploy', jobId: w.jobId, host: w.host, goal: w.goal, file: w.file });
-    else if (dep.goal !== w.goal) goals.push({ action: 'set-goal', jobId: w.jobId, host: w.host, goal: w.goal, file: w.file });
+    const { job, goal, file } = w.desired;
+    // Someone else's deployment of one of our jobs counts as there (the source keeps its goal).
+    const found = w.found ?? (owned.has(job.id) ? current.deployment(w.host, job.id)?.goal : undefined);
+    if (found === undefined) deploys.push({ action: 'deploy', jobId: job.id, host: w.host, goal, file });
+    else if (found !== goal) goals.push({ action: 'set-goal', jobId: job.id, host: w.host, goal, file });
   }
-  actions.push(...deploys, ...goals);
 
-  // Static ports: every job that will be on a host, checked against the ones this commit adds there.
-  const onHost = new Map<string, Pick<Job, 'id' | 'ports'>[]>();
-  const jobOf = (id: string) => desiredById.get(id)?.job ?? jobsById.get(id);
-  for (const dep of kept) {
-    const job = jobOf(dep.jobId);
-    if (job) (onHost.get(dep.host) ?? onHost.set(dep.host, []).get(dep.host)!).push(job);
-  }
+  // Static ports: what stays deployed on a host (less this plan's undeploys), then what this commit adds there.
+  const ports = createPortIndex((host, protocol, port) =>
+    current.portHolders(host, protocol, port).filter((id) => !undeployed.has(key(host, id))));
   for (const a of deploys) {
     const d = desiredById.get(a.jobId)!;
-    const others = onHost.get(a.host!) ?? [];
-    const conflict = findPortConflict(d.job, others);
+    const conflict = ports.find(a.host!, d.job);
     if (conflict) {
       const by = desiredById.get(conflict.jobId);
       fail(d, 'ports', `port ${conflict.port}/${conflict.protocol} on host ${a.host} is also used by job ${conflict.jobId}`
-        + (by ? ` (${by.file})` : ` (owned by ${jobsById.get(conflict.jobId)?.owner ?? 'unknown'})`));
+        + (by ? ` (${by.file})` : ` (owned by ${current.job(conflict.jobId)?.owner ?? 'unknown'})`));
     }
-    onHost.set(a.host!, [...others, d.job]);
+    ports.add(a.host!, d.job);
   }
-  return { actions: errors.length > 0 ? [] : actions, errors };
+  if (errors.length > 0) return { actions: [], errors };
+  return { actions: [...undeploys, ...removes, ...creates, ...deploys, ...goals], errors };
 }

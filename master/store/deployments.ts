@@ -36,6 +36,10 @@ export function createDeploymentsStore(db: Database.Database) {
     VALUES (@host, @jobId, @goal, @owner, @deployerUser, @deployerMaster, @created, @index)`);
   const setGoal = db.prepare<[Goal, number, string, string]>('UPDATE deployments SET goal = ?, modify_index = ? WHERE host = ? AND job_id = ?');
   const remove = db.prepare<[string, string]>('DELETE FROM deployments WHERE host = ? AND job_id = ?');
+  // Read from the covering index deployments_owner alone, as arrays (a sync reads 10,000s of them).
+  const refsOfOwner = db.prepare<[string], [string, string, Goal]>('SELECT job_id, host, goal FROM deployments WHERE owner = ? ORDER BY job_id, host').raw();
+  const portHolders = db.prepare<[string, string, number], { job_id: string }>(
+    'SELECT job_id FROM host_ports WHERE host = ? AND protocol = ? AND port = ? ORDER BY job_id');
 
   return {
     get: (host: string, jobId: string) => { const row = get.get(host, jobId); return row && toDeployment(row); },
@@ -43,6 +47,10 @@ export function createDeploymentsStore(db: Database.Database) {
     ofJob: (jobId: string) => ofJob.all(jobId).map(toDeployment),
     ownedBy: (owner: string) => ofOwner.all(owner).map(toDeployment),
     list: () => all.all().map(toDeployment),
+    /** Job, host and goal of the deployments `owner` made (job id, host order). */
+    refsOwnedBy: (owner: string) => refsOfOwner.all(owner).map(([jobId, host, goal]) => ({ jobId, host, goal })),
+    /** The jobs deployed on `host` that hold static external port `port` (kept by triggers, see migration 2). */
+    portHolders: (host: string, protocol: string, port: number) => portHolders.all(host, protocol, port).map((r) => r.job_id),
     insert: (d: { host: string; jobId: string; goal: Goal; owner: string; deployerUser: string | null; deployerMaster: string | null }, index: number) =>
       insert.run({ ...d, created: Date.now(), index }),
     setGoal: (host: string, jobId: string, goal: Goal, index: number) => setGoal.run(goal, index, host, jobId).changes > 0,

@@ -18,12 +18,23 @@ export interface NewJob {
   owner: string;
 }
 
-const toJob = (row: JobRow): Job => ({
+export const toJob = (row: Pick<JobRow, 'spec' | 'created' | 'creating_user' | 'owner'>): Job => ({
   ...(JSON.parse(row.spec) as Job),
   created: row.created,
   ...(row.creating_user ? { creatingUser: row.creating_user } : {}),
   owner: row.owner,
 });
+
+/**
+ * The JSON text of `toJob(row)` without parsing the spec: the stored spec is an object's JSON without
+ * `created`, `creatingUser` and `owner`, so those are spliced in before its closing brace, in the same
+ * key order as `toJob` gives them.
+ */
+export function jobJson(row: Pick<JobRow, 'spec' | 'created' | 'creating_user' | 'owner'>): string {
+  const fields = row.spec.slice(1, -1);
+  return `{${fields}${fields ? ',' : ''}"created":${JSON.stringify(row.created)}`
+    + `${row.creating_user ? `,"creatingUser":${JSON.stringify(row.creating_user)}` : ''},"owner":${JSON.stringify(row.owner)}}`;
+}
 
 /** The jobs table: immutable job definitions, keyed by id, unique by name:version. */
 export function createJobsStore(db: Database.Database) {
@@ -34,6 +45,9 @@ export function createJobsStore(db: Database.Database) {
   const insert = db.prepare(`INSERT INTO jobs (id, name, version, spec, created, creating_user, owner, token, expires, modify_index)
     VALUES (@id, @name, @version, @spec, @created, @creatingUser, @owner, @token, @expires, @index)`);
   const remove = db.prepare<[string]>('DELETE FROM jobs WHERE id = ?');
+  const idsOfOwner = db.prepare<[string], string>('SELECT id FROM jobs WHERE owner = ? ORDER BY id').pluck();
+  const ownerOf = db.prepare<[string], { id: string; owner: string }>('SELECT id, owner FROM jobs WHERE id = ?');
+  const ownerOfNameVersion = db.prepare<[string, string], { id: string; owner: string }>('SELECT id, owner FROM jobs WHERE name = ? AND version = ?');
   const expired = db.prepare<[number], { id: string }>('SELECT id FROM jobs WHERE expires IS NOT NULL AND expires <= ? ORDER BY expires');
 
   return {
@@ -44,6 +58,13 @@ export function createJobsStore(db: Database.Database) {
     },
     list: (): Job[] => all.all().map(toJob),
     ownedBy: (owner: string): Job[] => byOwner.all(owner).map(toJob),
+    /** Ids of the jobs `owner` owns, without reading their specs. */
+    idsOwnedBy: (owner: string): string[] => idsOfOwner.all(owner),
+    /** Id and owner of a job, by id or by name and version (no spec parsed). */
+    ownerOf: (id: string) => ownerOf.get(id),
+    ownerOfNameVersion: (name: string, version: string) => ownerOfNameVersion.get(name, version),
+    /** Every job as [id, JSON text of the job] (see `jobJson`), in id order: a list answered without JSON.parse. */
+    listJson: (): Array<[string, string]> => all.all().map((row) => [row.id, jobJson(row)]),
     expiredIds: (now: number): string[] => expired.all(now).map((r) => r.id),
     insert: (j: NewJob, index: number) => {
       const { created: _c, creatingUser: _u, owner: _o, ...spec } = j.job;

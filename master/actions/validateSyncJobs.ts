@@ -1,0 +1,45 @@
+import { isHeliosError, type FieldError, type FileError, type SyncApplyRequest } from '../../core/index.js';
+import type { DesiredJob } from '../plan/syncPlan.js';
+import type { BuildCache } from '../plan/buildCache.js';
+
+const HOST = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+
+/** The line of a field's top-level key in the file (`ports.http.internalPort` → the line of `ports`). */
+const lineOf = (lines: Record<string, number> | undefined, path: string) => lines?.[path.split('.')[0] || 'name'];
+
+/**
+ * Turns the request's job specs into built jobs, or file errors (line from the failing top-level key).
+ * Unchanged specs come from `cache` (see plan/buildCache.ts) instead of being built again; this loop
+ * runs over every file of every commit, so it allocates nothing for a valid, unchanged one.
+ */
+export function validateSyncJobs(source: string, body: SyncApplyRequest, options: { allowedCapabilities: readonly string[]; now: number; cache: BuildCache }):
+  { desired: DesiredJob[]; errors: FileError[] } {
+  const errors: FileError[] = [...body.errors];
+  const desired: DesiredJob[] = [];
+  const byName = new Map<string, string>();
+  const pass = options.cache.pass(source, options);
+  for (const entry of body.jobs) {
+    try {
+      const job = pass.build(entry.file, entry.spec);
+      const name = job.id.slice(0, job.id.indexOf(':'));
+      const other = byName.get(name);
+      if (other !== undefined) {
+        errors.push({ file: entry.file, line: lineOf(entry.lines, 'name'), message: `job name ${name} is also used by ${other}; one file per job name` });
+        continue;
+      }
+      byName.set(name, entry.file);
+      if (!entry.hosts.every((h) => HOST.test(h))) {
+        const bad = entry.hosts.filter((h) => !HOST.test(h)).map((h) => JSON.stringify(h)).join(', ');
+        errors.push({ file: entry.file, line: lineOf(entry.lines, 'deploy'), message: `deploy.hosts: ${bad} is not a host name` });
+        continue;
+      }
+      desired.push({ file: entry.file, job, hosts: entry.hosts, goal: entry.goal, lines: entry.lines });
+    } catch (err) {
+      if (!isHeliosError(err, 'INVALID_JOB_DEFINITION')) throw err;
+      const fieldErrors = (err.data.errors as FieldError[] | undefined) ?? [{ path: '', message: err.message }];
+      for (const e of fieldErrors) errors.push({ file: entry.file, line: lineOf(entry.lines, e.path), message: e.path ? `${e.path}: ${e.message}` : e.message });
+    }
+  }
+  pass.done();
+  return { desired, errors };
+}
