@@ -1,7 +1,8 @@
 /** The local repository solo's syncer watches: its top level, branch and head commit (zx + git). */
 export interface RepoInfo {
   dir: string;
-  branch: string;
+  /** The checked-out branch; null on a detached HEAD (the syncer follows a branch, so solo asks for one). */
+  branch: string | null;
   commit: string;
 }
 
@@ -12,7 +13,7 @@ export async function readRepo(start: string): Promise<RepoInfo | null> {
   if (top.exitCode !== 0) return null;
   const dir = top.stdout.trim();
   const inRepo = $({ cwd: dir, quiet: true, nothrow: true });
-  const branch = (await inRepo`git symbolic-ref --short HEAD`).stdout.trim() || 'main';
+  const branch = (await inRepo`git symbolic-ref --short HEAD`).stdout.trim() || null;
   const commit = (await inRepo`git rev-parse HEAD`).stdout.trim();
   return { dir, branch, commit };
 }

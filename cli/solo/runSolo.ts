@@ -46,7 +46,7 @@ interface Plan {
   logs: string;
   address: MasterAddress;
   agentName: string;
-  repo: RepoInfo | null;
+  repo: (RepoInfo & { branch: string }) | null;
   client: HeliosClient;
   env: NodeJS.ProcessEnv;
 }
@@ -82,6 +82,10 @@ async function check(options: SoloOptions, signals: ShutdownSignals): Promise<Pl
   if (options.syncer && !found) {
     throw new HeliosError('INVALID_ARGUMENT', `${resolve(options.repo ?? '.')} is not in a git repository (give --repo PATH, or --no-syncer)`);
   }
+  const branch = options.branch ?? found?.branch;
+  if (found && !branch) {
+    throw new HeliosError('INVALID_ARGUMENT', `${found.dir} has a detached HEAD and the syncer follows a branch: check one out (git switch -c NAME), or give --branch NAME`);
+  }
   await ensurePortFree(address, () => client.version().then(() => true, () => false));
   if (signals.signal) return null;
   const logs = join(home, 'logs');
@@ -92,7 +96,7 @@ async function check(options: SoloOptions, signals: ShutdownSignals): Promise<Pl
     logs,
     address,
     agentName: options.agentName ?? hostname(),
-    repo: found && { ...found, branch: options.branch ?? found.branch },
+    repo: found && { ...found, branch: branch! },
     client,
     env: { ...process.env, HELIOS_HOME: home, ...(options.authToken ? { HELIOS_TOKEN: options.authToken } : {}) },
   };

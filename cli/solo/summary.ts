@@ -9,7 +9,7 @@ export interface SummaryFacts {
   agentName: string | null;
   dockerHost: string;
   /** null with --no-syncer. */
-  repo: RepoInfo | null;
+  repo: (RepoInfo & { branch: string }) | null;
   path: string;
   logs: string;
 }
