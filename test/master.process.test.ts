@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createClient, HELIOS_VERSION } from '../core/index.js';
 import { spawnProcess, tempDir, type SpawnedProcess } from './harness/processes.js';
 import { expectError, startTestMaster } from './harness/master.js';
+import { SCHEMA_VERSION } from '../master/store/migrations.js';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -68,11 +69,11 @@ test('a database from a newer master is refused, naming both schema versions', a
   const db = new Database(path);
   db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL); INSERT INTO meta VALUES ('schemaVersion', 99), ('index', 5)");
   db.close();
-  await t.throwsAsync(startTestMaster({ dbPath: path }), { message: /schema version 99.*versions up to 1/ });
+  await t.throwsAsync(startTestMaster({ dbPath: path }), { message: new RegExp(`schema version 99.*versions up to ${SCHEMA_VERSION}\\b`) });
   const master = spawnMaster(['--db', path]);
   const exit = await master.exited;
   t.is(exit.code, 1);
-  t.regex(master.stderr, /schema version 99, but this master knows versions up to 1/);
+  t.regex(master.stderr, new RegExp(`schema version 99, but this master knows versions up to ${SCHEMA_VERSION}\\b`));
   t.regex(master.stderr, /newer helios-master/);
 });
 

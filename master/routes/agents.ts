@@ -62,7 +62,7 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
       }
       return store.read(() => ({
         index: desired(),
-        tasks: store.deployments.ofHost(host).map((d) => ({ jobId: d.jobId, job: store.jobs.get(d.jobId)!, goal: d.goal })),
+        tasks: store.deployments.tasksOf(host),
       }));
     });
 

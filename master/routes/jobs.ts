@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { buildJob, jobNotFound, type Job, type JobStatus } from '../../core/index.js';
+import { buildJob, jobNotFound, type JobStatus } from '../../core/index.js';
 import type { CreateJobResponse, OkResponse } from '../../core/client/createClient.js';
 import { actorOf, type MasterContext } from '../context.js';
 import { createJob, findJob, removeJob } from '../actions/jobs.js';
@@ -16,17 +16,20 @@ const ListQuery = Type.Object({
 export function jobsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   const { store } = ctx;
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>('/jobs', { schema: { querystring: ListQuery } }, async (request) => {
+  // The list is spliced from the stored JSON texts (store/jobs.ts `jobJson`): 10,000 jobs are about
+  // 3 MB, and parsing each spec only to serialize it again was most of the request's time.
+  app.get<{ Querystring: Static<typeof ListQuery> }>('/jobs', { schema: { querystring: ListQuery } }, async (request, reply) => {
     const { q, hostPattern } = request.query;
-    return store.read(() => {
-      let jobs = store.jobs.list();
-      if (q) jobs = jobs.filter((j) => j.id.includes(q));
+    const body = store.read(() => {
+      let jobs = store.jobs.listJson();
+      if (q) jobs = jobs.filter(([id]) => id.includes(q));
       if (hostPattern) {
-        const onHosts = new Set(store.deployments.list().filter((d) => d.host.includes(hostPattern)).map((d) => d.jobId));
-        jobs = jobs.filter((j) => onHosts.has(j.id));
+        const onHosts = new Set(store.deployments.jobIdsOnHostsMatching(hostPattern));
+        jobs = jobs.filter(([id]) => onHosts.has(id));
       }
-      return Object.fromEntries(jobs.map((j) => [j.id, j])) as Record<string, Job>;
+      return `{${jobs.map(([id, json]) => `${JSON.stringify(id)}:${json}`).join(',')}}`;
     });
+    return reply.type('application/json; charset=utf-8').send(body);
   });
 
   app.get<{ Params: Static<typeof JobParams> }>('/jobs/:id', { schema: { params: JobParams } }, async (request) => {

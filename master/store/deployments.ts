@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Deployment, Goal } from '../../core/index.js';
+import type { Deployment, Goal, Job } from '../../core/index.js';
+import { toJob } from './jobs.js';
 
 interface DeploymentRow {
   host: string;
@@ -38,6 +39,10 @@ export function createDeploymentsStore(db: Database.Database) {
   const remove = db.prepare<[string, string]>('DELETE FROM deployments WHERE host = ? AND job_id = ?');
   // Read from the covering index deployments_owner alone, as arrays (a sync reads 10,000s of them).
   const refsOfOwner = db.prepare<[string], [string, string, Goal]>('SELECT job_id, host, goal FROM deployments WHERE owner = ? ORDER BY job_id, host').raw();
+  const tasksOf = db.prepare<[string], { job_id: string; goal: Goal; spec: string; created: number; creating_user: string | null; owner: string }>(
+    `SELECT d.job_id, d.goal, j.spec, j.created, j.creating_user, j.owner
+     FROM deployments d JOIN jobs j ON j.id = d.job_id WHERE d.host = ? ORDER BY d.job_id`);
+  const jobIdsOnHostsMatching = db.prepare<[string], string>('SELECT DISTINCT job_id FROM deployments WHERE instr(host, ?) > 0').pluck();
   const portHolders = db.prepare<[string, string, number], { job_id: string }>(
     'SELECT job_id FROM host_ports WHERE host = ? AND protocol = ? AND port = ? ORDER BY job_id');
 
@@ -49,6 +54,11 @@ export function createDeploymentsStore(db: Database.Database) {
     list: () => all.all().map(toDeployment),
     /** Job, host and goal of the deployments `owner` made (job id, host order). */
     refsOwnedBy: (owner: string) => refsOfOwner.all(owner).map(([jobId, host, goal]) => ({ jobId, host, goal })),
+    /** A host's desired tasks with their jobs, in one query (an agent's blocking query answers with them). */
+    tasksOf: (host: string): Array<{ jobId: string; job: Job; goal: Goal }> =>
+      tasksOf.all(host).map((r) => ({ jobId: r.job_id, job: toJob(r), goal: r.goal })),
+    /** Ids of the jobs deployed on a host whose name contains `pattern`. */
+    jobIdsOnHostsMatching: (pattern: string): string[] => jobIdsOnHostsMatching.all(pattern),
     /** The jobs deployed on `host` that hold static external port `port` (kept by triggers, see migration 2). */
     portHolders: (host: string, protocol: string, port: number) => portHolders.all(host, protocol, port).map((r) => r.job_id),
     insert: (d: { host: string; jobId: string; goal: Goal; owner: string; deployerUser: string | null; deployerMaster: string | null }, index: number) =>
