@@ -1,0 +1,27 @@
+import test from 'ava';
+import { randomBytes } from 'node:crypto';
+import { createDockerAdapter, type DockerEvent } from './dockerAdapter.js';
+import { AGENT_LABEL, JOB_LABEL } from './labels.js';
+
+const dockerHost = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+
+test('the event stream outlives the per-call timeout and still delivers events', async (t) => {
+  const agent = `events-${randomBytes(4).toString('hex')}`;
+  const docker = createDockerAdapter(dockerHost, agent, { callMs: 300 });
+  const events: DockerEvent[] = [];
+  let ended: unknown = 'no';
+  const subscription = await docker.events((e) => events.push(e), (err) => { ended = err ?? 'ended'; });
+  t.teardown(() => subscription.close());
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  t.is(ended, 'no', 'the stream is still open after three times callMs');
+
+  const id = await createDockerAdapter(dockerHost, agent).create({
+    Image: 'busybox:latest', Cmd: ['true'], name: agent, Labels: { [AGENT_LABEL]: agent, [JOB_LABEL]: 'j:1:x' },
+  });
+  t.teardown(() => docker.remove(id));
+  const deadline = Date.now() + 10_000;
+  while (!events.some((e) => e.containerId === id && e.action === 'create') && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  t.true(events.some((e) => e.containerId === id && e.action === 'create' && e.jobId === 'j:1:x'));
+});
