@@ -145,8 +145,12 @@ async function supervise(plan: Plan, components: Component[], signals: ShutdownS
     return 1;
   }
   out.info('stopping…');
-  await stopInOrder(components, options.cleanup && options.agent ? () => undeployAll(client, agentName, out) : undefined);
-  out.info(options.cleanup ? 'stopped; containers removed' : 'stopped; containers keep running (helios solo --cleanup removes them)');
+  let removed: boolean | undefined;
+  const cleanup = options.cleanup && options.agent ? async () => { removed = await undeployAll(client, agentName, out); } : undefined;
+  await stopInOrder(components, cleanup);
+  out.info(removed === true ? 'stopped; containers removed'
+    : removed === false ? 'stopped'
+      : 'stopped; containers keep running (helios solo --cleanup removes them)');
   return 0;
 }
 
@@ -163,7 +167,7 @@ async function masterAnswers(client: HeliosClient, master: Component): Promise<'
 }
 
 /** Syncer first (nothing new arrives), then the agent (containers keep running), the master last. */
-async function stopInOrder(components: Component[], beforeAgent?: () => Promise<void>): Promise<void> {
+async function stopInOrder(components: Component[], beforeAgent?: () => Promise<unknown>): Promise<void> {
   const byName = (name: ComponentName) => components.find((c) => c.name === name);
   await byName('syncer')?.stop();
   await beforeAgent?.();
