@@ -85,6 +85,7 @@ async function ctrlC(t: ExecutionContext, solo: Solo): Promise<number> {
   const ms = Date.now() - started;
   t.regex(solo.npm.stderr, /stopped; containers keep running/);
   // master, agent and syncer run dist/<component>/bin.js of the clone: none may be left.
+  t.throws(() => process.kill(-solo.npm.pid!, 0), { code: 'ESRCH' }, 'npm, sh and solo (one process group) are gone');
   t.is(processesOf(solo.clone), '', 'no process of this run remains');
   await t.throwsAsync(solo.client.version(), undefined, 'the master no longer answers');
   t.notRegex(solo.output(), /^\s+at /m, 'no stack trace');
