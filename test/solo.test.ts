@@ -51,7 +51,15 @@ async function startSolo(t: ExecutionContext, dockerHost: string): Promise<Solo>
     env: { HELIOS_HOME: join(dir.path, 'home'), DOCKER_HOST: dockerHost, NO_COLOR: '1', HELIOS_TOKEN: '', HELIOS_MASTER: '' },
   });
   // Runs before the clone is removed (teardowns run last-in first-out); a no-op after a clean Ctrl-C.
-  t.teardown(async () => { await npm.kill('SIGKILL'); });
+  // After a failure half-way: Ctrl-C, and whatever still runs from this clone (master, agent and
+  // syncer lead their own process groups, out of reach of a signal to npm's) is killed by pid.
+  t.teardown(async () => {
+    await Promise.race([npm.kill('SIGINT'), new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    await npm.kill('SIGKILL');
+    for (const line of processesOf(clone).split('\n').filter(Boolean)) {
+      try { process.kill(Number(line.split(' ')[0]), 'SIGKILL'); } catch { /* already gone */ }
+    }
+  });
   return { clone, agent, npm, client: createClient({ baseUrl: `http://127.0.0.1:${port}` }), output: () => `${npm.stdout}\n${npm.stderr}` };
 }
 
