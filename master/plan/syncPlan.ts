@@ -79,7 +79,15 @@ interface Wanted {
 }
 
 const nameVersion = (id: string) => id.split(':').slice(0, 2).join(':');
-const key = (host: string, jobId: string) => `${host}\u0000${jobId}`;
+
+/** host → job id → value: two lookups instead of building a `host + job id` key string each time. */
+class ByHostAndJob<V> {
+  private readonly hosts = new Map<string, Map<string, V>>();
+  get(host: string, jobId: string): V | undefined { return this.hosts.get(host)?.get(jobId); }
+  set(host: string, jobId: string, value: V): void {
+    (this.hosts.get(host) ?? this.hosts.set(host, new Map()).get(host)!).set(jobId, value);
+  }
+}
 const byJobThenHost = (a: SyncAction, b: SyncAction) =>
   (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : a.host! < b.host! ? -1 : a.host! > b.host! ? 1 : 0);
 
@@ -121,10 +129,16 @@ export function planFromView(source: string, desired: readonly DesiredJob[], cur
   const owned = new Set(current.ownedJobIds);
   const desiredById = new Map<string, DesiredJob>();
   // The deployments the commit wants: host × job.
-  const wanted = new Map<string, Wanted>();
+  const wanted = new ByHostAndJob<Wanted>();
+  const wantedInOrder: Wanted[] = [];
   for (const d of desired) {
     desiredById.set(d.job.id, d);
-    for (const host of d.hosts) wanted.set(key(host, d.job.id), { host, desired: d });
+    for (const host of d.hosts) {
+      if (wanted.get(host, d.job.id)) continue;
+      const w = { host, desired: d };
+      wanted.set(host, d.job.id, w);
+      wantedInOrder.push(w);
+    }
     if (owned.has(d.job.id)) continue;
     const same = current.job(d.job.id) ?? current.jobByNameVersion(nameVersion(d.job.id));
     if (same && same.owner !== owner) {
@@ -138,7 +152,7 @@ export function planFromView(source: string, desired: readonly DesiredJob[], cur
   const undeploys: SyncAction[] = [];
   const removes: SyncAction[] = [];
   for (const dep of current.deployments) {
-    const w = wanted.get(key(dep.host, dep.jobId));
+    const w = wanted.get(dep.host, dep.jobId);
     if (w) w.found = dep.goal;
     else undeploys.push({ action: 'undeploy', jobId: dep.jobId, host: dep.host });
   }
@@ -148,14 +162,15 @@ export function planFromView(source: string, desired: readonly DesiredJob[], cur
     removes.push({ action: 'remove', jobId: id });
   }
   undeploys.sort(byJobThenHost);
-  const undeployed = new Set(undeploys.map((a) => key(a.host!, a.jobId)));
+  const undeployed = new ByHostAndJob<true>();
+  for (const a of undeploys) undeployed.set(a.host!, a.jobId, true);
 
   const creates: SyncAction[] = [];
   for (const d of desired) if (!owned.has(d.job.id)) creates.push({ action: 'create', jobId: d.job.id, file: d.file });
 
   const deploys: SyncAction[] = [];
   const goals: SyncAction[] = [];
-  for (const w of wanted.values()) {
+  for (const w of wantedInOrder) {
     const { job, goal, file } = w.desired;
     // Someone else's deployment of one of our jobs counts as there (the source keeps its goal).
     const found = w.found ?? (owned.has(job.id) ? current.deployment(w.host, job.id)?.goal : undefined);
@@ -165,7 +180,7 @@ export function planFromView(source: string, desired: readonly DesiredJob[], cur
 
   // Static ports: what stays deployed on a host (less this plan's undeploys), then what this commit adds there.
   const ports = createPortIndex((host, protocol, port) =>
-    current.portHolders(host, protocol, port).filter((id) => !undeployed.has(key(host, id))));
+    current.portHolders(host, protocol, port).filter((id) => !undeployed.get(host, id)));
   for (const a of deploys) {
     const d = desiredById.get(a.jobId)!;
     const conflict = ports.find(a.host!, d.job);
