@@ -18,7 +18,6 @@ export function applySync(store: Store, source: string, body: SyncApplyRequest, 
   const owner = `git:${source}`;
   const system: Actor = { ...actor, owner, system: true };
   const { desired, errors } = validateSyncJobs(source, body, { allowedCapabilities: options.allowedCapabilities, now, cache: options.cache ?? createBuildCache() });
-  const plan = errors.length > 0 ? { actions: [], errors } : store.read(() => planFromView(source, desired, sourceView(store, owner)));
 
   const record = (state: 'OK' | 'ERROR', fileErrors: FileError[]) => {
     const previous = store.syncSources.get(source);
@@ -35,10 +34,14 @@ export function applySync(store: Store, source: string, body: SyncApplyRequest, 
     return { state: 'REFUSED', commit: body.commit, actions: [], errors: fileErrors };
   };
 
+  if (errors.length > 0) return refuse(errors);
+  const plan = store.read(() => planFromView(source, desired, sourceView(store, owner)));
   if (plan.errors.length > 0) return refuse(plan.errors);
   if (body.dryRun) return { state: 'PLANNED', commit: body.commit, actions: plan.actions, errors: [] };
 
-  const jobs = new Map(desired.map((d) => [d.job.id, d.job]));
+  // Only the created jobs are needed by id (one file changed: one entry, not the whole commit).
+  const creates = new Set(plan.actions.filter((a) => a.action === 'create').map((a) => a.jobId));
+  const jobs = new Map(desired.filter((d) => creates.has(d.job.id)).map((d) => [d.job.id, d.job]));
   try {
     // The plan was computed in a read snapshot; this transaction re-checks every rule as it applies.
     store.write((tx) => {
