@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { HELIOS_VERSION } from '../core/index.js';
 import type { MasterContext } from './context.js';
 import { installAuth } from './auth.js';
@@ -26,10 +26,12 @@ export function buildApp(ctx: MasterContext): FastifyInstance {
     return503OnClosing: true,
     routerOptions: { maxParamLength: 1000 },
     // One line per request (onResponse below) instead of fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    const fields = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
+    if (isRoutine(request.method, request.url, reply.statusCode)) request.log.debug(fields, 'request');
+    else request.log.info(fields, 'request');
   });
   app.setValidatorCompiler(validatorCompiler);
   // JSON only: a text/plain body is refused (415 → INVALID_REQUEST) rather than read as a string.
@@ -47,4 +49,12 @@ export function buildApp(ctx: MasterContext): FastifyInstance {
   syncRoutes(app, ctx);
   metaRoutes(app, ctx);
   return app;
+}
+
+/**
+ * Agents heartbeat and long-poll all the time, and `helios watch` or solo poll statuses: those
+ * successful reads log at debug, so the info log is one line per change (or failure) made by someone.
+ */
+function isRoutine(method: string, url: string, statusCode: number): boolean {
+  return statusCode < 400 && (method === 'GET' || url.startsWith('/agents/') || url.startsWith('/jobs/statuses') || url.startsWith('/hosts/statuses'));
 }
