@@ -3,8 +3,9 @@
  *
  * Invariants:
  *  - One reactor pass at a time; the long-poll, Docker's event stream, Docker recovering and a periodic
- *    resync only signal it. A pass = list this agent's containers → computePlan (pure) → applyPlan;
- *    tasks that are new since the last listing get their supervisor first (`startNewTasks`).
+ *    resync only signal it. A pass = this agent's containers → computePlan (pure) → applyPlan. The
+ *    containers come from a listing at start-up, on every resync and after the event stream broke;
+ *    in between from the view (last listing + events), so a deploy costs no listing.
  *  - One supervisor per task; only it touches the task's container, one step at a time.
  *  - Ownership is by label only: containers without `helios.agent=<name>` are never touched.
  *  - Every desired set the master sends is persisted (atomically, tmp + fsync + rename), so the agent runs
@@ -24,6 +25,7 @@ import { createStatusReporter } from './link/statusReporter.js';
 import { resolveOptions, type AgentOptions } from './options.js';
 import { applyPlan } from './reconcile/applyPlan.js';
 import { computePlan } from './reconcile/computePlan.js';
+import { createContainerView } from './reconcile/containerView.js';
 import { createReactor } from './reconcile/reactor.js';
 import { openStateStore } from './state/stateStore.js';
 import { Supervisor, type SupervisorDeps } from './supervisor/supervisor.js';
@@ -60,6 +62,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const dockerTrouble = createTrouble(log, `Docker engine at ${o.dockerHost}`, describeDockerError);
   const masterTrouble = createTrouble(log, `master at ${o.master}`, (err) => (err instanceof Error ? err.message : String(err)));
   const supervisors = new Map<string, Supervisor>();
+  const view = createContainerView();
   const statuses = new Map<string, TaskStatus>();
   const reaping = new Set<string>();
   const startTime = Date.now();
@@ -127,24 +130,28 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   const startSupervisor = (task: DesiredTask, adopt: ObservedContainer | null) => new Supervisor(task, adopt, deps);
 
-  // Job ids with a container in the last listing (null before the first one).
-  let listedJobs: Set<string> | null = null;
-
   async function reconcileOnce(resync: boolean): Promise<void> {
-    if (!resync && listedJobs && !dockerTrouble.message) startNewTasks(listedJobs);
-    let observed: ObservedContainer[];
-    try {
-      observed = await docker.listContainers();
-    } catch (err) {
-      if (isDockerError(err, 'DOCKER_UNAVAILABLE') || isDockerError(err, 'DOCKER_TIMEOUT')) {
-        dockerTrouble.fail(err);
-        setTimeout(() => reactor.signal(), DOCKER_RETRY_MS).unref();
-        return;
+    // A new desired set needs no listing: the view is the last listing plus the events since. Docker is
+    // asked again at start-up, on every resync, and whenever events may have been missed.
+    if (resync || !view.current) {
+      view.beginListing();
+      let listed: ObservedContainer[];
+      try {
+        listed = await docker.listContainers();
+      } catch (err) {
+        view.abortListing();
+        if (isDockerError(err, 'DOCKER_UNAVAILABLE') || isDockerError(err, 'DOCKER_TIMEOUT')) {
+          dockerTrouble.fail(err);
+          setTimeout(() => reactor.signal(), DOCKER_RETRY_MS).unref();
+          return;
+        }
+        throw err;
       }
-      throw err;
+      view.replace(listed);
+      log.debug({ containers: listed.length, resync }, 'containers listed');
+      dockerOk();
     }
-    dockerOk();
-    listedJobs = new Set(observed.map((c) => c.jobId));
+    const observed = view.containers();
     const supervised = [...supervisors.values()].map((s) => ({ jobId: s.jobId, goal: s.goal }));
     // Until the master has answered once (now or in a past life), "no task" means "not known yet":
     // nothing is reaped then, or a fresh agent would remove containers it is about to be given.
@@ -152,20 +159,6 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const plan = computePlan(store.get().tasks, observed.filter((c) => !reaping.has(c.id)), supervised);
     if (!known) plan.reap = [];
     applyPlan(plan, { supervisors, startSupervisor, docker, reaping, resync, log });
-  }
-
-  /**
-   * The fast path of a deploy: a wanted task without a supervisor and without a container in the last
-   * listing gets its supervisor before this pass lists containers again. Safe because only a supervisor
-   * of this agent creates a container for a task (the name is derived from agent and job), and one goes
-   * away only once that container is removed: no container of the task can have appeared since that
-   * listing. Adoption and reaping still come from the fresh listing, in the same pass.
-   */
-  function startNewTasks(listed: Set<string>): void {
-    for (const task of store.get().tasks) {
-      if (task.goal === 'UNDEPLOY' || supervisors.has(task.jobId) || listed.has(task.jobId)) continue;
-      supervisors.set(task.jobId, startSupervisor(task, null));
-    }
   }
 
   const reactor = createReactor({ name: 'agent', resyncMs: o.resyncMs, run: reconcileOnce, log });
@@ -206,11 +199,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const events = followEvents(docker, {
     retryMs: DOCKER_RETRY_MS,
     onEvent: (e) => {
+      view.apply(e);
       if (!EVENTS_ACTIONS.has(e.action) || !e.jobId) return;
-      supervisors.get(e.jobId)?.wake();
+      const supervisor = supervisors.get(e.jobId);
+      if (supervisor) supervisor.wake();
+      // A container of a task nobody supervises (made by hand, or left over): the pass adopts or reaps it.
+      else reactor.signal();
     },
-    onConnected: () => { dockerOk(); reactor.signal(); },
-    onError: (err) => { if (!stopping) dockerTrouble.fail(err); },
+    onConnected: () => { view.invalidate(); dockerOk(); reactor.signal(); },
+    onError: (err) => { view.invalidate(); if (!stopping) dockerTrouble.fail(err); },
   });
 
   const link = startMasterLink({

@@ -114,3 +114,23 @@ test('a crash-looping job reaches FLAPPING', async (t) => {
   t.is(status.state, 'EXITED');
   t.is((await agentContainers(agent.name)).length, 1, 'restarts reuse one container');
 });
+
+test('deploys, undeploys and redeploys need no container listing: the view from start-up and the event stream is enough', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master);
+  const listings = () => agent.logs.filter((l) => l.msg === 'containers listed').length;
+  await waitFor(() => listings() > 0, { message: 'the start-up listing' });
+  // The event stream connecting after the first listing makes the agent list once more.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const before = listings();
+
+  const first = await deployJob(master, agent.name, { name: 'viewed', command: ['sleep', '1000'] });
+  const running = await waitForState(master, first, agent.name, 'RUNNING');
+  await master.client.deployments.undeploy(agent.name, first);
+  await waitFor(async () => (await taskStatus(master, first, agent.name)) === undefined, { timeoutMs: 20_000, message: 'status gone' });
+  await master.client.deployments.deploy(agent.name, first);
+  const again = await waitForState(master, first, agent.name, 'RUNNING');
+  t.not(again.containerId, running.containerId, 'a new container after the undeploy');
+  t.is((await agentContainers(agent.name)).length, 1);
+  t.is(listings(), before, 'no listing on the way');
+});

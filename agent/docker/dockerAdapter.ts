@@ -30,6 +30,10 @@ export interface DockerEvent {
   action: string;
   containerId: string;
   jobId: string | undefined;
+  /** The container's name, without Docker's leading slash. */
+  name: string;
+  /** Seconds since the epoch, as Docker's `Created` (0 when the event has none). */
+  time: number;
 }
 
 export interface EventSubscription { close(): void }
@@ -193,10 +197,16 @@ export function createDockerAdapter(dockerHost: string, agentName: string, timeo
           buffer = buffer.slice(nl + 1);
           if (!line) continue;
           try {
-            const e = JSON.parse(line) as { Action?: string; status?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+            const e = JSON.parse(line) as { Action?: string; status?: string; id?: string; time?: number; Actor?: { ID?: string; Attributes?: Record<string, string> } };
             const attrs = e.Actor?.Attributes ?? {};
             if (attrs[AGENT_LABEL] !== agentName) continue;
-            onEvent({ action: e.Action ?? e.status ?? '', containerId: e.Actor?.ID ?? e.id ?? '', jobId: attrs[JOB_LABEL] });
+            onEvent({
+              action: e.Action ?? e.status ?? '',
+              containerId: e.Actor?.ID ?? e.id ?? '',
+              jobId: attrs[JOB_LABEL],
+              name: (attrs.name ?? '').replace(/^\//, ''),
+              time: typeof e.time === 'number' ? e.time : 0,
+            });
           } catch {
             // A malformed line is skipped: the periodic resync catches up on anything missed.
           }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DesiredTask } from '../../core/index.js';
 import type { DockerAdapter, ObservedContainer } from '../docker/dockerAdapter.js';
+import { isDockerError } from '../docker/errors.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import type { Plan } from './computePlan.js';
 
@@ -46,7 +47,13 @@ export function applyPlan(plan: Plan, ctx: ApplyContext): void {
   }
 }
 
+/** Stops and removes; a container already gone is fine (the view can lag a `destroy` event by a moment). */
 async function reap(docker: DockerAdapter, container: ObservedContainer): Promise<void> {
-  if (container.running) await docker.stop(container.id, REAP_STOP_SECONDS);
+  try {
+    if (container.running) await docker.stop(container.id, REAP_STOP_SECONDS);
+  } catch (err) {
+    if (isDockerError(err, 'CONTAINER_NOT_FOUND')) return;
+    throw err;
+  }
   await docker.remove(container.id);
 }
