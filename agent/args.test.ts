@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parseAgentArgs, parseDuration, parsePairs } from './args.js';
+import { parseAgentArgs, parsePairs } from './args.js';
 import { resolveOptions } from './options.js';
 import { parsePortRange } from './ports.js';
 
@@ -17,7 +17,7 @@ test('flags become agent options', (t) => {
 test('bad flags are refused with a message naming the flag', (t) => {
   t.throws(() => parseAgentArgs({}), { message: /--master is required/ });
   t.throws(() => parsePairs('--labels', ['novalue']), { message: /--labels "novalue" must be KEY=VALUE/ });
-  t.throws(() => parseDuration('--heartbeat', 'soon'), { message: /--heartbeat "soon"/ });
+  t.throws(() => parseAgentArgs({ master: 'http://m', heartbeat: 'soon' }), { message: /--heartbeat: expected a duration/ });
   t.throws(() => parsePortRange('9:3'), { message: /--port-range "9:3"/ });
   t.throws(() => parseAgentArgs({ master: 'http://m', 'bind-ip': 'localhost' }), { message: /--bind-ip "localhost"/ });
   t.throws(() => resolveOptions({ master: 'not a url' }), { message: /--master "not a url" is not a URL/ });
@@ -35,5 +35,5 @@ test('defaults: hostname, DOCKER_HOST, state dir under HELIOS_HOME, token from H
   t.is(o.bindIp, '0.0.0.0');
   t.is(o.pullPolicy, 'auto');
   t.is(resolveOptions({ master: 'http://m' }, {}).dockerHost, 'unix:///var/run/docker.sock');
-  t.deepEqual(parseDuration('--heartbeat', '500ms'), 500);
+  t.is(parseAgentArgs({ master: 'http://m', heartbeat: '500ms' }).heartbeatMs, 500);
 });

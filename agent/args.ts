@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { AgentOptions } from './options.js';
 import { isPullPolicy, PULL_POLICIES } from './supervisor/pullPolicy.js';
+import { parseDuration } from '../core/model/duration.js';
 
 export const usage = `usage: helios-agent --master URL [options]
 
@@ -49,14 +50,6 @@ export function parsePairs(flag: string, pairs: string[] = []): Record<string, s
   return out;
 }
 
-/** `5s`, `500ms`, `1m` or a bare number of seconds, into ms. */
-export function parseDuration(flag: string, text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!match) throw new Error(`${flag} "${text}" must be a duration like 5s, 500ms or 1m`);
-  const n = Number(match[1]);
-  return Math.round(match[2] === 'ms' ? n : match[2] === 'm' ? n * 60_000 : n * 1000);
-}
-
 /** The command line into `startAgent` options (the defaults are filled by `resolveOptions`). */
 export function parseAgentArgs(args: AgentArgs): AgentOptions {
   if (!args.master) throw new Error('--master is required');
@@ -72,7 +65,7 @@ export function parseAgentArgs(args: AgentArgs): AgentOptions {
     labels: parsePairs('--labels', args.labels),
     env: parsePairs('--env', args.env),
     portRange: args['port-range'],
-    heartbeatMs: args.heartbeat === undefined ? undefined : parseDuration('--heartbeat', args.heartbeat),
+    heartbeatMs: args.heartbeat === undefined ? undefined : parseDuration(args.heartbeat, '--heartbeat'),
     bindIp,
     pullPolicy: pull,
   };

@@ -18,3 +18,4 @@ export * from './model/hostSelector.js';
 export * from './model/specs.js';
 export * from './model/image.js';
 export { parseIsoDate } from './model/isoDate.js';
+export * from './model/duration.js';

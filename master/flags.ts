@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseTokenFile } from './auth.js';
 import type { StartOptions } from './server.js';
+import { parseDuration } from '../core/model/duration.js';
 
 export const usage = `usage: helios-master [options]
 
@@ -18,13 +19,6 @@ export const usage = `usage: helios-master [options]
   --log-level LEVEL       pino level (default info)
   -h, --help              show this help`;
 
-/** `30s`, `500ms`, `2m`, `1h` or a number of milliseconds. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new Error(`cannot parse duration ${JSON.stringify(text)}: use e.g. 30s, 500ms, 2m`);
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms']!;
-  return Math.round(Number(m[1]) * factor);
-}
 
 /** `HOST:PORT`, `[::1]:PORT` or `:PORT`. */
 export function parseHttp(text: string): { host: string; port: number } {
@@ -63,7 +57,7 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
     name: values.name,
     tokens,
     insecure: values.insecure,
-    downAfterMs: parseDuration(values['down-after']!),
+    downAfterMs: parseDuration(values['down-after']!, '--down-after'),
     allowedCapabilities: values['allow-capability'],
     logger: { level: values['log-level']! },
   };

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SyncerUsageError } from './errors.js';
+import { parseDuration } from '../core/model/duration.js';
 
 export const usage = `usage: helios-syncer --master URL --repo URL|PATH [options]
 
@@ -94,7 +95,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     branch: values.branch,
     path: values.path,
     name,
-    intervalMs: parseDuration(values.interval, '--interval'),
+    intervalMs: parseInterval(values.interval),
     watch: values.watch,
     once,
     dryRun: values['dry-run'],
@@ -121,12 +122,9 @@ export function parseHostAliases(texts: string[]): Map<string, string> {
 }
 
 /** `500ms`, `10s`, `5m`, `1h`, or plain seconds. */
-export function parseDuration(text: string, option: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new SyncerUsageError(`${option}: expected a duration like 500ms, 30s or 5m, got ${text}`);
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const ms = Number(match[1]) * units[match[2] ?? 's'];
-  if (ms < 100) throw new SyncerUsageError(`${option}: at least 100ms, got ${text}`);
+function parseInterval(text: string): number {
+  const ms = parseDuration(text, '--interval');
+  if (ms < 100) throw new SyncerUsageError(`--interval: at least 100ms, got ${text}`);
   return ms;
 }
 
