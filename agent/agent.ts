@@ -158,7 +158,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const known = desiredKnown || store.get().index > 0;
     const plan = computePlan(store.get().tasks, observed.filter((c) => !reaping.has(c.id)), supervised);
     if (!known) plan.reap = [];
-    applyPlan(plan, { supervisors, startSupervisor, docker, reaping, resync, log });
+    applyPlan(plan, { supervisors, startSupervisor, docker, reaping, resync, log, removed: (jobId) => { if (!stopping) reporter.removed(jobId); } });
   }
 
   const reactor = createReactor({ name: 'agent', resyncMs: o.resyncMs, run: reconcileOnce, log });

@@ -139,3 +139,22 @@ test('containers labelled for the agent that no task wants are removed; extra co
   t.deepEqual((await agentContainers(name)).map((c) => c.Id), [newer.id]);
   t.truthy(stoppedNewest.id);
 });
+
+test('a job undeployed while its agent was down and its state lost: the restarted agent removes the container and the status goes away', async (t) => {
+  const master = await startMasterFor(t);
+  const state = await tempDir('helios-agent-state-');
+  t.teardown(() => state.cleanup());
+  const name = uniqueName();
+  const first = await startTestAgent(t, master, { name, stateDir: state.path });
+  const jobId = await deployJob(master, name, { name: 'gone-while-away', command: ['sleep', '1000'], secondsToWaitBeforeKill: 1 });
+  await waitForState(master, jobId, name, 'RUNNING');
+  await first.stop();
+
+  await master.client.deployments.undeploy(name, jobId);
+  t.is((await taskStatus(master, jobId, name))?.state, 'RUNNING', 'the last report still stands while the agent is away');
+
+  await startTestAgent(t, master, { name }); // a fresh state dir: it knows of the task only from Docker
+  await waitFor(async () => (await agentContainers(name)).length === 0, { message: 'the container was removed', timeoutMs: 30_000 });
+  await waitFor(async () => (await taskStatus(master, jobId, name)) === undefined, { message: 'the task status was dropped', timeoutMs: 10_000 });
+  t.pass();
+});

@@ -13,6 +13,8 @@ export interface ApplyContext {
   reaping: Set<string>;
   /** The timer's resync: wake every supervisor to look at its container again. */
   resync: boolean;
+  /** Tells the master a task is gone (its status may outlive an undeploy made while the agent was down). */
+  removed(jobId: string): void;
   log: Logger;
 }
 
@@ -42,6 +44,7 @@ export function applyPlan(plan: Plan, ctx: ApplyContext): void {
     ctx.reaping.add(container.id);
     ctx.log.info({ jobId: container.jobId, containerId: container.id }, 'removing a container no task wants');
     void reap(ctx.docker, container)
+      .then(() => { if (!ctx.supervisors.has(container.jobId)) ctx.removed(container.jobId); })
       .catch((err: unknown) => ctx.log.warn({ err, containerId: container.id }, 'could not remove an unwanted container'))
       .finally(() => ctx.reaping.delete(container.id));
   }
