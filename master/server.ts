@@ -22,7 +22,7 @@ export interface RunningMaster {
   close(): Promise<void>;
 }
 
-const CLOSE_GRACE_MS = 3000;
+const CLOSE_GRACE_MS = 1000;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|\[::1\])$/;
 
 export class InsecureListenError extends Error {
