@@ -18,8 +18,8 @@ export interface ProgressOptions {
   host: string | null;
   /** Solo's sync source name, or null with --no-syncer. */
   source: string | null;
-  /** The branch's commit when solo started: a source state about an older commit is from an earlier run. */
-  headCommit?: string;
+  /** When solo started: sync state recorded before it is an earlier run's, not news. */
+  startedAt: number;
 }
 
 export function watchProgress(client: HeliosClient, options: ProgressOptions, out: Output): { stop(): void } {
@@ -65,7 +65,7 @@ export function watchProgress(client: HeliosClient, options: ProgressOptions, ou
     const state = await client.sync.source(name).catch(() => null);
     const sync = state && describeSync(state);
     if (!sync || sync.key === syncKey) return;
-    const stale = syncKey === undefined && state.lastAttemptedCommit !== options.headCommit;
+    const stale = state.lastSync !== null && state.lastSync < options.startedAt;
     syncKey = sync.key;
     if (stale) return;
     for (const line of sync.lines) {

@@ -104,6 +104,7 @@ async function check(options: SoloOptions, signals: ShutdownSignals): Promise<Pl
 
 async function supervise(plan: Plan, components: Component[], signals: ShutdownSignals, out: Output): Promise<number> {
   const { options, address, agentName, repo, client } = plan;
+  const startedAt = Date.now();
   const start = (name: ComponentName, args: string[]) => {
     const component = startComponent(name, args, { logFile: join(plan.logs, `${name}.log`), env: plan.env });
     components.push(component);
@@ -133,7 +134,7 @@ async function supervise(plan: Plan, components: Component[], signals: ShutdownS
     agentName: options.agent ? agentName : null,
     dockerHost: options.dockerHost ?? process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock',
   });
-  const progress = watchProgress(client, { host: options.agent ? agentName : null, source: repo ? SOURCE : null, headCommit: repo?.commit }, out);
+  const progress = watchProgress(client, { host: options.agent ? agentName : null, source: repo ? SOURCE : null, startedAt }, out);
   const died = Promise.race(components.map(async (c) => ({ component: c, code: await c.exited })));
   const reason = await Promise.race([signals.received, died]);
   progress.stop();
