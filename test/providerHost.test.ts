@@ -6,15 +6,16 @@ import type { ProviderHostError} from './harness/pulumiHost.js';
 import { pulumiProgramDir, serializeProvider, startProviderHost, urn } from './harness/pulumiHost.js';
 import { deploymentProvider, jobProvider, UNKNOWN } from 'helios/provider';
 
-async function setup(t: { teardown(fn: () => void | Promise<void>): void }) {
-  // A master that wants a bearer token: the host must get it from stack config helios:token.
+/** A master that wants a bearer token, and a host configured with it (unless `withToken` is false). */
+async function setup(t: { teardown(fn: () => void | Promise<void>): void }, { withToken = true } = {}) {
+  // The host must get the token from stack config helios:token: the environment offers none.
   const master = await startTestMaster({ tokens: ['s3cret'] });
   t.teardown(master.close);
   const program = pulumiProgramDir();
   t.teardown(program.remove);
   const host = await startProviderHost({ cwd: program.dir, project: 'helios-test', env: { HELIOS_MASTER: '', HELIOS_TOKEN: '' } });
   t.teardown(host.stop);
-  await host.configure({ 'helios:master': master.url, 'helios:token': 's3cret' });
+  await host.configure({ 'helios:master': master.url, ...(withToken ? { 'helios:token': 's3cret' } : {}) });
   return { master, host, jobs: await serializeProvider(jobProvider), deployments: await serializeProvider(deploymentProvider) };
 }
 
@@ -94,14 +95,7 @@ test('Check, Create, Diff, Update, Read, Delete of a Deployment through the host
 });
 
 test('without helios:token the host is refused by a master that wants one (the token really comes from config)', async (t) => {
-  const master = await startTestMaster({ tokens: ['s3cret'] });
-  t.teardown(master.close);
-  const program = pulumiProgramDir();
-  t.teardown(program.remove);
-  const host = await startProviderHost({ cwd: program.dir, project: 'helios-test', env: { HELIOS_MASTER: '', HELIOS_TOKEN: '' } });
-  t.teardown(host.stop);
-  await host.configure({ 'helios:master': master.url });
-  const __provider = await serializeProvider(jobProvider);
+  const { host, jobs: __provider } = await setup(t, { withToken: false });
   const err = await t.throwsAsync<ProviderHostError>(host.create(urn('Job', 'web'), { name: 'web', version: '1', image: 'busybox', __provider }));
   t.regex(err!.message, /token|unauthori/i);
   t.is(err!.initFailure, undefined);
