@@ -1,27 +1,21 @@
 /**
- * Runs the real `helios` command, compiled to JavaScript, as a child process. The first caller
- * compiles cli/bin.ts and everything it imports into a private folder
- * (node_modules/.cache/helios-cli-test/, so packages still resolve from the repo's node_modules)
- * whenever the sources' content changed: a private folder, because other builds writing dist/ at
- * the same time could otherwise leave an older compile there. A lock dir keeps concurrent test
- * files from compiling at once.
+ * Runs the real `helios` command, the compiled dist/cli/bin.js that `npm test` builds first, as a
+ * child process. A test file run on its own after a source change rebuilds dist once (`npm run
+ * build`), under a lock dir so that concurrent test files do not build at once.
  * @example
  *   const master = await startTestMaster(); t.teardown(master.close);
  *   const r = await helios(master, ['create', 'foo:v1', 'busybox:latest']);
  *   t.is(r.code, 0); t.is(r.lastLine, 'foo:v1:…');
  */
 import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BUILD_DIR = join(ROOT, 'node_modules/.cache/helios-cli-test');
-export const CLI_BIN = join(BUILD_DIR, 'cli/bin.js');
-const STAMP = join(BUILD_DIR, 'sources.sha1');
+export const CLI_BIN = join(ROOT, 'dist/cli/bin.js');
 
 export interface CliResult {
   code: number | null;
@@ -33,26 +27,29 @@ export interface CliResult {
   json<T = unknown>(): T;
 }
 
-function hashSources(dir: string, hash = createHash('sha1')): ReturnType<typeof createHash> {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+/** The newest modification time of the non-test sources under `dir`. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) hashSources(path, hash);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) hash.update(path).update(readFileSync(path));
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
   }
-  return hash;
+  return newest;
 }
 
-const sourcesHash = () => hashSources(join(ROOT, 'core'), hashSources(join(ROOT, 'cli'))).digest('hex');
-const builtHash = () => { try { return readFileSync(STAMP, 'utf8'); } catch { return ''; } };
+const distIsStale = () => {
+  const built = (() => { try { return statSync(CLI_BIN).mtimeMs; } catch { return 0; } })();
+  return built < Math.max(newestSource(join(ROOT, 'cli')), newestSource(join(ROOT, 'core')));
+};
 
 let built: Promise<void> | undefined;
 
-/** Compiles cli/bin.ts and everything it imports (statically or by `import()`) when the sources changed. */
+/** Builds dist/ when the CLI's or core's sources are newer than dist/cli/bin.js. */
 export function ensureCliBuilt(): Promise<void> {
   built ??= (async () => {
-    if (builtHash() === sourcesHash()) return;
-    mkdirSync(BUILD_DIR, { recursive: true });
-    const lock = `${BUILD_DIR}.lock`;
+    if (!distIsStale()) return;
+    const lock = join(ROOT, 'node_modules/.helios-build.lock');
     for (let i = 0; ; i++) {
       try {
         mkdirSync(lock);
@@ -63,16 +60,7 @@ export function ensureCliBuilt(): Promise<void> {
       }
     }
     try {
-      const hash = sourcesHash();
-      if (builtHash() === hash) return;
-      const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-      const args = ['cli/bin.ts', '--ignoreConfig', '--outDir', BUILD_DIR, '--rootDir', '.', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
-        '--target', 'ES2022', '--lib', 'ES2023', '--types', 'node', '--strict', '--esModuleInterop', '--skipLibCheck',
-        '--resolveJsonModule', '--verbatimModuleSyntax'];
-      const result = await promisify(execFile)(process.execPath, [tsc, ...args], { cwd: ROOT }).then(() => '', (err: { stdout?: string }) => err.stdout ?? '');
-      // Type errors (say, in a file another helper is halfway through) still emit JavaScript.
-      if (result && !/error TS/.test(result)) throw new Error(`tsc failed: ${result}`);
-      writeFileSync(STAMP, hash);
+      if (distIsStale()) await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: ROOT });
     } finally {
       rmdirSync(lock);
     }
