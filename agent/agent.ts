@@ -29,7 +29,7 @@ import { createContainerView } from './reconcile/containerView.js';
 import { createReactor } from './reconcile/reactor.js';
 import { openStateStore } from './state/stateStore.js';
 import { Supervisor, type SupervisorDeps } from './supervisor/supervisor.js';
-import type { PortBook } from './supervisor/taskPorts.js';
+import { staticHostPorts, type PortBook } from './supervisor/taskPorts.js';
 import { createTrouble } from './trouble.js';
 
 export interface Agent {
@@ -115,6 +115,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     log: log.child({ component: 'supervisor' }),
     dockerRetryMs: DOCKER_RETRY_MS,
     onDockerTrouble: (err) => dockerTrouble.fail(err),
+    releasingHolders: (jobId, ports) => [...supervisors.values()]
+      .filter((s) => s.jobId !== jobId && s.isReleasing && [...staticHostPorts(s.job)].some((p) => ports.has(p))),
     onStatus: (status) => {
       if (stopping) return;
       statuses.set(status.jobId, status);

@@ -51,6 +51,37 @@ test('deploy reaches RUNNING with env, static and dynamic ports and labels reach
   t.is((await agentContainers(agent.name)).length, 1);
 });
 
+test('a new version taking over a static port starts once the old one has let go of it: no FAILED on the way', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master);
+  const port = await freePort();
+  // What a GitOps commit changing a file does: the old version's undeploy and the new one's deploy land in
+  // one transaction, so the agent gets both in the same desired set.
+  const commit = (sha: string, greeting: string) => master.client.sync.apply('handover', {
+    repo: 'http://127.0.0.1/repo.git', branch: 'main', path: 'jobs', commit: sha, errors: [],
+    jobs: [{
+      file: 'jobs/web.yaml', hosts: [agent.name], goal: 'START',
+      spec: { name: 'web', version: '1', image: 'busybox:latest', secondsToWaitBeforeKill: 1,
+        command: ['sh', '-c', `mkdir -p /www && echo ${greeting} > /www/index.html && exec httpd -f -p 8080 -h /www`],
+        ports: { http: { internalPort: 8080, externalPort: port } } },
+    }],
+  });
+  const jobOf = (applied: Awaited<ReturnType<typeof commit>>) => applied.actions.find((a) => a.action === 'create')!.jobId;
+  const v1 = jobOf(await commit('c1', 'one'));
+  await waitForState(master, v1, agent.name, 'RUNNING');
+  t.deepEqual(await get(`http://127.0.0.1:${port}/`), { status: 200, body: 'one\n' });
+
+  const v2 = jobOf(await commit('c2', 'two'));
+  const running = await waitForState(master, v2, agent.name, 'RUNNING');
+  t.is(running.ports.http.externalPort, port);
+  t.deepEqual(await get(`http://127.0.0.1:${port}/`), { status: 200, body: 'two\n' });
+  const states = (await master.client.jobs.history(v2)).events.map((e) => e.status.state);
+  t.false(states.includes('FAILED'), `the new version's history: ${states.join(' → ')}`);
+  t.is(states.filter((s) => s === 'STARTING').length, 1, 'started once');
+  t.true(agent.logs.some((l) => l.msg === 'waiting for a released task to free its ports' && (l.waitingFor as string[]).includes(v1)));
+  t.is((await agentContainers(agent.name)).length, 1);
+});
+
 test('STOP stops the container, START starts it again, UNDEPLOY removes container and status', async (t) => {
   const master = await startMasterFor(t);
   const agent = await startTestAgent(t, master);

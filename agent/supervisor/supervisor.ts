@@ -19,7 +19,7 @@ import { healthBackoffMs, runHealthCheck } from '../health/healthCheck.js';
 import type { PortRange } from '../ports.js';
 import { pickKeeper } from '../reconcile/computePlan.js';
 import { restartDecision, type RestartPolicyOptions, type Setback } from './restartPolicy.js';
-import { resolvePorts, type PortBook } from './taskPorts.js';
+import { resolvePorts, staticHostPorts, type PortBook } from './taskPorts.js';
 import { createWithImage } from './createWithImage.js';
 import { TaskSetbackError } from './pullImage.js';
 import type { PullPolicy } from './pullPolicy.js';
@@ -35,6 +35,11 @@ export interface SupervisorDeps extends SpecContext {
   log: Logger;
   onStatus(status: TaskStatus): void;
   onRemoved(jobId: string): void;
+  /**
+   * Tasks being released whose containers still hold one of these static host ports (a replace sends
+   * the old version's undeploy and the new one's deploy together); a create waits for them to finish.
+   */
+  releasingHolders(jobId: string, ports: Set<string>): Array<{ jobId: string; finished: Promise<void> }>;
   /** Docker could not be reached; the supervisor retries after `dockerRetryMs`. */
   onDockerTrouble(err: unknown): void;
   dockerRetryMs: number;
@@ -73,6 +78,8 @@ export class Supervisor {
   get jobId() { return this.task.jobId; }
   get goal() { return this.task.goal; }
   get currentContainerId() { return this.containerId; }
+  get job() { return this.task.job; }
+  get isReleasing() { return this.releasing && !this.done; }
 
   /** A newer desired task (maybe another goal) and the task's containers as the last listing saw them. */
   update(task: DesiredTask, containers: ObservedContainer[]): void {
@@ -191,6 +198,7 @@ export class Supervisor {
         image: job.image,
         policy: this.deps.pullPolicy,
         spec: async () => {
+          await this.portHandover(job);
           this.ports = await resolvePorts(job, this.deps.portBook, this.deps.portRange, this.deps.bindIp);
           return containerSpec(job, this.ports, this.deps);
         },
@@ -210,6 +218,19 @@ export class Supervisor {
       throw err;
     }
     return this.started(id);
+  }
+
+  /**
+   * Waits, in CREATING, for released tasks to let go of the static ports this job binds, so that a new
+   * version taking over a port starts once, instead of failing with "port is already allocated".
+   */
+  private async portHandover(job: Job): Promise<void> {
+    const ports = staticHostPorts(job);
+    if (ports.size === 0) return;
+    const holders = this.deps.releasingHolders(this.jobId, ports);
+    if (holders.length === 0) return;
+    this.deps.log.info({ jobId: this.jobId, waitingFor: holders.map((h) => h.jobId) }, 'waiting for a released task to free its ports');
+    await Promise.all(holders.map((h) => h.finished));
   }
 
   /** Right after a start: health check next, or RUNNING at once (a quick death arrives as an event). */

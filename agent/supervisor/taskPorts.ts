@@ -43,3 +43,17 @@ export async function resolvePorts(job: Job, book: PortBook, range: PortRange, b
   if (changed) await book.save(job.id, reserved);
   return out;
 }
+
+/**
+ * The host ports a job binds whatever the agent decides: its static external ports, and with host
+ * networking its internal ones, as `port/protocol`. The address is left out on purpose: 0.0.0.0:80
+ * and 127.0.0.1:80 collide in Docker, so two jobs sharing the number are treated as sharing the port.
+ */
+export function staticHostPorts(job: Job): Set<string> {
+  const out = new Set<string>();
+  for (const port of Object.values(job.ports ?? {})) {
+    const external = port.externalPort ?? (job.networkMode === 'host' ? port.internalPort : undefined);
+    if (external !== undefined) out.add(`${external}/${port.protocol ?? 'tcp'}`);
+  }
+  return out;
+}
