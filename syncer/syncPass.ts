@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { HeliosClient, SyncResult } from '../core/index.js';
+import { isHeliosError, type HeliosClient, type SyncResult } from '../core/index.js';
 import { aliasHosts } from './manifests/hostAliases.js';
 import { createManifestSet } from './manifests/manifestSet.js';
 import type { GitSource } from './repo/gitSource.js';
@@ -32,7 +32,8 @@ export interface SyncOutcome {
 /**
  * One pass: resolve the branch's commit, re-read the files that changed since the last pass (by blob
  * oid), and send the commit's whole desired set to the master, which refuses it whole on any error or
- * plans and applies it in one transaction. The snapshot and the parsed files move together, so a
+ * plans and applies it in one transaction. Entries the master took in the previous request and that
+ * have not changed are sent by reference (file and digest), so a request grows with the change. The snapshot and the parsed files move together, so a
  * failed pass leaves them describing the last commit read.
  */
 export function createSyncPass(options: SyncPassOptions) {
@@ -41,6 +42,8 @@ export function createSyncPass(options: SyncPassOptions) {
   const hostAliases = options.hostAliases ?? new Map<string, string>();
   const manifests = createManifestSet();
   let snapshot: TreeNode | undefined;
+  // The digest of each entry the master took in the last request: unchanged ones go by reference.
+  let sent = new Map<string, string | undefined>();
 
   return async function syncPass(): Promise<SyncOutcome> {
     const started = performance.now();
@@ -57,9 +60,17 @@ export function createSyncPass(options: SyncPassOptions) {
     const changed = new Set(diff.changed.map((c) => c.path));
     for (const w of desired.warnings) if (changed.has(w.file)) log.warn({ file: w.file, warning: w.message }, 'job file warning');
     const readDone = performance.now();
-    const result = await client.sync.apply(name, {
-      repo: source.display, branch, path, commit, dryRun: options.dryRun || undefined, jobs: aliasHosts(desired.jobs, hostAliases), errors: desired.errors,
-    });
+    const jobs = aliasHosts(desired.jobs, hostAliases);
+    const request = { repo: source.display, branch, path, commit, dryRun: options.dryRun || undefined, errors: desired.errors };
+    let result: SyncResult;
+    try {
+      result = await client.sync.apply(name, { ...request, jobs: jobs.map((j) => (j.digest !== undefined && sent.get(j.file) === j.digest ? { file: j.file, digest: j.digest } : j)) });
+    } catch (err) {
+      if (!isHeliosError(err, 'SYNC_ENTRY_UNKNOWN')) throw err;
+      log.info({ reason: err.message }, 'the master lacks entries sent by reference: sending every entry in full');
+      result = await client.sync.apply(name, { ...request, jobs });
+    }
+    sent = new Map(jobs.map((j) => [j.file, j.digest]));
     const done = performance.now();
     const outcome = { commit, result, filesRead, jobs: desired.jobs.length, readMs: readDone - started, applyMs: done - readDone };
     log.info({ commit, state: result.state, actions: result.actions.length, errors: result.errors.length, jobs: outcome.jobs,

@@ -6,7 +6,7 @@ const file = (name: string, over: Partial<SyncJob> = {}, spec: Record<string, un
   file: `jobs/${name}.yaml`, lines: { name: 1, version: 2, image: 3, ports: 4, deploy: 8 },
   spec: { name, version: '1', image: 'busybox:latest', ...spec }, hosts: ['h1'], goal: 'START', ...over,
 });
-const commit = (c: string, jobs: SyncJob[], over: Partial<SyncApplyRequest> = {}): SyncApplyRequest =>
+const commit = (c: string, jobs: SyncApplyRequest['jobs'], over: Partial<SyncApplyRequest> = {}): SyncApplyRequest =>
   ({ repo: 'http://127.0.0.1/repo.git', branch: 'main', path: 'jobs', commit: c, jobs, errors: [], ...over });
 
 test('a commit is applied whole: jobs created and deployed, owned by git:<source>, source OK', async (t) => {
@@ -126,4 +126,31 @@ test('a sync wakes the blocking query of every host it changes', async (t) => {
   const answer = await waiting;
   t.is(answer.tasks.length, 1);
   t.is(answer.tasks[0].job.owner, 'git:infra');
+});
+
+test('unchanged entries may be sent by file and digest; one the master does not have refuses the request with SYNC_ENTRY_UNKNOWN and changes nothing', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  const web = file('web', { digest: 'oid-web' });
+  const api = file('api', { digest: 'oid-api' });
+  t.is((await m.client.sync.apply('infra', commit('c1', [web, api]))).state, 'APPLIED');
+
+  const api2 = file('api', { digest: 'oid-api-2' }, { version: '2' });
+  const byRef = await m.client.sync.apply('infra', commit('c2', [{ file: web.file, digest: 'oid-web' }, api2]));
+  t.is(byRef.state, 'APPLIED');
+  t.deepEqual(byRef.actions.map((a) => `${a.action} ${a.jobId.split(':').slice(0, 2).join(':')}`),
+    ['undeploy api:1', 'remove api:1', 'create api:2', 'deploy api:2'], 'the referenced web stays as it is; only api is replaced');
+  t.deepEqual(Object.values(await m.client.jobs.list()).map((j) => j.id.split(':').slice(0, 2).join(':')).sort(), ['api:2', 'web:1']);
+
+  const before = dumpDb(m.dbPath);
+  const stale = { file: api.file, digest: 'oid-api' }; // the entry of c1, no longer the master's
+  const refused = await expectError(t, m.client.sync.apply('infra', commit('c3', [{ file: web.file, digest: 'oid-web' }, stale])), 'SYNC_ENTRY_UNKNOWN');
+  t.regex(refused.message, /1 entries .* by reference .*jobs\/api\.yaml.*send every entry in full/);
+  await expectError(t, m.client.sync.apply('other', commit('c1', [{ file: web.file, digest: 'oid-web' }])), 'SYNC_ENTRY_UNKNOWN');
+  t.deepEqual(dumpDb(m.dbPath), before, 'nothing changed, not even the source record');
+  t.like(await m.client.sync.source('infra'), { lastAttemptedCommit: 'c2', state: 'OK' });
+
+  // After a refused reference the master still has c2's entries: a reference to them works.
+  t.is((await m.client.sync.apply('infra', commit('c3', [{ file: web.file, digest: 'oid-web' }, { file: api.file, digest: 'oid-api-2' }]))).state, 'APPLIED');
+  t.like(await m.client.sync.source('infra'), { lastAppliedCommit: 'c3' });
 });

@@ -19,6 +19,7 @@ export const errorCodes = {
   STILL_IN_USE: { http: 409, exit: 1, doc: 'The job is still deployed on some hosts; undeploy it first.' },
   HOST_STILL_IN_USE: { http: 409, exit: 1, doc: 'Jobs are still deployed on the host; undeploy them first.' },
   HOST_ID_MISMATCH: { http: 409, exit: 1, doc: 'Another live agent has registered under that host name.' },
+  SYNC_ENTRY_UNKNOWN: { http: 409, exit: 1, doc: 'A sync request named entries by digest that the master does not have; the syncer sends them in full.' },
   GIT_OWNED: { http: 409, exit: 1, doc: 'Git owns this job or deployment; change the repo, or use --force (the next sync restores it).' },
   PAYLOAD_TOO_LARGE: { http: 413, exit: 1, doc: 'The request body is over the size limit.' },
   UNKNOWN_JOB: { http: 404, exit: 1, doc: 'No job matches the reference.' },

@@ -19,8 +19,25 @@ export const SyncJobSchema = Type.Object({
   spec: JobSpecSchema,
   hosts: Type.Array(Type.String()),
   goal: Type.Union([Type.Literal('START'), Type.Literal('STOP')]),
+  /**
+   * Names this entry's content (the file's blob id, plus what the syncer changed in it, such as host
+   * aliases), so that the next request can send it by reference while it stays the same.
+   */
+  digest: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
 });
 export type SyncJob = Static<typeof SyncJobSchema>;
+
+/**
+ * An entry unchanged since the source's previous request, sent by file and digest only: for a large
+ * repository the request carries just the files that changed. When the master no longer has it (it
+ * restarted, or another request of the source came between) the request is refused whole with
+ * SYNC_ENTRY_UNKNOWN, and the syncer sends every entry in full.
+ */
+export const SyncJobRefSchema = Type.Object({
+  file: Type.String(),
+  digest: Type.String({ minLength: 1, maxLength: 200 }),
+});
+export type SyncJobRef = Static<typeof SyncJobRefSchema>;
 
 export const SyncApplyRequestSchema = Type.Object({
   repo: Type.String(),
@@ -28,7 +45,7 @@ export const SyncApplyRequestSchema = Type.Object({
   path: Type.String(),
   commit: Type.String(),
   dryRun: Type.Optional(Type.Boolean()),
-  jobs: Type.Array(SyncJobSchema, { maxItems: 100_000 }),
+  jobs: Type.Array(Type.Union([SyncJobSchema, SyncJobRefSchema]), { maxItems: 100_000 }),
   /** Errors the syncer found reading the commit; any of them refuses the commit whole. */
   errors: Type.Array(FileErrorSchema),
 });

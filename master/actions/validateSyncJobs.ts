@@ -1,4 +1,4 @@
-import { isHeliosError, type FieldError, type FileError, type SyncApplyRequest } from '../../core/index.js';
+import { HeliosError, isHeliosError, type FieldError, type FileError, type SyncApplyRequest } from '../../core/index.js';
 import type { DesiredJob } from '../plan/syncPlan.js';
 import type { BuildCache } from '../plan/buildCache.js';
 
@@ -9,8 +9,10 @@ const lineOf = (lines: Record<string, number> | undefined, path: string) => line
 
 /**
  * Turns the request's job specs into built jobs, or file errors (line from the failing top-level key).
- * Unchanged specs come from `cache` (see plan/buildCache.ts) instead of being built again; this loop
- * runs over every file of every commit, so it allocates nothing for a valid, unchanged one.
+ * Entries sent by reference are recalled from `cache`, and unchanged specs come from it instead of
+ * being built again (see plan/buildCache.ts); this loop runs over every file of every commit, so it
+ * allocates nothing for a valid, unchanged one. Throws SYNC_ENTRY_UNKNOWN, keeping the cache as it
+ * was, when a reference names an entry the cache does not have.
  */
 export function validateSyncJobs(source: string, body: SyncApplyRequest, options: { allowedCapabilities: readonly string[]; now: number; cache: BuildCache }):
   { desired: DesiredJob[]; errors: FileError[] } {
@@ -18,9 +20,15 @@ export function validateSyncJobs(source: string, body: SyncApplyRequest, options
   const desired: DesiredJob[] = [];
   const byName = new Map<string, string>();
   const pass = options.cache.pass(source, options);
-  for (const entry of body.jobs) {
+  const unknown: string[] = [];
+  for (const item of body.jobs) {
+    const entry = 'spec' in item ? item : pass.recall(item.file, item.digest);
+    if (!entry) {
+      unknown.push(item.file);
+      continue;
+    }
     try {
-      const job = pass.build(entry.file, entry.spec);
+      const job = pass.build(entry.file, entry.spec, entry.digest === undefined ? undefined : entry);
       const name = job.id.slice(0, job.id.indexOf(':'));
       const other = byName.get(name);
       if (other !== undefined) {
@@ -39,6 +47,10 @@ export function validateSyncJobs(source: string, body: SyncApplyRequest, options
       const fieldErrors = (err.data.errors as FieldError[] | undefined) ?? [{ path: '', message: err.message }];
       for (const e of fieldErrors) errors.push({ file: entry.file, line: lineOf(entry.lines, e.path), message: e.path ? `${e.path}: ${e.message}` : e.message });
     }
+  }
+  if (unknown.length > 0) {
+    throw new HeliosError('SYNC_ENTRY_UNKNOWN', `${unknown.length} entries were sent by reference but the master does not have them (e.g. ${unknown[0]}); send every entry in full`,
+      { source, files: unknown.slice(0, 10) });
   }
   pass.done();
   return { desired, errors };

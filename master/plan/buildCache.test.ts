@@ -1,5 +1,5 @@
 import test from 'ava';
-import { buildJob, isHeliosError } from '../../core/index.js';
+import { buildJob, isHeliosError, type SyncJob } from '../../core/index.js';
 import { createBuildCache } from './buildCache.js';
 
 const opts = { allowedCapabilities: [] as string[], now: Date.parse('2030-01-01T00:00:00Z') };
@@ -88,4 +88,26 @@ test('another capability list starts afresh', (t) => {
   const p2 = cache.pass('s', opts);
   const err = t.throws(() => p2.build('jobs/web.yaml', withCap));
   t.true(isHeliosError(err, 'INVALID_JOB_DEFINITION'));
+});
+
+test('an entry given with its digest is recalled by the next pass under that digest only, invalid ones too', (t) => {
+  const cache = createBuildCache();
+  // The spec as the request carries it: not yet known to be a valid job.
+  const entry = (file: string, digest: string, s: Record<string, unknown>) => ({ file, digest, spec: s, hosts: ['h1'], goal: 'START' }) as SyncJob;
+  const good = entry('jobs/web.yaml', 'd1', spec());
+  const bad = entry('jobs/bad.yaml', 'd2', spec({ name: 'bad', image: '' }));
+  const p1 = cache.pass('s', opts);
+  const job = p1.build(good.file, good.spec, good);
+  t.throws(() => p1.build(bad.file, bad.spec, bad));
+  p1.done();
+
+  const p2 = cache.pass('s', opts);
+  t.is(p2.recall('jobs/web.yaml', 'd1'), good);
+  t.is(p2.recall('jobs/bad.yaml', 'd2'), bad, 'an invalid entry is recalled, to be refused again');
+  t.is(p2.recall('jobs/web.yaml', 'd0'), undefined, 'another digest');
+  t.is(cache.pass('other', opts).recall('jobs/web.yaml', 'd1'), undefined, 'another source');
+  t.is(p2.build(good.file, good.spec, good), job, 'the recalled spec hits without a comparison');
+  t.throws(() => p2.build(bad.file, bad.spec, bad));
+  p2.done();
+  t.is(cache.pass('s', opts).recall('jobs/bad.yaml', 'd2'), bad, 'kept across passes while it is sent');
 });

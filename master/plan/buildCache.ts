@@ -6,12 +6,16 @@
  *
  * Bounded: each source keeps only the jobs of its last pass (a removed or changed file drops out at
  * the next one), and when all sources together hold more than `maxEntries`, the least recently synced
- * sources are forgotten. Only valid specs are kept; an invalid one is built (and refused) every time.
+ * sources are forgotten. An invalid spec is built (and refused) every time.
+ *
+ * It also remembers each file's whole sync entry (hosts, goal, lines) under the digest the syncer gave
+ * it, invalid ones included, so that the next request may name an unchanged entry by file and digest
+ * instead of sending it again (`recall`).
  *
  * `buildJob` depends on the clock through `expires` ("must not be in the past"): a cached job whose
  * `expires` has passed by `now` is built again, so it is refused exactly as an uncached one would be.
  */
-import { buildJob, type Job } from '../../core/index.js';
+import { buildJob, type Job, type SyncJob } from '../../core/index.js';
 import { jsonEqual } from './jsonEqual.js';
 
 export interface BuildOptions {
@@ -21,8 +25,13 @@ export interface BuildOptions {
 }
 
 export interface BuildPass {
-  /** The built job of `file`'s `spec`; throws INVALID_JOB_DEFINITION as `buildJob` does. */
-  build(file: string, spec: unknown): Job;
+  /** The entry `file` had in the source's previous pass, when it carried this digest. */
+  recall(file: string, digest: string): SyncJob | undefined;
+  /**
+   * The built job of `file`'s `spec`; throws INVALID_JOB_DEFINITION as `buildJob` does. With `entry`
+   * (whose `spec` this is), the entry is remembered for the next pass's `recall`, valid or not.
+   */
+  build(file: string, spec: unknown, entry?: SyncJob): Job;
   /** Keeps this pass's jobs as the source's cache (the previous pass's are dropped). */
   done(): void;
 }
@@ -36,7 +45,9 @@ export interface BuildCache {
 
 interface Entry {
   spec: unknown;
-  job: Job;
+  /** null: the spec is invalid (kept only so that its entry can be recalled). */
+  job: Job | null;
+  sync?: SyncJob;
 }
 
 const expired = (job: Job, now: number) => job.expires !== undefined && !(Date.parse(job.expires) >= now);
@@ -63,15 +74,25 @@ export function createBuildCache(options: { maxEntries?: number } = {}): BuildCa
       const previous = bySource.get(source);
       const next = new Map<string, Entry>();
       return {
-        build(file, spec) {
+        recall(file, digest) {
+          const sync = (next.get(file) ?? previous?.get(file))?.sync;
+          return sync?.digest === digest ? sync : undefined;
+        },
+        build(file, spec, entry) {
           const hit = next.get(file) ?? previous?.get(file);
-          if (hit && jsonEqual(hit.spec, spec) && !expired(hit.job, buildOptions.now)) {
-            next.set(file, hit);
+          // A recalled entry brings the very spec object it was built from: no comparison needed.
+          if (hit?.job && (hit.spec === spec || jsonEqual(hit.spec, spec)) && !expired(hit.job, buildOptions.now)) {
+            next.set(file, { spec: hit.spec, job: hit.job, sync: entry });
             return hit.job;
           }
-          const { job } = buildJob(spec, { allowedCapabilities: buildOptions.allowedCapabilities, now: buildOptions.now });
-          next.set(file, { spec, job });
-          return job;
+          try {
+            const { job } = buildJob(spec, { allowedCapabilities: buildOptions.allowedCapabilities, now: buildOptions.now });
+            next.set(file, { spec, job, sync: entry });
+            return job;
+          } catch (err) {
+            if (entry) next.set(file, { spec, job: null, sync: entry });
+            throw err;
+          }
         },
         done() {
           entries -= bySource.get(source)?.size ?? 0;

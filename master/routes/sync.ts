@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { HeliosError, SyncApplyRequestSchema, SyncJobSchema, type SyncApplyRequest, type SyncResult } from '../../core/index.js';
+import { HeliosError, SyncApplyRequestSchema, SyncJobRefSchema, SyncJobSchema, type SyncApplyRequest, type SyncResult } from '../../core/index.js';
 import { actorOf, type MasterContext } from '../context.js';
 import { applySync } from '../actions/applySync.js';
 import { createBuildCache } from '../plan/buildCache.js';
@@ -15,13 +15,14 @@ const SourceParams = Type.Object({
 // Job specs are validated one by one (errors go back per file and line), not by the body schema.
 const ApplyBody = Type.Object({
   ...SyncApplyRequestSchema.properties,
-  jobs: Type.Array(Type.Object({ ...SyncJobSchema.properties, spec: Type.Unknown() }), { maxItems: 100_000 }),
+  jobs: Type.Array(Type.Union([Type.Object({ ...SyncJobSchema.properties, spec: Type.Unknown() }), SyncJobRefSchema]), { maxItems: 100_000 }),
 });
 
 /** GitOps sources: apply one commit of a source's desired set (or dry-run it), and read their state. */
 export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
   const { store } = ctx;
-  // Built jobs of the sources' last commits: an unchanged file is not validated and hashed again.
+  // Built jobs and entries of the sources' last requests: an unchanged file is not validated and hashed
+  // again, and may be sent by reference.
   const cache = createBuildCache();
 
   app.put<{ Params: Static<typeof SourceParams>; Body: SyncApplyRequest }>('/sync/sources/:name',

@@ -61,8 +61,9 @@ export function createManifestSet() {
       const errors: FileError[] = [];
       const warnings: DesiredSet['warnings'] = [];
       const parsed: ParsedJob[] = [];
-      for (const { result } of files.values()) {
-        if (result.ok) parsed.push(result.job);
+      const oids = new Map<string, string>();
+      for (const [path, { oid, result }] of files) {
+        if (result.ok) { parsed.push(result.job); oids.set(path, oid); }
         else errors.push(...result.errors);
       }
       const duplicates = findDuplicates(parsed);
@@ -70,7 +71,8 @@ export function createManifestSet() {
       for (const job of parsed) {
         if (duplicates.files.has(job.file)) continue;
         const { file, spec, hosts, goal, lines } = job;
-        jobs.push({ file, lines, spec, hosts, goal });
+        // The blob id names the entry: the same bytes always parse to the same entry.
+        jobs.push({ file, lines, spec, hosts, goal, digest: oids.get(file) });
         for (const message of job.warnings) warnings.push({ file, message });
       }
       errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
