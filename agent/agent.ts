@@ -115,8 +115,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     log: log.child({ component: 'supervisor' }),
     dockerRetryMs: DOCKER_RETRY_MS,
     onDockerTrouble: (err) => dockerTrouble.fail(err),
-    releasingHolders: (jobId, ports) => [...supervisors.values()]
-      .filter((s) => s.jobId !== jobId && s.isReleasing && [...staticHostPorts(s.job)].some((p) => ports.has(p))),
+    portHolders: (jobId, ports) => [...supervisors.values()]
+      .filter((s) => s.jobId !== jobId && s.holdsReleasingContainer && [...staticHostPorts(s.job)].some((p) => ports.has(p))),
     onStatus: (status) => {
       if (stopping) return;
       statuses.set(status.jobId, status);

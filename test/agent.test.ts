@@ -51,27 +51,32 @@ test('deploy reaches RUNNING with env, static and dynamic ports and labels reach
   t.is((await agentContainers(agent.name)).length, 1);
 });
 
-test('a new version taking over a static port starts once the old one has let go of it: no FAILED on the way', async (t) => {
-  const master = await startMasterFor(t);
-  const agent = await startTestAgent(t, master);
-  const port = await freePort();
+/** Applies a GitOps commit of one job file `web` (busybox httpd on `port`) through the master's sync API. */
+function webCommits(master: Awaited<ReturnType<typeof startMasterFor>>, host: string, port: number, stopSeconds: number) {
   // What a GitOps commit changing a file does: the old version's undeploy and the new one's deploy land in
   // one transaction, so the agent gets both in the same desired set.
-  const commit = (sha: string, greeting: string) => master.client.sync.apply('handover', {
+  const commit = (sha: string, greeting: string | null) => master.client.sync.apply('handover', {
     repo: 'http://127.0.0.1/repo.git', branch: 'main', path: 'jobs', commit: sha, errors: [],
-    jobs: [{
-      file: 'jobs/web.yaml', hosts: [agent.name], goal: 'START',
-      spec: { name: 'web', version: '1', image: 'busybox:latest', secondsToWaitBeforeKill: 1,
+    jobs: greeting === null ? [] : [{
+      file: 'jobs/web.yaml', hosts: [host], goal: 'START',
+      spec: { name: 'web', version: '1', image: 'busybox:latest', secondsToWaitBeforeKill: stopSeconds,
         command: ['sh', '-c', `mkdir -p /www && echo ${greeting} > /www/index.html && exec httpd -f -p 8080 -h /www`],
         ports: { http: { internalPort: 8080, externalPort: port } } },
     }],
   });
-  const jobOf = (applied: Awaited<ReturnType<typeof commit>>) => applied.actions.find((a) => a.action === 'create')!.jobId;
-  const v1 = jobOf(await commit('c1', 'one'));
+  return async (sha: string, greeting: string | null) => (await commit(sha, greeting)).actions.find((a) => a.action === 'create')?.jobId ?? '';
+}
+
+test('a new version taking over a static port starts once the old one has let go of it: no FAILED on the way', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master);
+  const port = await freePort();
+  const commit = webCommits(master, agent.name, port, 1);
+  const v1 = await commit('c1', 'one');
   await waitForState(master, v1, agent.name, 'RUNNING');
   t.deepEqual(await get(`http://127.0.0.1:${port}/`), { status: 200, body: 'one\n' });
 
-  const v2 = jobOf(await commit('c2', 'two'));
+  const v2 = await commit('c2', 'two');
   const running = await waitForState(master, v2, agent.name, 'RUNNING');
   t.is(running.ports.http.externalPort, port);
   t.deepEqual(await get(`http://127.0.0.1:${port}/`), { status: 200, body: 'two\n' });
@@ -80,6 +85,22 @@ test('a new version taking over a static port starts once the old one has let go
   t.is(states.filter((s) => s === 'STARTING').length, 1, 'started once');
   t.true(agent.logs.some((l) => l.msg === 'waiting for a released task to free its ports' && (l.waitingFor as string[]).includes(v1)));
   t.is((await agentContainers(agent.name)).length, 1);
+});
+
+test('a task waiting for a port and undeployed meanwhile never creates its container', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master);
+  const port = await freePort();
+  // httpd as PID 1 ignores SIGTERM: the old version takes its full 4 s to stop, and the new one waits.
+  const commit = webCommits(master, agent.name, port, 4);
+  const v1 = await commit('c1', 'one');
+  await waitForState(master, v1, agent.name, 'RUNNING');
+  const v2 = await commit('c2', 'two');
+  await waitFor(() => agent.logs.some((l) => l.msg === 'waiting for a released task to free its ports' && l.jobId === v2), { message: 'v2 waiting' });
+  await commit('c3', null);
+  await waitFor(async () => (await agentContainers(agent.name)).length === 0 && agent.statuses().length === 0, { timeoutMs: 20_000, message: 'both gone' });
+  const v2States = agent.logs.filter((l) => l.msg === 'task state' && l.jobId === v2).map((l) => l.state);
+  t.deepEqual(v2States.filter((s) => s === 'CREATING' || s === 'STARTING' || s === 'RUNNING'), [], `v2 went through ${v2States.join(' → ') || 'nothing'}`);
 });
 
 test('STOP stops the container, START starts it again, UNDEPLOY removes container and status', async (t) => {

@@ -39,7 +39,7 @@ export interface SupervisorDeps extends SpecContext {
    * Tasks being released whose containers still hold one of these static host ports (a replace sends
    * the old version's undeploy and the new one's deploy together); a create waits for them to finish.
    */
-  releasingHolders(jobId: string, ports: Set<string>): Array<{ jobId: string; finished: Promise<void> }>;
+  portHolders(jobId: string, ports: Set<string>): Array<{ jobId: string; finished: Promise<void> }>;
   /** Docker could not be reached; the supervisor retries after `dockerRetryMs`. */
   onDockerTrouble(err: unknown): void;
   dockerRetryMs: number;
@@ -64,6 +64,8 @@ export class Supervisor {
   private notBefore = 0;
   private failures = 0;
   private releasing = false;
+  /** Released tasks this one waits for before creating its container (their `finished` wakes it). */
+  private readonly awaiting = new Set<string>();
   private done = false;
   private dirty = false;
   private wakeUp: (() => void) | null = null;
@@ -79,7 +81,8 @@ export class Supervisor {
   get goal() { return this.task.goal; }
   get currentContainerId() { return this.containerId; }
   get job() { return this.task.job; }
-  get isReleasing() { return this.releasing && !this.done; }
+  /** Being released and still holding a container (so maybe its ports); never waits on other tasks. */
+  get holdsReleasingContainer() { return this.releasing && !this.done && this.containerId !== null; }
 
   /** A newer desired task (maybe another goal) and the task's containers as the last listing saw them. */
   update(task: DesiredTask, containers: ObservedContainer[]): void {
@@ -184,6 +187,7 @@ export class Supervisor {
       return this.started(info.id);
     }
     if (Date.now() < this.notBefore) return this.notBefore - Date.now();
+    if (this.waitForPortHandover()) return null;
     return this.createAndStart();
   }
 
@@ -198,7 +202,6 @@ export class Supervisor {
         image: job.image,
         policy: this.deps.pullPolicy,
         spec: async () => {
-          await this.portHandover(job);
           this.ports = await resolvePorts(job, this.deps.portBook, this.deps.portRange, this.deps.bindIp);
           return containerSpec(job, this.ports, this.deps);
         },
@@ -221,16 +224,21 @@ export class Supervisor {
   }
 
   /**
-   * Waits, in CREATING, for released tasks to let go of the static ports this job binds, so that a new
-   * version taking over a port starts once, instead of failing with "port is already allocated".
+   * Whether released tasks still hold static ports this job binds; if so, each one's end wakes this
+   * task, so a new version taking over a port starts once instead of failing with "port is already
+   * allocated". Level-triggered: a release, a detach or a goal change meanwhile is seen by the next step.
    */
-  private async portHandover(job: Job): Promise<void> {
-    const ports = staticHostPorts(job);
-    if (ports.size === 0) return;
-    const holders = this.deps.releasingHolders(this.jobId, ports);
-    if (holders.length === 0) return;
-    this.deps.log.info({ jobId: this.jobId, waitingFor: holders.map((h) => h.jobId) }, 'waiting for a released task to free its ports');
-    await Promise.all(holders.map((h) => h.finished));
+  private waitForPortHandover(): boolean {
+    const ports = staticHostPorts(this.task.job);
+    if (ports.size === 0) return false;
+    const holders = this.deps.portHolders(this.jobId, ports);
+    const fresh = holders.filter((h) => !this.awaiting.has(h.jobId));
+    for (const holder of fresh) {
+      this.awaiting.add(holder.jobId);
+      void holder.finished.then(() => { this.awaiting.delete(holder.jobId); this.wake(); });
+    }
+    if (fresh.length > 0) this.deps.log.info({ jobId: this.jobId, waitingFor: fresh.map((h) => h.jobId) }, 'waiting for a released task to free its ports');
+    return holders.length > 0;
   }
 
   /** Right after a start: health check next, or RUNNING at once (a quick death arrives as an event). */
