@@ -44,6 +44,7 @@ export function createSyncPass(options: SyncPassOptions) {
   let snapshot: TreeNode | undefined;
   // The digest of each entry the master took in the last request: unchanged ones go by reference.
   let sent = new Map<string, string | undefined>();
+  let byReference = true;
 
   return async function syncPass(): Promise<SyncOutcome> {
     const started = performance.now();
@@ -62,15 +63,19 @@ export function createSyncPass(options: SyncPassOptions) {
     const readDone = performance.now();
     const jobs = aliasHosts(desired.jobs, hostAliases);
     const request = { repo: source.display, branch, path, commit, dryRun: options.dryRun || undefined, errors: desired.errors };
+    const byRef = jobs.map((j) => (j.digest !== undefined && sent.get(j.file) === j.digest ? { file: j.file, digest: j.digest } : j));
     let result: SyncResult;
     try {
-      result = await client.sync.apply(name, { ...request, jobs: jobs.map((j) => (j.digest !== undefined && sent.get(j.file) === j.digest ? { file: j.file, digest: j.digest } : j)) });
+      result = await client.sync.apply(name, { ...request, jobs: byRef });
     } catch (err) {
-      if (!isHeliosError(err, 'SYNC_ENTRY_UNKNOWN')) throw err;
-      log.info({ reason: err.message }, 'the master lacks entries sent by reference: sending every entry in full');
+      const refs = byRef.some((j) => !('spec' in j));
+      if (!refs || !(isHeliosError(err, 'SYNC_ENTRY_UNKNOWN') || isHeliosError(err, 'INVALID_REQUEST'))) throw err;
+      log.info({ reason: err.message }, 'the master did not take entries sent by reference: sending every entry in full');
       result = await client.sync.apply(name, { ...request, jobs });
+      // Refused as invalid by reference, taken in full: a master from before references, sent full sets from now on.
+      if (isHeliosError(err, 'INVALID_REQUEST')) byReference = false;
     }
-    sent = new Map(jobs.map((j) => [j.file, j.digest]));
+    if (byReference) sent = new Map(jobs.map((j) => [j.file, j.digest]));
     const done = performance.now();
     const outcome = { commit, result, filesRead, jobs: desired.jobs.length, readMs: readDone - started, applyMs: done - readDone };
     log.info({ commit, state: result.state, actions: result.actions.length, errors: result.errors.length, jobs: outcome.jobs,

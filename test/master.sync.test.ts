@@ -154,3 +154,20 @@ test('unchanged entries may be sent by file and digest; one the master does not 
   t.is((await m.client.sync.apply('infra', commit('c3', [{ file: web.file, digest: 'oid-web' }, { file: api.file, digest: 'oid-api-2' }]))).state, 'APPLIED');
   t.like(await m.client.sync.source('infra'), { lastAppliedCommit: 'c3' });
 });
+
+test('an entry is full (spec, hosts, goal) or a reference (file and digest only): anything between is a 400 naming the entry', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  const cases: Array<[unknown, RegExp]> = [
+    [{ ...file('web', { digest: 'd' }), goal: 'RESTART' }, /^body\.jobs\.0\.goal: /],
+    [{ file: 'jobs/web.yaml', spec: { name: 'web', version: '1', image: 'busybox:latest' }, goal: 'START', digest: 'd' }, /^body\.jobs\.0\.hosts: is required$/],
+    [{ file: 'jobs/web.yaml', digest: 'd', hosts: ['h1'] }, /^body\.jobs\.0: an entry has spec, hosts and goal, or is sent by reference with only file and digest$/],
+    [{ file: 'jobs/web.yaml' }, /^body\.jobs\.0: an entry has spec/],
+  ];
+  const before = dumpDb(m.dbPath);
+  for (const [entry, message] of cases) {
+    const err = await expectError(t, m.client.sync.apply('infra', commit('c1', [entry as SyncJob])), 'INVALID_REQUEST');
+    t.regex(err.message, message);
+  }
+  t.deepEqual(dumpDb(m.dbPath), before);
+});

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { rmSync } from 'node:fs';
 import { pino } from 'pino';
-import { createClient, type HeliosClient, type SyncApplyRequest } from '../core/index.js';
+import { createClient, HeliosError, type HeliosClient, type SyncApplyRequest } from '../core/index.js';
 import { openLocalRepo } from '../syncer/repo/localRepo.js';
 import { createSyncPass } from '../syncer/syncPass.js';
 import { jobFile } from './gitopsHelpers.js';
@@ -9,11 +9,17 @@ import { commitFiles, gitRepo } from './harness/gitServer.js';
 import { startTestMaster } from './harness/master.js';
 import { tempDir } from './harness/processes.js';
 
-/** A client that records every sync request it sends (and how the master answered). */
-function recording(client: HeliosClient) {
+/**
+ * A client that records every sync request it sends (and how the master answered). With `oldMaster`
+ * it stands in for a master from before references, refusing them as a body it does not know: a
+ * stand-in, since no such master exists to run.
+ */
+function recording(client: HeliosClient, o: { oldMaster?: boolean } = {}) {
   const requests: Array<{ body: SyncApplyRequest; answer: string }> = [];
   const apply: HeliosClient['sync']['apply'] = async (source, body) => {
     try {
+      const ref = body.jobs.findIndex((j) => !('spec' in j));
+      if (o.oldMaster && ref >= 0) throw new HeliosError('INVALID_REQUEST', `body.jobs.${ref}.spec: is required`);
       const result = await client.sync.apply(source, body);
       requests.push({ body, answer: result.state });
       return result;
@@ -63,4 +69,25 @@ test('a commit sends only its changed files in full and the rest by reference; a
   t.deepEqual(third.result.actions.map((a) => a.action), ['undeploy', 'remove', 'create', 'deploy'], 'only c is replaced');
   const jobs = Object.values(await master.client.jobs.list()).map((j) => `${j.id.split(':')[0]} ${j.env?.REV ?? '-'}`).sort();
   t.deepEqual(jobs, ['a -', 'b 2', 'c 3']);
+});
+
+test('a master that refuses references as invalid gets the same set in full, and full sets from then on', async (t) => {
+  const root = await tempDir('sync-pass-');
+  t.teardown(root.cleanup);
+  const repo = await gitRepo(root.path, { 'jobs/a.yaml': jobFile('a', { hosts: ['h1'] }), 'jobs/b.yaml': jobFile('b', { hosts: ['h1'] }) });
+  const master = await startTestMaster();
+  t.teardown(master.close);
+  const { requests, client } = recording(createClient({ baseUrl: master.url }), { oldMaster: true });
+  const pass = createSyncPass({ source: await openLocalRepo({ dir: repo.work, branch: 'main' }), client, name: 'old', branch: 'main', path: 'jobs', log: pino({ level: 'silent' }) });
+  t.is((await pass()).result.state, 'APPLIED');
+  await commitFiles(repo.work, { 'jobs/b.yaml': jobFile('b', { hosts: ['h1'], env: { REV: '2' } }) });
+  t.deepEqual((await pass()).result.actions.map((a) => a.action), ['undeploy', 'remove', 'create', 'deploy']);
+  await commitFiles(repo.work, { 'jobs/a.yaml': jobFile('a', { hosts: ['h1'], env: { REV: '2' } }) });
+  t.is((await pass()).result.state, 'APPLIED');
+  t.deepEqual(requests.map((r) => [r.answer, shape(r.body).join(' ')]), [
+    ['APPLIED', 'jobs/a.yaml:full jobs/b.yaml:full'],
+    ['INVALID_REQUEST', 'jobs/a.yaml:ref jobs/b.yaml:full'],
+    ['APPLIED', 'jobs/a.yaml:full jobs/b.yaml:full'],
+    ['APPLIED', 'jobs/a.yaml:full jobs/b.yaml:full'],
+  ]);
 });

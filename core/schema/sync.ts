@@ -36,7 +36,7 @@ export type SyncJob = Static<typeof SyncJobSchema>;
 export const SyncJobRefSchema = Type.Object({
   file: Type.String(),
   digest: Type.String({ minLength: 1, maxLength: 200 }),
-});
+}, { additionalProperties: false });
 export type SyncJobRef = Static<typeof SyncJobRefSchema>;
 
 export const SyncApplyRequestSchema = Type.Object({

@@ -1,4 +1,4 @@
-import { HeliosError, isHeliosError, type FieldError, type FileError, type SyncApplyRequest } from '../../core/index.js';
+import { HeliosError, isHeliosError, type FieldError, type FileError, type SyncApplyRequest, type SyncJob } from '../../core/index.js';
 import type { DesiredJob } from '../plan/syncPlan.js';
 import type { BuildCache } from '../plan/buildCache.js';
 
@@ -20,13 +20,13 @@ export function validateSyncJobs(source: string, body: SyncApplyRequest, options
   const desired: DesiredJob[] = [];
   const byName = new Map<string, string>();
   const pass = options.cache.pass(source, options);
-  const unknown: string[] = [];
-  for (const item of body.jobs) {
-    const entry = 'spec' in item ? item : pass.recall(item.file, item.digest);
-    if (!entry) {
-      unknown.push(item.file);
-      continue;
-    }
+  const entries = body.jobs.map((item) => ('spec' in item ? item : pass.recall(item.file, item.digest)));
+  const unknown = body.jobs.filter((_, i) => entries[i] === undefined).map((item) => item.file);
+  if (unknown.length > 0) {
+    throw new HeliosError('SYNC_ENTRY_UNKNOWN', `${unknown.length} entries were sent by reference but the master does not have them (e.g. ${unknown[0]}); send every entry in full`,
+      { source, files: unknown.slice(0, 10) });
+  }
+  for (const entry of entries as SyncJob[]) {
     try {
       const job = pass.build(entry.file, entry.spec, entry.digest === undefined ? undefined : entry);
       const name = job.id.slice(0, job.id.indexOf(':'));
@@ -47,10 +47,6 @@ export function validateSyncJobs(source: string, body: SyncApplyRequest, options
       const fieldErrors = (err.data.errors as FieldError[] | undefined) ?? [{ path: '', message: err.message }];
       for (const e of fieldErrors) errors.push({ file: entry.file, line: lineOf(entry.lines, e.path), message: e.path ? `${e.path}: ${e.message}` : e.message });
     }
-  }
-  if (unknown.length > 0) {
-    throw new HeliosError('SYNC_ENTRY_UNKNOWN', `${unknown.length} entries were sent by reference but the master does not have them (e.g. ${unknown[0]}); send every entry in full`,
-      { source, files: unknown.slice(0, 10) });
   }
   pass.done();
   return { desired, errors };
