@@ -152,12 +152,18 @@ export function createDockerAdapter(dockerHost: string, agentName: string, timeo
     exec: (id: string, cmd: string[], timeoutMs: number) => call('exec', timeoutMs, async (abortSignal) => {
       const exec = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, abortSignal } as object);
       const stream = await exec.start({ hijack: true, stdin: false, abortSignal } as object);
+      // Aborting does not close a hijacked socket: a command that never ends would hold the health
+      // check (and so the task) for ever. Destroy the stream when the time is up.
+      let onAbort = () => {};
       await new Promise<void>((resolve, reject) => {
+        onAbort = () => { stream.destroy(); reject(abortSignal.reason); };
+        if (abortSignal.aborted) return onAbort();
+        abortSignal.addEventListener('abort', onAbort, { once: true });
         stream.on('end', resolve);
         stream.on('close', resolve);
         stream.on('error', reject);
         stream.resume();
-      });
+      }).finally(() => abortSignal.removeEventListener('abort', onAbort));
       const info = await exec.inspect({ abortSignal } as object);
       return info.ExitCode ?? -1;
     }),
