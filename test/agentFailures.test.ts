@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import test from 'ava';
 import { waitFor } from './harness/processes.js';
-import { agentContainers, deployJob, startMasterFor, startTestAgent, uniqueName, waitForState, waitForStatus } from './harness/agent.js';
+import { agentContainers, deployJob, dockerClient, startMasterFor, startTestAgent, uniqueName, waitForState, waitForStatus } from './harness/agent.js';
 
 /** A registry (v2 API) on 127.0.0.1 that has no images at all: every manifest is unknown. */
 async function emptyRegistry(t: { teardown(fn: () => unknown): void }): Promise<number> {
@@ -18,15 +18,22 @@ async function emptyRegistry(t: { teardown(fn: () => unknown): void }): Promise<
   return (server.address() as AddressInfo).port;
 }
 
-test('an image missing everywhere throttles the task IMAGE_MISSING', async (t) => {
+test('an image missing everywhere throttles the task IMAGE_MISSING; once the image appears it runs, throttle cleared', async (t) => {
   const master = await startMasterFor(t);
-  const agent = await startTestAgent(t, master);
+  const agent = await startTestAgent(t, master, { restartPolicy: { imageMissingDelayMs: 1_000 } });
   const registry = await emptyRegistry(t);
-  const jobId = await deployJob(master, agent.name, { name: 'ghost', image: `127.0.0.1:${registry}/nothing-here:1` });
+  const repo = `127.0.0.1:${registry}/nothing-here`;
+  const jobId = await deployJob(master, agent.name, { name: 'ghost', image: `${repo}:1`, command: ['sleep', '1000'] });
   const status = await waitForStatus(master, jobId, agent.name, (s) => s.throttled === 'IMAGE_MISSING', { message: 'IMAGE_MISSING' });
   t.is(status.state, 'FAILED');
   t.regex(status.containerError ?? '', /image not found/);
   t.deepEqual(await agentContainers(agent.name), []);
+
+  await dockerClient().getImage('busybox:latest').tag({ repo, tag: '1' });
+  t.teardown(() => dockerClient().getImage(`${repo}:1`).remove().catch(() => {}));
+  const running = await waitForState(master, jobId, agent.name, 'RUNNING');
+  t.is(running.throttled, 'NO');
+  t.is(running.containerError, null);
 });
 
 test('a registry that cannot be reached throttles the task IMAGE_PULL_FAILED', async (t) => {

@@ -33,6 +33,12 @@ test('nothing restarts unless the goal is START', (t) => {
   t.false(restartDecision('UNDEPLOY', { kind: 'imageMissing' }).restart);
 });
 
+test('a failing stop or remove (goal STOP or UNDEPLOY) is retried with the failure backoff, never in a tight loop', (t) => {
+  t.deepEqual([1, 3, 10].map((n) => restartDecision('STOP', { kind: 'failure', consecutive: n })),
+    [1_000, 4_000, 30_000].map((delayMs) => ({ restart: false, delayMs, throttle: 'NO' })));
+  t.is(restartDecision('UNDEPLOY', { kind: 'failure', consecutive: 2 }).delayMs, 2_000);
+});
+
 test('thresholds can be given', (t) => {
   const o = { ...defaultRestartPolicy, flapExits: 3, flappingDelayMs: 500 };
   t.deepEqual(restartDecision('START', { kind: 'exit', runsMs: [1, 1, 1] }, o), { restart: true, delayMs: 500, throttle: 'FLAPPING' });

@@ -47,16 +47,17 @@ export function isFlapping(runsMs: number[], o: RestartPolicyOptions): boolean {
  * @example restartDecision('START', { kind: 'exit', runsMs: [50] }) // { restart: true, delayMs: 1000, throttle: 'NO' }
  */
 export function restartDecision(goal: Goal, setback: Setback, o: RestartPolicyOptions = defaultRestartPolicy): RestartDecision {
+  if (setback.kind === 'failure') {
+    // Whatever the goal: a stop or remove that keeps failing is retried with the same backoff, not at once.
+    const delayMs = Math.min(o.failureMaxDelayMs, o.normalDelayMs * 2 ** Math.max(0, setback.consecutive - 1));
+    return { restart: goal === 'START', delayMs, throttle: 'NO' };
+  }
   if (goal !== 'START') return { restart: false, delayMs: 0, throttle: 'NO' };
   switch (setback.kind) {
     case 'imageMissing':
       return { restart: true, delayMs: o.imageMissingDelayMs, throttle: 'IMAGE_MISSING' };
     case 'imagePullFailed':
       return { restart: true, delayMs: o.imagePullFailedDelayMs, throttle: 'IMAGE_PULL_FAILED' };
-    case 'failure': {
-      const delayMs = Math.min(o.failureMaxDelayMs, o.normalDelayMs * 2 ** Math.max(0, setback.consecutive - 1));
-      return { restart: true, delayMs, throttle: 'NO' };
-    }
     case 'exit':
       return isFlapping(setback.runsMs, o)
         ? { restart: true, delayMs: o.flappingDelayMs, throttle: 'FLAPPING' }

@@ -257,6 +257,8 @@ export class Supervisor {
     this.healthy = true;
     this.failures = 0;
     this.containerError = null;
+    // An image throttle ends with a container that runs; FLAPPING ends only after the flapping window.
+    if (this.throttle !== 'FLAPPING') this.throttle = 'NO';
     this.emit('RUNNING');
     return this.flapClearDelay();
   }
@@ -308,6 +310,7 @@ export class Supervisor {
     else if (info) this.recordedFinish = info.finishedAt;
     this.healthy = false;
     this.throttle = 'NO';
+    this.failures = 0;
     this.emit('STOPPED');
     return null;
   }
