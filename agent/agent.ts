@@ -14,7 +14,7 @@
  *  - A dead master or Docker engine is logged when it starts failing and when it recovers, and retried.
  */
 import type { Logger } from 'pino';
-import { createClient, HELIOS_VERSION, type DesiredTask, type DesiredTasks, type HostInfo, type TaskStatus } from '../core/index.js';
+import { createClient, HELIOS_VERSION, isHeliosError, type DesiredTask, type DesiredTasks, type HostInfo, type TaskStatus } from '../core/index.js';
 import { createDockerAdapter, type ObservedContainer } from './docker/dockerAdapter.js';
 import { isDockerError } from './docker/errors.js';
 import { followEvents } from './docker/followEvents.js';
@@ -75,8 +75,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     batchMs: o.statusBatchMs,
     retryMs: 250,
     maxRetryMs: 5_000,
-    onSendError: (err) => masterTrouble.fail(err),
+    onSendError: (err) => (reportRefused(err) ? log.error({ err }, 'the master refused a status report') : masterTrouble.fail(err)),
     onSendOk: () => masterTrouble.ok(),
+    isRefused: reportRefused,
   });
 
   const persistFailed = (err: unknown) => log.error({ err, stateDir: o.stateDir }, 'could not persist the agent state');
@@ -88,10 +89,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     save: async (jobId, ports) => {
       void store.update((s) => ({ ...s, ports: { ...s.ports, [jobId]: ports } })).catch(persistFailed);
     },
+    // Like `save`: a state file that cannot be written must not hold up an undeploy.
     release: (jobId) => store.update((s) => {
       const { [jobId]: _gone, ...ports } = s.ports;
       return { ...s, ports };
-    }),
+    }).catch(persistFailed),
   };
 
   const dockerOk = () => {
@@ -161,6 +163,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const plan = computePlan(store.get().tasks, observed.filter((c) => !reaping.has(c.id)), supervised);
     if (!known) plan.reap = [];
     applyPlan(plan, { supervisors, startSupervisor, docker, reaping, resync, log, removed: (jobId) => { if (!stopping) reporter.removed(jobId); } });
+    // Every wanted task has a supervisor now: ports still reserved for any other job (one undeployed
+    // while the agent was down, its container reaped) are free again.
+    if (known) for (const jobId of Object.keys(store.get().ports)) if (!supervisors.has(jobId)) void portBook.release(jobId);
   }
 
   const reactor = createReactor({ name: 'agent', resyncMs: o.resyncMs, run: reconcileOnce, log });
@@ -247,6 +252,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     },
   };
 }
+
+const reportRefused = (err: unknown) => isHeliosError(err, 'PAYLOAD_TOO_LARGE') || isHeliosError(err, 'INVALID_REQUEST');
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 

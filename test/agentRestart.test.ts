@@ -1,4 +1,6 @@
 import test from 'ava';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startTestMaster } from './harness/master.js';
 import { freePort, spawnProcess, tempDir, waitFor } from './harness/processes.js';
 import {
@@ -157,4 +159,25 @@ test('a job undeployed while its agent was down and its state lost: the restarte
   await waitFor(async () => (await agentContainers(name)).length === 0, { message: 'the container was removed', timeoutMs: 30_000 });
   await waitFor(async () => (await taskStatus(master, jobId, name)) === undefined, { message: 'the task status was dropped', timeoutMs: 10_000 });
   t.pass();
+});
+
+test('ports the state file still reserves for a job no task wants are freed once the master has answered', async (t) => {
+  const master = await startMasterFor(t);
+  const state = await tempDir('helios-agent-state-');
+  t.teardown(() => state.cleanup());
+  const name = uniqueName();
+  const first = await startTestAgent(t, master, { name, stateDir: state.path });
+  const kept = await deployJob(master, name, { name: 'kept', command: ['sleep', '1000'], ports: { http: { internalPort: 80 } } });
+  const port = (await waitForState(master, kept, name, 'RUNNING')).ports.http.externalPort;
+  await first.stop();
+  // What a container reaped at start-up leaves behind (its job undeployed while the agent was down).
+  const file = join(state.path, 'state.json');
+  const saved = JSON.parse(await readFile(file, 'utf8')) as { ports: Record<string, Record<string, number>> };
+  saved.ports['gone:1:0123456789abcdef0123456789abcdef01234567'] = { http: 23456 };
+  await writeFile(file, JSON.stringify(saved));
+
+  await startTestAgent(t, master, { name, stateDir: state.path });
+  const reserved = async () => (JSON.parse(await readFile(file, 'utf8')) as { ports: Record<string, unknown> }).ports;
+  await waitFor(async () => Object.keys(await reserved()).length === 1, { message: 'the stale reservation dropped', timeoutMs: 10_000 }).catch(() => {});
+  t.deepEqual(await reserved(), { [kept]: { http: port } }, 'only the running task keeps its reservation');
 });

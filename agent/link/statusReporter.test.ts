@@ -80,3 +80,57 @@ test('with no batch window, updates of one tick share a POST, the next one leave
     [['a:PULLING_IMAGE', 'a:CREATING'], ['a:STARTING'], ['a:RUNNING', 'b:PULLING_IMAGE']]);
   await reporter.stop();
 });
+
+test('a long queue goes in POSTs of at most maxBatch updates, in order', async (t) => {
+  const sent: StatusReport[] = [];
+  let up = false;
+  const reporter = createStatusReporter({
+    send: async (r) => { if (!up) throw new Error('down'); sent.push(r); },
+    batchMs: 0, retryMs: 10, maxRetryMs: 10, maxBatch: 4, onSendError: () => {}, onSendOk: () => {},
+  });
+  for (let i = 0; i < 10; i++) reporter.push(update(`job${i}`, 'RUNNING'));
+  await sleep(30);
+  up = true;
+  reporter.retryNow();
+  for (let i = 0; i < 100 && reporter.pending() > 0; i++) await sleep(10);
+  t.deepEqual(sent.map((r) => r.updates.length), [4, 4, 2]);
+  t.deepEqual(sent.flatMap((r) => r.updates.map((u) => u.status.jobId)), Array.from({ length: 10 }, (_, i) => `job${i}`));
+  await reporter.stop();
+});
+
+test('a report the master refuses is split in halves, and a single refused update is dropped: the rest still goes', async (t) => {
+  const sent: string[][] = [];
+  const refused = new Error('413');
+  const reporter = createStatusReporter({
+    // The master takes at most 2 updates per report, and never the one of job "huge".
+    send: async (r) => {
+      if (r.updates.length > 2 || r.updates.some((u) => u.status.jobId === 'huge')) throw refused;
+      sent.push(r.updates.map((u) => u.status.jobId));
+    },
+    batchMs: 0, retryMs: 10, maxRetryMs: 10, isRefused: (err) => err === refused, onSendError: () => {}, onSendOk: () => {},
+  });
+  for (const id of ['a', 'b', 'huge', 'c', 'd']) reporter.push(update(id, 'RUNNING'));
+  for (let i = 0; i < 100 && reporter.pending() > 0; i++) await sleep(10);
+  t.deepEqual(sent.flat(), ['a', 'b', 'c', 'd'], 'everything but the refused update arrived, in order');
+  t.true(sent.every((batch) => batch.length <= 2));
+  await reporter.stop();
+});
+
+test('a task deployed again while its removal is queued is not removed after its new update', async (t) => {
+  const sent: StatusReport[] = [];
+  let up = false;
+  const reporter = createStatusReporter({
+    send: async (r) => { if (!up) throw new Error('down'); sent.push(r); },
+    batchMs: 0, retryMs: 10, maxRetryMs: 10, onSendError: () => {}, onSendOk: () => {},
+  });
+  reporter.removed('web');
+  await sleep(20); // the removal failed once and is queued again
+  reporter.push(update('web', 'PULLING_IMAGE'));
+  reporter.removed('old');
+  up = true;
+  reporter.retryNow();
+  for (let i = 0; i < 100 && reporter.pending() > 0; i++) await sleep(10);
+  t.deepEqual(sent.flatMap((r) => r.removed), ['old']);
+  t.deepEqual(sent.flatMap((r) => r.updates.map((u) => `${u.status.jobId}:${u.status.state}`)), ['web:PULLING_IMAGE']);
+  await reporter.stop();
+});

@@ -12,10 +12,18 @@ export interface StatusReporterOptions {
   maxRetryMs: number;
   onSendError(err: unknown): void;
   onSendOk(): void;
+  /**
+   * Whether the master refused a report as such (too large, malformed): it is split and sent again in
+   * halves, and a single refused update is dropped, so one bad report never blocks the ones behind it.
+   */
+  isRefused?(err: unknown): boolean;
+  /** Updates per POST at most; default 500 (about 250 KB, well under the master's 1 MiB body limit). */
+  maxBatch?: number;
 }
 
 /** Updates kept while the master is away; past this the oldest are dropped (the newest per task stays). */
 const MAX_QUEUED = 10_000;
+const MAX_BATCH = 500;
 
 /**
  * Queues task updates and removals and sends them in batches, in order, keeping them across
@@ -32,6 +40,8 @@ export function createStatusReporter(o: StatusReporterOptions) {
   let lastSendAt = 0;
   let failures = 0;
   let stopped = false;
+  const maxBatch = o.maxBatch ?? MAX_BATCH;
+  let batchLimit = maxBatch;
 
   function schedule(): void {
     if (stopped || timer || immediate || inFlight || (updates.length === 0 && removed.length === 0)) return;
@@ -53,17 +63,25 @@ export function createStatusReporter(o: StatusReporterOptions) {
 
   async function flush(): Promise<void> {
     if (inFlight || (updates.length === 0 && removed.length === 0)) return;
-    const batch: StatusReport = { updates, removed };
-    updates = [];
+    const batch: StatusReport = { updates: updates.slice(0, batchLimit), removed };
+    updates = updates.slice(batchLimit);
     removed = [];
     lastSendAt = Date.now();
     inFlight = o.send(batch).then(() => {
       failures = 0;
+      batchLimit = maxBatch;
       o.onSendOk();
     }, (err: unknown) => {
-      failures += 1;
+      if (o.isRefused?.(err) && batch.updates.length <= 1) {
+        o.onSendError(err); // dropped: sending it again would be refused again
+        return;
+      }
+      if (o.isRefused?.(err)) batchLimit = Math.ceil(batch.updates.length / 2);
+      else failures += 1;
+      // Removals of tasks that have newer updates queued are stale: the task is back.
+      const back = new Set(updates.map((u) => u.status.jobId));
       updates = [...batch.updates, ...updates];
-      removed = [...new Set([...batch.removed, ...removed])];
+      removed = [...new Set([...batch.removed.filter((id) => !back.has(id)), ...removed])];
       trim();
       o.onSendError(err);
     });
@@ -82,6 +100,9 @@ export function createStatusReporter(o: StatusReporterOptions) {
 
   return {
     push(update: TaskUpdate): void {
+      // A task deployed again after its removal was queued: the master applies a report's updates before
+      // its removals, so the stale removal would delete the new status.
+      if (removed.length > 0) removed = removed.filter((id) => id !== update.status.jobId);
       updates.push(update);
       trim();
       schedule();
