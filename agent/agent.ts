@@ -71,7 +71,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let desiredKnown = false;
 
   const reporter = createStatusReporter({
-    send: (report) => client.agents.reportStatuses(o.name, report).then(() => undefined),
+    send: (report) => client.agents.reportStatuses(o.name, { id: store.get().agentId, ...report }).then(() => undefined),
     batchMs: o.statusBatchMs,
     retryMs: 250,
     maxRetryMs: 5_000,

@@ -143,7 +143,8 @@ test('containers labelled for the agent that no task wants are removed; extra co
 });
 
 test('a job undeployed while its agent was down and its state lost: the restarted agent removes the container and the status goes away', async (t) => {
-  const master = await startMasterFor(t);
+  // The restarted agent has a new id: it takes the host over once the old one is DOWN (3 s here).
+  const master = await startMasterFor(t, { downAfterMs: 3_000 });
   const state = await tempDir('helios-agent-state-');
   t.teardown(() => state.cleanup());
   const name = uniqueName();

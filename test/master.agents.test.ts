@@ -64,7 +64,7 @@ test('a client that goes away releases its waiter; close releases the rest', asy
   await m.client.hosts.register('h1', 'a1');
   const { index } = await m.client.agents.tasks('h1', 0, 0);
   const controller = new AbortController();
-  const abandoned = m.client.agents.tasks('h1', index, 60_000, controller.signal).catch((err) => err.name);
+  const abandoned = m.client.agents.tasks('h1', index, 60_000, { signal: controller.signal }).catch((err) => err.name);
   const waitingBeforeClose = m.client.agents.tasks('h1', index, 60_000);
   for (let i = 0; i < 500 && m.master.waitingQueries() < 2; i++) await new Promise((r) => setTimeout(r, 20));
   t.is(m.master.waitingQueries(), 2);
@@ -144,4 +144,34 @@ test('a host registered after a sync deployed to it sees those tasks at once', a
   const { tasks } = await m.client.agents.tasks('later', 0, 60_000);
   t.is(tasks.length, 1);
   t.is(tasks[0].job.owner, 'git:repo');
+});
+
+test('a second agent under a registered host name gets neither its tasks nor its statuses: HOST_ID_MISMATCH', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.hosts.register('h1', 'a1');
+  const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
+  await m.client.deployments.deploy('h1', id);
+  await m.client.agents.heartbeat('h1', heartbeatBody('a1'));
+  await expectError(t, m.client.hosts.register('h1', 'a2'), 'HOST_ID_MISMATCH'); // a1 is UP: no take-over
+  const refused = await expectError(t, m.client.agents.tasks('h1', 0, 0, { agentId: 'a2' }), 'HOST_ID_MISMATCH');
+  t.regex(refused.message, /host h1 is registered by another agent/);
+  await expectError(t, m.client.agents.reportStatuses('h1', { id: 'a2', updates: [{ timestamp: Date.now(), status: status(id, 'FAILED') }], removed: [] }), 'HOST_ID_MISMATCH');
+  t.deepEqual((await m.client.jobs.status(id)).taskStatuses, {}, 'the refused report changed nothing');
+
+  t.is((await m.client.agents.tasks('h1', 0, 0, { agentId: 'a1' })).tasks.length, 1, 'the registered agent gets its tasks');
+  await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ timestamp: Date.now(), status: status(id, 'RUNNING') }], removed: [] });
+  t.is((await m.client.jobs.status(id)).taskStatuses.h1.state, 'RUNNING');
+});
+
+test('an index past the host\'s (the agent knew a restored or other database) is answered at once, not after the wait', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.hosts.register('h1', 'a1');
+  const { index } = await m.client.agents.tasks('h1', 0, 0);
+  for (let i = 0; i < 5; i++) await m.client.agents.heartbeat('h1', heartbeatBody('a1')); // the global index moves on
+  const started = Date.now();
+  const answer = await m.client.agents.tasks('h1', index + 3, 30_000, { agentId: 'a1' });
+  t.true(Date.now() - started < 5_000, `answered after ${Date.now() - started} ms`);
+  t.is(answer.index, index);
 });

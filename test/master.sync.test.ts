@@ -171,3 +171,12 @@ test('an entry is full (spec, hosts, goal) or a reference (file and digest only)
   }
   t.deepEqual(dumpDb(m.dbPath), before);
 });
+
+test('two entries for one file refuse the commit with an error on that file', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  const result = await m.client.sync.apply('infra', commit('c1', [file('web'), { ...file('api'), file: 'jobs/web.yaml' }]));
+  t.is(result.state, 'REFUSED');
+  t.deepEqual(result.errors, [{ file: 'jobs/web.yaml', message: 'the request has two entries for this file; one entry per file' }]);
+  t.deepEqual(await m.client.jobs.list(), {});
+});

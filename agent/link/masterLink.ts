@@ -85,7 +85,7 @@ export function startMasterLink(o: MasterLinkOptions) {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        const desired = await withRegistration(() => o.client.agents.tasks(o.name, o.index(), o.pollWaitMs, signal));
+        const desired = await withRegistration(() => o.client.agents.tasks(o.name, o.index(), o.pollWaitMs, { signal, agentId: o.agentId() }));
         failures = 0;
         reached();
         await o.onTasks(desired);

@@ -62,8 +62,11 @@ export function createClient(options: ClientOptions) {
     agents: {
       heartbeat: (host: string, body: HeartbeatRequest) => request<HeartbeatResponse>('POST', `/agents/${seg(host)}/heartbeat`, { body }),
       /** Blocks up to `waitMs` until the host's desired state is newer than `index`. */
-      tasks: (host: string, index: number, waitMs: number, signal?: AbortSignal) =>
-        request<DesiredTasks>('GET', `/agents/${seg(host)}/tasks`, { query: { index, wait: waitMs }, timeoutMs: waitMs + 10_000, signal }),
+      /** `agentId`: the caller's registration id; the master refuses another agent's with HOST_ID_MISMATCH. */
+      tasks: (host: string, index: number, waitMs: number, options: { signal?: AbortSignal; agentId?: string } = {}) =>
+        request<DesiredTasks>('GET', `/agents/${seg(host)}/tasks`, {
+          query: { index, wait: waitMs, ...(options.agentId ? { id: options.agentId } : {}) }, timeoutMs: waitMs + 10_000, signal: options.signal,
+        }),
       reportStatuses: (host: string, body: StatusReport) => request<OkResponse>('POST', `/agents/${seg(host)}/statuses`, { body }),
     },
     sync: {

@@ -33,6 +33,8 @@ const cases: Case[] = [
   ['an id whose version has a slash', { ...base, id: 'web:1/2' }, [['id', `version ${CHARSET}`]]],
   ['a name that contradicts the id', { ...base, name: 'api' }, [['name', '"api" does not match the id\'s name "web"']]],
   ['an empty name', { name: '', version: '1', image: 'busybox' }, [['name', 'must not be empty']]],
+  ['a name of 201 characters (the id must fit in a URL path)', { name: 'n'.repeat(201), version: '1', image: 'busybox' }, [['name', 'must be at most 200 characters']]],
+  ['an id whose version has 201 characters', { ...base, id: `web:${'1'.repeat(201)}` }, [['id', 'version must be at most 200 characters']]],
   ['a hostname with upper case and "_"', { ...base, hostname: 'Web_1' }, [['hostname', HOSTNAME]]],
   ['a hostname of 64 characters', { ...base, hostname: 'a'.repeat(64) }, [['hostname', HOSTNAME]]],
   ['an internal port above 65535', { ...base, ports: { http: { internalPort: 70000 } } }, [['ports.http.internalPort', 'must be between 0 and 65535']]],

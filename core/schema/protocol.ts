@@ -48,6 +48,8 @@ export const TaskUpdateSchema = Type.Object({
 export type TaskUpdate = Static<typeof TaskUpdateSchema>;
 
 export const StatusReportSchema = Type.Object({
+  /** The reporting agent's id: a report from another agent than the one registered is refused. */
+  id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   updates: Type.Array(TaskUpdateSchema, { maxItems: 10_000 }),
   /** Jobs whose containers the agent has removed after an undeploy: their statuses are dropped. */
   removed: Type.Array(Type.String(), { maxItems: 10_000 }),

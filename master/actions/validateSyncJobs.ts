@@ -26,7 +26,14 @@ export function validateSyncJobs(source: string, body: SyncApplyRequest, options
     throw new HeliosError('SYNC_ENTRY_UNKNOWN', `${unknown.length} entries were sent by reference but the master does not have them (e.g. ${unknown[0]}); send every entry in full`,
       { source, files: unknown.slice(0, 10) });
   }
+  const files = new Set<string>();
   for (const entry of entries as SyncJob[]) {
+    // One entry per file: the cache and the plan name jobs by their file.
+    if (files.has(entry.file)) {
+      errors.push({ file: entry.file, message: 'the request has two entries for this file; one entry per file' });
+      continue;
+    }
+    files.add(entry.file);
     try {
       const job = pass.build(entry.file, entry.spec, entry.digest === undefined ? undefined : entry);
       const name = job.id.slice(0, job.id.indexOf(':'));

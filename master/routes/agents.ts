@@ -11,7 +11,23 @@ import { HostParams } from './schemas.js';
 const TasksQuery = Type.Object({
   index: Type.Integer({ minimum: 0 }),
   wait: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** The asking agent's registration id (see agentOf). */
+  id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
 });
+
+/**
+ * The host's record, when `agentId` (if given) is the agent registered for it: a second agent started
+ * under the same name, or an old one after another took the host over, must neither receive the
+ * host's tasks nor overwrite its statuses.
+ */
+function registeredHost(ctx: MasterContext, host: string, agentId: string | undefined) {
+  const record = ctx.store.hosts.get(host);
+  if (!record) throw hostNotFound(host);
+  if (agentId !== undefined && record.agentId !== agentId) {
+    throw new HeliosError('HOST_ID_MISMATCH', `host ${host} is registered by another agent (id ${record.agentId}); register again`, { host });
+  }
+  return record;
+}
 
 /**
  * The agent protocol (see core/schema/protocol.ts): heartbeat, the blocking query for a host's
@@ -24,11 +40,7 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
     { schema: { params: HostParams, body: HeartbeatRequestSchema } }, async (request): Promise<HeartbeatResponse> => {
       const { host } = request.params;
       store.write((tx) => {
-        const record = store.hosts.get(host);
-        if (!record) throw hostNotFound(host);
-        if (record.agentId !== request.body.id) {
-          throw new HeliosError('HOST_ID_MISMATCH', `host ${host} is registered by another agent (id ${record.agentId}); register again`, { host });
-        }
+        registeredHost(ctx, host, request.body.id);
         store.hosts.heartbeat(host, request.body, Date.now(), tx.index);
       });
       return { downAfterMs: ctx.options.downAfterMs };
@@ -37,16 +49,18 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   app.get<{ Params: Static<typeof HostParams>; Querystring: Static<typeof TasksQuery> }>('/agents/:host/tasks',
     { schema: { params: HostParams, querystring: TasksQuery } }, async (request, reply): Promise<DesiredTasks> => {
       const { host } = request.params;
-      const { index } = request.query;
+      const { index, id } = request.query;
       const wait = Math.min(request.query.wait ?? 0, ctx.options.maxWaitMs);
+      registeredHost(ctx, host, id);
       const desired = () => {
         const value = store.hosts.desiredIndex(host);
         if (value === undefined) throw hostNotFound(host);
         return value;
       };
       let current = desired();
-      // An index from the future means the agent knew another database: answer at once.
-      if (current <= index && wait > 0 && index <= store.index()) {
+      // Within one database a host's desired index only grows, so an index past it means the agent knew
+      // another database (a restored one): answer at once. Wait only while the index is the current one.
+      if (current === index && wait > 0) {
         const gone = new AbortController();
         const onClose = () => gone.abort();
         reply.raw.once('close', onClose);
@@ -60,18 +74,18 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
           reply.raw.off('close', onClose);
         }
       }
-      return store.read(() => ({
-        index: desired(),
-        tasks: store.deployments.tasksOf(host),
-      }));
+      return store.read(() => {
+        registeredHost(ctx, host, id);
+        return { index: desired(), tasks: store.deployments.tasksOf(host) };
+      });
     });
 
   app.post<{ Params: Static<typeof HostParams>; Body: StatusReport }>('/agents/:host/statuses',
     { schema: { params: HostParams, body: StatusReportSchema } }, async (request): Promise<OkResponse> => {
       const { host } = request.params;
-      const { updates, removed } = request.body;
+      const { id, updates, removed } = request.body;
       store.write((tx) => {
-        if (!store.hosts.get(host)) throw hostNotFound(host);
+        registeredHost(ctx, host, id);
         for (const update of updates) store.statuses.record(host, update.status, update.timestamp, tx.index);
         for (const jobId of removed) store.statuses.remove(host, jobId);
       });

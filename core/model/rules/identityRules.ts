@@ -5,6 +5,8 @@ import { fieldError, isString, type JobRule } from './ruleKit.js';
 const NAME_VERSION = /^[0-9a-zA-Z_.-]+$/;
 const HASH = /^[0-9a-f]{40}$/;
 const CHARSET = 'may only contain letters, digits, "-", "_" and "."';
+/** So that `name:version:hash` stays within what every path of the API accepts (500 characters). */
+const MAX_PART = 200;
 
 export const identityRules: JobRule = (spec) => {
   const errors: FieldError[] = [];
@@ -33,6 +35,7 @@ export const identityRules: JobRule = (spec) => {
     const path = isString(given) ? field : 'id';
     if (value === '') errors.push(fieldError(path, `${path === 'id' ? `${field} ` : ''}must not be empty`));
     else if (value !== undefined && !NAME_VERSION.test(value)) errors.push(fieldError(path, `${path === 'id' ? `${field} ` : ''}${CHARSET}`));
+    else if (value !== undefined && value.length > MAX_PART) errors.push(fieldError(path, `${path === 'id' ? `${field} ` : ''}must be at most ${MAX_PART} characters`));
   }
   return errors;
 };
