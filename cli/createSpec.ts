@@ -30,6 +30,10 @@ const invalid = (message: string) => new HeliosError('INVALID_ARGUMENT', message
  */
 export function createSpec(base: JobSpec, positionals: string[], flags: Record<string, FlagValue>, command: string[]): JobSpec {
   const spec: JobSpec = { ...base };
+  if (positionals.length === 3 && positionals[0].includes(':')) {
+    // NAME:VERSION IMAGE and one more: the container's command, which goes after `--`.
+    throw invalid(`unexpected argument '${positionals[2]}': put the container command after --, e.g. helios create ${positionals[0]} ${positionals[1]} -- ${positionals[2]}`);
+  }
   const [idArg, image] = positionals.length === 3 && !positionals[0].includes(':')
     ? [`${positionals[0]}:${positionals[1]}`, positionals[2]]
     : positionals;

@@ -43,6 +43,13 @@ test('slugs', (t) => {
   t.deepEqual([slug('https://h/a/B_c.git'), slug('/x/y/'), slug('///')], ['b_c', 'y', 'repo']);
 });
 
+test('the default source name tells apart syncers of one repository on other branches or folders', (t) => {
+  const names = [['main', 'jobs'], ['staging', 'jobs'], ['feature/x', 'jobs'], ['main', './deploy/web/'], ['prod', 'jobs/eu']]
+    .map(([branch, path]) => parse(['--repo', 'https://h/team/apps.git', '--branch', branch, '--path', path]).name);
+  t.deepEqual(names, ['apps', 'apps-staging', 'apps-feature-x', 'apps-deploy-web', 'apps-prod-jobs-eu']);
+  t.is(parse(['--repo', 'x', '--branch', 'staging', '--name', 'mine']).name, 'mine');
+});
+
 test('--help', (t) => {
   t.is(parseOptions(['--help']), 'help');
 });

@@ -15,7 +15,8 @@ options:
   --repo URL|PATH            an http(s):// remote, or a local repository (working copy or bare)
   --branch NAME              branch to follow (default main)
   --path DIR                 folder of job files in the repository (default jobs)
-  --name SOURCE              sync source name at the master; owns git:SOURCE (default: from the repo)
+  --name SOURCE              sync source name at the master; owns git:SOURCE (default: the repo's name,
+                             plus the branch and path when not main and jobs)
   --interval DURATION        resync period, even with no new commit (default 30s; e.g. 500ms, 10s, 5m)
   --watch                    local repository: sync as soon as the branch moves (watches its refs)
   --webhook HOST:PORT        serve POST /webhook (GitHub X-Hub-Signature-256 or GitLab X-Gitlab-Token)
@@ -80,7 +81,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(values.repo) && !remote) {
     throw new SyncerUsageError(`--repo: only http(s):// remotes and local paths are supported, got ${values.repo}`);
   }
-  const name = values.name ?? slug(values.repo);
+  const name = values.name ?? defaultSourceName(values.repo, values.branch!, values.path!);
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw new SyncerUsageError(`--name may only contain letters, digits, "-", "_" and ".", got ${name}`);
   if (values.watch && remote) throw new SyncerUsageError('--watch needs a local repository; for a remote use --webhook or --interval');
   const once = values.once || values['dry-run'];
@@ -147,9 +148,20 @@ function readSecret(file: string | undefined): string {
   return secret;
 }
 
-/** The default source name: the repository's last path segment, e.g. `https://h/team/apps.git` → `apps`. */
+/** The repository's last path segment as a name, e.g. `https://h/team/apps.git` → `apps`. */
 export function slug(repo: string): string {
   const last = repo.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? '';
-  const name = last.replace(/\.git$/i, '').toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[-_.]+|-+$/g, '');
-  return name || 'repo';
+  return clean(last.replace(/\.git$/i, '')) || 'repo';
+}
+
+const clean = (text: string) => text.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[-_.]+|-+$/g, '');
+
+/**
+ * The default source name: the repository's slug, then the branch and the path when they are not the
+ * defaults (`apps`, `apps-staging`, `apps-prod-deploy-web`). Two syncers of one repository on
+ * different branches or folders must not share a source: each would prune the other's jobs.
+ */
+export function defaultSourceName(repo: string, branch: string, path: string): string {
+  const parts = [slug(repo), branch === 'main' ? '' : clean(branch), clean(path) === 'jobs' ? '' : clean(path)];
+  return parts.filter(Boolean).join('-');
 }

@@ -76,7 +76,7 @@ export async function startSyncer(config: SyncerConfig, log: Logger = createLogg
   const closers: (() => Promise<void>)[] = [];
   try {
     if (config.watch) {
-      const watcher = await watchRefs(source.gitdir, () => reactor.signal());
+      const watcher = await watchRefs(source.gitdir, () => reactor.signal(), { branch: config.branch });
       closers.push(watcher.close);
       log.info({ gitdir: source.gitdir }, 'watching refs');
     }

@@ -98,6 +98,15 @@ test('missing NAME:VERSION or IMAGE exits 1 with the usage', async (t) => {
   t.regex(noImage.stderr, /missing IMAGE/);
 });
 
+test('a command given without -- exits 1 saying where it goes, and creates nothing', async (t) => {
+  const m = await master(t);
+  const r = await helios(m, ['create', 'foo:v1', 'busybox', 'httpd']);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /unexpected argument 'httpd': put the container command after --, e\.g\. helios create foo:v1 busybox -- httpd/);
+  t.deepEqual(await m.client.jobs.list(), {});
+  t.is((await helios(m, ['create', 'foo', 'v1', 'busybox'])).code, 0, "Helios' old NAME VERSION IMAGE form still works");
+});
+
 test('create -f takes a GitOps YAML job file (its deploy block ignored) or a JSON job', async (t) => {
   const m = await master(t);
   const dir = await tempDir('helios-cli-');

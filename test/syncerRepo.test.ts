@@ -77,8 +77,8 @@ test('the ref watcher fires on a commit in a working copy and on a push to a bar
   const f = await fixture(t);
   let workEvents = 0;
   let bareEvents = 0;
-  const w1 = await watchRefs(`${f.repo.work}/.git`, () => workEvents++);
-  const w2 = await watchRefs(f.repo.bare, () => bareEvents++);
+  const w1 = await watchRefs(`${f.repo.work}/.git`, () => workEvents++, { branch: 'main' });
+  const w2 = await watchRefs(f.repo.bare, () => bareEvents++, { branch: 'main' });
   t.teardown(w1.close);
   t.teardown(w2.close);
   await git(['status'], f.repo.work); // touches the index, not a ref: no event
@@ -86,4 +86,32 @@ test('the ref watcher fires on a commit in a working copy and on a push to a bar
   await commitFiles(f.repo.work, { 'jobs/x.yaml': 'x' });
   await waitFor(() => workEvents > 0 && bareEvents > 0, { timeoutMs: 5000, message: 'ref change events' });
   t.pass();
+});
+
+test('the ref watcher still fires after git gc packed the refs of a branch with a slash', async (t) => {
+  const root = await tempDir('syncer-gc-');
+  t.teardown(root.cleanup);
+  const repo = await gitRepo(root.path, { 'jobs/web.yaml': 'name: web\n' }, { branch: 'feature/x' });
+  let events = 0;
+  const watcher = await watchRefs(`${repo.work}/.git`, () => events++, { branch: 'feature/x', pollMs: 200 });
+  t.teardown(watcher.close);
+  // gc removes and re-creates refs/heads/feature/, which inotify stops reporting.
+  await git(['gc', '--quiet'], repo.work);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const before = events;
+  await commitFiles(repo.work, { 'jobs/api.yaml': 'name: api\n' });
+  await waitFor(() => events > before, { timeoutMs: 5000, message: 'an event for the commit after gc' });
+  t.true(events > before);
+});
+
+test('a linked worktree is read through the repository it belongs to', async (t) => {
+  const f = await fixture(t);
+  const worktree = `${f.cacheDir}/wt`;
+  await git(['worktree', 'add', '--quiet', '-b', 'deploy', worktree], f.repo.work);
+  const next = await commitFiles(worktree, { 'jobs/wt.yaml': 'name: wt\n' });
+  const source = await openLocalRepo({ dir: worktree, branch: 'deploy' });
+  t.is(source.gitdir, `${f.repo.work}/.git`);
+  await source.refresh();
+  t.is(await source.resolveCommit(), next);
+  t.deepEqual((await source.readTree(await source.readCommitTree(next))).map((e) => e.path), ['jobs']);
 });

@@ -37,14 +37,22 @@ export async function openLocalRepo(options: LocalRepoOptions): Promise<GitSourc
   };
 }
 
-/** `.git` directory, `.git` file (`gitdir: …`, worktrees and submodules), or a bare repository. */
+/**
+ * `.git` directory, `.git` file (`gitdir: …`, worktrees and submodules), or a bare repository. A linked
+ * worktree's own git dir (`.git/worktrees/NAME`) holds only its HEAD and index: the branches and
+ * objects are in the common dir its `commondir` file names, which is what is returned.
+ */
 export async function findGitdir(fs: typeof nodeFs, dir: string): Promise<string> {
   const dotGit = path.join(dir, '.git');
   const stat = await fs.promises.stat(dotGit).catch(() => undefined);
   if (stat?.isDirectory()) return dotGit;
   if (stat?.isFile()) {
     const match = /^gitdir:\s*(.+)$/m.exec(await fs.promises.readFile(dotGit, 'utf8'));
-    if (match) return path.resolve(dir, match[1].trim());
+    if (match) {
+      const own = path.resolve(dir, match[1].trim());
+      const common = await fs.promises.readFile(path.join(own, 'commondir'), 'utf8').catch(() => undefined);
+      return common === undefined ? own : path.resolve(own, common.trim());
+    }
   }
   const bare = await Promise.all(['HEAD', 'objects', 'refs'].map((f) => fs.promises.stat(path.join(dir, f)).then(() => true, () => false)));
   if (bare.every(Boolean)) return dir;
