@@ -23,6 +23,7 @@ export async function masterClient(settings: MasterSettings) {
     baseUrl: settings.master || process.env.HELIOS_MASTER || DEFAULT_MASTER,
     token: settings.token || process.env.HELIOS_TOKEN || undefined,
     owner: 'pulumi',
+    masterHint: 'the stack config helios:master or HELIOS_MASTER',
   });
 }
 

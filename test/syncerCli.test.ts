@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
-import { spawnProcess } from './harness/processes.js';
+import { freePort, spawnProcess } from './harness/processes.js';
 import { gitops, jobExists, jobFile, jobIdOf } from './gitopsHelpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -83,6 +83,10 @@ test('usage errors exit 1 naming the option; --help exits 0', async (t) => {
   const unreachable = await run(['--master', 'http://127.0.0.1:1', '--repo', root, '--branch', 'no-such-branch', '--once']);
   t.is(unreachable.code, 1);
   t.regex(unreachable.stderr, /branch no-such-branch not found/);
+  const nobody = `http://127.0.0.1:${await freePort()}`;
+  const noMaster = await run(['--master', nobody, '--repo', root, '--once']);
+  t.is(noMaster.code, 1);
+  t.true(noMaster.stderr.includes(`cannot reach the master at ${nobody}: connection refused (set --master or HELIOS_MASTER)`), noMaster.stderr);
 });
 
 test('the daemon syncs, keeps running, and exits 0 on SIGTERM', async (t) => {

@@ -25,7 +25,7 @@ test('a token-protected HTTP remote is fetched with HELIOS_GIT_TOKEN and refused
   const anonymous = await openRemoteRepo({ url: f.url, branch: 'main', cacheDir: `${f.cacheDir}/a` });
   await t.throwsAsync(anonymous.resolveCommit(), { message: /authentication failed \(set HELIOS_GIT_TOKEN\)/ });
   const wrong = await openRemoteRepo({ url: f.url, branch: 'main', cacheDir: `${f.cacheDir}/w`, token: 'nope' });
-  await t.throwsAsync(wrong.resolveCommit(), { message: /authentication failed/ });
+  await t.throwsAsync(wrong.resolveCommit(), { message: /authentication failed: the server refused HELIOS_GIT_TOKEN/ });
 
   const source = await openRemoteRepo({ url: f.url, branch: 'main', cacheDir: `${f.cacheDir}/b`, token: 'tok-123' });
   t.is(await source.resolveCommit(), f.repo.head);

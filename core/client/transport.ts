@@ -19,6 +19,8 @@ export interface ClientOptions {
    * because undici's fetch costs 100–250 ms to load on its first call, more than the rest of a command.
    */
   fetch?: FetchLike;
+  /** How this program's user sets the master's address, named when it cannot be reached (default `-z or HELIOS_MASTER`). */
+  masterHint?: string;
 }
 
 /** The part of `fetch` the transport uses. */
@@ -64,7 +66,7 @@ export function createTransport(options: ClientOptions): Transport {
       });
     } catch (err) {
       if (req.signal?.aborted) throw err;
-      throw unreachable(baseUrl, err);
+      throw unreachable(baseUrl, err, options.masterHint ?? '-z or HELIOS_MASTER');
     }
     const text = await response.text();
     const body: unknown = text ? parseJson(text) : undefined;
@@ -103,11 +105,11 @@ export function errorFromResponse(httpStatus: number, body: unknown, text: strin
   return new HeliosError(code, `master answered HTTP ${httpStatus}: ${text.slice(0, 200)}`);
 }
 
-function unreachable(baseUrl: string, err: unknown): HeliosError {
+function unreachable(baseUrl: string, err: unknown, hint: string): HeliosError {
   const cause = (err as { cause?: { code?: string } })?.cause;
   const reason = err instanceof Error && err.name === 'TimeoutError' ? 'timed out'
     : cause?.code === 'ECONNREFUSED' ? 'connection refused'
       : cause?.code ?? (err instanceof Error ? err.message : String(err));
   return new HeliosError('MASTER_UNREACHABLE',
-    `cannot reach the master at ${baseUrl}: ${reason} (set -z or HELIOS_MASTER)`, { master: baseUrl }, { cause: err });
+    `cannot reach the master at ${baseUrl}: ${reason} (set ${hint})`, { master: baseUrl }, { cause: err });
 }

@@ -37,7 +37,7 @@ export async function openRemoteRepo(options: RemoteRepoOptions): Promise<GitSou
   // fetch takes the URL (with any credentials) per call; the config only names the remote.
   await git.addRemote({ fs, gitdir, remote: 'origin', url: display, force: true });
   const reader = createObjectReader(fs, gitdir);
-  const fail = (what: string, err: unknown) => new GitSourceError(`${what} ${display}: ${describe(err)}`, { repo: display, branch: options.branch }, { cause: err });
+  const fail = (what: string, err: unknown) => new GitSourceError(`${what} ${display}: ${describe(err, options.token !== undefined)}`, { repo: display, branch: options.branch }, { cause: err });
 
   return {
     kind: 'http',
@@ -73,9 +73,13 @@ export async function openRemoteRepo(options: RemoteRepoOptions): Promise<GitSou
   }
 }
 
-function describe(err: unknown): string {
+function describe(err: unknown, withToken: boolean): string {
   const e = err as { code?: string; data?: { statusCode?: number; statusMessage?: string }; message?: string };
-  if (e.code === 'UserCanceledError' || e.data?.statusCode === 401) return 'authentication failed (set HELIOS_GIT_TOKEN)';
+  if (e.code === 'UserCanceledError' || e.data?.statusCode === 401) {
+    return withToken
+      ? 'authentication failed: the server refused HELIOS_GIT_TOKEN (check the token, and HELIOS_GIT_USERNAME for servers that want a user name)'
+      : 'authentication failed (set HELIOS_GIT_TOKEN)';
+  }
   if (e.data?.statusCode) return `HTTP ${e.data.statusCode} ${e.data.statusMessage ?? ''}`.trim();
   return e.message ?? String(err);
 }
