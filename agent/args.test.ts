@@ -12,12 +12,15 @@ test('flags become agent options', (t) => {
   t.deepEqual(resolveOptions(o).portRange, { start: 30000, end: 30010 });
   t.is(parseAgentArgs({ master: 'http://m', pull: 'missing' }).pullPolicy, 'missing');
   t.is(resolveOptions(parseAgentArgs({ master: 'http://m', pull: 'always' })).pullPolicy, 'always');
+  t.deepEqual(resolveOptions(parseAgentArgs({ master: 'http://m', 'health-timeout': '90s' })).healthBackoff, { baseMs: 1_000, maxMs: 30_000, giveUpMs: 90_000 });
+  t.is(resolveOptions(parseAgentArgs({ master: 'http://m' })).healthBackoff.giveUpMs, 300_000, 'five minutes unless told');
 });
 
 test('bad flags are refused with a message naming the flag', (t) => {
   t.throws(() => parseAgentArgs({}), { message: /--master is required/ });
   t.throws(() => parsePairs('--labels', ['novalue']), { message: /--labels "novalue" must be KEY=VALUE/ });
   t.throws(() => parseAgentArgs({ master: 'http://m', heartbeat: 'soon' }), { message: /--heartbeat: expected a duration/ });
+  t.throws(() => parseAgentArgs({ master: 'http://m', 'health-timeout': 'a while' }), { message: /--health-timeout: expected a duration/ });
   t.throws(() => parsePortRange('9:3'), { message: /--port-range "9:3"/ });
   t.throws(() => parseAgentArgs({ master: 'http://m', 'bind-ip': 'localhost' }), { message: /--bind-ip "localhost"/ });
   t.throws(() => resolveOptions({ master: 'not a url' }), { message: /--master "not a url" is not a URL/ });

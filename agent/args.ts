@@ -15,6 +15,10 @@ export const usage = `usage: helios-agent --master URL [options]
   --port-range START:END  range of dynamically allocated ports (default 20000:32768)
   --heartbeat DURATION    heartbeat interval, e.g. 5s, 500ms (default 5s)
   --bind-ip IP            host address ports are published on (default 0.0.0.0)
+  --health-timeout DURATION
+                          how long a task's health check may keep failing before its container is
+                          restarted (a restart that counts towards FLAPPING); 0 never gives up,
+                          as Helios (default 5m)
   --pull POLICY           when to pull a task's image from its registry:
                             auto     always for :latest and untagged images, only if missing for
                                      other tags and digests (default; as Kubernetes does)
@@ -37,6 +41,7 @@ export interface AgentArgs {
   heartbeat?: string;
   'bind-ip'?: string;
   pull?: string;
+  'health-timeout'?: string;
 }
 
 /** `K=V` pairs into a map; throws naming the flag and the bad pair. */
@@ -68,5 +73,6 @@ export function parseAgentArgs(args: AgentArgs): AgentOptions {
     heartbeatMs: args.heartbeat === undefined ? undefined : parseDuration(args.heartbeat, '--heartbeat'),
     bindIp,
     pullPolicy: pull,
+    healthBackoff: args['health-timeout'] === undefined ? undefined : { giveUpMs: parseDuration(args['health-timeout'], '--health-timeout') },
   };
 }

@@ -43,6 +43,7 @@ function argSpec() {
     heartbeat: { type: 'string' },
     'bind-ip': { type: 'string' },
     pull: { type: 'string' },
+    'health-timeout': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
 }

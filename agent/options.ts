@@ -26,8 +26,11 @@ export interface AgentOptions {
   /** Bearer token of the master (HELIOS_TOKEN). */
   token?: string;
   restartPolicy?: Partial<RestartPolicyOptions>;
-  /** Health check backoff: first delay and cap (1 s → 30 s). */
-  healthBackoff?: { baseMs?: number; maxMs?: number };
+  /**
+   * Health check backoff: first delay and cap (1 s → 30 s), and how long a check may keep failing
+   * before the container is restarted (`giveUpMs`, default 5 min; 0: never, as Helios).
+   */
+  healthBackoff?: { baseMs?: number; maxMs?: number; giveUpMs?: number };
   /**
    * When to ask the registry for an image (`--pull`): `auto` (default: always for `:latest` and untagged
    * references, only if missing for other tags and digests), `always` (Helios; a failed pull falls back
@@ -46,7 +49,7 @@ export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'logger' | 'token
   logger?: Logger;
   portRange: PortRange;
   restartPolicy: RestartPolicyOptions;
-  healthBackoff: { baseMs: number; maxMs: number };
+  healthBackoff: { baseMs: number; maxMs: number; giveUpMs: number };
 };
 
 /** Fills the defaults and checks the values; throws an Error naming the bad option. */
@@ -78,7 +81,7 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
     bindIp: o.bindIp ?? '0.0.0.0',
     token: o.token ?? (env.HELIOS_TOKEN || undefined),
     restartPolicy: { ...defaultRestartPolicy, ...o.restartPolicy },
-    healthBackoff: { baseMs: o.healthBackoff?.baseMs ?? 1_000, maxMs: o.healthBackoff?.maxMs ?? 30_000 },
+    healthBackoff: { baseMs: o.healthBackoff?.baseMs ?? 1_000, maxMs: o.healthBackoff?.maxMs ?? 30_000, giveUpMs: o.healthBackoff?.giveUpMs ?? 300_000 },
     pullPolicy,
     resyncMs: o.resyncMs ?? 30_000,
     pollWaitMs: o.pollWaitMs ?? 30_000,

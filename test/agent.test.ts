@@ -143,6 +143,24 @@ test('a failing health check stays HEALTHCHECKING and never reaches RUNNING', as
   t.true(agent.logs.some((l) => l.msg === 'health check failed'));
 });
 
+test('a health check that keeps failing past the give-up time restarts the container, with the reason as its error', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master, {
+    healthBackoff: { baseMs: 100, maxMs: 200, giveUpMs: 1_000 },
+    restartPolicy: { normalDelayMs: 100 },
+  });
+  const jobId = await deployJob(master, agent.name, {
+    name: 'never-ready', command: ['sleep', '1000'], healthCheck: { type: 'exec', command: ['sh', '-c', 'exit 3'] },
+  });
+  const exited = await waitForStatus(master, jobId, agent.name, (s) => s.state === 'EXITED', { message: 'restarted for its health' });
+  t.regex(exited.containerError ?? '', /^health check failing for 1 s, restarting the container: exec \["sh","-c","exit 3"\] exited 3$/);
+  // The same container is started again and checked again.
+  await waitFor(async () => (await master.client.jobs.history(jobId)).events.filter((e) => e.status.state === 'STARTING').length >= 2,
+    { message: 'started again', timeoutMs: 10_000 });
+  t.is((await agentContainers(agent.name)).length, 1);
+  t.is((await taskStatus(master, jobId, agent.name))?.goal, 'START');
+});
+
 test('an exec health check passes once the command exits 0', async (t) => {
   const master = await startMasterFor(t);
   const agent = await startTestAgent(t, master, { healthBackoff: { baseMs: 100, maxMs: 200 } });

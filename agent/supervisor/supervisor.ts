@@ -30,7 +30,7 @@ export interface SupervisorDeps extends SpecContext {
   portBook: PortBook;
   portRange: PortRange;
   bindIp: string;
-  health: { baseMs: number; maxMs: number };
+  health: { baseMs: number; maxMs: number; giveUpMs: number };
   pullPolicy: PullPolicy;
   log: Logger;
   onStatus(status: TaskStatus): void;
@@ -58,6 +58,9 @@ export class Supervisor {
   private lastSent = '';
   private healthy = false;
   private healthFailures = 0;
+  /** Why the agent stopped the container itself (its health check), reported with the exit. */
+  private unhealthy: string | null = null;
+  private healthCheckingSince = 0;
   private runStartedAt = 0;
   private readonly exits: number[] = [];
   private recordedFinish = 0;
@@ -245,6 +248,7 @@ export class Supervisor {
   private started(_id: string): number | null {
     this.healthy = false;
     this.healthFailures = 0;
+    this.healthCheckingSince = 0;
     this.runStartedAt = Date.now();
     if (this.task.job.healthCheck) {
       this.emit('HEALTHCHECKING');
@@ -255,6 +259,7 @@ export class Supervisor {
 
   private becomeRunning(): number | null {
     this.healthy = true;
+    this.healthCheckingSince = 0;
     this.failures = 0;
     this.containerError = null;
     // An image throttle ends with a container that runs; FLAPPING ends only after the flapping window.
@@ -282,11 +287,29 @@ export class Supervisor {
     const check = this.task.job.healthCheck;
     if (!check) return this.becomeRunning();
     this.emit('HEALTHCHECKING');
+    // The give-up clock starts with this supervisor's checking, not the container's start: a container
+    // re-adopted after an agent restart gets the full time too.
+    this.healthCheckingSince ||= Date.now();
     const result = await runHealthCheck(check, { containerId: info.id, ports: this.ports, exec: this.deps.docker.exec });
     if (result.ok) return this.becomeRunning();
     this.healthFailures += 1;
     this.deps.log.debug({ jobId: this.jobId, failures: this.healthFailures, reason: result.message }, 'health check failed');
+    const { giveUpMs } = this.deps.health;
+    if (giveUpMs > 0 && Date.now() - this.healthCheckingSince >= giveUpMs) return this.restartUnhealthy(info, result.message);
     return healthBackoffMs(this.healthFailures, this.deps.health.baseMs, this.deps.health.maxMs);
+  }
+
+  /**
+   * A container whose health check kept failing for `giveUpMs` is stopped; its exit then goes through
+   * the restart policy like any other (so a task that never gets healthy ends up FLAPPING), with the
+   * reason kept as its error. Helios retried the check for ever.
+   */
+  private async restartUnhealthy(info: ContainerDetails, reason: string): Promise<number> {
+    const seconds = Math.round(this.deps.health.giveUpMs / 1000);
+    this.unhealthy = `health check failing for ${seconds} s, restarting the container: ${reason}`;
+    this.deps.log.warn({ jobId: this.jobId, containerId: info.id, reason }, 'health check kept failing: restarting the container');
+    await this.deps.docker.stop(info.id, this.task.job.secondsToWaitBeforeKill ?? 120);
+    return 0;
   }
 
   private recordExit(info: ContainerDetails): number {
@@ -298,7 +321,8 @@ export class Supervisor {
     const decision = restartDecision(this.task.goal, { kind: 'exit', runsMs: this.exits }, this.deps.policy);
     this.throttle = decision.throttle;
     this.notBefore = Date.now() + decision.delayMs;
-    this.containerError = info.error || null;
+    this.containerError = this.unhealthy ?? (info.error || null);
+    this.unhealthy = null;
     this.emit('EXITED');
     this.deps.log.info({ jobId: this.jobId, exitCode: info.exitCode, delayMs: decision.delayMs, throttle: decision.throttle }, 'container exited');
     return decision.delayMs;
