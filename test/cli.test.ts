@@ -1,6 +1,7 @@
 /** The `helios` command itself: help, argument errors, and errors that say what to do. */
 import test from 'ava';
-import { freePort } from './harness/processes.js';
+import { readdirSync } from 'node:fs';
+import { freePort, tempDir } from './harness/processes.js';
 import { startTestMaster } from './harness/master.js';
 import { helios } from './cliHarness.js';
 
@@ -121,6 +122,15 @@ test('version prints both versions, and --json has stable keys', async (t) => {
   t.regex(r.stdout, /^Client Version: \d+\.\d+\.\d+\nMaster Version: \d+\.\d+\.\d+\n$/);
   const json = await helios(master, ['version', '--json']);
   t.deepEqual(Object.keys(json.json<object>()), ['clientVersion', 'masterVersion']);
+
+  const nobody = { url: `http://127.0.0.1:${await freePort()}` };
+  const down = await helios(nobody, ['version']);
+  t.is(down.code, 1);
+  t.regex(down.stdout, /^Client Version: \d+\.\d+\.\d+\n$/, 'the client version is printed still');
+  const downJson = await helios(nobody, ['version', '--json']);
+  t.is(downJson.code, 1);
+  t.like(downJson.json<object>(), { masterVersion: null, status: 'MASTER_UNREACHABLE' });
+  t.regex((downJson.json<{ clientVersion: string }>()).clientVersion, /^\d+\.\d+\.\d+$/);
 });
 
 test('masters lists the master; --json is an array', async (t) => {
@@ -141,4 +151,18 @@ test('HELIOS_TOKEN is sent as the bearer token to a master that needs one', asyn
   const withToken = await helios(master, ['jobs', '--json'], { env: { HELIOS_TOKEN: 's3cret' } });
   t.is(withToken.code, 0, withToken.stderr);
   t.deepEqual(withToken.json(), {});
+});
+
+test('solo refuses a --branch the repository does not have, or a folder outside git, before starting anything', async (t) => {
+  const home = await tempDir('solo-home-');
+  const outside = await tempDir('solo-outside-');
+  t.teardown(home.cleanup);
+  t.teardown(outside.cleanup);
+  const noBranch = await helios(null, ['solo', '--home', home.path, '--branch', 'no-such-branch']);
+  t.is(noBranch.code, 1);
+  t.regex(noBranch.stderr, /--branch no-such-branch: no such branch in /);
+  const noRepo = await helios(null, ['solo', '--home', home.path, '--repo', outside.path]);
+  t.is(noRepo.code, 1);
+  t.regex(noRepo.stderr, /is not in a git repository \(give --repo PATH, or --no-syncer\)/);
+  t.deepEqual(readdirSync(home.path), [], 'nothing started, no logs written');
 });

@@ -17,3 +17,10 @@ export async function readRepo(start: string): Promise<RepoInfo | null> {
   const commit = (await inRepo`git rev-parse HEAD`).stdout.trim();
   return { dir, branch, commit };
 }
+
+/** The commit `branch` points at in the repository at `dir`, or null when there is no such branch. */
+export async function branchCommit(dir: string, branch: string): Promise<string | null> {
+  const { $ } = await import('zx');
+  const found = await $({ cwd: dir, quiet: true, nothrow: true })`git rev-parse --verify --quiet ${`refs/heads/${branch}^{commit}`}`;
+  return found.exitCode === 0 ? found.stdout.trim() : null;
+}

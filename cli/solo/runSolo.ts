@@ -13,7 +13,7 @@ import { createClient, type HeliosClient } from '../../core/client/createClient.
 import { HeliosError } from '../../core/errors/HeliosError.js';
 import type { Output } from '../output.js';
 import { startComponent, type Component, type ComponentName } from './components.js';
-import { readRepo, type RepoInfo } from './gitRepo.js';
+import { branchCommit, readRepo, type RepoInfo } from './gitRepo.js';
 import { lockHome } from './homeLock.js';
 import { ensurePortFree, parseMasterAddress, type MasterAddress } from './masterAddress.js';
 import { watchProgress } from './progress.js';
@@ -86,6 +86,9 @@ async function check(options: SoloOptions, signals: ShutdownSignals): Promise<Pl
   if (found && !branch) {
     throw new HeliosError('INVALID_ARGUMENT', `${found.dir} has a detached HEAD and the syncer follows a branch: check one out (git switch -c NAME), or give --branch NAME`);
   }
+  // The summary shows the followed branch's commit; a --branch that does not exist would sync nothing.
+  const commit = found && options.branch ? await branchCommit(found.dir, options.branch) : found?.commit;
+  if (found && commit === null) throw new HeliosError('INVALID_ARGUMENT', `--branch ${options.branch}: no such branch in ${found.dir}`);
   await ensurePortFree(address, () => client.version().then(() => true, () => false));
   if (signals.signal) return null;
   const logs = join(home, 'logs');
@@ -96,7 +99,7 @@ async function check(options: SoloOptions, signals: ShutdownSignals): Promise<Pl
     logs,
     address,
     agentName: options.agentName ?? hostname(),
-    repo: found && { ...found, branch: branch! },
+    repo: found && { ...found, branch: branch!, commit: commit! },
     client,
     env: { ...process.env, HELIOS_HOME: home, ...(options.authToken ? { HELIOS_TOKEN: options.authToken } : {}) },
   };
