@@ -48,6 +48,9 @@ test('the default source name tells apart syncers of one repository on other bra
     .map(([branch, path]) => parse(['--repo', 'https://h/team/apps.git', '--branch', branch, '--path', path]).name);
   t.deepEqual(names, ['apps', 'apps-staging', 'apps-feature-x', 'apps-deploy-web', 'apps-prod-jobs-eu']);
   t.is(parse(['--repo', 'x', '--branch', 'staging', '--name', 'mine']).name, 'mine');
+  const long = parse(['--repo', 'https://h/team/apps.git', '--branch', `release/${'x'.repeat(120)}`]).name;
+  t.is(long.length, 100, 'no longer than the master takes');
+  t.regex(long, /^apps-release-x+-[0-9a-f]{8}$/);
 });
 
 test('--help', (t) => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -163,5 +164,11 @@ const clean = (text: string) => text.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-'
  */
 export function defaultSourceName(repo: string, branch: string, path: string): string {
   const parts = [slug(repo), branch === 'main' ? '' : clean(branch), clean(path) === 'jobs' ? '' : clean(path)];
-  return parts.filter(Boolean).join('-');
+  const name = parts.filter(Boolean).join('-');
+  if (name.length <= MAX_SOURCE_NAME) return name;
+  // The master takes at most 100 characters: a long one keeps its start and a digest of the whole.
+  const digest = createHash('sha1').update(`${repo}\0${branch}\0${path}`).digest('hex').slice(0, 8);
+  return `${name.slice(0, MAX_SOURCE_NAME - 9).replace(/[-_.]+$/, '')}-${digest}`;
 }
+
+const MAX_SOURCE_NAME = 100;

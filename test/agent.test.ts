@@ -143,11 +143,11 @@ test('a failing health check stays HEALTHCHECKING and never reaches RUNNING', as
   t.true(agent.logs.some((l) => l.msg === 'health check failed'));
 });
 
-test('a health check that keeps failing past the give-up time restarts the container, with the reason as its error', async (t) => {
+test('a health check that keeps failing past the give-up time restarts the container, with the reason as its error, until FLAPPING', async (t) => {
   const master = await startMasterFor(t);
   const agent = await startTestAgent(t, master, {
     healthBackoff: { baseMs: 100, maxMs: 200, giveUpMs: 1_000 },
-    restartPolicy: { normalDelayMs: 100 },
+    restartPolicy: { normalDelayMs: 100, flapExits: 3, flappingDelayMs: 60_000 },
   });
   const jobId = await deployJob(master, agent.name, {
     name: 'never-ready', command: ['sleep', '1000'], healthCheck: { type: 'exec', command: ['sh', '-c', 'exit 3'] },
@@ -158,7 +158,10 @@ test('a health check that keeps failing past the give-up time restarts the conta
   await waitFor(async () => (await master.client.jobs.history(jobId)).events.filter((e) => e.status.state === 'STARTING').length >= 2,
     { message: 'started again', timeoutMs: 10_000 });
   t.is((await agentContainers(agent.name)).length, 1);
-  t.is((await taskStatus(master, jobId, agent.name))?.goal, 'START');
+  // Runs that never got healthy count as no run: the third makes the task FLAPPING, not a restart every timeout.
+  const flapping = await waitForStatus(master, jobId, agent.name, (s) => s.throttled === 'FLAPPING', { message: 'FLAPPING', timeoutMs: 20_000 });
+  t.is(flapping.state, 'EXITED');
+  t.regex(flapping.containerError ?? '', /^health check failing for 1 s/);
 });
 
 test('an exec health check passes once the command exits 0', async (t) => {

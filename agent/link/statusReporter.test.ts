@@ -134,3 +134,58 @@ test('a task deployed again while its removal is queued is not removed after its
   t.deepEqual(sent.flatMap((r) => r.updates.map((u) => `${u.status.jobId}:${u.status.state}`)), ['web:PULLING_IMAGE']);
   await reporter.stop();
 });
+
+/** What the master ends with: per report, updates first, then removals (as master/routes/agents.ts does). */
+function masterState(reports: StatusReport[]): Map<string, string> {
+  const statuses = new Map<string, string>();
+  for (const r of reports) {
+    for (const u of r.updates) statuses.set(u.status.jobId, u.status.state);
+    for (const id of r.removed) statuses.delete(id);
+  }
+  return statuses;
+}
+
+test('a removal queued behind more than a batch of updates goes with or after its task\'s last update, never before', async (t) => {
+  const sent: StatusReport[] = [];
+  let up = false;
+  const reporter = createStatusReporter({
+    send: async (r) => { if (!up) throw new Error('down'); sent.push(r); },
+    batchMs: 0, retryMs: 10, maxRetryMs: 10, maxBatch: 4, onSendError: () => {}, onSendOk: () => {},
+  });
+  for (let i = 0; i < 6; i++) reporter.push(update(`other${i}`, 'RUNNING'));
+  reporter.push(update('x', 'STOPPING'));
+  reporter.push(update('x', 'STOPPED'));
+  reporter.removed('x');
+  await sleep(20);
+  up = true;
+  reporter.retryNow();
+  for (let i = 0; i < 100 && reporter.pending() > 0; i++) await sleep(10);
+  t.false(masterState(sent).has('x'), 'x is gone from the master');
+  t.deepEqual(sent.flatMap((r) => r.updates.filter((u) => u.status.jobId === 'x').map((u) => u.status.state)), ['STOPPING', 'STOPPED'], 'and its history has its last states');
+  await reporter.stop();
+});
+
+test('a failed POST keeps a removal, unless its task was pushed again meanwhile; a dropped update keeps the removals sent with it', async (t) => {
+  const sent: StatusReport[] = [];
+  let failNext = true;
+  const refused = new Error('refused');
+  const reporter = createStatusReporter({
+    send: async (r) => {
+      if (r.updates.some((u) => u.status.jobId === 'huge')) throw refused;
+      if (failNext) { failNext = false; throw new Error('down'); }
+      sent.push(r);
+    },
+    batchMs: 0, retryMs: 10, maxRetryMs: 10, isRefused: (err) => err === refused, onSendError: () => {}, onSendOk: () => {},
+  });
+  reporter.push(update('x', 'STOPPED'));
+  reporter.removed('x');
+  reporter.push(update('a', 'RUNNING'));
+  for (let i = 0; i < 100 && reporter.pending() > 0; i++) await sleep(10);
+  t.false(masterState(sent).has('x'), 'removed after one failed POST');
+
+  reporter.push(update('huge', 'RUNNING'));
+  reporter.removed('y');
+  for (let i = 0; i < 100 && reporter.pending() > 0; i++) await sleep(10);
+  t.deepEqual(sent.at(-1)?.removed, ['y'], 'the removal went on without the refused update');
+  await reporter.stop();
+});

@@ -63,24 +63,31 @@ export function createStatusReporter(o: StatusReporterOptions) {
 
   async function flush(): Promise<void> {
     if (inFlight || (updates.length === 0 && removed.length === 0)) return;
-    const batch: StatusReport = { updates: updates.slice(0, batchLimit), removed };
+    const sent = updates.slice(0, batchLimit);
     updates = updates.slice(batchLimit);
-    removed = [];
+    // The master applies a report's updates before its removals: a removal goes only once every queued
+    // update of its task has gone, or a later report (STOPPED, after a long queue) would bring it back.
+    const waiting = new Set(updates.map((u) => u.status.jobId));
+    const batch: StatusReport = { updates: sent, removed: removed.filter((id) => !waiting.has(id)) };
+    removed = removed.filter((id) => waiting.has(id));
     lastSendAt = Date.now();
     inFlight = o.send(batch).then(() => {
       failures = 0;
       batchLimit = maxBatch;
       o.onSendOk();
     }, (err: unknown) => {
-      if (o.isRefused?.(err) && batch.updates.length <= 1) {
-        o.onSendError(err); // dropped: sending it again would be refused again
-        return;
-      }
-      if (o.isRefused?.(err)) batchLimit = Math.ceil(batch.updates.length / 2);
-      else failures += 1;
-      // Removals of tasks that have newer updates queued are stale: the task is back.
+      const refused = o.isRefused?.(err) ?? false;
+      // Updates queued now were pushed while the POST was in flight (none of a removed task was left
+      // behind when the batch was made): a task among them is back, and its removal is stale.
       const back = new Set(updates.map((u) => u.status.jobId));
-      updates = [...batch.updates, ...updates];
+      if (refused && batch.updates.length <= 1) {
+        // Refused whole for one update: dropped, since sending it again would be refused again.
+        if (batch.updates.length === 0) batch.removed = [];
+      } else {
+        updates = [...batch.updates, ...updates];
+        if (refused) batchLimit = Math.ceil(batch.updates.length / 2);
+        else failures += 1;
+      }
       removed = [...new Set([...batch.removed.filter((id) => !back.has(id)), ...removed])];
       trim();
       o.onSendError(err);
@@ -108,7 +115,7 @@ export function createStatusReporter(o: StatusReporterOptions) {
       schedule();
     },
     removed(jobId: string): void {
-      // A removal supersedes the task's queued updates: the master drops its status anyway.
+      // Sent after the task's queued updates (see flush), so its history keeps them (STOPPED).
       removed.push(jobId);
       schedule();
     },

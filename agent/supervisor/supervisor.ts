@@ -249,6 +249,7 @@ export class Supervisor {
     this.healthy = false;
     this.healthFailures = 0;
     this.healthCheckingSince = 0;
+    this.unhealthy = null;
     this.runStartedAt = Date.now();
     if (this.task.job.healthCheck) {
       this.emit('HEALTHCHECKING');
@@ -314,7 +315,9 @@ export class Supervisor {
 
   private recordExit(info: ContainerDetails): number {
     this.recordedFinish = info.finishedAt;
-    this.exits.push(Math.max(0, info.finishedAt - info.startedAt));
+    // A run the agent ended because it never got healthy counts as no run at all, so a task that never
+    // gets healthy becomes FLAPPING (10 such runs) whatever --health-timeout is.
+    this.exits.push(this.unhealthy ? 0 : Math.max(0, info.finishedAt - info.startedAt));
     if (this.exits.length > MAX_EXITS_KEPT) this.exits.shift();
     this.healthy = false;
     this.runStartedAt = 0;
@@ -335,6 +338,7 @@ export class Supervisor {
     this.healthy = false;
     this.throttle = 'NO';
     this.failures = 0;
+    this.unhealthy = null;
     this.emit('STOPPED');
     return null;
   }

@@ -88,6 +88,7 @@ async function check(options: SoloOptions, signals: ShutdownSignals): Promise<Pl
   }
   // The summary shows the followed branch's commit; a --branch that does not exist would sync nothing.
   const commit = found && options.branch ? await branchCommit(found.dir, options.branch) : found?.commit;
+  if (signals.signal) return null;
   if (found && commit === null) throw new HeliosError('INVALID_ARGUMENT', `--branch ${options.branch}: no such branch in ${found.dir}`);
   await ensurePortFree(address, () => client.version().then(() => true, () => false));
   if (signals.signal) return null;
