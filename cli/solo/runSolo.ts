@@ -2,7 +2,7 @@
  * `helios solo`: master, agent and syncer on one machine. Solo only starts processes, talks to the
  * master API, and stops them in order (syncer, agent, master) on Ctrl-C.
  *
- *   checks (repo, port, home lock) ─► master ─► master answers ─► agent, syncer ─► summary, progress ─┐
+ *   checks (leftovers, repo, port, home lock) ─► master ─► master answers ─► agent, syncer ─► summary, progress ─┐
  *        │                               │             │                                              │
  *        └── Ctrl-C, or a child exits, at any point: stop what has started, in order ◄────────────────┘
  */
@@ -14,7 +14,7 @@ import { HeliosError } from '../../core/errors/HeliosError.js';
 import type { Output } from '../output.js';
 import { startComponent, type Component, type ComponentName } from './components.js';
 import { branchCommit, readRepo, type RepoInfo } from './gitRepo.js';
-import { lockHome } from './homeLock.js';
+import { lockHome, stopLeftovers, type HomeLock } from './homeLock.js';
 import { ensurePortFree, parseMasterAddress, type MasterAddress } from './masterAddress.js';
 import { watchProgress } from './progress.js';
 import { listenForShutdown, type ShutdownSignals } from './shutdownSignals.js';
@@ -58,11 +58,11 @@ export async function runSolo(options: SoloOptions, out: Output): Promise<number
     for (const c of components) c.kill();
   });
   try {
-    const plan = await check(options, signals);
+    const plan = await check(options, signals, out);
     if (!plan) return 0;
     const lock = lockHome(plan.home);
     try {
-      return await supervise(plan, components, signals, out);
+      return await supervise(plan, components, signals, out, lock);
     } finally {
       lock.release();
     }
@@ -72,8 +72,9 @@ export async function runSolo(options: SoloOptions, out: Output): Promise<number
 }
 
 /** Everything that can be refused before a process starts; null when a signal came meanwhile. */
-async function check(options: SoloOptions, signals: ShutdownSignals): Promise<Plan | null> {
+async function check(options: SoloOptions, signals: ShutdownSignals, out: Output): Promise<Plan | null> {
   const home = resolve(options.home ?? (process.env.HELIOS_HOME || join(homedir(), '.helios')));
+  await stopLeftovers(home, (message) => out.info(message));
   const address = parseMasterAddress(options.http);
   const client = createClient({ baseUrl: address.url, token: options.authToken, owner: 'cli' });
   const found = options.syncer ? await readRepo(resolve(options.repo ?? '.')) : null;
@@ -106,12 +107,13 @@ async function check(options: SoloOptions, signals: ShutdownSignals): Promise<Pl
   };
 }
 
-async function supervise(plan: Plan, components: Component[], signals: ShutdownSignals, out: Output): Promise<number> {
+async function supervise(plan: Plan, components: Component[], signals: ShutdownSignals, out: Output, lock: HomeLock): Promise<number> {
   const { options, address, agentName, repo, client } = plan;
   const startedAt = Date.now();
   const start = (name: ComponentName, args: string[]) => {
     const component = startComponent(name, args, { logFile: join(plan.logs, `${name}.log`), env: plan.env });
     components.push(component);
+    lock.record(name, component.pid);
     return component;
   };
   const dbPath = join(plan.home, 'master.db');
