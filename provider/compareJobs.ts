@@ -1,5 +1,5 @@
 import type { dynamic } from '@pulumi/pulumi';
-import type { HashedJob, PortMapping } from '../core/schema/job.js';
+import type { JobSpec } from '../core/schema/job.js';
 import { loadCore, type Core } from './loadCore.js';
 import { jobFieldNames, pickJobFields } from './jobFields.js';
 import { containsUnknown } from './unknowns.js';
@@ -9,8 +9,9 @@ type Props = Record<string, unknown>;
 /**
  * A job is immutable on the master (its id is a hash of its fields): any real change replaces it.
  * "Real" is decided the way the master hashes, with the image normalised on both sides, so
- * `busybox` → `docker.io/library/busybox:latest`, `env: {}` → no env, or a port spelling out
- * `protocol: tcp` changes nothing and the old id and outputs stay.
+ * `busybox` → `docker.io/library/busybox:latest`, `env: {}` → no env, a port spelling out
+ * `protocol: tcp` or a registration key `svc` for `svc/http` changes nothing and the old id and
+ * outputs stay.
  *
  * The master refuses a second job with the same name and version, so a change that keeps them
  * replaces delete-before-create (Pulumi then deletes the deployments that depend on it first).
@@ -31,18 +32,27 @@ export async function compareJobs(olds: Props, news: Props): Promise<dynamic.Dif
 function hashWithNormalImage(core: Core, props: Props): string {
   const spec = pickJobFields(core, props);
   if (typeof spec.image === 'string') spec.image = normalImage(core, spec.image);
-  return core.jobHash(withPortProtocols(spec) as HashedJob);
+  return hashAsMaster(core, spec, String(spec.name ?? ''), String(spec.version ?? ''));
 }
 
-/** Compares one field the way the hash sees it (empty = absent, protocol defaults to tcp). */
+/** Compares one field the way the master's hash sees it (empty = absent, Helios' defaults filled in). */
 function sameField(core: Core, field: string, before: unknown, after: unknown): boolean {
   if (field === 'name' || field === 'version') return before === after;
   if (field === 'image') {
     return typeof before === 'string' && typeof after === 'string'
       ? normalImage(core, before) === normalImage(core, after) : before === after;
   }
-  const probe = (value: unknown) => core.jobHash(withPortProtocols({ name: '-', version: '-', image: '-', [field]: value }) as HashedJob);
+  const probe = (value: unknown) => hashAsMaster(core, { image: '-', [field]: value }, '-', '-');
   return probe(before) === probe(after);
+}
+
+/**
+ * The job hash of a spec with the defaults the master fills in (core's `hashedFields`: port protocol,
+ * registration protocol, dates in UTC), so spellings the master treats alike compare equal. Inputs
+ * reach diff only after check, so every spec here hashes; a failure is an error, never "changed".
+ */
+function hashAsMaster(core: Core, spec: Props, name: string, version: string): string {
+  return core.jobHash(core.hashedFields(spec as unknown as JobSpec, name, version));
 }
 
 /** The normalised image, or the reference as written when it does not parse (check reports that). */
@@ -52,12 +62,4 @@ function normalImage(core: Core, image: string): string {
   } catch {
     return image;
   }
-}
-
-/** Helios hashes every port with its protocol, `tcp` when not given (as core's buildJob does). */
-function withPortProtocols(spec: Props): Props {
-  const ports = spec.ports as Record<string, PortMapping> | undefined;
-  if (!ports || typeof ports !== 'object') return spec;
-  const filled = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, { ...port, protocol: port.protocol ?? 'tcp' }]));
-  return { ...spec, ports: filled };
 }

@@ -39,7 +39,16 @@ export function createDeploymentProvider(): dynamic.ResourceProvider<DeploymentI
       const helios = await masterClient(settings);
       const job = await helios.jobs.get(inputs.job);
       const goal: DeploymentGoal = inputs.goal ?? 'START';
-      await helios.deployments.deploy(inputs.host, job.id, { goal, token: inputs.token });
+      try {
+        await helios.deployments.deploy(inputs.host, job.id, { goal, token: inputs.token });
+      } catch (err) {
+        // A deploy whose answer was lost left the deployment on the master but not in the state: the
+        // retry takes it over when it is Pulumi's own, with this resource's goal.
+        if ((err as { code?: string }).code !== 'JOB_ALREADY_DEPLOYED') throw err;
+        const existing = await helios.deployments.get(inputs.host, job.id);
+        if (existing.owner !== 'pulumi') throw err;
+        await helios.deployments.setGoal(inputs.host, job.id, goal, { token: inputs.token });
+      }
       const id = `${inputs.host}/${job.id}`;
       return { id, outs: await settle(helios, id, inputs, job, goal) };
     },
@@ -85,7 +94,14 @@ export function createDeploymentProvider(): dynamic.ResourceProvider<DeploymentI
 async function settle(helios: MasterClient, id: string, inputs: DeploymentInputs, job: Job, goal: DeploymentGoal): Promise<DeploymentOutputs> {
   if (goal !== 'START') return outputsOf(inputs, job, goal, { running: false });
   const timeoutSeconds = inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  const wait = await waitForTask(helios, job.id, inputs.host, timeoutSeconds * 1000);
+  let wait: TaskWait;
+  try {
+    wait = await waitForTask(helios, job.id, inputs.host, timeoutSeconds * 1000);
+  } catch (err) {
+    // Deployed already: the state must keep the resource, so the next `up` updates or deletes it.
+    const reason = `deployed ${job.id} on ${inputs.host}, but could not follow it to RUNNING: ${err instanceof Error ? err.message : String(err)}`;
+    throw initFailure(reason, id, outputsOf(inputs, job, goal, { running: false }) as unknown as Record<string, unknown>, [reason]);
+  }
   const outs = outputsOf(inputs, job, goal, wait);
   if (wait.running) return outs;
   const reason = `task of ${job.id} on ${inputs.host} did not reach RUNNING within ${timeoutSeconds} s: ${describeTask(wait.last)}`;

@@ -8,6 +8,17 @@ import { touchesUnknown, withoutUnknowns } from './unknowns.js';
  * reports each failure on its top-level property: `{ property: 'ports', reason: 'ports.http.internalPort: …' }`.
  * Values still unknown at preview are skipped, with every rule that depends on them.
  */
+/**
+ * Rules that compare two fields (core/model/rules): an error on the key may come only from an unknown
+ * value of the fields listed (a health check naming a port of `ports`, a ramdisk clashing with a volume).
+ */
+const CROSS_FIELD: Record<string, readonly string[]> = {
+  healthCheck: ['ports'],
+  registration: ['ports'],
+  gracePeriod: ['ports'],
+  ramdisks: ['volumes'],
+};
+
 export async function jobCheckFailures(news: Record<string, unknown>): Promise<dynamic.CheckFailure[]> {
   const core = await loadCore();
   const { known, unknownPaths } = withoutUnknowns(news);
@@ -20,8 +31,9 @@ export async function jobCheckFailures(news: Record<string, unknown>): Promise<d
   const allowedCapabilities = Array.isArray(spec.addCapabilities) ? spec.addCapabilities.map(String) : [];
   const { errors } = core.validateJob(spec, { allowedCapabilities });
   for (const error of errors) {
-    if (touchesUnknown(error.path, unknownPaths)) continue;
     const property = error.path.split('.')[0] ?? '';
+    if (touchesUnknown(error.path, unknownPaths)) continue;
+    if (CROSS_FIELD[property]?.some((field) => unknownPaths.some((u) => u === field || u.startsWith(`${field}.`)))) continue;
     const reason = error.path ? `${error.path}: ${error.message}` : error.message;
     if (!failures.some((f) => f.reason === reason)) failures.push({ property, reason });
   }

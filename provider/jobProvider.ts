@@ -1,10 +1,10 @@
 import type { dynamic } from '@pulumi/pulumi';
 import type { JobInputs, JobOutputs } from './types.js';
-import { loadCore } from './loadCore.js';
+import { loadCore, type Core } from './loadCore.js';
 import { pickJobFields } from './jobFields.js';
 import { jobCheckFailures } from './jobFailures.js';
 import { compareJobs } from './compareJobs.js';
-import { isNotFound, masterClient, settingsFromConfig, type MasterSettings } from './masterClient.js';
+import { isNotFound, masterClient, settingsFromConfig, type MasterClient, type MasterSettings } from './masterClient.js';
 
 /**
  * The dynamic provider of `Job`. Pulumi serializes this object into the stack's state and calls it
@@ -32,8 +32,16 @@ export function createJobProvider(): dynamic.ResourceProvider<JobInputs, JobOutp
       const core = await loadCore();
       const helios = await masterClient(settings);
       const spec = pickJobFields(core, inputs as unknown as Record<string, unknown>);
-      const { id } = await helios.jobs.create(spec as JobInputs);
-      return { id, outs: { ...inputs, jobId: id } };
+      try {
+        const { id } = await helios.jobs.create(spec as JobInputs);
+        return { id, outs: { ...inputs, jobId: id } };
+      } catch (err) {
+        // A create whose answer was lost (a timeout, a dropped connection) left the job on the master
+        // but not in the state: the retry adopts it when it is this very job and Pulumi's own.
+        const adopted = await sameJobOwnedByPulumi(core, helios, err, spec);
+        if (!adopted) throw err;
+        return { id: adopted, outs: { ...inputs, jobId: adopted } };
+      }
     },
 
     async read(id, props) {
@@ -47,10 +55,11 @@ export function createJobProvider(): dynamic.ResourceProvider<JobInputs, JobOutp
         throw err;
       }
       if (props) return { id: job.id, props: { ...props, jobId: job.id } };
-      // `pulumi import`: rebuild the inputs from what the master stores.
+      // `pulumi import`: rebuild the inputs from what the master stores. The token stays out: the state
+      // would hold it in plain text; a program that needs it gives it (as a secret).
       const parts = core.parseJobId(job.id)!;
       const spec = core.jobToSpec(job);
-      const { id: _id, ...fields } = spec;
+      const { id: _id, token: _token, ...fields } = spec;
       return { id: job.id, props: { ...fields, name: parts.name, version: parts.version, jobId: job.id } as JobOutputs };
     },
 
@@ -63,6 +72,22 @@ export function createJobProvider(): dynamic.ResourceProvider<JobInputs, JobOutp
       }
     },
   };
+}
+
+/** The id of the job the master already has, when `err` says it exists with this spec and owner `pulumi`. */
+async function sameJobOwnedByPulumi(core: Core, helios: MasterClient, err: unknown, spec: Record<string, unknown>): Promise<string | null> {
+  const existing = (err as { code?: string; data?: { id?: unknown } }).code === 'JOB_ALREADY_EXISTS' ? (err as { data: { id?: unknown } }).data.id : undefined;
+  if (typeof existing !== 'string') return null;
+  let wanted: string;
+  try {
+    const capabilities = Array.isArray(spec.addCapabilities) ? spec.addCapabilities.map(String) : [];
+    wanted = core.buildJob(spec, { allowedCapabilities: capabilities }).job.id;
+  } catch {
+    return null;
+  }
+  if (wanted !== existing) return null;
+  const job = await helios.jobs.get(existing);
+  return job.owner === 'pulumi' ? job.id : null;
 }
 
 /** The provider every `Job` resource uses (one object, so Pulumi serializes it once). */

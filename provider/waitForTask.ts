@@ -16,8 +16,15 @@ export async function waitForTask(helios: MasterClient, jobId: string, host: str
   let delayMs = 200;
   let last: TaskStatus | undefined;
   for (;;) {
-    const status = await helios.jobs.status(jobId);
-    last = status.taskStatuses[host] ?? last;
+    let status;
+    try {
+      status = await helios.jobs.status(jobId);
+    } catch (err) {
+      // A master restarting or a dropped connection is not the task failing: ask again until the deadline.
+      const code = (err as { code?: string }).code;
+      if ((code !== 'MASTER_UNREACHABLE' && code !== 'INTERNAL_ERROR') || Date.now() >= deadline) throw err;
+    }
+    last = status?.taskStatuses[host] ?? last;
     if (last?.state === 'RUNNING' && last.goal === 'START') return { running: true, last };
     const left = deadline - Date.now();
     if (left <= 0) return { running: false, last };

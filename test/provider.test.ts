@@ -63,6 +63,16 @@ test('check tolerates the preview unknown sentinel in any value, and still repor
   ]);
 });
 
+test('check at preview skips a rule comparing two fields while one of them is unknown', async (t) => {
+  const { jobs } = await withMaster(t);
+  const unknownPorts = { ...web(), ports: UNKNOWN, healthCheck: { type: 'tcp', port: 'http' }, gracePeriod: 5 } as unknown as JobInputs;
+  t.deepEqual((await jobs.check!({} as JobInputs, unknownPorts)).failures, []);
+  const unknownVolumes = { ...web(), volumes: UNKNOWN, ramdisks: { '/data': 'rw,size=1m' } } as unknown as JobInputs;
+  t.deepEqual((await jobs.check!({} as JobInputs, unknownVolumes)).failures, []);
+  const known = { ...web(), ports: {}, healthCheck: { type: 'tcp', port: 'http' } } as unknown as JobInputs;
+  t.deepEqual((await jobs.check!({} as JobInputs, known)).failures, [{ property: 'healthCheck', reason: 'healthCheck.port: must name a port in ports (known: none)' }]);
+});
+
 test('diff: an image spelled differently but normalising equal is no change, though its hash differs', async (t) => {
   const { jobs } = await withMaster(t);
   const olds: JobOutputs = { ...web({ image: 'busybox' }), jobId: 'web:1:0000000000000000000000000000000000000000' };
@@ -73,11 +83,12 @@ test('diff: an image spelled differently but normalising equal is no change, tho
   t.deepEqual(await jobs.diff!(olds.jobId, { ...olds, image: 'busybox:latest' }, web({ image: 'index.docker.io/library/busybox' })), { changes: false });
 });
 
-test('diff: spellings the hash ignores (empty maps, protocol tcp) are no change', async (t) => {
+test('diff: spellings the hash ignores (empty maps, protocol tcp, registration protocol http) are no change', async (t) => {
   const { jobs } = await withMaster(t);
-  const olds = { ...web({ ports: { http: { internalPort: 80 } } }), jobId: 'x' };
-  const news = web({ ports: { http: { internalPort: 80, protocol: 'tcp' } }, env: {}, volumes: {} });
+  const olds = { ...web({ ports: { http: { internalPort: 80 } }, registration: { svc: { ports: { http: {} } } } }), jobId: 'x' };
+  const news = web({ ports: { http: { internalPort: 80, protocol: 'tcp' } }, env: {}, volumes: {}, registration: { 'svc/http': { ports: { http: {} } } } });
   t.deepEqual(await jobs.diff!('x', olds, news), { changes: false });
+  t.is(buildJob(olds).job.id, buildJob(news).job.id, 'the master gives both the same id');
 });
 
 test('diff: any job field change replaces the job; delete-before-create when name and version stay', async (t) => {
@@ -113,12 +124,28 @@ test('read of a job removed from the master reads as gone (refresh drops it)', a
   await t.notThrowsAsync(jobs.delete!(id, outs!));
 });
 
-test('read without props (pulumi import) rebuilds the inputs from the master', async (t) => {
+test('read without props (pulumi import) rebuilds the inputs from the master, but not its token', async (t) => {
   const { master, jobs } = await withMaster(t);
-  const { id } = await master.client.jobs.create({ name: 'imported', version: '3', image: 'busybox:latest', env: { A: 'b' } });
+  const { id } = await master.client.jobs.create({ name: 'imported', version: '3', image: 'busybox:latest', env: { A: 'b' }, token: 's3cret' });
   const { id: readId, props } = await jobs.read!(id);
   t.is(readId, id);
   t.like(props, { name: 'imported', version: '3', image: 'busybox:latest', env: { A: 'b' }, jobId: id });
+  t.false('token' in props!, 'the state would hold it in plain text');
+});
+
+test('a create retried after its answer was lost adopts the job and the deployment Pulumi made; others\' are refused', async (t) => {
+  const { master, jobs, deployments } = await withMaster(t);
+  await master.client.hosts.register('h1', 'h1-id');
+  const first = await jobs.create(web());
+  t.deepEqual(await jobs.create(web()), first, 'the same job again: adopted');
+  const { id: jobId } = first;
+  const deployed = await deployments.create({ job: jobId, host: 'h1', goal: 'STOP', timeoutSeconds: 1 });
+  t.deepEqual(await deployments.create({ job: jobId, host: 'h1', goal: 'STOP', timeoutSeconds: 1 }), deployed, 'the same deployment again: taken over');
+
+  const byHand = await master.clientWith({ owner: 'cli' }).jobs.create({ name: 'hand', version: '1', image: 'busybox:latest' });
+  await t.throwsAsync(jobs.create({ name: 'hand', version: '1', image: 'busybox:latest' } as JobInputs), { message: /already exists/ });
+  await master.clientWith({ owner: 'cli' }).deployments.deploy('h1', byHand.id, { goal: 'STOP' });
+  await t.throwsAsync(deployments.create({ job: byHand.id, host: 'h1', goal: 'STOP', timeoutSeconds: 1 }), { message: /already deployed/ });
 });
 
 test('create of a job the master refuses fails with the master\'s reason', async (t) => {

@@ -41,8 +41,9 @@ export function buildJob(spec: unknown, options: ValidateOptions = {}): BuiltJob
 /**
  * The hashed view of a spec: known fields only, with Helios' defaults: port protocol `tcp`, a
  * registration key without protocol means `/http` (Helios' ServiceEndpoint), dates in UTC ISO form.
+ * Exported for whoever compares specs as the master does (the Pulumi provider's diff).
  */
-function hashedFields(spec: JobSpec, name: string, version: string): HashedJob {
+export function hashedFields(spec: JobSpec, name: string, version: string): HashedJob {
   const fields: Record<string, unknown> = { name, version };
   for (const key of Object.keys(jobConfigFields)) {
     const value = (spec as Record<string, unknown>)[key];
