@@ -13,7 +13,6 @@
  *
  *   npx tsx bench/syncApplyScale.ts [--quick]     # prints JSON, then a table
  */
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,27 +36,6 @@ function jobFile(name: string, host: string, port: number, env?: Record<string, 
 const commit = (c: string, jobs: SyncJob[]): SyncApplyRequest =>
   ({ repo: 'http://127.0.0.1/bench.git', branch: 'main', path: 'jobs', commit: c, jobs, errors: [] });
 
-/** One request with an already serialized body; resolves when the whole answer is in, with its text. */
-function send(agent: http.Agent, base: URL, method: string, path: string, text?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: base.hostname, port: base.port, method, path, agent,
-      headers: text === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if ((res.statusCode ?? 0) >= 400) reject(new Error(`${method} ${path}: HTTP ${res.statusCode} ${body.slice(0, 300)}`));
-        else resolve(body);
-      });
-    });
-    req.on('error', reject);
-    req.end(text);
-  });
-}
-
 /** ms for JSON.parse(JSON.stringify(body)) done on the body's text: what any server pays for it. */
 function jsonBaseline(body: SyncApplyRequest): number {
   const text = JSON.stringify(body);
@@ -74,14 +52,12 @@ export async function run(options: BenchOptions = {}): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'helios-sync-bench-'));
   const master = await startMaster({ dbPath: join(dir, 'master.db'), port: 0, name: 'bench', logger: false, reaperIntervalMs: 3_600_000 });
   const api = createJsonClient({ baseUrl: master.url, timeoutMs: 600_000 });
-  const agent = new http.Agent({ keepAlive: true });
-  const base = new URL(master.url);
   const figures: Figure[] = [];
   try {
     const apply = async (source: string, body: SyncApplyRequest) => {
       const text = JSON.stringify(body);
       const start = performance.now();
-      const answer = await send(agent, base, 'PUT', `/sync/sources/${source}`, text);
+      const answer = await api.requestText('PUT', `/sync/sources/${source}`, text);
       const ms = performance.now() - start;
       const result = JSON.parse(answer) as SyncResult;
       if (result.state !== 'APPLIED') throw new Error(`${source} ${body.commit}: ${result.state} ${JSON.stringify(result.errors.slice(0, 3))}`);
@@ -155,18 +131,17 @@ export async function run(options: BenchOptions = {}): Promise<Figure[]> {
     let count = 0;
     for (let i = 0; i < 5; i++) {
       let start = performance.now();
-      const text = await send(agent, base, 'GET', '/jobs');
+      const text = await api.requestText('GET', '/jobs');
       lists.push(performance.now() - start);
       count = Object.keys(JSON.parse(text) as object).length;
       start = performance.now();
-      await send(agent, base, 'GET', '/version');
+      await api.requestText('GET', '/version');
       listBase.push(performance.now() - start);
     }
     figures.push({ name: `GET /jobs (${count} jobs)`, value: median(lists), unit: 'ms',
       baseline: { name: 'GET /version', value: median(listBase) }, note: 'median of 5' });
   } finally {
     api.close();
-    agent.destroy();
     await master.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -29,9 +29,19 @@ export function createJsonClient(options: JsonClientOptions) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4096 });
   const headers = { 'Helios-Version': HELIOS_VERSION, 'Helios-Owner': options.owner ?? 'cli' };
 
-  function request<T>(method: string, path: string, body?: unknown, timeoutMs = options.timeoutMs ?? 30_000): Promise<T> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise<T>((resolve, reject) => {
+  /** JSON in and out: the body serialized, the answer parsed (its text when it is not JSON). */
+  async function request<T>(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<T> {
+    const text = await requestText(method, path, body === undefined ? undefined : JSON.stringify(body), timeoutMs);
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      return text as T;
+    }
+  }
+
+  /** A body serialized already (so a benchmark can time the request without it), the answer as text. */
+  function requestText(method: string, path: string, payload?: string, timeoutMs = options.timeoutMs ?? 30_000): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
       const req = http.request({
         host: url.hostname, port: url.port, method, path, agent,
         headers: payload === undefined ? headers : { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
@@ -42,12 +52,8 @@ export function createJsonClient(options: JsonClientOptions) {
         res.on('error', reject);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          if ((res.statusCode ?? 0) >= 400) return reject(new HttpStatusError(res.statusCode ?? 0, text, method, path));
-          try {
-            resolve((text ? JSON.parse(text) : undefined) as T);
-          } catch {
-            resolve(text as T);
-          }
+          if ((res.statusCode ?? 0) >= 400) reject(new HttpStatusError(res.statusCode ?? 0, text, method, path));
+          else resolve(text);
         });
       });
       req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out after ${timeoutMs} ms`)));
@@ -56,7 +62,7 @@ export function createJsonClient(options: JsonClientOptions) {
     });
   }
 
-  return { request, close: () => agent.destroy() };
+  return { request, requestText, close: () => agent.destroy() };
 }
 export type JsonClient = ReturnType<typeof createJsonClient>;
 
