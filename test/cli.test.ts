@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { freePort, spawnProcess, tempDir } from './harness/processes.js';
 import { startTestMaster } from './harness/master.js';
 import { CLI_BIN, ensureCliBuilt, helios, ROOT } from './cliHarness.js';
+import { isAlive } from '../cli/solo/homeLock.js';
 
 const commandNames = ['create', 'remove', 'inspect', 'jobs', 'deploy', 'undeploy', 'start', 'stop', 'job', 'status',
   'history', 'watch', 'hosts', 'register', 'deregister', 'sync', 'masters', 'version'];
@@ -175,21 +176,20 @@ test('a solo killed with SIGKILL leaves its master running; the next solo of tha
   const port = await freePort();
   const args = [CLI_BIN, 'solo', '--home', home.path, '--no-agent', '--no-syncer', '--http', `127.0.0.1:${port}`];
   const running = /Helios is running \(solo\)/;
-  const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
   const first = spawnProcess(process.execPath, args, { cwd: ROOT });
   t.teardown(() => first.kill('SIGKILL'));
   await first.waitForOutput(running, 30_000);
   const masterPid = Number(/^master (\d+)$/m.exec(readFileSync(join(home.path, 'solo.pid'), 'utf8'))![1]);
-  t.teardown(() => { if (alive(masterPid)) process.kill(masterPid, 'SIGKILL'); });
+  t.teardown(() => { if (isAlive(masterPid)) process.kill(masterPid, 'SIGKILL'); });
   await first.kill('SIGKILL');
-  t.true(alive(masterPid), 'the master outlives a SIGKILL of solo (its own process group)');
+  t.true(isAlive(masterPid), 'the master outlives a SIGKILL of solo (its own process group)');
 
   const second = spawnProcess(process.execPath, args, { cwd: ROOT });
   t.teardown(() => second.kill('SIGKILL'));
   await second.waitForOutput(new RegExp(`stopping helios-master \\(pid ${masterPid}\\), left running by a helios solo that was killed`), 20_000);
   await second.waitForOutput(running, 30_000);
-  t.false(alive(masterPid));
+  t.false(isAlive(masterPid));
   t.is((await fetch(`http://127.0.0.1:${port}/version`)).status, 200, 'the new master answers on the same port');
   t.is((await second.kill('SIGTERM')).code, 0);
 });
