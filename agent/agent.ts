@@ -248,6 +248,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       await Promise.race([Promise.all([...supervisors.values()].map((s) => s.finished)), delay(2_000)]);
       await Promise.race([link.stop(), delay(2_000)]);
       await Promise.race([reporter.stop(), delay(2_000)]);
+      // Port reservations are saved without waiting (see portBook.save): a stop lets them reach the file.
+      await Promise.race([store.settled(), delay(2_000)]);
       log.info('agent stopped (containers keep running)');
     },
   };

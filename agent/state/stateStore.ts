@@ -25,6 +25,8 @@ export interface StateStore {
    * the next one (group commit), so a burst of 50 changes costs two writes, not 50.
    */
   update(change: (state: AgentState) => AgentState): Promise<void>;
+  /** Resolves once every change made so far is on disk (or its write failed, which `update` reported). */
+  settled(): Promise<void>;
   /** How many times the file has been written (for tests and diagnostics). */
   writes(): number;
 }
@@ -70,6 +72,7 @@ export async function openStateStore(dir: string, onCorrupt: (err: unknown) => v
       });
       return queued;
     },
+    settled: () => last.catch(() => {}),
     writes: () => writes,
   };
   if (text === undefined) await store.update((s) => s);
