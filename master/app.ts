@@ -1,7 +1,8 @@
+import type { ServerOptions as HttpsOptions } from 'node:https';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { HELIOS_VERSION } from '../core/index.js';
 import type { MasterContext } from './context.js';
-import { installAuth } from './auth.js';
+import { installAuth } from './auth/installAuth.js';
 import { installErrorHandler } from './errorHandler.js';
 import { validatorCompiler } from './validation.js';
 import { installJsonParser } from './jsonBody.js';
@@ -12,13 +13,15 @@ import { deploymentsRoutes } from './routes/deployments.js';
 import { agentsRoutes } from './routes/agents.js';
 import { syncRoutes } from './routes/sync.js';
 import { metaRoutes } from './routes/meta.js';
+import { auditRoutes } from './routes/audit.js';
 
 /**
  * Builds the master's fastify app over an open store; never listens (server.ts does), so tests can
- * use it on a real port or with `inject`.
+ * use it on a real port or with `inject`. With `https` it serves TLS.
  */
-export function buildApp(ctx: MasterContext): FastifyInstance {
+export function buildApp(ctx: MasterContext, https?: HttpsOptions): FastifyInstance {
   const app = Fastify({
+    https: https ?? null,
     logger: ctx.options.logger ?? false,
     bodyLimit: ctx.options.bodyLimit,
     // Blocking queries are in flight at shutdown; preClose releases them, so close() need not wait.
@@ -37,7 +40,7 @@ export function buildApp(ctx: MasterContext): FastifyInstance {
   // JSON only: a text/plain body is refused (415 → INVALID_REQUEST) rather than read as a string.
   installJsonParser(app);
   app.addHook('onRequest', async (_request, reply) => { reply.header('Helios-Server-Version', HELIOS_VERSION); });
-  installAuth(app, ctx.options.tokens);
+  installAuth(app, { tokens: ctx.tokens, clientCertificates: https?.requestCert === true });
   installErrorHandler(app);
   app.addHook('preClose', async () => { ctx.notifier.releaseAll(); });
 
@@ -48,6 +51,7 @@ export function buildApp(ctx: MasterContext): FastifyInstance {
   agentsRoutes(app, ctx);
   syncRoutes(app, ctx);
   metaRoutes(app, ctx);
+  auditRoutes(app, ctx);
   return app;
 }
 

@@ -1,10 +1,9 @@
 /** helios-master's command line: flags → StartOptions. */
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseTokenFile } from './auth.js';
 import type { StartOptions } from './server.js';
+import type { TlsFiles } from './tls.js';
 import { parseDuration } from '../core/model/duration.js';
 
 export const usage = `usage: helios-master [options]
@@ -12,10 +11,21 @@ export const usage = `usage: helios-master [options]
   --http HOST:PORT        listen address (default 127.0.0.1:5801)
   --db PATH               SQLite database (default $HELIOS_HOME/master.db, HELIOS_HOME=~/.helios)
   --name NAME             this master's name (default: the host name)
-  --token-file PATH       require "Authorization: Bearer <token>"; one token per line, # comments
-  --insecure              allow a non-loopback --http address without --token-file
+  --token-file PATH       require "Authorization: Bearer <token>": one "TOKEN ROLE [NAME]" per line,
+                          ROLE read, deploy, admin, agent[:HOST] or sync:SOURCE; # comments; SIGHUP
+                          re-reads it (a line with only a token is an admin token, with a warning)
+  --tls-cert FILE         serve HTTPS with this PEM certificate (chain after it); re-read on SIGHUP
+  --tls-key FILE          the certificate's PEM private key (with --tls-cert); re-read on SIGHUP
+  --client-ca FILE        require a client certificate signed by this PEM CA (mutual TLS)
+  --insecure              allow a non-loopback --http address without TLS or authentication
+                          (--tls-cert/--tls-key, and --token-file or --client-ca)
   --down-after DURATION   a host is DOWN after this long without a heartbeat (default 30s)
-  --allow-capability CAP  a capability jobs may add (repeatable)
+  Privileged job fields (repeatable; only an admin token creates jobs beyond them):
+  --allow-host-path PATH  host paths under PATH may be bind-mounted ("/" and the Docker socket only
+                          when listed exactly)
+  --allow-network-mode M  host, or container (networkMode container:NAME)
+  --allow-capability CAP  a capability jobs may add
+  --allow-security-opt O  a securityOpt that turns confinement off (e.g. seccomp=unconfined)
   --log-level LEVEL       pino level (default info)
   -h, --help              show this help`;
 
@@ -36,9 +46,15 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
       db: { type: 'string' },
       name: { type: 'string' },
       'token-file': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'client-ca': { type: 'string' },
       insecure: { type: 'boolean', default: false },
       'down-after': { type: 'string', default: '30s' },
+      'allow-host-path': { type: 'string', multiple: true, default: [] },
+      'allow-network-mode': { type: 'string', multiple: true, default: [] },
       'allow-capability': { type: 'string', multiple: true, default: [] },
+      'allow-security-opt': { type: 'string', multiple: true, default: [] },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -48,18 +64,34 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
   if (values.help) return 'help';
   const { host, port } = parseHttp(values.http!);
   const home = env.HELIOS_HOME || join(homedir(), '.helios');
-  const tokenFile = values['token-file'];
-  const tokens = tokenFile ? parseTokenFile(readFileSync(tokenFile, 'utf8')) : [];
-  if (tokenFile && tokens.length === 0) throw new Error(`token file ${tokenFile} holds no tokens`);
+  for (const path of values['allow-host-path']!) {
+    if (!path.startsWith('/')) throw new Error(`--allow-host-path ${JSON.stringify(path)}: give an absolute path`);
+  }
+  for (const mode of values['allow-network-mode']!) {
+    if (mode !== 'host' && mode !== 'container') throw new Error(`--allow-network-mode ${JSON.stringify(mode)}: it is host or container`);
+  }
   return {
     host, port,
     dbPath: values.db ?? join(home, 'master.db'),
     name: values.name,
-    tokens,
+    tokenFile: values['token-file'],
     insecure: values.insecure,
+    tls: tlsFlags(values['tls-cert'], values['tls-key'], values['client-ca']),
     downAfterMs: parseDuration(values['down-after']!, '--down-after'),
-    allowedCapabilities: values['allow-capability'],
+    admission: {
+      hostPaths: values['allow-host-path']!,
+      networkModes: values['allow-network-mode']!,
+      capabilities: values['allow-capability']!,
+      securityOpts: values['allow-security-opt']!,
+    },
     logger: { level: values['log-level']! },
   };
 }
 
+/** --tls-cert and --tls-key go together; --client-ca only with them. The files are read at start. */
+function tlsFlags(certFile: string | undefined, keyFile: string | undefined, clientCaFile: string | undefined): TlsFiles | undefined {
+  if (certFile && !keyFile) throw new Error('--tls-cert needs --tls-key FILE (the certificate\'s private key)');
+  if (keyFile && !certFile) throw new Error('--tls-key needs --tls-cert FILE (the certificate it belongs to)');
+  if (clientCaFile && !certFile) throw new Error('--client-ca needs --tls-cert FILE --tls-key FILE: client certificates are checked over TLS');
+  return certFile && keyFile ? { certFile, keyFile, ...(clientCaFile ? { clientCaFile } : {}) } : undefined;
+}

@@ -1,22 +1,40 @@
 import { hostname } from 'node:os';
+import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { openStore } from './store/store.js';
 import { createNotifier } from './notifier.js';
 import { startReaper } from './reaper.js';
+import { emptyPolicy } from '../core/index.js';
+import { loadTokenFile } from './auth/tokenFile.js';
+import { createTokenRegistry } from './auth/tokenRegistry.js';
 import { defaults, type MasterOptions, type ResolvedOptions } from './options.js';
+import { readTlsContext, tlsServerOptions, type TlsFiles } from './tls.js';
 
 export interface StartOptions extends MasterOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Allow listening on a non-loopback address without tokens. */
+  /** Allow listening on a non-loopback address without TLS or authentication. */
   insecure?: boolean;
+  /** Serve HTTPS with these files; `clientCaFile` makes a client certificate signed by it required. */
+  tls?: TlsFiles;
 }
 
 export interface RunningMaster {
+  /** `https://…` with TLS. */
   url: string;
   app: FastifyInstance;
+  /**
+   * Reads the TLS files again and serves them to new connections (SIGHUP). A bad file throws
+   * INVALID_ARGUMENT naming it, and the running certificate stays. Without TLS, nothing to do.
+   */
+  reloadTls(): void;
+  /**
+   * Reads the token file again (SIGHUP) and swaps the whole token set at once. A bad file throws
+   * TokenFileError and the running tokens stay. Without a token file, nothing to do.
+   */
+  reloadTokens(): { tokens: number; roles: Record<string, number>; warnings: string[] };
   /** How many blocking queries are waiting now. */
   waitingQueries(): number;
   close(): Promise<void>;
@@ -25,11 +43,22 @@ export interface RunningMaster {
 const CLOSE_GRACE_MS = 1000;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|\[::1\])$/;
 
+/** What a non-loopback address lacks: TLS (tokens and secrets in cleartext), authentication (anyone deploys). */
+export interface MissingProtection {
+  tls: boolean;
+  auth: boolean;
+}
+
 export class InsecureListenError extends Error {
   override name = 'InsecureListenError';
-  constructor(host: string) {
-    super(`refusing to listen on ${host} without --token-file: anyone who can reach it could deploy containers. `
-      + 'Give --token-file FILE (one token per line; clients set HELIOS_TOKEN), listen on 127.0.0.1, or pass --insecure if the network is trusted');
+  constructor(host: string, missing: MissingProtection) {
+    const lacks = [missing.tls && 'TLS', missing.auth && 'authentication'].filter(Boolean).join(' or ');
+    const risks = [missing.tls && 'tokens and job secrets would cross the network in cleartext',
+      missing.auth && 'anyone who can reach it could deploy containers'].filter(Boolean).join(', and ');
+    const fixes = [missing.tls && '--tls-cert FILE --tls-key FILE',
+      missing.auth && '--token-file FILE (clients set HELIOS_TOKEN) or --client-ca FILE (clients give --cert and --key)'].filter(Boolean).join(' and ');
+    super(`refusing to listen on ${host} without ${lacks}: ${risks}. Give ${fixes}, listen on 127.0.0.1, `
+      + 'or pass --insecure if the network is trusted');
   }
 }
 
@@ -37,10 +66,10 @@ export function resolveOptions(options: MasterOptions): ResolvedOptions {
   return {
     dbPath: options.dbPath,
     name: options.name ?? hostname(),
-    tokens: options.tokens ?? [],
     downAfterMs: options.downAfterMs ?? defaults.downAfterMs,
     reaperIntervalMs: options.reaperIntervalMs ?? defaults.reaperIntervalMs,
-    allowedCapabilities: options.allowedCapabilities ?? [],
+    tokenFile: options.tokenFile,
+    admission: { ...emptyPolicy, ...options.admission },
     bodyLimit: options.bodyLimit ?? defaults.bodyLimit,
     syncBodyLimit: options.syncBodyLimit ?? defaults.syncBodyLimit,
     maxWaitMs: options.maxWaitMs ?? defaults.maxWaitMs,
@@ -57,11 +86,19 @@ export function resolveOptions(options: MasterOptions): ResolvedOptions {
 export async function startMaster(options: StartOptions): Promise<RunningMaster> {
   const host = options.host ?? '127.0.0.1';
   const resolved = resolveOptions(options);
-  if (!LOOPBACK.test(host) && resolved.tokens.length === 0 && !options.insecure) throw new InsecureListenError(host);
+  const loaded = options.tokenFile ? loadTokenFile(options.tokenFile) : { entries: options.tokens ?? [], warnings: [] };
+  const tokens = createTokenRegistry(loaded.entries);
+  const missing = { tls: !options.tls, auth: tokens.size() === 0 && options.tls?.clientCaFile === undefined };
+  if (!LOOPBACK.test(host) && (missing.tls || missing.auth) && !options.insecure) throw new InsecureListenError(host, missing);
+  const https = options.tls && tlsServerOptions(options.tls);
   const store = openStore(resolved.dbPath);
   const notifier = createNotifier();
   store.onHostsChanged((hosts) => notifier.notify(hosts));
-  const app = buildApp({ store, notifier, options: resolved });
+  const app = buildApp({ store, notifier, options: resolved, tokens }, https);
+  for (const warning of loaded.warnings) app.log.warn(warning);
+  if (tokens.size() === 0 && options.tls?.clientCaFile === undefined) {
+    app.log.warn('no tokens: anyone who can reach this master can deploy (on 127.0.0.1, anyone on this machine); give --token-file to require them');
+  }
   const reaper = startReaper(store, { intervalMs: resolved.reaperIntervalMs, master: resolved.name, log: app.log });
   try {
     await app.listen({ host, port: options.port ?? 5801 });
@@ -75,8 +112,17 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `${https ? 'https' : 'http'}://${urlHost}:${port}`,
     app,
+    reloadTls: () => {
+      if (options.tls) (app.server as unknown as TlsServer).setSecureContext(readTlsContext(options.tls));
+    },
+    reloadTokens: () => {
+      if (!options.tokenFile) return { tokens: tokens.size(), roles: tokens.roles(), warnings: [] };
+      const next = loadTokenFile(options.tokenFile);
+      tokens.replace(next.entries);
+      return { tokens: tokens.size(), roles: tokens.roles(), warnings: next.warnings };
+    },
     waitingQueries: () => notifier.waiting(),
     close: () => (closing ??= (async () => {
       reaper.stop();

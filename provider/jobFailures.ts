@@ -27,9 +27,7 @@ export async function jobCheckFailures(news: Record<string, unknown>): Promise<d
   for (const field of ['name', 'version']) {
     if (spec[field] === undefined && !unknownPaths.includes(field)) failures.push({ property: field, reason: `${field}: is required` });
   }
-  // The master holds the capability allow-list; it rejects what it does not allow at create.
-  const allowedCapabilities = Array.isArray(spec.addCapabilities) ? spec.addCapabilities.map(String) : [];
-  const { errors } = core.validateJob(spec, { allowedCapabilities });
+  const { errors } = core.validateJob(spec);
   for (const error of errors) {
     const property = error.path.split('.')[0] ?? '';
     if (touchesUnknown(error.path, unknownPaths)) continue;

@@ -80,8 +80,7 @@ async function sameJobOwnedByPulumi(core: Core, helios: MasterClient, err: unkno
   if (typeof existing !== 'string') return null;
   let wanted: string;
   try {
-    const capabilities = Array.isArray(spec.addCapabilities) ? spec.addCapabilities.map(String) : [];
-    wanted = core.buildJob(spec, { allowedCapabilities: capabilities }).job.id;
+    wanted = core.buildJob(spec).job.id;
   } catch {
     return null;
   }

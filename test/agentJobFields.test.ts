@@ -1,5 +1,6 @@
 import test from 'ava';
 import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployJob, dockerClient, startMasterFor, startTestAgent, waitForState } from './harness/agent.js';
 import { tempDir, waitFor } from './harness/processes.js';
@@ -18,7 +19,8 @@ const probe = [
 ].join(' && ');
 
 test('volumes, ramdisks, hostname, capabilities, security options and resources reach a real container', async (t) => {
-  const master = await startMasterFor(t, { allowedCapabilities: ['NET_ADMIN'] }); // helios-master --allow-capability NET_ADMIN
+  // helios-master --allow-capability NET_ADMIN --allow-host-path $TMPDIR: the probe's folders are made there.
+  const master = await startMasterFor(t, { admission: { capabilities: ['NET_ADMIN'], hostPaths: [tmpdir()] } });
   const agent = await startTestAgent(t, master);
   const cfg = await tempDir('job-cfg-');
   const out = await tempDir('job-out-');

@@ -69,11 +69,11 @@ test('a cached job whose expires has passed refuses the commit at the next sync'
   const store = openStore(tempDb(t));
   t.teardown(() => store.close());
   const cache = createBuildCache();
-  const actor = { user: null, master: 'm' };
+  const actor = { user: null, tokenName: 'test', master: 'm' };
   const body = commit('c1', [file('web', 'h1', undefined, { expires: '2031-01-01T00:00:00Z' })]);
-  const before = applySync(store, 's', body, actor, { allowedCapabilities: [], now: Date.parse('2030-12-31T00:00:00Z'), cache });
+  const before = applySync(store, 's', body, actor, { now: Date.parse('2030-12-31T00:00:00Z'), cache });
   t.is(before.state, 'APPLIED');
-  const after = applySync(store, 's', { ...body, commit: 'c2' }, actor, { allowedCapabilities: [], now: Date.parse('2031-01-02T00:00:00Z'), cache });
+  const after = applySync(store, 's', { ...body, commit: 'c2' }, actor, { now: Date.parse('2031-01-02T00:00:00Z'), cache });
   t.is(after.state, 'REFUSED');
   t.deepEqual(after.errors, [{ file: 'jobs/web.yaml', line: undefined, message: 'expires: must not be in the past' }]);
 });

@@ -1,7 +1,8 @@
 import type { Job, JobSpec } from '../schema/job.js';
 import type { Deployment, Goal, HostStatus, JobStatus, TaskStatusEvent } from '../schema/status.js';
 import type { DesiredTasks, HeartbeatRequest, HeartbeatResponse, StatusReport } from '../schema/protocol.js';
-import type { SyncApplyRequest, SyncResult, SyncSource } from '../schema/sync.js';
+import type { SyncApplyRequest, SyncRegistration, SyncResult, SyncSource } from '../schema/sync.js';
+import type { AuditEvent, Whoami } from '../schema/auth.js';
 import { createTransport, seg, type ClientOptions } from './transport.js';
 
 export interface CreateJobResponse {
@@ -74,8 +75,17 @@ export function createClient(options: ClientOptions) {
         request<SyncResult>('PUT', `/sync/sources/${seg(source)}`, { body, timeoutMs: 120_000 }),
       sources: () => request<SyncSource[]>('GET', '/sync/sources'),
       source: (name: string) => request<SyncSource>('GET', `/sync/sources/${seg(name)}`),
+      /** Says what a source follows (before its first sync), or re-points one that moved. */
+      register: (name: string, follows: SyncRegistration) => request<SyncSource>('PUT', `/sync/sources/${seg(name)}/registration`, { body: follows }),
+      /** Deletes a source that owns no job or deployment. */
+      remove: (name: string) => request<OkResponse>('DELETE', `/sync/sources/${seg(name)}`),
     },
     masters: () => request<string[]>('GET', '/masters'),
+    /** Who changed what, newest first (`before`: the seq of the last event of the previous page). */
+    audit: (filter: { job?: string; host?: string; before?: number; limit?: number } = {}) =>
+      request<{ events: AuditEvent[] }>('GET', '/audit', { query: filter }),
+    /** Who the master takes this client's token for. */
+    whoami: () => request<Whoami>('GET', '/whoami'),
     version: () => request<string>('GET', '/version'),
   };
 }

@@ -88,9 +88,6 @@ const cases: Case[] = [
   ['an exec check with an empty command', { ...base, healthCheck: { type: 'exec', command: [] } }, [['healthCheck.command', 'must not be empty']]],
   ['a health check of an unknown type', { ...base, healthCheck: { type: 'grpc', port: 'http' } }, [['healthCheck.type', 'must be http, tcp or exec']]],
   ['a health check that is a string', { ...base, healthCheck: 'http' }, [['healthCheck', 'must be an object']]],
-  ['a capability outside an empty allow-list', { ...base, addCapabilities: ['NET_ADMIN'] }, [['addCapabilities.0', 'NET_ADMIN is not allowed by this master (allowed: none)']]],
-  ['a capability outside the allow-list', { ...base, addCapabilities: ['NET_ADMIN', 'SYS_ADMIN'] },
-    [['addCapabilities.1', 'SYS_ADMIN is not allowed by this master (allowed: NET_ADMIN, CHOWN)']], { now, allowedCapabilities: ['NET_ADMIN', 'CHOWN'] }],
   ['a negative memory limit', { ...base, resources: { memory: -1 } }, [['resources.memory', 'must be 0 or more']]],
   ['a negative cpu share', { ...base, resources: { cpuShares: -1 } }, [['resources.cpuShares', 'must be 0 or more']]],
   ['a memorySwap below -1', { ...base, resources: { memorySwap: -2 } }, [['resources.memorySwap', 'must be 0 or more, or -1 (unlimited swap)']]],
@@ -152,7 +149,7 @@ test('a job using every field validates clean', (t) => {
     secondsToWaitBeforeKill: 0, ramdisks: { '/tmp': 'rw,size=64m' },
     rolloutOptions: { timeout: 60, parallelism: 2, migrate: true, overlap: false, token: 'r', ignoreFailures: false }, runtime: 'runc',
   };
-  t.deepEqual(validateJob(job, { now, allowedCapabilities: ['NET_ADMIN'] }), { errors: [], warnings: [] });
+  t.deepEqual(validateJob(job, { now }), { errors: [], warnings: [] });
 });
 
 test('other good shapes validate clean', (t) => {

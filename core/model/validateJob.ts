@@ -2,6 +2,8 @@
  * Every rule of the Helios job descriptor (reference/helios.md "Job descriptor"). Returns *all* errors,
  * each with a dotted field path and a short lower-case message saying what is allowed, e.g.
  * `ports.http.internalPort: must be between 0 and 65535`. Unknown keys are warnings, not errors.
+ * Privileged fields (host paths, host network, capabilities) are valid here; whether a caller may
+ * use them is admission's question (admission.ts).
  */
 import { JobSpecSchema, knownJobKeys } from '../schema/job.js';
 import type { FieldError } from '../errors/HeliosError.js';
@@ -11,15 +13,13 @@ import { identityRules } from './rules/identityRules.js';
 import { gracePeriodRules, healthCheckRules, portRules, registrationRules } from './rules/portRules.js';
 import { mountRules } from './rules/mountRules.js';
 import {
-  capabilityRules, envRules, hostnameRules, imageRules, networkModeRules, resourceRules, rolloutRules, timingRules,
+  envRules, hostnameRules, imageRules, networkModeRules, resourceRules, rolloutRules, timingRules,
 } from './rules/containerRules.js';
 import type { JobRule } from './rules/ruleKit.js';
 
 export interface ValidateOptions {
   /** Reject `expires` before this time (ms since the epoch); defaults to now. */
   now?: number;
-  /** Capabilities `addCapabilities` may name; empty by default, as in Helios. */
-  allowedCapabilities?: readonly string[];
 }
 
 export interface ValidationResult {
@@ -29,7 +29,7 @@ export interface ValidationResult {
 
 const rules: JobRule[] = [
   identityRules, imageRules, hostnameRules, portRules, registrationRules, healthCheckRules, gracePeriodRules,
-  mountRules, timingRules, networkModeRules, envRules, capabilityRules, resourceRules, rolloutRules,
+  mountRules, timingRules, networkModeRules, envRules, resourceRules, rolloutRules,
 ];
 
 /**
@@ -47,7 +47,7 @@ export function validateJob(spec: unknown, options: ValidateOptions = {}): Valid
     .map((key) => `unknown field ${key} ignored`)
     .concat(unknownFieldWarnings(JobSpecSchema, input));
   const structural = structuralErrors(JobSpecSchema, input);
-  const ctx = { now: options.now ?? Date.now(), allowedCapabilities: options.allowedCapabilities ?? [] };
+  const ctx = { now: options.now ?? Date.now() };
   const semantic = rules.flatMap((rule) => rule(input, ctx))
     .filter((e) => !structural.some((s) => e.path === s.path || e.path.startsWith(`${s.path}.`)));
   return { errors: [...structural, ...semantic], warnings };

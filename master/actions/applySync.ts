@@ -1,28 +1,33 @@
-import { isHeliosError, type FileError, type SyncApplyRequest, type SyncResult } from '../../core/index.js';
+import { isHeliosError, type FileError, type SyncApplyRequest, type SyncRegistration, type SyncResult } from '../../core/index.js';
 import type { Store } from '../store/store.js';
 import { planFromView } from '../plan/syncPlan.js';
 import { createJob, removeJob } from './jobs.js';
 import { deploy, setGoal, undeploy } from './deployments.js';
 import type { Actor } from './guards.js';
-import { createBuildCache, type BuildCache } from '../plan/buildCache.js';
-import { validateSyncJobs } from './validateSyncJobs.js';
+import { createBuildCache } from '../plan/buildCache.js';
+import { validateSyncJobs, type SyncValidationOptions } from './validateSyncJobs.js';
 import { sourceView } from './sourceView.js';
+import { followed, sameFollowed, sourceMismatch } from './sourceIdentity.js';
 
 /**
  * Validates, plans and (unless dry run) applies one commit of a source in ONE transaction.
  * A refused commit changes nothing but the source's record (state ERROR, its errors, lastAttemptedCommit).
+ * A request from another repository, branch or path than the source follows is refused with
+ * SOURCE_MISMATCH and changes nothing at all, unless it adopts (see sourceIdentity.ts).
  */
 export function applySync(store: Store, source: string, body: SyncApplyRequest, actor: Omit<Actor, 'owner' | 'system'>,
-  options: { allowedCapabilities: readonly string[]; now?: number; cache?: BuildCache }): SyncResult {
+  options: Partial<SyncValidationOptions> = {}): SyncResult {
   const now = options.now ?? Date.now();
   const owner = `git:${source}`;
   const system: Actor = { ...actor, owner, system: true };
-  const { desired, errors } = validateSyncJobs(source, body, { allowedCapabilities: options.allowedCapabilities, now, cache: options.cache ?? createBuildCache() });
+  // Before anything reads the request's entries: a request of another repository changes nothing.
+  const follows = checkFollowed(store, source, body);
+  const { desired, errors } = validateSyncJobs(source, body, { ...options, now, cache: options.cache ?? createBuildCache() });
 
   const record = (state: 'OK' | 'ERROR', fileErrors: FileError[]) => {
     const previous = store.syncSources.get(source);
     return {
-      name: source, repo: body.repo, branch: body.branch, path: body.path,
+      name: source, ...follows,
       lastAppliedCommit: state === 'OK' ? body.commit : previous?.lastAppliedCommit ?? null,
       lastAttemptedCommit: body.commit,
       state, errors: fileErrors,
@@ -61,4 +66,14 @@ export function applySync(store: Store, source: string, body: SyncApplyRequest, 
     return refuse([{ file: plan.actions.find((a) => a.jobId === err.data.jobId)?.file ?? '', message: err.message }]);
   }
   return { state: 'APPLIED', commit: body.commit, actions: plan.actions, errors: [] };
+}
+
+/** What the source follows after this request: the recorded triple, or the request's on a first sync or an adopt. */
+function checkFollowed(store: Store, source: string, body: SyncApplyRequest): SyncRegistration {
+  const requested = followed(body);
+  const previous = store.syncSources.get(source);
+  if (!previous || body.adopt) return requested;
+  const recorded = { repo: previous.repo, branch: previous.branch, path: previous.path };
+  if (!sameFollowed(recorded, requested)) throw sourceMismatch(source, recorded, requested);
+  return recorded;
 }

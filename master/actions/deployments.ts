@@ -1,7 +1,7 @@
 import { HeliosError, hostNotFound, jobNotFound, type Goal, type Job } from '../../core/index.js';
 import type { Store, WriteTx } from '../store/store.js';
 import { createPortIndex } from '../plan/portConflicts.js';
-import { checkGitOwned, checkToken, isGitOwner, type Actor } from './guards.js';
+import { audit, checkGitOwned, checkToken, isGitOwner, type Actor } from './guards.js';
 import { findJob } from './jobs.js';
 
 export interface DeployRequest {
@@ -38,6 +38,7 @@ export function deploy(store: Store, tx: WriteTx, req: DeployRequest, actor: Act
       store.deployments.setGoal(req.host, job.id, req.goal, tx.index);
       tx.touchHost(req.host);
     }
+    audit(store, actor, { action: 'set-goal', jobId: job.id, host: req.host, detail: { goal: req.goal, force: true } });
     return job;
   }
   // Only the host's holders of this job's static ports are read (host_ports, one index lookup per port).
@@ -51,6 +52,7 @@ export function deploy(store: Store, tx: WriteTx, req: DeployRequest, actor: Act
     host: req.host, jobId: job.id, goal: req.goal, owner: actor.owner, deployerUser: actor.user, deployerMaster: actor.master,
   }, tx.index);
   tx.touchHost(req.host);
+  audit(store, actor, { action: 'deploy', jobId: job.id, host: req.host, detail: { goal: req.goal } });
   return job;
 }
 
@@ -65,6 +67,7 @@ export function setGoal(store: Store, tx: WriteTx, req: DeployRequest, actor: Ac
     store.deployments.setGoal(req.host, job.id, req.goal, tx.index);
     tx.touchHost(req.host);
   }
+  audit(store, actor, { action: 'set-goal', jobId: job.id, host: req.host, detail: { goal: req.goal } });
   return job;
 }
 
@@ -77,5 +80,6 @@ export function undeploy(store: Store, tx: WriteTx, host: string, jobId: string,
   checkGitOwned(existing.owner, actor, `the deployment of ${job.id} on ${host}`);
   store.deployments.remove(host, job.id);
   tx.touchHost(host);
+  audit(store, actor, { action: 'undeploy', jobId: job.id, host });
   return job;
 }

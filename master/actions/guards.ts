@@ -1,9 +1,12 @@
-import { HeliosError, type Job } from '../../core/index.js';
+import { HeliosError, type AuditEvent, type Job } from '../../core/index.js';
+import type { Store } from '../store/store.js';
 
 /** Who is asking: the owner recorded on what they create, the user and master recorded on deploys. */
 export interface Actor {
   owner: string;
   user: string | null;
+  /** The name of the token the request came with (`anonymous` without a token file). */
+  tokenName: string;
   master: string;
   /** The job token presented (`?token=`). */
   token?: string;
@@ -11,6 +14,12 @@ export interface Actor {
   force?: boolean;
   /** The sync endpoint and the reaper act for the system: no token or ownership checks. */
   system?: boolean;
+}
+
+/** Records a write in the audit log (in the caller's transaction); the system's own writes are not audited one by one. */
+export function audit(store: Store, actor: Actor, event: Omit<AuditEvent, 'seq' | 'timestamp' | 'token' | 'user'>): void {
+  if (actor.system) return;
+  store.audit.record({ timestamp: Date.now(), token: actor.tokenName, user: actor.user, ...event });
 }
 
 export const isGitOwner = (owner: string | undefined): owner is string => !!owner && owner.startsWith('git:');

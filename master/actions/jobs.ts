@@ -1,6 +1,6 @@
 import { HeliosError, jobNotFound, parseJobId, type Job } from '../../core/index.js';
 import type { Store, WriteTx } from '../store/store.js';
-import { checkGitOwned, checkToken, type Actor } from './guards.js';
+import { audit, checkGitOwned, checkToken, type Actor } from './guards.js';
 
 /** Stores a built job (its id computed by `buildJob`). Id and name:version are unique. */
 export function createJob(store: Store, tx: WriteTx, job: Job, actor: Actor, now = Date.now()): Job {
@@ -13,6 +13,7 @@ export function createJob(store: Store, tx: WriteTx, job: Job, actor: Actor, now
     throw new HeliosError('JOB_ALREADY_EXISTS', message, { id: same.id });
   }
   store.jobs.insert({ job, name: parts.name, version: parts.version, created: now, creatingUser: actor.user, owner: actor.owner }, tx.index);
+  audit(store, actor, { action: 'create', jobId: job.id });
   return store.jobs.get(job.id)!;
 }
 
@@ -27,6 +28,7 @@ export function removeJob(store: Store, _tx: WriteTx, jobId: string, actor: Acto
     throw new HeliosError('STILL_IN_USE', `job ${jobId} is still deployed on ${hosts.join(', ')}; undeploy it first`, { jobId, hosts });
   }
   store.jobs.remove(jobId);
+  audit(store, actor, { action: 'remove', jobId });
 }
 
 /** Resolves `name:version:hash`, or `name:version` (unique on a master), to a stored job. */

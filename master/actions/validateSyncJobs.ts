@@ -1,6 +1,13 @@
-import { HeliosError, isHeliosError, type FieldError, type FileError, type SyncApplyRequest, type SyncJob } from '../../core/index.js';
+import { HeliosError, isHeliosError, privilegedFields, type AdmissionPolicy, type FieldError, type FileError, type SyncApplyRequest, type SyncJob } from '../../core/index.js';
 import type { DesiredJob } from '../plan/syncPlan.js';
 import type { BuildCache } from '../plan/buildCache.js';
+
+export interface SyncValidationOptions {
+  now: number;
+  cache: BuildCache;
+  /** The policy the request's token is held to; undefined for an admin token. */
+  admission?: AdmissionPolicy;
+}
 
 const HOST = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 
@@ -12,9 +19,11 @@ const lineOf = (lines: Record<string, number> | undefined, path: string) => line
  * Entries sent by reference are recalled from `cache`, and unchanged specs come from it instead of
  * being built again (see plan/buildCache.ts); this loop runs over every file of every commit, so it
  * allocates nothing for a valid, unchanged one. Throws SYNC_ENTRY_UNKNOWN, keeping the cache as it
- * was, when a reference names an entry the cache does not have.
+ * was, when a reference names an entry the cache does not have. With `admission`, a job asking for a
+ * privileged field the policy does not allow is a file error (the whole commit is refused); without it
+ * (an admin token) every field is admitted.
  */
-export function validateSyncJobs(source: string, body: SyncApplyRequest, options: { allowedCapabilities: readonly string[]; now: number; cache: BuildCache }):
+export function validateSyncJobs(source: string, body: SyncApplyRequest, options: SyncValidationOptions):
   { desired: DesiredJob[]; errors: FileError[] } {
   const errors: FileError[] = [...body.errors];
   const desired: DesiredJob[] = [];
@@ -43,6 +52,11 @@ export function validateSyncJobs(source: string, body: SyncApplyRequest, options
         continue;
       }
       byName.set(name, entry.file);
+      const refused = options.admission ? privilegedFields(job, options.admission) : [];
+      if (refused.length > 0) {
+        for (const e of refused) errors.push({ file: entry.file, line: lineOf(entry.lines, e.path), message: `${e.path}: ${e.message} (or sync with an admin token)` });
+        continue;
+      }
       if (!entry.hosts.every((h) => HOST.test(h))) {
         const bad = entry.hosts.filter((h) => !HOST.test(h)).map((h) => JSON.stringify(h)).join(', ');
         errors.push({ file: entry.file, line: lineOf(entry.lines, 'deploy'), message: `deploy.hosts: ${bad} is not a host name` });

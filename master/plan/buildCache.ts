@@ -19,7 +19,6 @@ import { buildJob, type Job, type SyncJob } from '../../core/index.js';
 import { jsonEqual } from './jsonEqual.js';
 
 export interface BuildOptions {
-  allowedCapabilities: readonly string[];
   /** ms since the epoch; `expires` before it is refused. */
   now: number;
 }
@@ -55,7 +54,7 @@ const expired = (job: Job, now: number) => job.expires !== undefined && !(Date.p
 /**
  * @example
  *   const cache = createBuildCache();
- *   const pass = cache.pass('infra', { allowedCapabilities: [], now: Date.now() });
+ *   const pass = cache.pass('infra', { now: Date.now() });
  *   const jobs = files.map((f) => pass.build(f.file, f.spec));
  *   pass.done();
  */
@@ -64,13 +63,9 @@ export function createBuildCache(options: { maxEntries?: number } = {}): BuildCa
   // Insertion order is recency: a source's map is re-inserted at the end of each of its passes.
   const bySource = new Map<string, Map<string, Entry>>();
   let entries = 0;
-  let capabilities = '';
 
   return {
     pass(source, buildOptions) {
-      const caps = JSON.stringify(buildOptions.allowedCapabilities);
-      // Another capability list may accept or refuse other specs: start afresh.
-      if (caps !== capabilities) { bySource.clear(); entries = 0; capabilities = caps; }
       const previous = bySource.get(source);
       const next = new Map<string, Entry>();
       return {
@@ -86,7 +81,7 @@ export function createBuildCache(options: { maxEntries?: number } = {}): BuildCa
             return hit.job;
           }
           try {
-            const { job } = buildJob(spec, { allowedCapabilities: buildOptions.allowedCapabilities, now: buildOptions.now });
+            const { job } = buildJob(spec, { now: buildOptions.now });
             next.set(file, { spec, job, sync: entry });
             return job;
           } catch (err) {

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { HeliosError, hostNotFound, type HostStatus } from '../../core/index.js';
 import type { OkResponse } from '../../core/client/createClient.js';
-import type { MasterContext } from '../context.js';
+import { actorOf, type MasterContext } from '../context.js';
+import { audit } from '../actions/guards.js';
 import { isUp, hostStatus } from '../views.js';
 import { matchesSelectors, parseSelector } from '../hostSelectors.js';
 import { HostParams, NameList } from './schemas.js';
@@ -37,6 +38,7 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
         if (!existing) {
           store.hosts.insert(host, id, now, tx.index);
           tx.touchHost(host);
+          audit(store, actorOf(ctx, request), { action: 'register', host });
           return 'registered';
         }
         if (existing.agentId === id) return 'unchanged';
@@ -47,6 +49,7 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
         }
         store.hosts.takeOver(host, id, now, tx.index);
         tx.touchHost(host);
+        audit(store, actorOf(ctx, request), { action: 'register', host, detail: { takenOver: true } });
         return 'taken over';
       });
       if (outcome !== 'unchanged') request.log.info({ host, agentId: id, outcome }, 'host registered');
@@ -64,6 +67,7 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
       store.statuses.removeHost(host);
       store.hosts.remove(host);
       tx.touchHost(host);
+      audit(store, actorOf(ctx, request), { action: 'deregister', host });
     });
     request.log.info({ host }, 'host deregistered');
     return { status: 'OK' };

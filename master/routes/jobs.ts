@@ -5,6 +5,7 @@ import type { CreateJobResponse, OkResponse } from '../../core/client/createClie
 import { actorOf, type MasterContext } from '../context.js';
 import { createJob, findJob, removeJob } from '../actions/jobs.js';
 import { jobStatus } from '../views.js';
+import { admitJob } from '../auth/admit.js';
 import { GuardQuery, JobParams, NameList } from './schemas.js';
 
 const ListQuery = Type.Object({
@@ -40,7 +41,8 @@ export function jobsRoutes(app: FastifyInstance, ctx: MasterContext): void {
 
   app.post('/jobs', async (request, reply): Promise<CreateJobResponse> => {
     const actor = actorOf(ctx, request);
-    const { job, warnings } = buildJob(request.body, { allowedCapabilities: ctx.options.allowedCapabilities });
+    const { job, warnings } = buildJob(request.body);
+    admitJob(request, ctx.options.admission, job);
     const stored = store.write((tx) => createJob(store, tx, job, actor));
     request.log.info({ jobId: stored.id, owner: actor.owner }, 'job created');
     reply.code(200);

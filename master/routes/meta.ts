@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { HELIOS_VERSION } from '../../core/index.js';
+import { HELIOS_VERSION, type Whoami } from '../../core/index.js';
 import type { MasterContext } from '../context.js';
+import { admissionFor } from '../auth/admit.js';
 
-/** `GET /masters` → [name]; `GET /version` → the version as a JSON string. */
+/** `GET /masters` → [name]; `GET /version` → the version as a JSON string; `GET /whoami` → the caller's token. */
 export function metaRoutes(app: FastifyInstance, ctx: MasterContext): void {
   app.get('/masters', async () => [ctx.options.name]);
+  app.get('/whoami', async (request): Promise<Whoami> => {
+    const { name, role, sources, host, anonymous } = request.principal;
+    return { name, role, ...(sources ? { sources: [...sources] } : {}), ...(host ? { host } : {}), anonymous,
+      admission: admissionFor(request, ctx.options.admission) ?? null };
+  });
   app.get('/version', async (_request, reply) => reply.type('application/json').send(JSON.stringify(HELIOS_VERSION)));
 }

@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { HeliosError, invalidRequest, SyncApplyRequestSchema, SyncJobSchema, type SyncApplyRequest, type SyncResult } from '../../core/index.js';
+import { HeliosError, invalidRequest, SyncApplyRequestSchema, SyncJobSchema, SyncRegistrationSchema, type SyncApplyRequest, type SyncRegistration, type SyncResult,
+  type SyncSource } from '../../core/index.js';
 import { actorOf, type MasterContext } from '../context.js';
 import { applySync } from '../actions/applySync.js';
+import { followed } from '../actions/sourceIdentity.js';
+import { describePrincipal } from '../auth/access.js';
 import { createBuildCache } from '../plan/buildCache.js';
+import { admissionFor } from '../auth/admit.js';
 
 const SourceParams = Type.Object({
   name: Type.String({
@@ -47,18 +51,66 @@ export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
     { schema: { params: SourceParams, body: ApplyBody }, bodyLimit: ctx.options.syncBodyLimit }, async (request): Promise<SyncResult> => {
       checkEntryShapes(request.body.jobs);
       const { name } = request.params;
+      // authorization: admin. Adopting re-points a source at another repository, which then prunes
+      // what the old one applied: an admin's decision, not a sync token's.
+      if (request.body.adopt && request.principal.role !== 'admin') {
+        throw new HeliosError('FORBIDDEN', `${describePrincipal(request.principal)} may not adopt (re-point sync source ${name} at another repository): it needs role admin`,
+          { role: request.principal.role, needs: 'role admin' });
+      }
       const actor = actorOf(ctx, request);
-      const result = applySync(store, name, request.body, { user: actor.user, master: actor.master },
-        { allowedCapabilities: ctx.options.allowedCapabilities, cache });
+      const result = applySync(store, name, request.body, { user: actor.user, tokenName: actor.tokenName, master: actor.master },
+        { admission: admissionFor(request, ctx.options.admission), cache });
+      if (result.state === 'APPLIED') {
+        store.write(() => store.audit.record({ timestamp: Date.now(), token: actor.tokenName, user: actor.user, action: 'sync', source: name,
+          detail: { commit: request.body.commit, actions: result.actions.length } }));
+      }
       request.log.info({ source: name, commit: request.body.commit, state: result.state, actions: result.actions.length, errors: result.errors.length }, 'sync');
       return result;
     });
 
   app.get('/sync/sources', async () => store.syncSources.list());
 
-  app.get<{ Params: Static<typeof SourceParams> }>('/sync/sources/:name', { schema: { params: SourceParams } }, async (request) => {
-    const source = store.syncSources.get(request.params.name);
-    if (!source) throw new HeliosError('SOURCE_NOT_FOUND', `sync source ${request.params.name} has not reported`, { source: request.params.name });
-    return source;
+  app.get<{ Params: Static<typeof SourceParams> }>('/sync/sources/:name', { schema: { params: SourceParams } }, async (request) =>
+    sourceOrThrow(request.params.name));
+
+  // An admin says what a source follows before its first sync (so a syncer of another repository is
+  // refused from the start), or re-points one that moved; what it applied stays.
+  app.put<{ Params: Static<typeof SourceParams>; Body: SyncRegistration }>('/sync/sources/:name/registration',
+    { schema: { params: SourceParams, body: SyncRegistrationSchema } }, async (request): Promise<SyncSource> => {
+      const { name } = request.params;
+      const actor = actorOf(ctx, request);
+      const follows = followed(request.body);
+      store.write((tx) => {
+        store.syncSources.register(name, follows, tx.index);
+        store.audit.record({ timestamp: Date.now(), token: actor.tokenName, user: actor.user, action: 'register', source: name, detail: follows });
+      });
+      request.log.info({ source: name, ...follows }, 'sync source registered');
+      return sourceOrThrow(name);
+    });
+
+  // Only a source that owns nothing: its jobs would otherwise be left with an owner no syncer is.
+  app.delete<{ Params: Static<typeof SourceParams> }>('/sync/sources/:name', { schema: { params: SourceParams } }, async (request) => {
+    const { name } = request.params;
+    const actor = actorOf(ctx, request);
+    store.write(() => {
+      sourceOrThrow(name);
+      const owner = `git:${name}`;
+      const jobs = store.jobs.idsOwnedBy(owner).length;
+      const deployments = store.deployments.refsOwnedBy(owner).length;
+      if (jobs + deployments > 0) {
+        throw new HeliosError('STILL_IN_USE', `sync source ${name} still owns ${jobs} job(s) and ${deployments} deployment(s) (owner ${owner}): `
+          + 'commit an empty folder and let it sync, or remove them with --force, then delete the source', { source: name, jobs, deployments });
+      }
+      store.syncSources.remove(name);
+      store.audit.record({ timestamp: Date.now(), token: actor.tokenName, user: actor.user, action: 'deregister', source: name });
+    });
+    request.log.info({ source: name }, 'sync source deleted');
+    return { status: 'OK' as const };
   });
+
+  function sourceOrThrow(name: string): SyncSource {
+    const source = store.syncSources.get(name);
+    if (!source) throw new HeliosError('SOURCE_NOT_FOUND', `sync source ${name} has neither synced nor been registered`, { source: name });
+    return source;
+  }
 }

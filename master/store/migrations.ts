@@ -117,6 +117,22 @@ export const migrations: readonly string[] = [
     FROM deployments d JOIN jobs j ON j.id = d.job_id, json_each(j.spec, '$.ports') p
     WHERE json_type(p.value, '$.externalPort') = 'integer' AND json_extract(p.value, '$.externalPort') > 0;
   `,
+  // 3: the audit log: every write made through the API, with the name of the token that made it.
+  `
+  CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    timestamp INTEGER NOT NULL,
+    token TEXT NOT NULL,
+    user TEXT,
+    action TEXT NOT NULL,
+    job_id TEXT,
+    host TEXT,
+    source TEXT,
+    detail TEXT
+  );
+  CREATE INDEX audit_job ON audit (job_id, seq) WHERE job_id IS NOT NULL;
+  CREATE INDEX audit_host ON audit (host, seq) WHERE host IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -5,6 +5,7 @@ import { createHostsStore } from './hosts.js';
 import { createDeploymentsStore } from './deployments.js';
 import { createStatusesStore } from './statuses.js';
 import { createSyncSourcesStore } from './syncSources.js';
+import { createAuditStore } from './audit.js';
 
 /** What a write transaction sees: the new global index to stamp rows with, and a way to say that a
  *  host's desired state changed (its `desired_index` is set and its blocking queries wake on commit). */
@@ -49,6 +50,7 @@ export function createStore(db: Database.Database) {
     deployments: createDeploymentsStore(db),
     statuses: createStatusesStore(db),
     syncSources: createSyncSourcesStore(db),
+    audit: createAuditStore(db),
     write,
     /** Reads run in one transaction so they see one consistent snapshot. */
     read: <T>(fn: () => T): T => db.transaction(fn).deferred(),

@@ -1,23 +1,28 @@
 /**
- * A real master for tests: listening on 127.0.0.1 port 0 over a fresh SQLite file in its own temp dir.
+ * A real master for tests: listening on 127.0.0.1 port 0 over a fresh SQLite file in its own temp dir
+ * (over HTTPS with `tls`, see certs.ts), in this process or as a `helios-master` child process.
  * @example
  *   const master = await startTestMaster();
  *   t.teardown(master.close);
  *   await master.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
+ *   const secure = await startTestMaster({ tls: certs.serverTls(), clientTls: readTlsFiles({ ca: certs.caFile }) });
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ExecutionContext } from 'ava';
-import { createClient, HeliosError, type ErrorCode, type HeartbeatRequest, type HeliosClient } from '../../core/index.js';
+import { createClient, HeliosError, type ErrorCode, type HeartbeatRequest, type HeliosClient, type TlsOptions } from '../../core/index.js';
 import { startMaster, type RunningMaster, type StartOptions } from '../../master/server.js';
+import { spawnProcess, type SpawnedProcess } from './processes.js';
 
 export interface TestMasterOptions extends Partial<StartOptions> {
   /** Use this database file (e.g. to restart on the same db); default a new one in a temp dir. */
   dbPath?: string;
   /** Token the returned client sends (default: the first of `tokens`). */
   clientToken?: string;
+  /** The returned client's CA and client certificate (a master with `tls` needs at least the CA). */
+  clientTls?: TlsOptions;
   /** Keep the temp dir after close (to inspect or reopen the db). */
   keepDir?: boolean;
 }
@@ -28,15 +33,17 @@ export interface TestMaster {
   dbPath: string;
   dir: string;
   master: RunningMaster;
-  /** A client with other options (another owner, token, user). */
-  clientWith(options: { owner?: string; token?: string; user?: string }): HeliosClient;
+  /** A client with other options (another owner, token, user, TLS). */
+  clientWith(options: ClientOverrides): HeliosClient;
   close(): Promise<void>;
 }
+
+type ClientOverrides = { owner?: string; token?: string; user?: string; tls?: TlsOptions };
 
 export async function startTestMaster(opts: TestMasterOptions = {}): Promise<TestMaster> {
   const dir = mkdtempSync(join(tmpdir(), 'helios-master-'));
   const dbPath = opts.dbPath ?? join(dir, 'master.db');
-  const { clientToken, keepDir, ...start } = opts;
+  const { clientToken, clientTls, keepDir, ...start } = opts;
   const master = await startMaster({
     name: 'test-master',
     logger: process.env.HELIOS_TEST_LOG ? { level: process.env.HELIOS_TEST_LOG } : false,
@@ -45,9 +52,9 @@ export async function startTestMaster(opts: TestMasterOptions = {}): Promise<Tes
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 0,
   });
-  const token = clientToken ?? opts.tokens?.[0];
-  const clientWith = (o: { owner?: string; token?: string; user?: string }) =>
-    createClient({ baseUrl: master.url, token, user: 'tester', ...o });
+  const first = opts.tokens?.[0];
+  const token = clientToken ?? (typeof first === 'string' ? first : first?.token);
+  const clientWith = (o: ClientOverrides) => createClient({ baseUrl: master.url, token, tls: clientTls, user: 'tester', ...o });
   let closed = false;
   return {
     url: master.url,
@@ -63,6 +70,26 @@ export async function startTestMaster(opts: TestMasterOptions = {}): Promise<Tes
       if (!keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+const root = new URL('../..', import.meta.url).pathname;
+
+/**
+ * helios-master as a child process (from source), on 127.0.0.1 port 0 unless `args` give --http.
+ * @example
+ *   const master = spawnMaster(['--db', join(dir, 'm.db'), '--tls-cert', cert, '--tls-key', key]);
+ *   t.teardown(() => master.kill('SIGKILL'));
+ *   const url = await urlOf(master); // https://127.0.0.1:…
+ */
+export function spawnMaster(args: string[]): SpawnedProcess {
+  const listen = args.includes('--http') ? [] : ['--http', '127.0.0.1:0'];
+  return spawnProcess(process.execPath, ['--import', 'tsx', 'master/bin.ts', ...listen, '--name', 'proc', ...args], { cwd: root });
+}
+
+/** The URL a spawned master logs once it listens. */
+export async function urlOf(master: SpawnedProcess): Promise<string> {
+  const [, url] = await master.waitForOutput(/"url":"(https?:\/\/[^"]+)"/, 60_000);
+  return url;
 }
 
 /** A valid heartbeat body for agent `id` (tests that play the agent). */

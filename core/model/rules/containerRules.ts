@@ -1,8 +1,8 @@
-/** How the container runs: image, hostname, network, env, capabilities, limits, timing, rollout. */
+/** How the container runs: image, hostname, network, env, limits, timing, rollout. */
 import type { FieldError } from '../../errors/HeliosError.js';
 import { imageRefProblem } from '../image.js';
 import { parseIsoDate } from '../isoDate.js';
-import { entriesOf, fieldError, isInt, isRecord, isString, joinPath, listOf, type JobRule } from './ruleKit.js';
+import { entriesOf, fieldError, isInt, isRecord, isString, joinPath, type JobRule } from './ruleKit.js';
 
 const HOSTNAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const NETWORK_MODE = /^(?:bridge|host|none|container:[A-Za-z0-9][A-Za-z0-9_.-]*)$/;
@@ -32,13 +32,6 @@ export const envRules: JobRule = (spec) => {
     else if (key.includes('\0')) errors.push(fieldError(joinPath('env', key), 'variable name must not contain a NUL character'));
   }
   return errors;
-};
-
-export const capabilityRules: JobRule = (spec, ctx) => {
-  if (!Array.isArray(spec.addCapabilities)) return [];
-  return spec.addCapabilities.flatMap((cap, i) => isString(cap) && !ctx.allowedCapabilities.includes(cap)
-    ? [fieldError(`addCapabilities.${i}`, `${cap} is not allowed by this master (allowed: ${listOf(ctx.allowedCapabilities)})`)]
-    : []);
 };
 
 export const resourceRules: JobRule = (spec) => {

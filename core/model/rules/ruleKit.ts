@@ -4,7 +4,6 @@ import type { FieldError } from '../../errors/HeliosError.js';
 export interface RuleContext {
   /** ms since the epoch; `expires` before it is refused. */
   now: number;
-  allowedCapabilities: readonly string[];
 }
 
 /** One rule: reads the (possibly ill-typed) spec and reports every problem it finds. */
