@@ -3,6 +3,9 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { HELIOS_VERSION } from '../core/index.js';
 import type { MasterContext } from './context.js';
 import { installAuth } from './auth/installAuth.js';
+import { installRequestLog } from './requestLog.js';
+import { installLimits } from './limits/installLimits.js';
+import { serverTimeouts } from './limits/serverTimeouts.js';
 import { installErrorHandler } from './errorHandler.js';
 import { validatorCompiler } from './validation.js';
 import { installJsonParser } from './jsonBody.js';
@@ -21,21 +24,19 @@ import { auditRoutes } from './routes/audit.js';
  */
 export function buildApp(ctx: MasterContext, https?: HttpsOptions): FastifyInstance {
   const app = Fastify({
-    https: https ?? null,
+    // Header, request and keep-alive timeouts (and the TLS handshake's): limits/serverTimeouts.ts.
+    ...serverTimeouts(ctx.options.limits, https),
     logger: ctx.options.logger ?? false,
     bodyLimit: ctx.options.bodyLimit,
     // Blocking queries are in flight at shutdown; preClose releases them, so close() need not wait.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { maxParamLength: 1000 },
-    // One line per request (onResponse below) instead of fastify's two.
+    // One line per request (requestLog.ts) instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
-  app.addHook('onResponse', async (request, reply) => {
-    const fields = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
-    if (isRoutine(request.method, request.url, reply.statusCode)) request.log.debug(fields, 'request');
-    else request.log.info(fields, 'request');
-  });
+  installRequestLog(app);
+  installLimits(app, ctx.options.limits);
   app.setValidatorCompiler(validatorCompiler);
   // JSON only: a text/plain body is refused (415 → INVALID_REQUEST) rather than read as a string.
   installJsonParser(app);
@@ -55,10 +56,3 @@ export function buildApp(ctx: MasterContext, https?: HttpsOptions): FastifyInsta
   return app;
 }
 
-/**
- * Agents heartbeat and long-poll all the time, and `helios watch` or solo poll statuses: those
- * successful reads log at debug, so the info log is one line per change (or failure) made by someone.
- */
-function isRoutine(method: string, url: string, statusCode: number): boolean {
-  return statusCode < 400 && (method === 'GET' || url.startsWith('/agents/') || url.startsWith('/jobs/statuses') || url.startsWith('/hosts/statuses'));
-}

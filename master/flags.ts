@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { StartOptions } from './server.js';
 import type { TlsFiles } from './tls.js';
 import { parseDuration } from '../core/model/duration.js';
+import { limitOptions, limitUsage, parseLimitFlags } from './limits/limitFlags.js';
 
 export const usage = `usage: helios-master [options]
 
@@ -26,6 +27,7 @@ export const usage = `usage: helios-master [options]
   --allow-network-mode M  host, or container (networkMode container:NAME)
   --allow-capability CAP  a capability jobs may add
   --allow-security-opt O  a securityOpt that turns confinement off (e.g. seccomp=unconfined)
+${limitUsage}
   --log-level LEVEL       pino level (default info)
   -h, --help              show this help`;
 
@@ -55,6 +57,7 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
       'allow-network-mode': { type: 'string', multiple: true, default: [] },
       'allow-capability': { type: 'string', multiple: true, default: [] },
       'allow-security-opt': { type: 'string', multiple: true, default: [] },
+      ...limitOptions,
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -84,6 +87,7 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
       capabilities: values['allow-capability']!,
       securityOpts: values['allow-security-opt']!,
     },
+    limits: parseLimitFlags(values),
     logger: { level: values['log-level']! },
   };
 }

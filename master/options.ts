@@ -25,12 +25,35 @@ export interface MasterOptions {
   syncBodyLimit?: number;
   /** Longest a blocking query may wait (default 5 min). */
   maxWaitMs?: number;
+  /** Timeouts and caps that keep one client from wearing the master down (defaults: `defaults.limits`). */
+  limits?: Partial<MasterLimits>;
   /** fastify's logger option (pino); false for silence. */
   logger?: FastifyServerOptions['logger'];
 }
 
-export type ResolvedOptions = Required<Omit<MasterOptions, 'logger' | 'tokens' | 'tokenFile' | 'admission'>> & Pick<MasterOptions, 'logger' | 'tokenFile'>
-  & { admission: AdmissionPolicy };
+/**
+ * See master/limits/. "Per client" counts by the client's address, except 127.0.0.1 and ::1, which
+ * every process of the master's own machine shares (limits/clientAddress.ts).
+ */
+export interface MasterLimits {
+  /** A request's headers, and a TLS handshake, must be in within this of the first byte (--headers-timeout). */
+  headersTimeoutMs: number;
+  /** The whole request, headers and body, within this (--request-timeout); a blocking query waits after it. */
+  requestTimeoutMs: number;
+  /** A keep-alive connection idle this long between requests is closed (--idle-timeout). */
+  idleTimeoutMs: number;
+  /** Open connections in all; past it new ones are dropped (--max-conns). */
+  maxConnections: number;
+  /** Open connections from one client address; past it 429 (--max-conns-per-client). */
+  maxConnectionsPerClient: number;
+  /** Blocking queries waiting at once for one client address; past it 429 (--max-blocking-per-client). */
+  maxBlockingPerClient: number;
+  /** Blocking queries waiting at once for one token name (not the anonymous one); past it 429 (--max-blocking-per-token). */
+  maxBlockingPerToken: number;
+}
+
+export type ResolvedOptions = Required<Omit<MasterOptions, 'logger' | 'tokens' | 'tokenFile' | 'admission' | 'limits'>> & Pick<MasterOptions, 'logger' | 'tokenFile'>
+  & { admission: AdmissionPolicy; limits: MasterLimits };
 
 export const defaults = {
   downAfterMs: 30_000,
@@ -38,4 +61,23 @@ export const defaults = {
   bodyLimit: 1024 * 1024,
   syncBodyLimit: 64 * 1024 * 1024,
   maxWaitMs: 5 * 60_000,
+  limits: {
+    headersTimeoutMs: 10_000,
+    // Room for a 64 MiB sync body over a slow link; an unauthenticated one is refused after its headers.
+    requestTimeoutMs: 60_000,
+    // fastify's default: longer than a load balancer's usual 60 s, and than any agent's heartbeat.
+    idleTimeoutMs: 72_000,
+    // Two sockets per agent (long-poll, heartbeat) for a fleet of thousands; keep it under `ulimit -n`.
+    maxConnections: 10_000,
+    // Nomad's http_max_conns_per_client; an agent's host needs two or three.
+    maxConnectionsPerClient: 100,
+    // An agent holds one.
+    maxBlockingPerClient: 50,
+    // A fleet may share one agent token; no token may hold more than half of maxConnections.
+    maxBlockingPerToken: 5_000,
+  } satisfies MasterLimits,
 };
+
+/** The limits given, over the defaults (a limit given as undefined keeps its default). */
+export const resolveLimits = (given: Partial<MasterLimits> = {}): MasterLimits =>
+  ({ ...defaults.limits, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) });

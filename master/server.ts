@@ -8,7 +8,7 @@ import { startReaper } from './reaper.js';
 import { emptyPolicy } from '../core/index.js';
 import { loadTokenFile } from './auth/tokenFile.js';
 import { createTokenRegistry } from './auth/tokenRegistry.js';
-import { defaults, type MasterOptions, type ResolvedOptions } from './options.js';
+import { defaults, resolveLimits, type MasterOptions, type ResolvedOptions } from './options.js';
 import { readTlsContext, tlsServerOptions, type TlsFiles } from './tls.js';
 
 export interface StartOptions extends MasterOptions {
@@ -73,6 +73,7 @@ export function resolveOptions(options: MasterOptions): ResolvedOptions {
     bodyLimit: options.bodyLimit ?? defaults.bodyLimit,
     syncBodyLimit: options.syncBodyLimit ?? defaults.syncBodyLimit,
     maxWaitMs: options.maxWaitMs ?? defaults.maxWaitMs,
+    limits: resolveLimits(options.limits),
     logger: options.logger,
   };
 }

@@ -61,6 +61,7 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
       // Within one database a host's desired index only grows, so an index past it means the agent knew
       // another database (a restored one): answer at once. Wait only while the index is the current one.
       if (current === index && wait > 0) {
+        app.blockingSlots.hold(request, reply);
         const gone = new AbortController();
         const onClose = () => gone.abort();
         reply.raw.once('close', onClose);
