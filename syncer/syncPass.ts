@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { isHeliosError, type HeliosClient, type SyncResult } from '../core/index.js';
+import { normalizeSourcePath } from '../core/model/sourceLocation.js';
 import { aliasHosts } from './manifests/hostAliases.js';
 import { createManifestSet } from './manifests/manifestSet.js';
 import type { GitSource } from './repo/gitSource.js';
@@ -38,7 +39,7 @@ export interface SyncOutcome {
  */
 export function createSyncPass(options: SyncPassOptions) {
   const { source, client, name, branch, log } = options;
-  const path = normalizePath(options.path);
+  const path = normalizeSourcePath(options.path);
   const hostAliases = options.hostAliases ?? new Map<string, string>();
   const manifests = createManifestSet();
   let snapshot: TreeNode | undefined;
@@ -94,9 +95,4 @@ async function findPath(source: GitSource, rootTree: string, path: string): Prom
     oid = entry.oid;
   }
   return oid;
-}
-
-/** `./jobs/` → `jobs`; `.` and `/` → the root. */
-export function normalizePath(path: string): string {
-  return path.split('/').filter((s) => s !== '' && s !== '.').join('/');
 }

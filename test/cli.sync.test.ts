@@ -58,7 +58,7 @@ test('sync status shows applied and attempted commits, the state, and each error
 
   const unknown = await helios(m, ['sync', 'status', 'nope']);
   t.is(unknown.code, 1);
-  t.regex(unknown.stderr, /^helios: sync source nope has not reported/);
+  t.regex(unknown.stderr, /^helios: sync source nope has neither synced nor been registered/);
   const bad = await helios(m, ['sync', 'frob']);
   t.is(bad.code, 1);
   t.regex(bad.stderr, /unknown sync command 'frob'/);
@@ -85,4 +85,30 @@ test('a git-owned deployment is not changed without --force; the message says th
   t.is(forced.code, 0, forced.stdout);
   t.is(forced.stdout, 'h1: done\n');
   t.deepEqual((await m.client.jobs.status(id)).deployments, {});
+});
+
+test('sync register says what a source follows before its first sync; sync delete forgets one that owns nothing', async (t) => {
+  const m = await master(t);
+  const registered = await helios(m, ['sync', 'register', 'ops', '--repo', 'https://git.example/team/ops.git', '--branch', 'prod']);
+  t.is(registered.code, 0, registered.stderr);
+  t.is(registered.stdout, 'ops: follows https://git.example/team/ops.git branch prod path jobs\n');
+  t.deepEqual(tableRows((await helios(m, ['sync', 'status'])).stdout)[1].slice(0, 7), ['ops', 'https://git.example/team/ops.git', 'prod', 'jobs', '<none>', '<none>', 'REGISTERED']);
+  const mismatch = await m.client.sync.apply('ops', { ...commit(COMMIT_1, [webFile(['h1'])]), branch: 'prod' }).catch((err: Error) => err);
+  t.regex(String(mismatch), /sync source ops follows https:\/\/git\.example\/team\/ops\.git branch prod path jobs, but this request is from http:\/\/127\.0\.0\.1:9\/ops\.git/);
+
+  const json = await helios(m, ['sync', 'register', 'ops', '--repo', 'http://127.0.0.1:9/ops.git', '--branch', 'main', '--json']);
+  t.like(json.json(), { name: 'ops', repo: 'http://127.0.0.1:9/ops.git', branch: 'main', path: 'jobs', state: 'REGISTERED' });
+  t.is((await m.client.sync.apply('ops', commit(COMMIT_1, [webFile(['h1'])]))).state, 'APPLIED');
+  const busy = await helios(m, ['sync', 'delete', 'ops']);
+  t.is(busy.code, 1);
+  t.regex(busy.stderr, /^helios: sync source ops still owns 1 job\(s\) and 1 deployment\(s\)/);
+  t.is((await m.client.sync.apply('ops', commit(COMMIT_2, []))).state, 'APPLIED');
+  const deleted = await helios(m, ['sync', 'delete', 'ops', '--json']);
+  t.is(deleted.code, 0, deleted.stderr);
+  t.deepEqual(deleted.json(), { source: 'ops', status: 'OK' });
+  t.deepEqual((await helios(m, ['sync', 'status', '--json'])).json(), []);
+
+  const noRepo = await helios(m, ['sync', 'register', 'ops']);
+  t.is(noRepo.code, 1);
+  t.regex(noRepo.stderr, /sync register needs --repo URL/);
 });

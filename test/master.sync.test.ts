@@ -120,8 +120,8 @@ test('a sync wakes the blocking query of every host it changes', async (t) => {
   const m = await startTestMaster();
   t.teardown(m.close);
   await m.client.hosts.register('h1', 'a1');
-  const { index } = await m.client.agents.tasks('h1', 0, 0);
-  const waiting = m.client.agents.tasks('h1', index, 60_000);
+  const { index } = await m.client.agents.tasks('h1', 0, 0, { agentId: 'a1' });
+  const waiting = m.client.agents.tasks('h1', index, 60_000, { agentId: 'a1' });
   await m.client.sync.apply('infra', commit('c1', [file('web')]));
   const answer = await waiting;
   t.is(answer.tasks.length, 1);
@@ -179,4 +179,118 @@ test('two entries for one file refuse the commit with an error on that file', as
   t.is(result.state, 'REFUSED');
   t.deepEqual(result.errors, [{ file: 'jobs/web.yaml', message: 'the request has two entries for this file; one entry per file' }]);
   t.deepEqual(await m.client.jobs.list(), {});
+});
+
+const teamA = { repo: 'https://git.example/team-a/apps.git', branch: 'main', path: 'jobs' };
+const teamB = { repo: 'https://git.example/team-b/apps.git', branch: 'main', path: 'jobs' };
+
+test('a source follows the repository, branch and path of its first sync: another one is refused with SOURCE_MISMATCH naming both, and nothing changes', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  t.is((await m.client.sync.apply('apps', commit('a1', [file('web')], teamA))).state, 'APPLIED');
+  const before = dumpDb(m.dbPath);
+  // Each of these would prune web:1 if it were taken: an empty set from another repo, branch or path.
+  for (const other of [teamB, { ...teamA, branch: 'staging' }, { ...teamA, path: 'deploy' }]) {
+    const err = await expectError(t, m.client.sync.apply('apps', commit('b1', [], other)), 'SOURCE_MISMATCH');
+    t.true(err.message.startsWith(`sync source apps follows ${teamA.repo} branch main path jobs, but this request is from ${other.repo} branch ${other.branch} path ${other.path}: `), err.message);
+    t.regex(err.message, /give this syncer its own --name/);
+    t.deepEqual(err.data.recorded, teamA);
+    t.deepEqual(err.data.requested, other);
+    await expectError(t, m.client.sync.apply('apps', commit('b1', [], { ...other, dryRun: true })), 'SOURCE_MISMATCH');
+    // By reference too: the identity is checked before the entries are looked up.
+    await expectError(t, m.client.sync.apply('apps', commit('b1', [{ file: 'jobs/web.yaml', digest: 'nope' }], other)), 'SOURCE_MISMATCH');
+  }
+  t.deepEqual(dumpDb(m.dbPath), before, 'no prune, no source record change');
+  t.like(await m.client.sync.source('apps'), { ...teamA, lastAppliedCommit: 'a1', lastAttemptedCommit: 'a1', state: 'OK' });
+});
+
+test('one repository spelled another way is the same source: credentials, .git, trailing slash, host case, http(s), ./path/', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  const first = await m.client.sync.apply('apps', commit('a1', [file('web')], { ...teamA, repo: 'https://x-access-token:s3cr3t@git.example/team-a/apps.git' }));
+  t.is(first.state, 'APPLIED');
+  t.is((await m.client.sync.source('apps')).repo, teamA.repo, 'the credentials are not recorded');
+  for (const repo of ['https://git.example/team-a/apps', 'https://GIT.Example/team-a/apps.git/', 'http://git.example/team-a/apps/', 'https://oauth2:other@git.example/team-a/apps.git']) {
+    const result = await m.client.sync.apply('apps', commit('a2', [file('web')], { ...teamA, repo, path: './jobs/' }));
+    t.is(result.state, 'APPLIED', repo);
+  }
+  t.like(await m.client.sync.source('apps'), { ...teamA, lastAppliedCommit: 'a2' });
+  // The path of a URL keeps its case: Team-A is another repository to the master.
+  await expectError(t, m.client.sync.apply('apps', commit('a3', [file('web')], { ...teamA, repo: 'https://git.example/Team-A/apps.git' })), 'SOURCE_MISMATCH');
+  // A local working copy and its git dir are one repository.
+  await m.client.sync.apply('local', commit('l1', [], { ...teamA, repo: '/srv/deploy' }));
+  t.is((await m.client.sync.apply('local', commit('l2', [], { ...teamA, repo: '/srv/deploy/.git/' }))).state, 'APPLIED');
+});
+
+test('adopt re-points a source that moved: the new repository is recorded and applied, and the old one is then refused', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.sync.apply('apps', commit('a1', [file('web'), file('api')], teamA));
+  // A dry run with adopt plans against what the source owns and records nothing.
+  const before = dumpDb(m.dbPath);
+  const planned = await m.client.sync.apply('apps', commit('b1', [file('api')], { ...teamB, adopt: true, dryRun: true }));
+  t.deepEqual(planned.actions.map((a) => `${a.action} ${a.jobId.split(':')[0]}`), ['undeploy web', 'remove web']);
+  t.deepEqual(dumpDb(m.dbPath), before);
+
+  const adopted = await m.client.sync.apply('apps', commit('b1', [file('api')], { ...teamB, adopt: true }));
+  t.is(adopted.state, 'APPLIED');
+  t.like(await m.client.sync.source('apps'), { ...teamB, lastAppliedCommit: 'b1' });
+  t.deepEqual(Object.values(await m.client.jobs.list()).map((j) => j.id.split(':')[0]), ['api']);
+  t.is((await m.client.sync.apply('apps', commit('b2', [file('api')], teamB))).state, 'APPLIED', 'later passes need no adopt');
+  const err = await expectError(t, m.client.sync.apply('apps', commit('a2', [file('web'), file('api')], teamA)), 'SOURCE_MISMATCH');
+  t.deepEqual(err.data.recorded, teamB);
+});
+
+test('adopt needs an admin token: a sync token bound to the source may sync it but not re-point it', async (t) => {
+  const m = await startTestMaster({ tokens: [{ token: 'admin-token', role: 'admin', name: 'root' }, { token: 'sync-token', role: 'sync', name: 'ci', sources: ['apps'] }] });
+  t.teardown(m.close);
+  const ci = m.clientWith({ token: 'sync-token' });
+  t.is((await ci.sync.apply('apps', commit('a1', [file('web')], teamA))).state, 'APPLIED');
+  const before = dumpDb(m.dbPath);
+  const refused = await expectError(t, ci.sync.apply('apps', commit('b1', [], { ...teamB, adopt: true })), 'FORBIDDEN');
+  t.regex(refused.message, /token "ci" .* may not adopt .*needs role admin/);
+  t.deepEqual(dumpDb(m.dbPath), before);
+  t.is((await m.clientWith({ token: 'admin-token' }).sync.apply('apps', commit('b1', [], { ...teamB, adopt: true }))).state, 'APPLIED');
+});
+
+test('an admin registers a source before its first sync: another repository is refused from the start, the registered one is applied', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  const registered = await m.client.sync.register('apps', { ...teamA, repo: 'https://user:pw@git.example/team-a/apps.git', path: 'jobs/' });
+  t.deepEqual(registered, { name: 'apps', ...teamA, lastAppliedCommit: null, lastAttemptedCommit: null, state: 'REGISTERED', errors: [], lastSync: null });
+  t.deepEqual(await m.client.sync.sources(), [registered]);
+  await expectError(t, m.client.sync.apply('apps', commit('b1', [file('web')], teamB)), 'SOURCE_MISMATCH');
+  t.deepEqual(await m.client.jobs.list(), {});
+  t.is((await m.client.sync.apply('apps', commit('a1', [file('web')], teamA))).state, 'APPLIED');
+  t.like(await m.client.sync.source('apps'), { state: 'OK', lastAppliedCommit: 'a1' });
+
+  // Registering again re-points the source and keeps what it applied; its next sync comes from there.
+  t.like(await m.client.sync.register('apps', teamB), { ...teamB, state: 'OK', lastAppliedCommit: 'a1' });
+  await expectError(t, m.client.sync.apply('apps', commit('a2', [file('web')], teamA)), 'SOURCE_MISMATCH');
+  t.is((await m.client.sync.apply('apps', commit('b1', [file('web')], teamB))).state, 'APPLIED');
+
+  const before = dumpDb(m.dbPath);
+  for (const [body, message] of [[{ ...teamA, repo: '' }, /repo/], [{ repo: teamA.repo, branch: 'main' }, /path/], [{ ...teamA, extra: 1 }, /extra/]] as const) {
+    const err = await expectError(t, m.client.sync.register('apps', body as typeof teamA), 'INVALID_REQUEST');
+    t.regex(err.message, message);
+  }
+  t.deepEqual(dumpDb(m.dbPath), before);
+});
+
+test('a source is deleted only when it owns nothing (STILL_IN_USE before); an unknown one is SOURCE_NOT_FOUND', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.sync.apply('apps', commit('a1', [file('web')], teamA));
+  const before = dumpDb(m.dbPath);
+  const busy = await expectError(t, m.client.sync.remove('apps'), 'STILL_IN_USE');
+  t.regex(busy.message, /sync source apps still owns 1 job\(s\) and 1 deployment\(s\) \(owner git:apps\): commit an empty folder/);
+  t.deepEqual(dumpDb(m.dbPath), before);
+  await expectError(t, m.client.sync.remove('nope'), 'SOURCE_NOT_FOUND');
+
+  await m.client.sync.apply('apps', commit('a2', [], teamA));
+  t.deepEqual(await m.client.sync.remove('apps'), { status: 'OK' });
+  await expectError(t, m.client.sync.source('apps'), 'SOURCE_NOT_FOUND');
+  // The name is free again: its next first sync records whatever it comes from.
+  t.is((await m.client.sync.apply('apps', commit('b1', [file('web')], teamB))).state, 'APPLIED');
+  t.like(await m.client.sync.source('apps'), teamB);
 });

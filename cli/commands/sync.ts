@@ -1,10 +1,10 @@
 import { HeliosError } from '../../core/errors/HeliosError.js';
 import type { SyncSource } from '../../core/schema/sync.js';
-import { defineCommand } from '../command.js';
+import { defineCommand, type RunArgs } from '../command.js';
 import { connect } from '../connect.js';
 import { utcTimestamp } from '../format.js';
 import { colorState } from '../output.js';
-import { expectPositionals } from '../usage.js';
+import { expectPositionals, stringFlag } from '../usage.js';
 import { commandMeta } from '../registry.js';
 
 export default defineCommand({
@@ -12,33 +12,66 @@ export default defineCommand({
   help: `'sync status' lists every sync source (or only SOURCE) the master knows, as a table:
   SOURCE  REPO  BRANCH  PATH  APPLIED  ATTEMPTED  STATE  LAST SYNC (UTC)
 APPLIED is the last commit applied, ATTEMPTED the last one tried (they differ when a commit was
-refused); STATE is OK or ERROR. Below the table, each error of a source in ERROR, as
-'SOURCE: file:line: message'.
+refused); STATE is OK, ERROR, or REGISTERED (not synced yet). Below the table, each error of a
+source in ERROR, as 'SOURCE: file:line: message'.
 --json: [SyncSource, …] with keys name, repo, branch, path, lastAppliedCommit, lastAttemptedCommit,
-state, errors [{file, line, message}], lastSync (ms since the epoch)`,
-  options: {},
-  async run({ positionals, global, out }) {
-    if (positionals[0] !== 'status') {
-      throw new HeliosError('INVALID_ARGUMENT', `unknown sync command '${positionals[0] ?? ''}': usage: helios ${this.synopsis}`);
-    }
-    expectPositionals(this, positionals, 1, 2);
-    const client = await connect(global);
-    const sources = positionals[1] ? [await client.sync.source(positionals[1])] : await client.sync.sources();
-    if (out.json) {
-      out.printJson(sources);
-      return;
-    }
-    if (sources.length === 0) {
-      out.info('No sync sources yet: start helios-syncer to apply a git repository.');
-      return;
-    }
-    const short = (commit: string | null) => (commit ? commit.slice(0, 7) : '<none>');
-    await out.printTable(['SOURCE', 'REPO', 'BRANCH', 'PATH', 'APPLIED', 'ATTEMPTED', 'STATE', 'LAST SYNC (UTC)'],
-      sources.map((s) => [s.name, s.repo, s.branch, s.path, short(s.lastAppliedCommit), short(s.lastAttemptedCommit),
-        colorState(out.colors, s.state), s.lastSync ? utcTimestamp(s.lastSync) : 'never']));
-    for (const line of errorLines(sources)) out.print(line);
+state, errors [{file, line, message}], lastSync (ms since the epoch)
+
+A source follows the repository, branch and path of its first sync; a syncer of another one under
+the same name is refused (SOURCE_MISMATCH). An admin token may:
+'sync register SOURCE --repo URL [--branch main] [--path jobs]' say what SOURCE follows before its
+  first sync, or re-point a source that moved (what it applied stays until its next sync);
+  --json: the SyncSource
+'sync delete SOURCE' forget a source that owns no job (STILL_IN_USE otherwise: sync an empty folder
+  first); --json: {"source": "SOURCE", "status": "OK"}`,
+  options: { repo: { type: 'string' }, branch: { type: 'string' }, path: { type: 'string' } },
+  async run(args) {
+    const sub = args.positionals[0];
+    if (sub === 'status') return status(this, args);
+    if (sub === 'register') return register(this, args);
+    if (sub === 'delete') return remove(this, args);
+    throw new HeliosError('INVALID_ARGUMENT', `unknown sync command '${sub ?? ''}': usage: helios ${this.synopsis}`);
   },
 });
+
+type Self = { name: string; synopsis: string };
+
+async function status(self: Self, { positionals, global, out }: RunArgs): Promise<void> {
+  expectPositionals(self, positionals, 1, 2);
+  const client = await connect(global);
+  const sources = positionals[1] ? [await client.sync.source(positionals[1])] : await client.sync.sources();
+  if (out.json) {
+    out.printJson(sources);
+    return;
+  }
+  if (sources.length === 0) {
+    out.info('No sync sources yet: start helios-syncer to apply a git repository.');
+    return;
+  }
+  const short = (commit: string | null) => (commit ? commit.slice(0, 7) : '<none>');
+  await out.printTable(['SOURCE', 'REPO', 'BRANCH', 'PATH', 'APPLIED', 'ATTEMPTED', 'STATE', 'LAST SYNC (UTC)'],
+    sources.map((s) => [s.name, s.repo, s.branch, s.path, short(s.lastAppliedCommit), short(s.lastAttemptedCommit),
+      colorState(out.colors, s.state), s.lastSync ? utcTimestamp(s.lastSync) : 'never']));
+  for (const line of errorLines(sources)) out.print(line);
+}
+
+async function register(self: Self, { positionals, flags, global, out }: RunArgs): Promise<void> {
+  expectPositionals(self, positionals, 2);
+  const repo = stringFlag(flags.repo);
+  if (!repo) throw new HeliosError('INVALID_ARGUMENT', `sync register needs --repo URL: usage: helios ${self.synopsis}`);
+  const client = await connect(global);
+  const source = await client.sync.register(positionals[1], { repo, branch: stringFlag(flags.branch) ?? 'main', path: stringFlag(flags.path) ?? 'jobs' });
+  if (out.json) out.printJson(source);
+  else out.print(`${source.name}: follows ${source.repo} branch ${source.branch} path ${source.path || '/'}`);
+}
+
+async function remove(self: Self, { positionals, global, out }: RunArgs): Promise<void> {
+  expectPositionals(self, positionals, 2);
+  const [, name] = positionals;
+  await (await connect(global)).sync.remove(name);
+  if (out.json) out.printJson({ source: name, status: 'OK' });
+  else out.print(`${name}: deleted`);
+}
 
 function errorLines(sources: SyncSource[]): string[] {
   const lines: string[] = [];

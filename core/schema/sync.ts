@@ -39,12 +39,24 @@ export const SyncJobRefSchema = Type.Object({
 }, { additionalProperties: false });
 export type SyncJobRef = Static<typeof SyncJobRefSchema>;
 
+/**
+ * What a sync source follows, recorded at its first sync (or its registration): a request of that
+ * source from another repository, branch or path is refused with SOURCE_MISMATCH.
+ */
+export const SyncRegistrationSchema = Type.Object({
+  repo: Type.String({ minLength: 1, maxLength: 2000 }),
+  branch: Type.String({ minLength: 1, maxLength: 255 }),
+  /** Folder of job files in the repository; `''` for the root. */
+  path: Type.String({ maxLength: 1000 }),
+}, { additionalProperties: false });
+export type SyncRegistration = Static<typeof SyncRegistrationSchema>;
+
 export const SyncApplyRequestSchema = Type.Object({
-  repo: Type.String(),
-  branch: Type.String(),
-  path: Type.String(),
+  ...SyncRegistrationSchema.properties,
   commit: Type.String(),
   dryRun: Type.Optional(Type.Boolean()),
+  /** Re-point the source at this repository, branch and path (it really moved; needs role admin). */
+  adopt: Type.Optional(Type.Boolean()),
   jobs: Type.Array(Type.Union([SyncJobSchema, SyncJobRefSchema]), { maxItems: 100_000 }),
   /** Errors the syncer found reading the commit; any of them refuses the commit whole. */
   errors: Type.Array(FileErrorSchema),
@@ -76,7 +88,8 @@ export const SyncSourceSchema = Type.Object({
   path: Type.String(),
   lastAppliedCommit: Type.Union([Type.String(), Type.Null()]),
   lastAttemptedCommit: Type.Union([Type.String(), Type.Null()]),
-  state: Type.Union([Type.Literal('OK'), Type.Literal('ERROR')]),
+  /** REGISTERED: created by an admin, no sync yet. */
+  state: Type.Union([Type.Literal('OK'), Type.Literal('ERROR'), Type.Literal('REGISTERED')]),
   errors: Type.Array(FileErrorSchema),
   lastSync: Type.Union([Type.Integer(), Type.Null()]),
 });

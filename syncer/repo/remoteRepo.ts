@@ -1,6 +1,7 @@
 import * as git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import nodeFs from 'node:fs';
+import { stripCredentials } from '../../core/model/sourceLocation.js';
 import { GitSourceError } from '../errors.js';
 import type { GitSource } from './gitSource.js';
 import { createObjectReader } from './objectReader.js';
@@ -82,16 +83,4 @@ function describe(err: unknown, withToken: boolean): string {
   }
   if (e.data?.statusCode) return `HTTP ${e.data.statusCode} ${e.data.statusMessage ?? ''}`.trim();
   return e.message ?? String(err);
-}
-
-/** Never show a token embedded in a URL (`https://user:token@host/…`). */
-export function stripCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }
