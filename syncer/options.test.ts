@@ -9,7 +9,8 @@ const parse = (args: string[], env: NodeJS.ProcessEnv = {}) => parseOptions([...
 
 test('defaults: branch main, path jobs, 30s interval, name from the repo', (t) => {
   const c = parse(['--repo', 'https://git.example.com/team/apps.git'], { HELIOS_HOME: '/h', HELIOS_TOKEN: 'tk', HELIOS_GIT_TOKEN: 'gt' });
-  t.like(c, { remote: true, branch: 'main', path: 'jobs', intervalMs: 30_000, name: 'apps', token: 'tk', gitToken: 'gt', cacheDir: '/h/syncer-apps', once: false });
+  t.like(c, { remote: true, branch: 'main', path: 'jobs', intervalMs: 30_000, name: 'apps', token: 'tk', gitToken: 'gt', cacheDir: '/h/syncer-apps', once: false, adopt: false });
+  t.like(parse(['--repo', 'https://git.example.com/team/apps.git', '--adopt']), { adopt: true });
 });
 
 test('a local path is resolved and named after its folder', (t) => {

@@ -17,10 +17,15 @@ options:
   --branch NAME              branch to follow (default main)
   --path DIR                 folder of job files in the repository (default jobs)
   --name SOURCE              sync source name at the master; owns git:SOURCE (default: the repo's name,
-                             plus the branch and path when not main and jobs)
+                             plus the branch and path when not main and jobs). The master records the
+                             repo, branch and path of a source's first sync and refuses another one
+  --adopt                    the source moved: re-point SOURCE at this repo, branch and path (its jobs
+                             from the old one are pruned); needs an admin token; sent until taken once
   --interval DURATION        resync period, even with no new commit (default 30s; e.g. 500ms, 10s, 5m)
   --watch                    local repository: sync as soon as the branch moves (watches its refs)
-  --webhook HOST:PORT        serve POST /webhook (GitHub X-Hub-Signature-256 or GitLab X-Gitlab-Token)
+  --webhook HOST:PORT        serve POST /webhook (GitHub X-Hub-Signature-256 or GitLab X-Gitlab-Token):
+                             a push to --branch syncs; other events and branches, and replays, do not.
+                             GET /healthz says ok or failing (details with Authorization: Bearer SECRET)
   --webhook-secret-file PATH the webhook secret (required with --webhook)
   --cache-dir DIR            where a remote is fetched to (default $HELIOS_HOME/syncer-SOURCE)
   --host-alias NAME=HOST     a name used in deploy.hosts stands for HOST (repeatable; helios solo
@@ -46,6 +51,8 @@ export interface SyncerConfig {
   watch: boolean;
   once: boolean;
   dryRun: boolean;
+  /** Send `adopt: true` until the master takes a request: re-points the source (admin token). */
+  adopt: boolean;
   webhook?: { host: string; port: number; secret: string };
   cacheDir: string;
   gitToken?: string;
@@ -66,7 +73,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         master: { type: 'string' }, repo: { type: 'string' }, branch: { type: 'string', default: 'main' },
         path: { type: 'string', default: 'jobs' }, name: { type: 'string' }, interval: { type: 'string', default: '30s' },
         watch: { type: 'boolean', default: false }, once: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false }, webhook: { type: 'string' }, 'webhook-secret-file': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false }, adopt: { type: 'boolean', default: false }, webhook: { type: 'string' }, 'webhook-secret-file': { type: 'string' },
         'cache-dir': { type: 'string' }, 'host-alias': { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -101,6 +108,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     watch: values.watch,
     once,
     dryRun: values['dry-run'],
+    adopt: values.adopt,
     webhook: values.webhook ? { ...parseAddress(values.webhook), secret: readSecret(values['webhook-secret-file']) } : undefined,
     cacheDir: path.resolve(values['cache-dir'] ?? path.join(home, `syncer-${name}`)),
     gitToken: env.HELIOS_GIT_TOKEN || undefined,

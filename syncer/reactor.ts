@@ -3,7 +3,7 @@
  * Invariants:
  *  - at most one pass runs at a time; signals arriving during a pass collapse into one more pass;
  *  - a pass runs at least every `resyncMs` even with no signal (so drift is repaired);
- *  - after a failed pass the next one comes within `retryMs`;
+ *  - after a failed pass the next one comes within `retryMs` (of that failure);
  *  - `stop()` waits for the running pass and runs no more.
  * Triggers (timer, file watch, webhook) only call `signal()`; they never do the work themselves.
  * @example
@@ -20,14 +20,18 @@ export interface Reactor<T> {
 
 export interface ReactorOptions<T> {
   resyncMs: number;
-  retryMs?: number;
+  /** Delay after a failed pass; a function picks it by the failure (one that needs a person waits longer). */
+  retryMs?: number | ((err: unknown) => number);
   run: () => Promise<T>;
   /** Called with a pass's failure; the reactor itself never throws. */
   onError?: (err: unknown) => void;
 }
 
 export function createReactor<T>(options: ReactorOptions<T>): Reactor<T> {
-  const retryMs = Math.min(options.retryMs ?? 5_000, options.resyncMs);
+  const retryMs = (err: unknown) => {
+    const ms = typeof options.retryMs === 'function' ? options.retryMs(err) : options.retryMs ?? 5_000;
+    return Math.min(ms, options.resyncMs);
+  };
   let pending = true;
   let stopped = false;
   let current: Promise<void> | undefined;
@@ -50,7 +54,7 @@ export function createReactor<T>(options: ReactorOptions<T>): Reactor<T> {
         for (const w of mine) w.resolve(result);
       } catch (err) {
         options.onError?.(err);
-        schedule(retryMs);
+        schedule(retryMs(err));
         for (const w of mine) w.reject(err);
       }
     }

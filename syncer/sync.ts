@@ -7,7 +7,7 @@
  *  - a failure is logged when it starts and when it ends, not on every pass.
  */
 import pino, { type Logger } from 'pino';
-import { createClient, type HeliosClient } from '../core/index.js';
+import { createClient, isHeliosError, type HeliosClient } from '../core/index.js';
 import type { SyncerConfig } from './options.js';
 import { formatError } from './output.js';
 import { createReactor, type Reactor } from './reactor.js';
@@ -35,7 +35,8 @@ export async function preparePass(config: SyncerConfig, log: Logger, client?: He
     ? await openRemoteRepo({ url: config.repo, branch: config.branch, cacheDir: config.cacheDir, token: config.gitToken, username: config.gitUsername })
     : await openLocalRepo({ dir: config.repo, branch: config.branch });
   const helios = client ?? createClient({ baseUrl: config.master, token: config.token, owner: 'syncer', masterHint: '--master or HELIOS_MASTER' });
-  const pass = createSyncPass({ source, client: helios, name: config.name, branch: config.branch, path: config.path, dryRun: config.dryRun, hostAliases: config.hostAliases, log });
+  const pass = createSyncPass({ source, client: helios, name: config.name, branch: config.branch, path: config.path, dryRun: config.dryRun,
+    adopt: config.adopt, hostAliases: config.hostAliases, log });
   return { source, pass };
 }
 
@@ -50,6 +51,7 @@ export async function startSyncer(config: SyncerConfig, log: Logger = createLogg
   log = log.child({ component: 'syncer', source: config.name });
   const { source, pass } = await preparePass(config, log);
   let failure: string | undefined;
+  let failureCode: string | undefined;
   let refused: string | undefined;
   let last: { commit: string; state: string; at: number } | undefined;
 
@@ -57,6 +59,7 @@ export async function startSyncer(config: SyncerConfig, log: Logger = createLogg
     const outcome = await pass();
     if (failure) log.info({ after: failure }, 'sync recovered');
     failure = undefined;
+    failureCode = undefined;
     last = { commit: outcome.commit, state: outcome.result.state, at: Date.now() };
     const key = outcome.result.state === 'REFUSED' ? `${outcome.commit}\0${outcome.result.errors.map(formatError).join('\n')}` : undefined;
     if (key && key !== refused) log.warn({ commit: outcome.commit, errors: outcome.result.errors.map(formatError) }, 'commit refused');
@@ -65,11 +68,14 @@ export async function startSyncer(config: SyncerConfig, log: Logger = createLogg
   };
   const reactor = createReactor({
     resyncMs: config.intervalMs,
+    // A source of another repository, or a token that may not: retrying soon only repeats the refusal.
+    retryMs: (err) => (needsAPerson(err) ? config.intervalMs : 5_000),
     run,
     onError: (err) => {
       const message = err instanceof Error ? err.message : String(err);
-      if (message !== failure) log.error({ err }, 'sync failed');
+      if (message !== failure) log.error({ err, code: isHeliosError(err) ? err.code : undefined }, 'sync failed');
       failure = message;
+      failureCode = isHeliosError(err) ? err.code : undefined;
     },
   });
 
@@ -84,12 +90,17 @@ export async function startSyncer(config: SyncerConfig, log: Logger = createLogg
     if (config.webhook) {
       webhook = await startWebhookServer({
         ...config.webhook,
+        branch: config.branch,
         onPush: (provider) => {
           log.debug({ provider }, 'webhook');
           reactor.signal();
         },
-        onRejected: (reason) => log.warn({ reason }, 'webhook rejected'),
-        health: () => ({ source: config.name, lastCommit: last?.commit ?? null, lastState: last?.state ?? null, failing: failure ?? null }),
+        // At most one line a second, never the URL: a flood of bad calls must not fill the log.
+        onRejected: (reason, suppressed) => log.warn({ reason, ...(suppressed ? { suppressed } : {}) }, 'webhook rejected'),
+        health: () => ({
+          ok: failure === undefined && last?.state !== 'REFUSED',
+          detail: { source: config.name, lastCommit: last?.commit ?? null, lastState: last?.state ?? null, failing: failure ?? null, code: failureCode ?? null },
+        }),
       });
       closers.push(webhook.close);
       log.info({ url: `${webhook.url}/webhook` }, 'webhook listening');
@@ -109,3 +120,6 @@ export async function startSyncer(config: SyncerConfig, log: Logger = createLogg
     throw err;
   }
 }
+
+/** Failures only a person fixes (another repository's source, a token without the role): no quick retry. */
+const needsAPerson = (err: unknown) => isHeliosError(err, 'SOURCE_MISMATCH') || isHeliosError(err, 'FORBIDDEN') || isHeliosError(err, 'UNAUTHORIZED');

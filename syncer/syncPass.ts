@@ -15,6 +15,8 @@ export interface SyncPassOptions {
   /** Folder of job files inside the repository (`''` for the root). */
   path: string;
   dryRun?: boolean;
+  /** Re-point the source at this repository, branch and path (see --adopt): sent until the master takes a request. */
+  adopt?: boolean;
   /** deploy.hosts names replaced by real host names before sending (`--host-alias`). */
   hostAliases?: ReadonlyMap<string, string>;
   log: Logger;
@@ -46,6 +48,7 @@ export function createSyncPass(options: SyncPassOptions) {
   // The digest of each entry the master took in the last request: unchanged ones go by reference.
   let sent = new Map<string, string | undefined>();
   let byReference = true;
+  let adopt = options.adopt === true;
 
   return async function syncPass(): Promise<SyncOutcome> {
     const started = performance.now();
@@ -63,7 +66,7 @@ export function createSyncPass(options: SyncPassOptions) {
     for (const w of desired.warnings) if (changed.has(w.file)) log.warn({ file: w.file, warning: w.message }, 'job file warning');
     const readDone = performance.now();
     const jobs = aliasHosts(desired.jobs, hostAliases);
-    const request = { repo: source.display, branch, path, commit, dryRun: options.dryRun || undefined, errors: desired.errors };
+    const request = { repo: source.display, branch, path, commit, dryRun: options.dryRun || undefined, adopt: adopt || undefined, errors: desired.errors };
     const byRef = jobs.map((j) => (j.digest !== undefined && sent.get(j.file) === j.digest ? { file: j.file, digest: j.digest } : j));
     let result: SyncResult;
     try {
@@ -77,6 +80,8 @@ export function createSyncPass(options: SyncPassOptions) {
       if (isHeliosError(err, 'INVALID_REQUEST')) byReference = false;
     }
     if (byReference) sent = new Map(jobs.map((j) => [j.file, j.digest]));
+    // The master has recorded this triple (a dry run records nothing, so it keeps asking).
+    if (!options.dryRun) adopt = false;
     const done = performance.now();
     const outcome = { commit, result, filesRead, jobs: desired.jobs.length, readMs: readDone - started, applyMs: done - readDone };
     log.info({ commit, state: result.state, actions: result.actions.length, errors: result.errors.length, jobs: outcome.jobs,

@@ -45,7 +45,7 @@ test('webhooks: a bad signature gets 401 and no sync; a good GitHub signature an
     { timeoutMs: 5000, message: 'GitHub webhook applied the commit' });
 
   const c2 = await g.commit({ 'jobs/b.yaml': jobFile('b') });
-  t.is((await post(hook.url, { 'x-gitlab-token': secret, 'x-gitlab-event': 'Push Hook' }, JSON.stringify({ checkout_sha: c2 }))).status, 202);
+  t.is((await post(hook.url, { 'x-gitlab-token': secret, 'x-gitlab-event': 'Push Hook' }, JSON.stringify({ ref: 'refs/heads/main', checkout_sha: c2 }))).status, 202);
   await waitFor(async () => (await g.master.client.sync.source(name)).lastAppliedCommit === c2 || undefined,
     { timeoutMs: 5000, message: 'GitLab webhook applied the commit' });
   t.is((await fetch(`${hook.url}/healthz`)).status, 200);

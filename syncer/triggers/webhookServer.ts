@@ -1,17 +1,49 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { bodyHasher, checkHeaders, sameSecret, signatureMatches, single, type WebhookProvider } from './webhookAuth.js';
+import { decide, deliveryIds } from './webhookEvents.js';
+import { createRecentKeys } from './recentKeys.js';
+
+export interface WebhookLimits {
+  /** Webhook calls served at once; more get 503 and Retry-After. */
+  maxConcurrent: number;
+  /** Open sockets (idle or not); more are dropped by the kernel-facing server. */
+  maxConnections: number;
+  /** Push payloads are small; anything bigger is refused while streaming. */
+  maxBodyBytes: number;
+  /** A whole request, headers and body, must arrive within this. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** Delivery ids and body digests remembered to refuse replays. */
+  recentDeliveries: number;
+  /** At most one `onRejected` call per this many ms (a flood adds one log line a second). */
+  rejectionReportMs: number;
+}
+
+export const defaultWebhookLimits: WebhookLimits = {
+  maxConcurrent: 8, maxConnections: 64, maxBodyBytes: 1024 * 1024, requestTimeoutMs: 30_000, headersTimeoutMs: 5_000,
+  recentDeliveries: 1000, rejectionReportMs: 1000,
+};
+
+export interface WebhookHealth {
+  ok: boolean;
+  /** Shown only to a caller that sends the secret (`Authorization: Bearer <secret>`). */
+  detail: Record<string, unknown>;
+}
 
 export interface WebhookServerOptions {
   host: string;
   port: number;
   secret: string;
-  /** Called for every verified push; it should only signal (the reactor does the work). */
-  onPush(provider: 'github' | 'gitlab'): void;
-  /** Extra fields for `GET /healthz`. */
-  health?: () => Record<string, unknown>;
-  /** Told about rejected calls (not logged per request otherwise). */
-  onRejected?: (reason: string) => void;
+  /** The followed branch: only a push to `refs/heads/<branch>` triggers. */
+  branch: string;
+  /** Called for every verified push to the branch; it should only signal (the reactor does the work). */
+  onPush(provider: WebhookProvider): void;
+  /** What `GET /healthz` says. */
+  health?: () => WebhookHealth;
+  /** Told about refused calls, at most once per `rejectionReportMs`, with how many were not told since. */
+  onRejected?: (reason: string, suppressed: number) => void;
+  limits?: Partial<WebhookLimits>;
 }
 
 export interface WebhookServer {
@@ -20,50 +52,82 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
-/** Push payloads are small; anything bigger is not a webhook we want to hash. */
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
+type Reply = (status: number, body: Record<string, unknown>, headers?: http.OutgoingHttpHeaders) => void;
+/** Answers a refused call; `reason` is what the rejection report says (never the URL). */
+type Refuse = (status: number, reason: string, body: Record<string, unknown>, headers?: http.OutgoingHttpHeaders) => void;
 
 /**
- * `POST /webhook` triggers a sync when signed: GitHub's `X-Hub-Signature-256: sha256=<HMAC-SHA256 of
- * the raw body>` or GitLab's `X-Gitlab-Token: <secret>`, both compared in constant time. Unsigned or
- * wrongly signed calls get 401 and do nothing; good ones get 202. `GET /healthz` answers 200.
+ * `POST /webhook` starts a sync on a verified push to the followed branch: GitHub's
+ * `X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body>` or GitLab's `X-Gitlab-Token: <secret>`,
+ * both compared in constant time. Nothing is buffered before the headers vouch for the call: a wrong
+ * GitLab token or a missing or malformed GitHub signature gets 401 and the socket is closed unread; a
+ * GitHub body is hashed as it streams, up to `maxBodyBytes`. A delivery seen before (its id, or its
+ * very body) is answered "already seen" without a pass. `GET /healthz` says ok or failing, and more
+ * to a caller with the secret.
  * @example
- *   const hook = await startWebhookServer({ host: '127.0.0.1', port: 0, secret, onPush: () => reactor.signal() });
+ *   const hook = await startWebhookServer({ host: '127.0.0.1', port: 0, secret, branch: 'main', onPush: () => reactor.signal() });
  */
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
-  const server = http.createServer((req, res) => {
-    const send = (status: number, body: Record<string, unknown>) => {
-      res.writeHead(status, { 'Content-Type': 'application/json' });
+  const limits = { ...defaultWebhookLimits, ...options.limits };
+  const recent = createRecentKeys(limits.recentDeliveries);
+  const reportRejection = rateLimited(limits.rejectionReportMs, options.onRejected);
+  let inFlight = 0;
+
+  const server = http.createServer({
+    requestTimeout: limits.requestTimeoutMs,
+    headersTimeout: limits.headersTimeoutMs,
+    // Node checks the two timeouts above only this often (30 s by default).
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+  }, (req, res) => {
+    const reply: Reply = (status, body, headers = {}) => {
+      res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
-    const url = new URL(req.url ?? '/', 'http://webhook');
-    if (url.pathname === '/healthz' && req.method === 'GET') return send(200, { status: 'ok', ...options.health?.() });
-    if (url.pathname !== '/webhook') return send(404, { status: 'NOT_FOUND', message: 'POST /webhook or GET /healthz' });
-    if (req.method !== 'POST') return send(405, { status: 'METHOD_NOT_ALLOWED', message: 'POST /webhook' });
+    // Refused calls are not read further: the answer, then the socket closed under what is still coming.
+    const refuse: Refuse = (status, reason, body, headers = {}) => {
+      reportRejection(reason);
+      reply(status, body, { ...headers, Connection: 'close' });
+      res.once('finish', () => req.socket.destroy());
+    };
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) return healthz(req, reply, refuse, options);
+    if (path !== '/webhook') return refuse(404, 'no such path', { status: 'NOT_FOUND', message: 'POST /webhook or GET /healthz' });
+    if (req.method !== 'POST') return refuse(405, 'not a POST', { status: 'METHOD_NOT_ALLOWED', message: 'POST /webhook' });
+    if (inFlight >= limits.maxConcurrent) {
+      return refuse(503, 'too many at once', { status: 'UNAVAILABLE', message: `more than ${limits.maxConcurrent} webhook calls at once; retry later` }, { 'Retry-After': '5' });
+    }
+    const signed = checkHeaders(req.headers, options.secret);
+    if ('refused' in signed) return refuse(401, signed.refused, unauthorized(signed.refused));
+    if (Number(req.headers['content-length'] ?? 0) > limits.maxBodyBytes) return refuse(413, 'body too large', tooLarge(limits.maxBodyBytes));
 
+    inFlight++;
+    res.once('close', () => { inFlight--; });
+    const hasher = bodyHasher(signed.provider, options.secret);
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
+      if (res.headersSent) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        send(413, { status: 'PAYLOAD_TOO_LARGE', message: `body over ${MAX_BODY_BYTES} bytes` });
-        req.destroy();
-        return;
-      }
+      if (size > limits.maxBodyBytes) return refuse(413, 'body too large', tooLarge(limits.maxBodyBytes));
+      hasher.update(chunk);
       chunks.push(chunk);
     });
     req.on('end', () => {
       if (res.headersSent) return;
-      const provider = verify(req.headers, Buffer.concat(chunks), options.secret);
-      if (!provider) {
-        options.onRejected?.(req.headers['x-hub-signature-256'] || req.headers['x-gitlab-token'] ? 'bad signature' : 'unsigned');
-        return send(401, { status: 'UNAUTHORIZED', message: 'missing or wrong X-Hub-Signature-256 / X-Gitlab-Token' });
+      const digest = hasher.digest();
+      if (signed.provider === 'github' && !signatureMatches(signed.signature, digest)) return refuse(401, 'bad signature', unauthorized('bad signature'));
+      // A delivery id is not signed, so a replay may come with a new one: its body digest repeats too.
+      if (recent.seen([...deliveryIds(signed.provider, req.headers), `body:${digest.toString('hex')}`])) {
+        return reply(200, { status: 'ignored', reason: 'delivery already seen' });
       }
-      send(202, { status: 'accepted' });
-      options.onPush(provider);
+      const decision = decide(signed.provider, req.headers, Buffer.concat(chunks), options.branch);
+      if (!decision.pass) return reply(decision.status, { status: decision.status === 400 ? 'INVALID_REQUEST' : 'ignored', reason: decision.reason });
+      reply(202, { status: 'accepted' });
+      options.onPush(signed.provider);
     });
     req.on('error', () => res.destroy());
   });
+  server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -80,22 +144,31 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   };
 }
 
-/** Which provider signed the body correctly, or undefined. */
-export function verify(headers: http.IncomingHttpHeaders, body: Buffer, secret: string): 'github' | 'gitlab' | undefined {
-  const signature = single(headers['x-hub-signature-256']);
-  if (signature !== undefined) {
-    const match = /^sha256=([0-9a-f]{64})$/i.exec(signature.trim());
-    if (!match) return undefined;
-    const expected = createHmac('sha256', secret).update(body).digest();
-    return timingSafeEqual(expected, Buffer.from(match[1], 'hex')) ? 'github' : undefined;
+/** ok or failing for anyone (a load balancer); the source, commit and last error only with the secret (L9). */
+function healthz(req: http.IncomingMessage, reply: Reply, refuse: Refuse, options: WebhookServerOptions): void {
+  const health = options.health?.() ?? { ok: true, detail: {} };
+  const status = health.ok ? 'ok' : 'failing';
+  const auth = single(req.headers.authorization);
+  if (auth === undefined) return reply(200, { status });
+  const bearer = /^Bearer\s+(.+)$/i.exec(auth.trim());
+  if (!bearer || !sameSecret(bearer[1], options.secret)) {
+    return refuse(401, 'wrong healthz secret', { status: 'UNAUTHORIZED', message: 'GET /healthz answers details to Authorization: Bearer <webhook secret> only' });
   }
-  const token = single(headers['x-gitlab-token']);
-  if (token !== undefined) {
-    // Hash both sides so the comparison takes the same time whatever the token's length.
-    const digest = (s: string) => createHash('sha256').update(s).digest();
-    return timingSafeEqual(digest(token), digest(secret)) ? 'gitlab' : undefined;
-  }
-  return undefined;
+  reply(200, { status, ...health.detail });
 }
 
-const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+const unauthorized = (reason: string) => ({ status: 'UNAUTHORIZED', message: 'missing or wrong X-Hub-Signature-256 / X-Gitlab-Token', reason });
+const tooLarge = (max: number) => ({ status: 'PAYLOAD_TOO_LARGE', message: `body over ${max} bytes` });
+
+/** Calls `report` at most once per `ms`, passing how many calls it swallowed since the last one. */
+function rateLimited(ms: number, report: ((reason: string, suppressed: number) => void) | undefined) {
+  let last = -Infinity;
+  let suppressed = 0;
+  return (reason: string) => {
+    const now = Date.now();
+    if (now - last < ms) { suppressed++; return; }
+    last = now;
+    report?.(reason, suppressed);
+    suppressed = 0;
+  };
+}
