@@ -179,6 +179,19 @@ test.serial('500 slow or idle connections are closed within the timeouts while a
     + `server connections ${before} before, ${peak} at the peak, ${after} after; fds of this process (both ends) ${fdsBefore}, ${fdsPeak}, ${fdsAfter}`);
 });
 
+test('a 403 closes its connection instead of reading the rest of a slow body', async (t) => {
+  const master = await startLimited(t, {});
+  const refused = probe(portOf(master), (s) => {
+    // The agent role may not create jobs: refused before the body is read.
+    s.write(`POST /jobs HTTP/1.1\r\nHost: m\r\nAuthorization: Bearer ${FLEET}\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n`);
+    drip(s, '{"name":"x"}', 200);
+  });
+  const { ms, data } = await refused.closed;
+  t.regex(data, /^HTTP\/1\.1 403 Forbidden\r\n/);
+  t.regex(data, /\r\nconnection: close\r\n/i);
+  t.true(ms < 2_000, `closed after ${Math.round(ms)} ms (the request timeout is 60 s)`);
+});
+
 test('a TLS handshake that never comes is cut at the headers timeout', async (t) => {
   const certs = await makeCerts();
   t.teardown(certs.cleanup);
