@@ -27,7 +27,7 @@ export const errorCodes = {
   TOO_MANY_REQUESTS: { http: 429, exit: 1, doc: 'The client holds too many connections or blocking queries; retry after the Retry-After seconds.' },
   UNKNOWN_JOB: { http: 404, exit: 1, doc: 'No job matches the reference.' },
   AMBIGUOUS_JOB_REFERENCE: { http: 409, exit: 1, doc: 'Several jobs match the reference; give more of the id.' },
-  MASTER_UNREACHABLE: { http: 503, exit: 1, doc: 'The client cannot reach the master (set -z or HELIOS_MASTER).' },
+  MASTER_UNREACHABLE: { http: 503, exit: 1, doc: 'The client cannot reach the master (set -z or HELIOS_MASTER), or cannot verify its TLS certificate (give its CA with --ca); the message says which.' },
   INVALID_ARGUMENT: { http: 400, exit: 1, doc: 'A command-line argument is malformed.' },
   INTERNAL_ERROR: { http: 500, exit: 1, doc: 'A bug in the master; the log has the details.' },
 } as const satisfies Record<string, { http: number; exit: number; doc: string }>;

@@ -1,0 +1,40 @@
+import type { Agent as HttpsAgent } from 'node:https';
+import type { FetchLike, TlsOptions } from './transport.js';
+
+/**
+ * The client's requests over node:http(s) instead of the global fetch. The CLI uses it always:
+ * undici costs 100–250 ms to load on its first call there, more than the rest of a command. Every
+ * client uses it for TLS options (a private CA, a client certificate), which the global fetch cannot
+ * take without undici's own Agent. Certificates are always verified. Errors keep fetch's shape (a
+ * TypeError whose `cause` has the socket or TLS error's `code`; the signal's reason on abort), so the
+ * client still says "cannot reach the master … connection refused" or why the certificate was refused.
+ * @example
+ *   const client = createClient({ baseUrl: 'https://master:5801', fetch: createHttpFetch({ ca }) });
+ */
+export function createHttpFetch(tls?: TlsOptions): FetchLike {
+  let tlsAgent: Promise<HttpsAgent> | undefined;
+  // One keep-alive agent per client, as the global fetch keeps its connections: an agent's
+  // heartbeats and long-polls reuse one TLS session instead of a handshake per request.
+  const httpsAgent = () => (tlsAgent ??= import('node:https').then(({ Agent }) => new Agent({ keepAlive: true, ...tls })));
+  return async (url, init) => {
+    const secure = url.protocol === 'https:';
+    const { request } = secure ? await import('node:https') : await import('node:http');
+    const agent = secure && tls ? await httpsAgent() : undefined;
+    const headers = init.body === undefined ? init.headers : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
+    return new Promise((resolve, reject) => {
+      const fail = (err: unknown) => reject(init.signal.aborted ? init.signal.reason : new TypeError('fetch failed', { cause: err }));
+      const req = request(url, { method: init.method, headers, signal: init.signal, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', fail);
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ ok: status >= 200 && status < 300, status, text: async () => text });
+        });
+      });
+      req.on('error', fail);
+      req.end(init.body);
+    });
+  };
+}
