@@ -1,6 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HeliosError } from '../core/errors/HeliosError.js';
+import { tlsPathsFrom } from '../core/client/tlsPaths.js';
 import type { FlagValue, GlobalOptions } from './command.js';
+import { stringFlag } from './usage.js';
 
 export const DEFAULT_MASTER = 'http://127.0.0.1:5801';
 
@@ -9,10 +11,16 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** Accepted before the command name and after it, by every command. */
 export const globalOptions = {
   master: { type: 'string', short: 'z', multiple: true },
+  ca: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
+
+/** The global options whose value is the next word (`-z URL`, not `-z=URL`). */
+const TAKES_VALUE = new Set(['-z', '--master', '--ca', '--cert', '--key']);
 
 /** Only before a command name: `helios --version`. */
 const topLevelOptions = { ...globalOptions, version: { type: 'boolean' } } as const satisfies Options;
@@ -36,7 +44,7 @@ export function splitInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocat
   for (; i < argv.length; i++) {
     const word = argv[i];
     if (word === '--' || !word.startsWith('-') || word === '-') break;
-    if (word === '-z' || word === '--master') i++;
+    if (TAKES_VALUE.has(word)) i++;
   }
   const name = argv[i] === '--' ? undefined : argv[i];
   const { values } = parse(argv.slice(0, i), topLevelOptions, 'helios', false);
@@ -74,6 +82,7 @@ export function mergeGlobals(before: GlobalOptions, flags: Record<string, FlagVa
     json: before.json || after.json,
     verbose: before.verbose || after.verbose,
     authToken: before.authToken,
+    tls: { ca: stringFlag(flags.ca) ?? before.tls.ca, cert: stringFlag(flags.cert) ?? before.tls.cert, key: stringFlag(flags.key) ?? before.tls.key },
   };
 }
 
@@ -82,10 +91,16 @@ function globalsFrom(values: Record<string, FlagValue>, env: NodeJS.ProcessEnv):
   const masters = given.length > 0 ? given : [env.HELIOS_MASTER || DEFAULT_MASTER];
   for (const url of masters) {
     if (!/^https?:\/\/[^/\s]+/.test(url)) {
-      throw new HeliosError('INVALID_ARGUMENT', `invalid master URL '${url}': expected http://host:port (-z or HELIOS_MASTER)`);
+      throw new HeliosError('INVALID_ARGUMENT', `invalid master URL '${url}': expected http://host:port or https://host:port (-z or HELIOS_MASTER)`);
     }
   }
-  return { masters, json: values.json === true, verbose: values.verbose === true, authToken: env.HELIOS_TOKEN || undefined };
+  return {
+    masters,
+    json: values.json === true,
+    verbose: values.verbose === true,
+    authToken: env.HELIOS_TOKEN || undefined,
+    tls: tlsPathsFrom({ ca: stringFlag(values.ca), cert: stringFlag(values.cert), key: stringFlag(values.key) }, env),
+  };
 }
 
 function parse(args: string[], options: Options, who: string, allowPositionals: boolean) {

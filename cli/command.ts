@@ -9,6 +9,8 @@ export interface GlobalOptions {
   verbose: boolean;
   /** Bearer token for the master (HELIOS_TOKEN); not the job token (--token). */
   authToken?: string;
+  /** PEM files: --ca/--cert/--key, else HELIOS_CA/HELIOS_CERT/HELIOS_KEY; read when connecting. */
+  tls: { ca?: string; cert?: string; key?: string };
 }
 
 export type FlagValue = string | boolean | (string | boolean)[] | undefined;

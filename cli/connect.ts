@@ -3,12 +3,14 @@ import type { GlobalOptions } from './command.js';
 
 /**
  * The client of the master named by -z / HELIOS_MASTER, loaded on first use so that `--help` and
- * argument errors never pay for it. Sends `Helios-Owner: cli`; requests go over node:http (see
- * httpFetch.ts for why).
+ * argument errors never pay for it. Sends `Helios-Owner: cli`; requests go over node:http(s) (see
+ * core/client/httpFetch.ts for why), with --ca/--cert/--key when given.
  */
 export async function connect(global: GlobalOptions): Promise<HeliosClient> {
-  const [{ createClient }, { httpFetch }] = await Promise.all([import('../core/client/createClient.js'), import('./httpFetch.js')]);
-  const clientOf = (baseUrl: string) => createClient({ baseUrl, token: global.authToken, owner: 'cli', fetch: httpFetch });
+  const [{ createClient }, { createHttpFetch }, tls] = await Promise.all([
+    import('../core/client/createClient.js'), import('../core/client/httpFetch.js'), readTls(global.tls)]);
+  const fetch = createHttpFetch(tls);
+  const clientOf = (baseUrl: string) => createClient({ baseUrl, token: global.authToken, owner: 'cli', fetch, tls });
   if (global.masters.length === 1) return clientOf(global.masters[0]);
   // Several -z: the first master that answers (one GET /version each, only in this case).
   let lastError: unknown;
@@ -22,4 +24,10 @@ export async function connect(global: GlobalOptions): Promise<HeliosClient> {
     }
   }
   throw lastError;
+}
+
+async function readTls(paths: GlobalOptions['tls']) {
+  if (!paths.ca && !paths.cert && !paths.key) return undefined;
+  const { readTlsFiles } = await import('../core/client/tlsFiles.js');
+  return readTlsFiles(paths);
 }

@@ -5,12 +5,16 @@ import { HELIOS_VERSION } from '../core/version.js';
 export const GLOBAL_HELP = `Global options (before or after the command):
   -z, --master URL   the master to talk to (default: $HELIOS_MASTER, else ${DEFAULT_MASTER});
                      repeat it to name several: the first that answers is used
+      --ca FILE      the PEM CA that signed an https:// master's certificate (default: the
+                     system's CAs); the certificate is always verified
+      --cert FILE    a PEM client certificate, for a master that requires one (--client-ca)
+      --key FILE     that certificate's PEM private key
       --json         machine-readable output with stable keys (errors too: {"status", "message"})
   -v, --verbose      show stack traces of unexpected errors
   -h, --help         show help
       --version      print the client version (before any command)
 Environment: HELIOS_MASTER (master URL), HELIOS_TOKEN (bearer token for a master that requires one),
-NO_COLOR (no colours even on a terminal).`;
+HELIOS_CA, HELIOS_CERT, HELIOS_KEY (as --ca, --cert, --key), NO_COLOR (no colours even on a terminal).`;
 
 export function mainHelp(commands: CommandMeta[]): string {
   const label = (c: CommandMeta) => {

@@ -1,0 +1,31 @@
+import test from 'ava';
+import { mergeGlobals, parseCommandArgs, splitInvocation } from './argv.js';
+
+const env = { HELIOS_CA: '/env/ca.pem', HELIOS_CERT: '/env/cert.pem', HELIOS_KEY: '/env/key.pem' };
+
+test('--ca, --cert and --key go before the command name; their values are not taken for it', (t) => {
+  const inv = splitInvocation(['-z', 'https://m:5801', '--ca', 'ca.pem', '--cert', 'c.pem', '--key', 'k.pem', 'hosts', '-s', 'role=web'], {});
+  t.is(inv.name, 'hosts');
+  t.deepEqual(inv.argv, ['-s', 'role=web']);
+  t.deepEqual(inv.global.masters, ['https://m:5801']);
+  t.deepEqual(inv.global.tls, { ca: 'ca.pem', cert: 'c.pem', key: 'k.pem' });
+});
+
+test('without the flags the files come from HELIOS_CA, HELIOS_CERT and HELIOS_KEY', (t) => {
+  t.deepEqual(splitInvocation(['hosts'], env).global.tls, { ca: '/env/ca.pem', cert: '/env/cert.pem', key: '/env/key.pem' });
+  t.deepEqual(splitInvocation(['hosts'], {}).global.tls, { ca: undefined, cert: undefined, key: undefined });
+});
+
+test('after the command name they win over those before it and over the environment, one by one', (t) => {
+  const inv = splitInvocation(['--ca', 'before.pem', 'jobs', '--cert', 'after.pem', '--key', 'after.key'], env);
+  const { flags } = parseCommandArgs(inv.argv, {}, 'jobs');
+  t.deepEqual(mergeGlobals(inv.global, flags, env).tls, { ca: 'before.pem', cert: 'after.pem', key: 'after.key' });
+  t.deepEqual(mergeGlobals(inv.global, parseCommandArgs(['--ca', 'late.pem'], {}, 'jobs').flags, env).tls,
+    { ca: 'late.pem', cert: '/env/cert.pem', key: '/env/key.pem' });
+});
+
+test('an https:// master is accepted; another scheme names both that are', (t) => {
+  t.deepEqual(splitInvocation(['-z', 'https://master.example:5801', 'hosts'], {}).global.masters, ['https://master.example:5801']);
+  t.throws(() => splitInvocation(['-z', 'ftp://m', 'hosts'], {}),
+    { message: "invalid master URL 'ftp://m': expected http://host:port or https://host:port (-z or HELIOS_MASTER)" });
+});
