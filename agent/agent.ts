@@ -58,7 +58,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const log: Logger = o.logger ?? createLogger(o.name);
   const store = await openStateStore(o.stateDir, (err) => log.error({ err, stateDir: o.stateDir }, 'agent state file unreadable, starting empty'));
   const docker = createDockerAdapter(o.dockerHost, o.name);
-  const client = createClient({ baseUrl: o.master, token: o.token, owner: 'agent', masterHint: '--master' });
+  const client = createClient({ baseUrl: o.master, token: o.token, tls: o.tls, owner: 'agent', masterHint: '--master' });
   const dockerTrouble = createTrouble(log, `Docker engine at ${o.dockerHost}`, describeDockerError);
   const masterTrouble = createTrouble(log, `master at ${o.master}`, (err) => (err instanceof Error ? err.message : String(err)));
   const supervisors = new Map<string, Supervisor>();

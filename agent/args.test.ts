@@ -14,6 +14,8 @@ test('flags become agent options', (t) => {
   t.is(resolveOptions(parseAgentArgs({ master: 'http://m', pull: 'always' })).pullPolicy, 'always');
   t.deepEqual(resolveOptions(parseAgentArgs({ master: 'http://m', 'health-timeout': '90s' })).healthBackoff, { baseMs: 1_000, maxMs: 30_000, giveUpMs: 90_000 });
   t.is(resolveOptions(parseAgentArgs({ master: 'http://m' })).healthBackoff.giveUpMs, 300_000, 'five minutes unless told');
+  t.true(resolveOptions(parseAgentArgs({ master: 'http://m', 'join-new-cluster': true })).joinNewCluster);
+  t.false(resolveOptions(parseAgentArgs({ master: 'http://m' })).joinNewCluster, 'the recorded cluster is kept unless told');
 });
 
 test('bad flags are refused with a message naming the flag', (t) => {
@@ -39,4 +41,12 @@ test('defaults: hostname, DOCKER_HOST, state dir under HELIOS_HOME, token from H
   t.is(o.pullPolicy, 'auto');
   t.is(resolveOptions({ master: 'http://m' }, {}).dockerHost, 'unix:///var/run/docker.sock');
   t.is(parseAgentArgs({ master: 'http://m', heartbeat: '500ms' }).heartbeatMs, 500);
+});
+
+test('--ca, --cert and --key (else HELIOS_CA, HELIOS_CERT, HELIOS_KEY) are read at once, a bad one named', (t) => {
+  t.is(parseAgentArgs({ master: 'https://m:5801' }, {}).tls, undefined);
+  t.throws(() => parseAgentArgs({ master: 'https://m', ca: '/no/such/ca.pem' }, {}), { message: '--ca /no/such/ca.pem cannot be read (ENOENT)' });
+  t.throws(() => parseAgentArgs({ master: 'https://m' }, { HELIOS_CA: '/no/env/ca.pem' }), { message: '--ca /no/env/ca.pem cannot be read (ENOENT)' });
+  t.throws(() => parseAgentArgs({ master: 'https://m', cert: '/c.pem' }, {}), { message: "--cert /c.pem needs --key FILE too (the certificate's private key)" });
+  t.throws(() => parseAgentArgs({ master: 'https://m' }, { HELIOS_KEY: '/k.pem' }), { message: '--key /k.pem needs --cert FILE too (the certificate of that key)' });
 });

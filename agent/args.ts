@@ -1,11 +1,16 @@
 import { isIP } from 'node:net';
 import type { AgentOptions } from './options.js';
+import { readTlsFiles, tlsPathsFrom } from '../core/index.js';
 import { isPullPolicy, PULL_POLICIES } from './supervisor/pullPolicy.js';
 import { parseDuration } from '../core/model/duration.js';
 
 export const usage = `usage: helios-agent --master URL [options]
 
-  --master URL            the master, e.g. http://127.0.0.1:5801 (required)
+  --master URL            the master, e.g. http://127.0.0.1:5801 or https://master:5801 (required)
+  --ca FILE               the PEM CA that signed an https:// master's certificate (default: the
+                          system's CAs; $HELIOS_CA); the certificate is always verified
+  --cert FILE             a PEM client certificate for a master with --client-ca ($HELIOS_CERT)
+  --key FILE              that certificate's PEM private key ($HELIOS_KEY)
   --name NAME             host name to register under (default: this machine's hostname)
   --docker-host URL       unix:///path/docker.sock or tcp://host:port
                           (default: $DOCKER_HOST, else unix:///var/run/docker.sock)
@@ -32,6 +37,9 @@ export const usage = `usage: helios-agent --master URL [options]
 
 export interface AgentArgs {
   master?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
   name?: string;
   'docker-host'?: string;
   'state-dir'?: string;
@@ -55,8 +63,8 @@ export function parsePairs(flag: string, pairs: string[] = []): Record<string, s
   return out;
 }
 
-/** The command line into `startAgent` options (the defaults are filled by `resolveOptions`). */
-export function parseAgentArgs(args: AgentArgs): AgentOptions {
+/** The command line into `startAgent` options (the defaults are filled by `resolveOptions`); reads the TLS files. */
+export function parseAgentArgs(args: AgentArgs, env: NodeJS.ProcessEnv = process.env): AgentOptions {
   if (!args.master) throw new Error('--master is required');
   const bindIp = args['bind-ip'];
   if (bindIp !== undefined && !isIP(bindIp)) throw new Error(`--bind-ip "${bindIp}" is not an IP address`);
@@ -64,6 +72,7 @@ export function parseAgentArgs(args: AgentArgs): AgentOptions {
   if (pull !== undefined && !isPullPolicy(pull)) throw new Error(`--pull "${pull}" must be one of ${PULL_POLICIES.join(', ')}`);
   return {
     master: args.master,
+    tls: readTlsFiles(tlsPathsFrom(args, env)),
     name: args.name,
     dockerHost: args['docker-host'],
     stateDir: args['state-dir'],

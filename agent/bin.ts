@@ -34,6 +34,9 @@ async function main(): Promise<void> {
 function argSpec() {
   return {
     master: { type: 'string' },
+    ca: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
     name: { type: 'string' },
     'docker-host': { type: 'string' },
     'state-dir': { type: 'string' },

@@ -1,6 +1,7 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { TlsOptions } from '../core/index.js';
 import { defaultDockerHost } from './docker/dockerHost.js';
 import { parsePortRange, type PortRange } from './ports.js';
 import { isPullPolicy, PULL_POLICIES, type PullPolicy } from './supervisor/pullPolicy.js';
@@ -25,6 +26,8 @@ export interface AgentOptions {
   bindIp?: string;
   /** Bearer token of the master (HELIOS_TOKEN). */
   token?: string;
+  /** A private CA to trust and a client certificate, as PEM texts (--ca, --cert, --key). */
+  tls?: TlsOptions;
   restartPolicy?: Partial<RestartPolicyOptions>;
   /**
    * Health check backoff: first delay and cap (1 s → 30 s), and how long a check may keep failing
@@ -44,8 +47,9 @@ export interface AgentOptions {
   logger?: Logger;
 }
 
-export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'logger' | 'token' | 'portRange' | 'restartPolicy' | 'healthBackoff'>> & {
+export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'logger' | 'token' | 'tls' | 'portRange' | 'restartPolicy' | 'healthBackoff'>> & {
   token?: string;
+  tls?: TlsOptions;
   logger?: Logger;
   portRange: PortRange;
   restartPolicy: RestartPolicyOptions;
@@ -80,6 +84,7 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
     heartbeatMs,
     bindIp: o.bindIp ?? '0.0.0.0',
     token: o.token ?? (env.HELIOS_TOKEN || undefined),
+    tls: o.tls,
     restartPolicy: { ...defaultRestartPolicy, ...o.restartPolicy },
     healthBackoff: { baseMs: o.healthBackoff?.baseMs ?? 1_000, maxMs: o.healthBackoff?.maxMs ?? 30_000, giveUpMs: o.healthBackoff?.giveUpMs ?? 300_000 },
     pullPolicy,

@@ -67,3 +67,10 @@ test('--host-alias NAME=HOST is repeatable; a bad or contradictory one names the
   }
   t.throws(() => parseHostAliases(['local=a', 'local=b']), { message: /local is given twice \(a and b\)/ });
 });
+
+test('--ca, --cert and --key (else HELIOS_CA, HELIOS_CERT, HELIOS_KEY) are read at once, a bad one named', (t) => {
+  t.is(parse(['--repo', 'x']).tls, undefined);
+  t.throws(() => parse(['--repo', 'x', '--ca', '/no/such/ca.pem']), { message: '--ca /no/such/ca.pem cannot be read (ENOENT)' });
+  t.throws(() => parse(['--repo', 'x'], { HELIOS_CA: '/no/env/ca.pem' }), { message: '--ca /no/env/ca.pem cannot be read (ENOENT)' });
+  t.throws(() => parse(['--repo', 'x', '--key', '/k.pem']), { message: '--key /k.pem needs --cert FILE too (the certificate of that key)' });
+});

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SyncerUsageError } from './errors.js';
 import { parseDuration } from '../core/model/duration.js';
+import { readTlsFiles, tlsPathsFrom, type TlsOptions } from '../core/index.js';
 
 export const usage = `usage: helios-syncer --master URL --repo URL|PATH [options]
 
@@ -13,6 +14,10 @@ Makes the master match the job files of a git repository: one job per file under
 
 options:
   --master URL               the master (default $HELIOS_MASTER)
+  --ca FILE                  the PEM CA that signed an https:// master's certificate (default: the
+                             system's CAs; $HELIOS_CA); the certificate is always verified
+  --cert FILE                a PEM client certificate for a master with --client-ca ($HELIOS_CERT)
+  --key FILE                 that certificate's PEM private key ($HELIOS_KEY)
   --repo URL|PATH            an http(s):// remote, or a local repository (working copy or bare)
   --branch NAME              branch to follow (default main)
   --path DIR                 folder of job files in the repository (default jobs)
@@ -41,6 +46,8 @@ HELIOS_GIT_USERNAME (user for that token, default x-access-token), HELIOS_LOG_LE
 export interface SyncerConfig {
   master: string;
   token?: string;
+  /** The --ca, --cert and --key files' PEM texts. */
+  tls?: TlsOptions;
   repo: string;
   /** True for an http(s) remote; false for a local path. */
   remote: boolean;
@@ -70,7 +77,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       strict: true,
       allowPositionals: false,
       options: {
-        master: { type: 'string' }, repo: { type: 'string' }, branch: { type: 'string', default: 'main' },
+        master: { type: 'string' }, ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, repo: { type: 'string' }, branch: { type: 'string', default: 'main' },
         path: { type: 'string', default: 'jobs' }, name: { type: 'string' }, interval: { type: 'string', default: '30s' },
         watch: { type: 'boolean', default: false }, once: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false }, adopt: { type: 'boolean', default: false }, webhook: { type: 'string' }, 'webhook-secret-file': { type: 'string' },
@@ -99,6 +106,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   return {
     master,
     token: env.HELIOS_TOKEN || undefined,
+    tls: readTlsFiles(tlsPathsFrom(values, env)),
     repo: remote ? values.repo : path.resolve(values.repo),
     remote,
     branch: values.branch,

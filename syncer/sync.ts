@@ -34,7 +34,7 @@ export async function preparePass(config: SyncerConfig, log: Logger, client?: He
   const source = config.remote
     ? await openRemoteRepo({ url: config.repo, branch: config.branch, cacheDir: config.cacheDir, token: config.gitToken, username: config.gitUsername })
     : await openLocalRepo({ dir: config.repo, branch: config.branch });
-  const helios = client ?? createClient({ baseUrl: config.master, token: config.token, owner: 'syncer', masterHint: '--master or HELIOS_MASTER' });
+  const helios = client ?? createClient({ baseUrl: config.master, token: config.token, tls: config.tls, owner: 'syncer', masterHint: '--master or HELIOS_MASTER' });
   const pass = createSyncPass({ source, client: helios, name: config.name, branch: config.branch, path: config.path, dryRun: config.dryRun,
     adopt: config.adopt, hostAliases: config.hostAliases, log });
   return { source, pass };
