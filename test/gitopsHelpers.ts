@@ -15,7 +15,7 @@ import { parseOptions, type SyncerConfig } from '../syncer/options.js';
 import { startSyncer, type Syncer } from '../syncer/sync.js';
 import { startTestAgent, type TestAgent } from './harness/agent.js';
 import { commitFiles, gitRepo, removeFiles, startGitServer, type GitRepo } from './harness/gitServer.js';
-import { startTestMaster, type TestMaster } from './harness/master.js';
+import { startTestMaster, type TestMaster, type TestMasterOptions } from './harness/master.js';
 import { tempDir } from './harness/processes.js';
 
 export interface JobFileOptions {
@@ -80,14 +80,14 @@ export interface GitopsFixture {
 
 let sources = 0;
 
-export async function gitops(t: ExecutionContext, o: { agent?: boolean; token?: string; files?: Record<string, string> } = {}): Promise<GitopsFixture> {
+export async function gitops(t: ExecutionContext, o: { agent?: boolean; token?: string; files?: Record<string, string>; master?: TestMasterOptions } = {}): Promise<GitopsFixture> {
   const root = await tempDir('gitops-repo-');
   const cache = await tempDir('gitops-cache-');
   t.teardown(root.cleanup);
   t.teardown(cache.cleanup);
   const server = await startGitServer({ root: root.path, token: o.token });
   t.teardown(server.close);
-  const master = await startTestMaster();
+  const master = await startTestMaster(o.master);
   t.teardown(master.close);
   const agent = o.agent ? await startTestAgent(t, master) : undefined;
   const repo = await gitRepo(root.path, o.files ?? { 'jobs/.gitkeep': '' });

@@ -1,28 +1,16 @@
 /**
  * helios-master as a real process: durability across kill -9, graceful SIGTERM, refusals at start-up
- * (newer database, non-loopback without tokens) and bearer-token auth from a token file.
+ * (newer database, non-loopback without TLS and authentication) and bearer-token auth from a token file.
  */
 import test from 'ava';
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, HELIOS_VERSION } from '../core/index.js';
-import { spawnProcess, tempDir, type SpawnedProcess } from './harness/processes.js';
-import { expectError, startTestMaster } from './harness/master.js';
+import { tempDir } from './harness/processes.js';
+import { expectError, spawnMaster, startTestMaster, urlOf } from './harness/master.js';
+import { makeCerts } from './harness/certs.js';
 import { SCHEMA_VERSION } from '../master/store/migrations.js';
-
-const root = new URL('..', import.meta.url).pathname;
-
-function spawnMaster(args: string[]): SpawnedProcess {
-  return spawnProcess(process.execPath, ['--import', 'tsx', 'master/bin.ts', '--http', '127.0.0.1:0', '--name', 'proc', ...args], {
-    cwd: root,
-  });
-}
-
-async function urlOf(master: SpawnedProcess): Promise<string> {
-  const [, url] = await master.waitForOutput(/"url":"(http:\/\/[^"]+)"/, 60_000);
-  return url;
-}
 
 test('1,000 jobs created in parallel are all there after kill -9 and a restart', async (t) => {
   const dir = await tempDir('helios-master-proc-');
@@ -77,18 +65,25 @@ test('a database from a newer master is refused, naming both schema versions', a
   t.regex(master.stderr, /newer helios-master/);
 });
 
-test('without a token file the master refuses a non-loopback address unless --insecure', async (t) => {
+test('a non-loopback address needs TLS and authentication unless --insecure; the refusal says what is missing', async (t) => {
   const dir = await tempDir('helios-master-proc-');
   t.teardown(dir.cleanup);
-  const refused = spawnProcess(process.execPath, ['--import', 'tsx', 'master/bin.ts', '--http', '0.0.0.0:0', '--db', join(dir.path, 'm.db')], { cwd: root });
+  const certs = await makeCerts();
+  t.teardown(certs.cleanup);
+  const refused = spawnMaster(['--http', '0.0.0.0:0', '--db', join(dir.path, 'm.db')]);
   t.is((await refused.exited).code, 1);
-  t.regex(refused.stderr, /refusing to listen on 0\.0\.0\.0 without --token-file/);
-  t.regex(refused.stderr, /--insecure/);
-  await t.throwsAsync(startTestMaster({ host: '0.0.0.0' }), { message: /refusing to listen/ });
-  const insecure = await startTestMaster({ host: '0.0.0.0', insecure: true });
-  t.teardown(insecure.close);
-  const tokens = await startTestMaster({ host: '0.0.0.0', tokens: ['t0k'] });
-  t.teardown(tokens.close);
+  t.is(refused.stderr.trim(), 'helios-master: refusing to listen on 0.0.0.0 without TLS or authentication: tokens and job secrets would '
+    + 'cross the network in cleartext, and anyone who can reach it could deploy containers. Give --tls-cert FILE --tls-key FILE and '
+    + '--token-file FILE (clients set HELIOS_TOKEN) or --client-ca FILE (clients give --cert and --key), listen on 127.0.0.1, '
+    + 'or pass --insecure if the network is trusted');
+  await t.throwsAsync(startTestMaster({ host: '0.0.0.0', tokens: ['t0k'] }),
+    { message: /^refusing to listen on 0\.0\.0\.0 without TLS: tokens and job secrets would cross the network in cleartext\. Give --tls-cert FILE --tls-key FILE, listen/ });
+  await t.throwsAsync(startTestMaster({ host: '0.0.0.0', tls: certs.serverTls() }),
+    { message: /^refusing to listen on 0\.0\.0\.0 without authentication: anyone who can reach it could deploy containers\. Give --token-file FILE .* or --client-ca FILE/ });
+  for (const enough of [{ insecure: true }, { tls: certs.serverTls(), tokens: ['t0k'] }, { tls: certs.serverTls(undefined, { clientCa: true }) }]) {
+    const master = await startTestMaster({ host: '0.0.0.0', ...enough });
+    t.teardown(master.close);
+  }
   t.pass();
 });
 

@@ -5,7 +5,7 @@
  *   const master = await startTestMaster();
  *   t.teardown(master.close);
  *   await master.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
- *   const secure = await startTestMaster({ tls: certs.serverTls(), clientTls: readTlsFiles({ ca: certs.caFile }) });
+ *   const secure = await startTestMaster({ tls: certs.serverTls(), clientTls: certs.clientTls() });
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
