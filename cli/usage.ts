@@ -22,3 +22,12 @@ export function secondsFlag(value: FlagValue, name: string, fallback: number): n
   }
   return n;
 }
+
+/** A positive whole number from a flag, or undefined when not given. */
+export function countFlag(value: FlagValue, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[1-9]\d*$/.test(value)) {
+    throw new HeliosError('INVALID_ARGUMENT', `--${name} must be a positive whole number, got '${String(value)}'`);
+  }
+  return Number(value);
+}

@@ -1,14 +1,15 @@
 /** The `helios` command itself: help, argument errors, and errors that say what to do. */
 import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort, spawnProcess, tempDir } from './harness/processes.js';
 import { startTestMaster } from './harness/master.js';
-import { CLI_BIN, ensureCliBuilt, helios, ROOT } from './cliHarness.js';
+import { CLI_BIN, ensureCliBuilt, helios, ROOT, tableRows } from './cliHarness.js';
 import { isAlive } from '../cli/solo/homeLock.js';
 
 const commandNames = ['create', 'remove', 'inspect', 'jobs', 'deploy', 'undeploy', 'start', 'stop', 'job', 'status',
-  'history', 'watch', 'hosts', 'register', 'deregister', 'sync', 'masters', 'version'];
+  'history', 'watch', 'hosts', 'register', 'deregister', 'sync', 'audit', 'whoami', 'masters', 'version'];
 
 test('helios --help lists every command and exits 0', async (t) => {
   const r = await helios(null, ['--help']);
@@ -153,6 +154,35 @@ test('HELIOS_TOKEN is sent as the bearer token to a master that needs one', asyn
   const withToken = await helios(master, ['jobs', '--json'], { env: { HELIOS_TOKEN: 's3cret' } });
   t.is(withToken.code, 0, withToken.stderr);
   t.deepEqual(withToken.json(), {});
+});
+
+test('whoami names the token and its role; a role that may not gets one line naming the role it needs; audit shows who did what', async (t) => {
+  const master = await startTestMaster({ tokens: [
+    { token: 'deploy-token-0123456789', role: 'deploy', name: 'ci' },
+    { token: 'read-token-0123456789', role: 'read', name: 'dashboard' },
+  ], admission: { capabilities: ['NET_ADMIN'] } });
+  t.teardown(master.close);
+  const ci = { env: { HELIOS_TOKEN: 'deploy-token-0123456789' } };
+  const dashboard = { env: { HELIOS_TOKEN: 'read-token-0123456789' } };
+  const me = await helios(master, ['whoami'], ci);
+  t.is(me.code, 0, me.stderr);
+  t.is(me.stdout, 'ci (deploy)\nprivileged job fields allowed: host paths none; network modes none; capabilities NET_ADMIN; security options none\n');
+  t.like((await helios(master, ['whoami', '--json'], dashboard)).json(), { name: 'dashboard', role: 'read', anonymous: false });
+
+  const refused = await helios(master, ['create', 'web:1', 'busybox:latest'], dashboard);
+  t.is(refused.code, 1);
+  t.is(refused.stderr.trim().split('\n').at(-1), 'helios: token "dashboard" (role read) may not POST /jobs: it needs role deploy');
+  const rooted = await helios(master, ['create', 'rooted:1', 'busybox:latest', '--volume', '/:/host'], ci);
+  t.is(rooted.code, 1);
+  t.regex(rooted.stderr, /helios: job rooted:1:[0-9a-f]{40} asks for privileged fields that token "ci" \(role deploy\) may not create: volumes\.\/host: mounts the host's root/);
+
+  const created = await helios(master, ['create', 'web:1', 'busybox:latest'], ci);
+  t.is(created.code, 0, created.stderr);
+  const audit = await helios(master, ['audit', 'web:1'], dashboard);
+  t.is(audit.code, 0, audit.stderr);
+  const [head, row] = tableRows(audit.stdout);
+  t.deepEqual(head, ['TIMESTAMP', 'TOKEN', 'USER', 'ACTION', 'JOB', 'HOST', 'DETAIL']);
+  t.deepEqual(row.slice(1, 5), ['ci', userInfo().username, 'create', created.stdout.trim()]);
 });
 
 test('solo refuses a --branch the repository does not have, or a folder outside git, before starting anything', async (t) => {

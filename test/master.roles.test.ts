@@ -128,7 +128,7 @@ for (const [what, fields, field] of privileged) {
   });
 }
 
-function syncBody(files: Array<[string, Record<string, unknown>]>, dryRun = false): SyncApplyRequest {
+function syncBody(files: Array<[string, JobSpec]>, dryRun = false): SyncApplyRequest {
   return {
     repo: 'https://git.example/ops/apps.git', branch: 'main', path: 'jobs', commit: `c${++n}`, dryRun, errors: [],
     jobs: files.map(([file, spec]) => ({ file, spec, hosts: ['host-b'], goal: 'START', lines: { name: 1, volumes: 4 } })),
@@ -136,7 +136,7 @@ function syncBody(files: Array<[string, Record<string, unknown>]>, dryRun = fals
 }
 
 test.serial('a git commit with a privileged job from a deploy or sync token is refused whole, the file named; an admin token applies it', async (t) => {
-  const files: Array<[string, Record<string, unknown>]> = [
+  const files: Array<[string, JobSpec]> = [
     ['jobs/web.yaml', { name: 'web', version: '1', image: 'busybox:latest' }],
     ['jobs/rooted.yaml', { name: 'rooted', version: '1', image: 'busybox:latest', volumes: { '/host': '/' } }],
   ];
