@@ -41,8 +41,8 @@ test('SIGTERM shuts the master down gracefully with exit code 0', async (t) => {
   t.teardown(() => master.kill('SIGKILL'));
   const client = createClient({ baseUrl: await urlOf(master) });
   await client.hosts.register('h1', 'a1');
-  const { index } = await client.agents.tasks('h1', 0, 0);
-  const waiting = client.agents.tasks('h1', index, 60_000);
+  const { index } = await client.agents.tasks('h1', 0, 0, { agentId: 'a1' });
+  const waiting = client.agents.tasks('h1', index, 60_000, { agentId: 'a1' });
   await new Promise((r) => setTimeout(r, 200));
   const exit = await master.kill('SIGTERM');
   t.is(exit.code, 0, master.stderr);
@@ -105,4 +105,47 @@ test('with a token file every request needs a bearer token from it', async (t) =
   t.is(notFound.status, 401, 'unknown routes are not revealed either');
   t.is(await createClient({ baseUrl: url, token: 'agent-secret' }).version(), HELIOS_VERSION);
   t.is(await createClient({ baseUrl: url, token: 'cli-secret' }).version(), HELIOS_VERSION);
+});
+
+test('a token file line without a role is an admin token with a warning naming the line; a malformed line stops the master with file and line', async (t) => {
+  const dir = await tempDir('helios-master-proc-');
+  t.teardown(dir.cleanup);
+  const tokenFile = join(dir.path, 'tokens');
+  writeFileSync(tokenFile, '# old format\nold-admin-token-0123456789\nread-token-0123456789 read dashboard\n', { mode: 0o600 });
+  const master = spawnMaster(['--db', join(dir.path, 'm.db'), '--token-file', tokenFile]);
+  t.teardown(() => master.kill('SIGKILL'));
+  const url = await urlOf(master);
+  await master.waitForOutput(new RegExp(`${tokenFile}:2: a token without a role is an admin token`));
+  t.like(await createClient({ baseUrl: url, token: 'old-admin-token-0123456789' }).whoami(), { role: 'admin', anonymous: false });
+  t.false(master.stdout.includes('old-admin-token'), 'the log never shows a token');
+
+  writeFileSync(tokenFile, 'read-token-0123456789 read dashboard\nci-token-0123456789 deploy ci the pipeline\n');
+  const refused = spawnMaster(['--db', join(dir.path, 'other.db'), '--token-file', tokenFile]);
+  t.is((await refused.exited).code, 1);
+  t.is(refused.stderr.trim(), `helios-master: ${tokenFile}:2: expected TOKEN ROLE [NAME], found 5 words (a comment starts with # after a space)`);
+});
+
+test('SIGHUP re-reads the token file without a restart; a bad file is logged and the previous tokens stay', async (t) => {
+  const dir = await tempDir('helios-master-proc-');
+  t.teardown(dir.cleanup);
+  const tokenFile = join(dir.path, 'tokens');
+  writeFileSync(tokenFile, 'first-token-0123456789 deploy ci\n', { mode: 0o600 });
+  const master = spawnMaster(['--db', join(dir.path, 'm.db'), '--token-file', tokenFile]);
+  t.teardown(() => master.kill('SIGKILL'));
+  const url = await urlOf(master);
+  const first = createClient({ baseUrl: url, token: 'first-token-0123456789' });
+  const second = createClient({ baseUrl: url, token: 'second-token-0123456789' });
+  t.like(await first.whoami(), { name: 'ci', role: 'deploy' });
+
+  writeFileSync(tokenFile, 'second-token-0123456789 read dashboard\n');
+  void master.kill('SIGHUP'); // resolves only at exit: not awaited
+  await master.waitForOutput(/"msg":"token file reloaded"/);
+  t.like(await second.whoami(), { name: 'dashboard', role: 'read' });
+  await expectError(t, first.whoami(), 'UNAUTHORIZED');
+
+  writeFileSync(tokenFile, 'second-token-0123456789 superuser dashboard\n');
+  void master.kill('SIGHUP'); // resolves only at exit: not awaited
+  await master.waitForOutput(/token file reload failed; the previous tokens still apply/);
+  t.regex(master.stdout, new RegExp(`${tokenFile}:1: \\\\"superuser\\\\" is not a role`));
+  t.like(await second.whoami(), { name: 'dashboard', role: 'read' }, 'the running tokens stay');
 });
