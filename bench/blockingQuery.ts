@@ -76,14 +76,14 @@ export async function measure(options: BenchOptions & { samples?: number } = {})
     const host = 'bench-host';
     await api.request('PUT', `/hosts/${host}?id=bench-agent`);
     const { id } = await api.request<{ id: string }>('POST', '/jobs', { id: 'bq:1', image: 'busybox:latest' });
-    let { index } = await api.request<DesiredTasks>('GET', `/agents/${host}/tasks?index=0&wait=0`);
+    let { index } = await api.request<DesiredTasks>('GET', `/agents/${host}/tasks?index=0&wait=0&id=bench-agent`);
     const versionMs: number[] = [];
     const fromRequestMs: number[] = [];
     const fromResponseMs: number[] = [];
     let deployed = false;
     log(`blockingQuery: ${samples} samples against ${master.url}`);
     for (let i = -5; i < samples; i++) {
-      const poll = api.request<DesiredTasks>('GET', `/agents/${host}/tasks?index=${index}&wait=60000`).then((answer) => ({ answer, at: performance.now() }));
+      const poll = api.request<DesiredTasks>('GET', `/agents/${host}/tasks?index=${index}&wait=60000&id=bench-agent`).then((answer) => ({ answer, at: performance.now() }));
       await sleep(15); // let the long-poll reach the master and start waiting
       const method = deployed ? 'DELETE' : 'PUT';
       deployed = !deployed;

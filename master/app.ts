@@ -1,6 +1,6 @@
 import type { ServerOptions as HttpsOptions } from 'node:https';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { HELIOS_VERSION } from '../core/index.js';
+import { CLUSTER_ID_HEADER, HELIOS_VERSION } from '../core/index.js';
 import type { MasterContext } from './context.js';
 import { installAuth } from './auth/installAuth.js';
 import { installRequestLog } from './requestLog.js';
@@ -40,7 +40,7 @@ export function buildApp(ctx: MasterContext, https?: HttpsOptions): FastifyInsta
   app.setValidatorCompiler(validatorCompiler);
   // JSON only: a text/plain body is refused (415 → INVALID_REQUEST) rather than read as a string.
   installJsonParser(app);
-  app.addHook('onRequest', async (_request, reply) => { reply.header('Helios-Server-Version', HELIOS_VERSION); });
+  app.addHook('onRequest', async (_request, reply) => { reply.header('Helios-Server-Version', HELIOS_VERSION).header(CLUSTER_ID_HEADER, ctx.store.clusterId); });
   installAuth(app, { tokens: ctx.tokens, clientCertificates: https?.requestCert === true });
   installErrorHandler(app);
   app.addHook('preClose', async () => { ctx.notifier.releaseAll(); });

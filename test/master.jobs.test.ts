@@ -126,9 +126,9 @@ test('an expired job is undeployed everywhere and removed by the reaper', async 
   const { id } = await m.client.jobs.create({ id: 'brief:1', ...busybox, expires });
   await m.client.hosts.register('h1', 'a1');
   await m.client.deployments.deploy('h1', id);
-  const first = await m.client.agents.tasks('h1', 0, 0);
+  const first = await m.client.agents.tasks('h1', 0, 0, { agentId: 'a1' });
   t.is(first.tasks.length, 1);
-  const next = await m.client.agents.tasks('h1', first.index, 30_000);
+  const next = await m.client.agents.tasks('h1', first.index, 30_000, { agentId: 'a1' });
   t.deepEqual(next.tasks, []);
   t.true(Date.now() >= Date.parse(expires));
   await expectError(t, m.client.jobs.get(id), 'JOB_NOT_FOUND');

@@ -1,6 +1,6 @@
 import test from 'ava';
-import type { StatusReport, TaskUpdate } from '../../core/index.js';
-import { createStatusReporter } from './statusReporter.js';
+import type { TaskUpdate } from '../../core/index.js';
+import { createStatusReporter, type StatusBatch } from './statusReporter.js';
 
 const update = (jobId: string, state: TaskUpdate['status']['state']): TaskUpdate => ({
   timestamp: Date.now(),
@@ -9,7 +9,7 @@ const update = (jobId: string, state: TaskUpdate['status']['state']): TaskUpdate
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('updates in a burst go in few POSTs, in order; nothing is lost while the master is away', async (t) => {
-  const sent: StatusReport[] = [];
+  const sent: StatusBatch[] = [];
   let up = false;
   const reporter = createStatusReporter({
     send: async (r) => { if (!up) throw new Error('down'); sent.push(r); },
@@ -52,7 +52,7 @@ test('an update after a quiet window is sent at once; a burst right after it wai
 });
 
 test('with no batch window, updates of one tick share a POST, the next one leaves at once, and a burst queues behind the POST in flight', async (t) => {
-  const sent: StatusReport[] = [];
+  const sent: StatusBatch[] = [];
   let release: () => void = () => {};
   let hold = false;
   const reporter = createStatusReporter({
@@ -85,7 +85,7 @@ test('with no batch window, updates of one tick share a POST, the next one leave
 });
 
 test('a long queue goes in POSTs of at most maxBatch updates, in order', async (t) => {
-  const sent: StatusReport[] = [];
+  const sent: StatusBatch[] = [];
   let up = false;
   const reporter = createStatusReporter({
     send: async (r) => { if (!up) throw new Error('down'); sent.push(r); },
@@ -120,7 +120,7 @@ test('a report the master refuses is split in halves, and a single refused updat
 });
 
 test('a task deployed again while its removal is queued is not removed after its new update', async (t) => {
-  const sent: StatusReport[] = [];
+  const sent: StatusBatch[] = [];
   let up = false;
   const reporter = createStatusReporter({
     send: async (r) => { if (!up) throw new Error('down'); sent.push(r); },
@@ -139,7 +139,7 @@ test('a task deployed again while its removal is queued is not removed after its
 });
 
 /** What the master ends with: per report, updates first, then removals (as master/routes/agents.ts does). */
-function masterState(reports: StatusReport[]): Map<string, string> {
+function masterState(reports: StatusBatch[]): Map<string, string> {
   const statuses = new Map<string, string>();
   for (const r of reports) {
     for (const u of r.updates) statuses.set(u.status.jobId, u.status.state);
@@ -149,7 +149,7 @@ function masterState(reports: StatusReport[]): Map<string, string> {
 }
 
 test('a removal queued behind more than a batch of updates goes with or after its task\'s last update, never before', async (t) => {
-  const sent: StatusReport[] = [];
+  const sent: StatusBatch[] = [];
   let up = false;
   const reporter = createStatusReporter({
     send: async (r) => { if (!up) throw new Error('down'); sent.push(r); },
@@ -169,7 +169,7 @@ test('a removal queued behind more than a batch of updates goes with or after it
 });
 
 test('a failed POST keeps a removal, unless its task was pushed again meanwhile; a dropped update keeps the removals sent with it', async (t) => {
-  const sent: StatusReport[] = [];
+  const sent: StatusBatch[] = [];
   let failNext = true;
   const refused = new Error('refused');
   const reporter = createStatusReporter({

@@ -1,7 +1,10 @@
 import type { StatusReport, TaskUpdate } from '../../core/index.js';
 
+/** A report's content; the agent adds its id. */
+export type StatusBatch = Omit<StatusReport, 'id'>;
+
 export interface StatusReporterOptions {
-  send(report: StatusReport): Promise<void>;
+  send(report: StatusBatch): Promise<void>;
   /**
    * Least time between two POSTs (0: none). Updates arriving in the same tick always share a POST, and
    * while a POST is in flight the next ones queue and go together when it returns.
@@ -68,7 +71,7 @@ export function createStatusReporter(o: StatusReporterOptions) {
     // The master applies a report's updates before its removals: a removal goes only once every queued
     // update of its task has gone, or a later report (STOPPED, after a long queue) would bring it back.
     const waiting = new Set(updates.map((u) => u.status.jobId));
-    const batch: StatusReport = { updates: sent, removed: removed.filter((id) => !waiting.has(id)) };
+    const batch: StatusBatch = { updates: sent, removed: removed.filter((id) => !waiting.has(id)) };
     removed = removed.filter((id) => waiting.has(id));
     lastSendAt = Date.now();
     inFlight = o.send(batch).then(() => {

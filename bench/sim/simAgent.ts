@@ -58,7 +58,7 @@ export function createSimAgent(o: SimAgentOptions) {
     for (const id of removed) known.delete(id);
     if (updates.length === 0 && removed.length === 0) return;
     // Reported in the background, as the real agent does: the next blocking query starts at once.
-    api.request('POST', `${path}/statuses`, { updates, removed } satisfies StatusReport)
+    api.request('POST', `${path}/statuses`, { id: agentId(host), updates, removed } satisfies StatusReport)
       .then(() => { stats.reports++; }, fail);
   }
 
@@ -66,7 +66,7 @@ export function createSimAgent(o: SimAgentOptions) {
     let index = 0;
     while (!stopped) {
       try {
-        const res = await api.request<DesiredTasks>('GET', `${path}/tasks?index=${index}&wait=${o.waitMs}`, undefined, o.waitMs + 15_000);
+        const res = await api.request<DesiredTasks>('GET', `${path}/tasks?index=${index}&wait=${o.waitMs}&id=${seg(agentId(host))}`, undefined, o.waitMs + 15_000);
         const at = wallNow();
         stats.polls++;
         index = res.index;

@@ -3,6 +3,7 @@ import type { Deployment, Goal, HostStatus, JobStatus, TaskStatusEvent } from '.
 import type { DesiredTasks, HeartbeatRequest, HeartbeatResponse, StatusReport } from '../schema/protocol.js';
 import type { SyncApplyRequest, SyncRegistration, SyncResult, SyncSource } from '../schema/sync.js';
 import type { AuditEvent, Whoami } from '../schema/auth.js';
+import { CLUSTER_ID_HEADER } from '../schema/headers.js';
 import { createTransport, seg, type ClientOptions } from './transport.js';
 
 export interface CreateJobResponse {
@@ -14,6 +15,15 @@ export interface CreateJobResponse {
 
 export interface OkResponse {
   status: 'OK';
+}
+
+/**
+ * An agent's calls carry the cluster it has recorded, none before its first desired set: a master of
+ * another cluster refuses them with CLUSTER_MISMATCH.
+ */
+export interface AgentCallOptions {
+  clusterId?: string | null;
+  signal?: AbortSignal;
 }
 
 /** `token` is the job's token (an accident guard); `force` changes what git owns. */
@@ -32,6 +42,7 @@ export interface GuardOptions {
 export function createClient(options: ClientOptions) {
   const request = createTransport(options);
   const guard = (o: GuardOptions = {}) => ({ token: o.token || undefined, force: o.force ? 'true' : undefined });
+  const cluster = (o: AgentCallOptions) => (o.clusterId ? { [CLUSTER_ID_HEADER]: o.clusterId } : undefined);
 
   return {
     baseUrl: options.baseUrl,
@@ -46,7 +57,9 @@ export function createClient(options: ClientOptions) {
     },
     hosts: {
       list: (filter: { namePattern?: string; selector?: string[] } = {}) => request<string[]>('GET', '/hosts', { query: filter }),
-      register: (host: string, id: string) => request<OkResponse>('PUT', `/hosts/${seg(host)}`, { query: { id } }),
+      /** Registers agent `id` as the host (an agent passes its AgentCallOptions). */
+      register: (host: string, id: string, o: AgentCallOptions = {}) =>
+        request<OkResponse>('PUT', `/hosts/${seg(host)}`, { query: { id }, headers: cluster(o), signal: o.signal }),
       deregister: (host: string) => request<OkResponse>('DELETE', `/hosts/${seg(host)}`),
       status: (host: string) => request<HostStatus>('GET', `/hosts/${seg(host)}/status`),
       statuses: (hosts: string[]) => request<Record<string, HostStatus>>('POST', '/hosts/statuses', { body: hosts }),
@@ -61,14 +74,18 @@ export function createClient(options: ClientOptions) {
       get: (host: string, jobId: string) => request<Deployment>('GET', `/hosts/${seg(host)}/jobs/${seg(jobId)}`),
     },
     agents: {
-      heartbeat: (host: string, body: HeartbeatRequest) => request<HeartbeatResponse>('POST', `/agents/${seg(host)}/heartbeat`, { body }),
-      /** Blocks up to `waitMs` until the host's desired state is newer than `index`. */
-      /** `agentId`: the caller's registration id; the master refuses another agent's with HOST_ID_MISMATCH. */
-      tasks: (host: string, index: number, waitMs: number, options: { signal?: AbortSignal; agentId?: string } = {}) =>
+      heartbeat: (host: string, body: HeartbeatRequest, o: AgentCallOptions = {}) =>
+        request<HeartbeatResponse>('POST', `/agents/${seg(host)}/heartbeat`, { body, headers: cluster(o), signal: o.signal }),
+      /**
+       * Blocks up to `waitMs` until the host's desired state is newer than `index`. `agentId`: the
+       * caller's registration id; the master refuses another agent's with HOST_ID_MISMATCH.
+       */
+      tasks: (host: string, index: number, waitMs: number, o: AgentCallOptions & { agentId: string }) =>
         request<DesiredTasks>('GET', `/agents/${seg(host)}/tasks`, {
-          query: { index, wait: waitMs, ...(options.agentId ? { id: options.agentId } : {}) }, timeoutMs: waitMs + 10_000, signal: options.signal,
+          query: { index, wait: waitMs, id: o.agentId }, timeoutMs: waitMs + 10_000, headers: cluster(o), signal: o.signal,
         }),
-      reportStatuses: (host: string, body: StatusReport) => request<OkResponse>('POST', `/agents/${seg(host)}/statuses`, { body }),
+      reportStatuses: (host: string, body: StatusReport, o: AgentCallOptions = {}) =>
+        request<OkResponse>('POST', `/agents/${seg(host)}/statuses`, { body, headers: cluster(o), signal: o.signal }),
     },
     sync: {
       apply: (source: string, body: SyncApplyRequest) =>

@@ -50,6 +50,8 @@ export interface RequestOptions {
   body?: unknown;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Headers of this request only (an agent's Helios-Cluster-Id). */
+  headers?: Record<string, string>;
 }
 
 export type Transport = <T>(method: string, path: string, options?: RequestOptions) => Promise<T>;
@@ -84,7 +86,7 @@ export function createTransport(options: ClientOptions): Transport {
     try {
       response = await send(url, {
         method,
-        headers: req.body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
+        headers: { ...headers, ...req.headers, ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
         signal,
       });

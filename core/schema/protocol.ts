@@ -5,10 +5,16 @@
  *    desired state is newer than index N, else when it changes, else after `wait` ms with the same index;
  *    the answer is always the host's whole desired set (level-triggered: a lost answer loses nothing);
  *  - reports state changes in batches with `POST /agents/{host}/statuses`, and tasks it has removed.
+ * Every call names the agent's registration id (`?id=`, or `id` in the body): another agent's is refused.
+ * An agent sends the cluster id it recorded (header Helios-Cluster-Id, from the `clusterId` of its first
+ * desired set): a master of another cluster refuses it with CLUSTER_MISMATCH instead of giving it a
+ * desired set, so a master on an empty database never makes the fleet remove its containers.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { JobSchema } from './job.js';
 import { AgentInfoSchema, GoalSchema, HostInfoSchema, TaskStatusSchema } from './status.js';
+
+export { CLUSTER_ID_HEADER } from './headers.js';
 
 export const HeartbeatRequestSchema = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 200 }),
@@ -37,6 +43,8 @@ export const DesiredTasksSchema = Type.Object({
   /** Pass this back as `index` to wait for the next change. */
   index: Type.Integer(),
   tasks: Type.Array(DesiredTaskSchema),
+  /** The cluster these tasks belong to; the agent records the first it gets (absent from older masters). */
+  clusterId: Type.Optional(Type.String()),
 });
 export type DesiredTasks = Static<typeof DesiredTasksSchema>;
 
@@ -49,7 +57,7 @@ export type TaskUpdate = Static<typeof TaskUpdateSchema>;
 
 export const StatusReportSchema = Type.Object({
   /** The reporting agent's id: a report from another agent than the one registered is refused. */
-  id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  id: Type.String({ minLength: 1, maxLength: 200 }),
   updates: Type.Array(TaskUpdateSchema, { maxItems: 10_000 }),
   /** Jobs whose containers the agent has removed after an undeploy: their statuses are dropped. */
   removed: Type.Array(Type.String(), { maxItems: 10_000 }),

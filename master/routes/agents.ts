@@ -7,37 +7,40 @@ import {
 import type { OkResponse } from '../../core/client/createClient.js';
 import type { MasterContext } from '../context.js';
 import { HostParams } from './schemas.js';
+import { clusterGuard } from './clusterGuard.js';
 
 const TasksQuery = Type.Object({
   index: Type.Integer({ minimum: 0 }),
   wait: Type.Optional(Type.Integer({ minimum: 0 })),
-  /** The asking agent's registration id (see agentOf). */
-  id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  /** The asking agent's registration id (see registeredHost). */
+  id: Type.String({ minLength: 1, maxLength: 200 }),
 });
 
 /**
- * The host's record, when `agentId` (if given) is the agent registered for it: a second agent started
- * under the same name, or an old one after another took the host over, must neither receive the
- * host's tasks nor overwrite its statuses.
+ * The host's record, when `agentId` is the agent registered for it: a second agent started under the
+ * same name, or an old one after another took the host over, must neither receive the host's tasks
+ * nor overwrite its statuses. The registered id is never told: it is what tells agents apart.
  */
-function registeredHost(ctx: MasterContext, host: string, agentId: string | undefined) {
+function registeredHost(ctx: MasterContext, host: string, agentId: string) {
   const record = ctx.store.hosts.get(host);
   if (!record) throw hostNotFound(host);
-  if (agentId !== undefined && record.agentId !== agentId) {
-    throw new HeliosError('HOST_ID_MISMATCH', `host ${host} is registered by another agent (id ${record.agentId}); register again`, { host });
+  if (record.agentId !== agentId) {
+    throw new HeliosError('HOST_ID_MISMATCH', `host ${host} is registered by another agent; register again`, { host });
   }
   return record;
 }
 
 /**
  * The agent protocol (see core/schema/protocol.ts): heartbeat, the blocking query for a host's
- * desired tasks, and status reports. An unknown host gets HOST_NOT_FOUND so the agent re-registers.
+ * desired tasks, and status reports. An unknown host gets HOST_NOT_FOUND so the agent re-registers;
+ * an agent of another cluster gets CLUSTER_MISMATCH (clusterGuard).
  */
 export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   const { store, notifier } = ctx;
+  const onRequest = clusterGuard(ctx);
 
   app.post<{ Params: Static<typeof HostParams>; Body: HeartbeatRequest }>('/agents/:host/heartbeat',
-    { schema: { params: HostParams, body: HeartbeatRequestSchema } }, async (request): Promise<HeartbeatResponse> => {
+    { onRequest, schema: { params: HostParams, body: HeartbeatRequestSchema } }, async (request): Promise<HeartbeatResponse> => {
       const { host } = request.params;
       store.write((tx) => {
         registeredHost(ctx, host, request.body.id);
@@ -47,7 +50,7 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
     });
 
   app.get<{ Params: Static<typeof HostParams>; Querystring: Static<typeof TasksQuery> }>('/agents/:host/tasks',
-    { schema: { params: HostParams, querystring: TasksQuery } }, async (request, reply): Promise<DesiredTasks> => {
+    { onRequest, schema: { params: HostParams, querystring: TasksQuery } }, async (request, reply): Promise<DesiredTasks> => {
       const { host } = request.params;
       const { index, id } = request.query;
       const wait = Math.min(request.query.wait ?? 0, ctx.options.maxWaitMs);
@@ -77,12 +80,12 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
       }
       return store.read(() => {
         registeredHost(ctx, host, id);
-        return { index: desired(), tasks: store.deployments.tasksOf(host) };
+        return { index: desired(), tasks: store.deployments.tasksOf(host), clusterId: store.clusterId };
       });
     });
 
   app.post<{ Params: Static<typeof HostParams>; Body: StatusReport }>('/agents/:host/statuses',
-    { schema: { params: HostParams, body: StatusReportSchema } }, async (request): Promise<OkResponse> => {
+    { onRequest, schema: { params: HostParams, body: StatusReportSchema } }, async (request): Promise<OkResponse> => {
       const { host } = request.params;
       const { id, updates, removed } = request.body;
       store.write((tx) => {

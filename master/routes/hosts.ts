@@ -7,6 +7,7 @@ import { audit } from '../actions/guards.js';
 import { isUp, hostStatus } from '../views.js';
 import { matchesSelectors, parseSelector } from '../hostSelectors.js';
 import { HostParams, NameList } from './schemas.js';
+import { clusterGuard } from './clusterGuard.js';
 
 const ListQuery = Type.Object({
   namePattern: Type.Optional(Type.String({ maxLength: 1000 })),
@@ -29,7 +30,7 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   });
 
   app.put<{ Params: Static<typeof HostParams>; Querystring: Static<typeof RegisterQuery> }>('/hosts/:host',
-    { schema: { params: HostParams, querystring: RegisterQuery } }, async (request): Promise<OkResponse> => {
+    { onRequest: clusterGuard(ctx), schema: { params: HostParams, querystring: RegisterQuery } }, async (request): Promise<OkResponse> => {
       const { host } = request.params;
       const { id } = request.query;
       const now = Date.now();
@@ -44,7 +45,7 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
         if (existing.agentId === id) return 'unchanged';
         if (isUp(existing, ctx.options.downAfterMs, now)) {
           throw new HeliosError('HOST_ID_MISMATCH',
-            `host ${host} is registered by another agent (id ${existing.agentId}) that is still UP; stop it, or wait until it is DOWN`,
+            `host ${host} is registered by another agent that is still UP; stop it, or wait until it is DOWN`,
             { host });
         }
         store.hosts.takeOver(host, id, now, tx.index);

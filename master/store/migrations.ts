@@ -133,6 +133,18 @@ export const migrations: readonly string[] = [
   CREATE INDEX audit_job ON audit (job_id, seq) WHERE job_id IS NOT NULL;
   CREATE INDEX audit_host ON audit (host, seq) WHERE host IS NOT NULL;
   `,
+  // 4: the cluster's identity, a random (version 4) UUID made once, when the database is created or
+  // upgraded, and never changed: agents record it and refuse the desired state of another cluster, so
+  // a master on a new, empty database never makes the fleet remove its containers.
+  `
+  CREATE TABLE cluster (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    id TEXT NOT NULL
+  );
+  INSERT INTO cluster (singleton, id) VALUES (1, lower(
+    hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-'
+    || substr('89ab', 1 + abs(random() % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))));
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -6,6 +6,7 @@ import { createDeploymentsStore } from './deployments.js';
 import { createStatusesStore } from './statuses.js';
 import { createSyncSourcesStore } from './syncSources.js';
 import { createAuditStore } from './audit.js';
+import { readClusterId } from './cluster.js';
 
 /** What a write transaction sees: the new global index to stamp rows with, and a way to say that a
  *  host's desired state changed (its `desired_index` is set and its blocking queries wake on commit). */
@@ -51,6 +52,8 @@ export function createStore(db: Database.Database) {
     statuses: createStatusesStore(db),
     syncSources: createSyncSourcesStore(db),
     audit: createAuditStore(db),
+    /** This database's cluster id (a UUID made with it, never changed); see cluster.ts. */
+    clusterId: readClusterId(db),
     write,
     /** Reads run in one transaction so they see one consistent snapshot. */
     read: <T>(fn: () => T): T => db.transaction(fn).deferred(),
