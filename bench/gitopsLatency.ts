@@ -84,6 +84,7 @@ export async function run(options: BenchOptions = {}): Promise<Figure[]> {
     fs.mkdirSync(gitRoot);
     const server = await startGitServer({ root: gitRoot });
     stops.unshift(() => server.close());
+    let pushed = '';
     const repo = await gitRepo(gitRoot, { 'jobs/.gitkeep': '' }, { name: 'bench' });
     fs.writeFileSync(path.join(tmp, 'secret'), SECRET);
     const hooked = await syncer(master, ['--repo', `${server.url}/bench.git`, '--name', 'bench-remote', '--cache-dir', path.join(tmp, 'cache'),
@@ -96,9 +97,11 @@ export async function run(options: BenchOptions = {}): Promise<Figure[]> {
         gitCli(repo.work, 'add', file);
         gitCli(repo.work, 'commit', '-q', '-m', file);
         gitCli(repo.work, 'push', '-q', 'origin', 'HEAD');
+        pushed = gitCli(repo.work, 'rev-parse', 'HEAD');
       },
       async notify() {
-        const body = JSON.stringify({ ref: 'refs/heads/main' });
+        // A push event as GitHub sends it: the pushed commit makes every delivery new (the webhook drops replays).
+        const body = JSON.stringify({ ref: 'refs/heads/main', after: pushed });
         const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
         const res = await fetch(`${hooked.webhook!.url}/webhook`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature, 'x-github-event': 'push' } });
         if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
