@@ -8,6 +8,9 @@
  *    in between from the view (last listing + events), so a deploy costs no listing.
  *  - One supervisor per task; only it touches the task's container, one step at a time.
  *  - Ownership is by label only: containers without `helios.agent=<name>` are never touched.
+ *  - The agent records the cluster of the first master that gives it a desired set. Until the master
+ *    has first answered, and while it is of another cluster, the agent holds (link/clusterStanding.ts):
+ *    it keeps the containers it has running and supervised, creates none and reaps none.
  *  - Every desired set the master sends is persisted (atomically, tmp + fsync + rename), so the agent runs
  *    its tasks after `kill -9` with the master away; nothing on the way to a container waits for it.
  *  - Stopping the agent lets go of containers; it never stops them.
@@ -20,6 +23,7 @@ import { isDockerError } from './docker/errors.js';
 import { followEvents } from './docker/followEvents.js';
 import { hostInfo } from './hostInfo.js';
 import { createLogger } from './log.js';
+import { createClusterStanding } from './link/clusterStanding.js';
 import { startMasterLink } from './link/masterLink.js';
 import { createStatusReporter } from './link/statusReporter.js';
 import { resolveOptions, type AgentOptions } from './options.js';
@@ -27,7 +31,7 @@ import { applyPlan } from './reconcile/applyPlan.js';
 import { computePlan } from './reconcile/computePlan.js';
 import { createContainerView } from './reconcile/containerView.js';
 import { createReactor } from './reconcile/reactor.js';
-import { openStateStore } from './state/stateStore.js';
+import { openStateStore, type StateStore } from './state/stateStore.js';
 import { Supervisor, type SupervisorDeps } from './supervisor/supervisor.js';
 import { staticHostPorts, type PortBook } from './supervisor/taskPorts.js';
 import { createTrouble } from './trouble.js';
@@ -39,6 +43,8 @@ export interface Agent {
   statuses(): TaskStatus[];
   /** Why Docker cannot be reached, or null. */
   dockerError(): string | null;
+  /** Why the master is refused as another cluster's, or null. */
+  clusterMismatch(): string | null;
   /** Lets go of everything (containers keep running). */
   stop(): Promise<void>;
 }
@@ -57,10 +63,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const o = resolveOptions(options);
   const log: Logger = o.logger ?? createLogger(o.name);
   const store = await openStateStore(o.stateDir, (err) => log.error({ err, stateDir: o.stateDir }, 'agent state file unreadable, starting empty'));
+  if (o.joinNewCluster) await joinNewCluster(store, log);
   const docker = createDockerAdapter(o.dockerHost, o.name);
   const client = createClient({ baseUrl: o.master, token: o.token, tls: o.tls, owner: 'agent', masterHint: '--master' });
   const dockerTrouble = createTrouble(log, `Docker engine at ${o.dockerHost}`, describeDockerError);
   const masterTrouble = createTrouble(log, `master at ${o.master}`, (err) => (err instanceof Error ? err.message : String(err)));
+  const standing = createClusterStanding({ log, master: o.master, stateDir: o.stateDir, onChange: () => reactor.signal() });
   const supervisors = new Map<string, Supervisor>();
   const view = createContainerView();
   const statuses = new Map<string, TaskStatus>();
@@ -71,12 +79,20 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let desiredKnown = false;
 
   const reporter = createStatusReporter({
-    send: (report) => client.agents.reportStatuses(o.name, { id: store.get().agentId, ...report }).then(() => undefined),
+    send: (report) => client.agents.reportStatuses(o.name, { id: store.get().agentId, ...report }, { clusterId: store.get().clusterId })
+      .then(() => undefined),
     batchMs: o.statusBatchMs,
     retryMs: 250,
     maxRetryMs: 5_000,
-    onSendError: (err) => (reportRefused(err) ? log.error({ err }, 'the master refused a status report') : masterTrouble.fail(err)),
-    onSendOk: () => masterTrouble.ok(),
+    onSendError: (err) => {
+      if (reportRefused(err)) log.error({ err }, 'the master refused a status report');
+      else if (isHeliosError(err, 'CLUSTER_MISMATCH')) standing.failed(err);
+      else masterTrouble.fail(err);
+    },
+    onSendOk: () => {
+      standing.answered();
+      masterTrouble.ok();
+    },
     isRefused: reportRefused,
   });
 
@@ -160,13 +176,21 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     // Until the master has answered once (now or in a past life), "no task" means "not known yet":
     // nothing is reaped then, or a fresh agent would remove containers it is about to be given.
     const known = desiredKnown || store.get().index > 0;
-    const plan = computePlan(store.get().tasks, observed.filter((c) => !reaping.has(c.id)), supervised);
-    if (!known) plan.reap = [];
+    const { holding } = standing;
+    const plan = computePlan(holding ? heldTasks(store.get().tasks, observed) : store.get().tasks,
+      observed.filter((c) => !reaping.has(c.id)), supervised);
+    if (!known || holding) plan.reap = [];
     applyPlan(plan, { supervisors, startSupervisor, docker, reaping, resync, log, removed: (jobId) => { if (!stopping) reporter.removed(jobId); } });
     // Every wanted task has a supervisor now: ports still reserved for any other job (one undeployed
     // while the agent was down, its container reaped) are free again.
-    if (known) for (const jobId of Object.keys(store.get().ports)) if (!supervisors.has(jobId)) void portBook.release(jobId);
+    if (known && !holding) for (const jobId of Object.keys(store.get().ports)) if (!supervisors.has(jobId)) void portBook.release(jobId);
   }
+
+  /** While holding, the persisted tasks that already have a supervisor or a container: no other starts. */
+  const heldTasks = (tasks: DesiredTask[], observed: ObservedContainer[]) => {
+    const here = new Set(observed.map((c) => c.jobId));
+    return tasks.filter((t) => supervisors.has(t.jobId) || here.has(t.jobId));
+  };
 
   const reactor = createReactor({ name: 'agent', resyncMs: o.resyncMs, run: reconcileOnce, log });
 
@@ -174,14 +198,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const current = store.get();
     const wasKnown = desiredKnown;
     desiredKnown = true;
-    if (desired.index === current.index && sameTasks(desired.tasks, current.tasks)) {
+    // The first master to give this agent a desired set makes it a member of its cluster.
+    const clusterId = current.clusterId ?? desired.clusterId ?? null;
+    if (clusterId !== current.clusterId) log.info({ clusterId }, 'recorded the cluster of the master');
+    if (desired.index === current.index && clusterId === current.clusterId && sameTasks(desired.tasks, current.tasks)) {
       if (!wasKnown) reactor.signal();
       return;
     }
     // The master holds the truth; the local copy is only for when it is away (after kill -9 the master
     // sends the set again). So neither the pass nor the next long-poll waits for the fsync: store.get()
     // has the new set at once, and answers arriving during a write share the next one.
-    store.update((s) => ({ ...s, index: desired.index, tasks: desired.tasks }))
+    store.update((s) => ({ ...s, clusterId, index: desired.index, tasks: desired.tasks }))
       .catch(persistFailed);
     reactor.signal();
   }
@@ -221,6 +248,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     client,
     name: o.name,
     agentId: () => store.get().agentId,
+    clusterId: () => store.get().clusterId,
     index: () => store.get().index,
     heartbeatMs: o.heartbeatMs,
     pollWaitMs: o.pollWaitMs,
@@ -228,10 +256,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     onTasks,
     onBack: () => reporter.retryNow(),
     trouble: masterTrouble,
+    standing,
     log,
   });
 
-  log.info({ master: o.master, dockerHost: o.dockerHost, stateDir: o.stateDir, tasks: store.get().tasks.length }, 'agent started');
+  log.info({ master: o.master, dockerHost: o.dockerHost, stateDir: o.stateDir, clusterId: store.get().clusterId, tasks: store.get().tasks.length }, 'agent started');
   reactor.signal();
 
   return {
@@ -239,6 +268,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     stateDir: o.stateDir,
     statuses: () => [...statuses.values()],
     dockerError: () => dockerTrouble.message,
+    clusterMismatch: () => standing.mismatch,
     async stop() {
       if (stopping) return;
       stopping = true;
@@ -253,6 +283,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       log.info('agent stopped (containers keep running)');
     },
   };
+}
+
+/**
+ * `--join-new-cluster`: forgets the recorded cluster and its desired set, so the next master to answer
+ * makes the agent its member, and no container that master has not asked for is started meanwhile
+ * (the old cluster's containers are left alone until then, and reaped once it has answered).
+ */
+async function joinNewCluster(store: StateStore, log: Logger): Promise<void> {
+  const { clusterId, tasks } = store.get();
+  await store.update((s) => ({ ...s, clusterId: null, index: 0, tasks: [] }));
+  log.warn({ forgottenClusterId: clusterId, forgottenTasks: tasks.length }, 'joining a new cluster (--join-new-cluster): the next master to answer is this agent\'s cluster');
 }
 
 const reportRefused = (err: unknown) => isHeliosError(err, 'PAYLOAD_TOO_LARGE') || isHeliosError(err, 'INVALID_REQUEST');

@@ -30,6 +30,11 @@ export const usage = `usage: helios-agent --master URL [options]
                             always   before every container creation, as Helios does (a failed
                                      pull is fine when the image is present locally)
                             missing  only when the Docker engine does not have the image
+  --join-new-cluster      forget the cluster recorded in the state dir and its desired set, and join
+                          the cluster of the master that answers: for an agent that the master refuses
+                          as another cluster's (CLUSTER_MISMATCH), once you have checked that --master
+                          is right (a master whose database was replaced on purpose). Containers of the
+                          old cluster that this master does not want are then removed
   -h, --help              this help
 
   The master's bearer token, if it needs one, comes from HELIOS_TOKEN.
@@ -50,6 +55,7 @@ export interface AgentArgs {
   'bind-ip'?: string;
   pull?: string;
   'health-timeout'?: string;
+  'join-new-cluster'?: boolean;
 }
 
 /** `K=V` pairs into a map; throws naming the flag and the bad pair. */
@@ -83,5 +89,6 @@ export function parseAgentArgs(args: AgentArgs, env: NodeJS.ProcessEnv = process
     bindIp,
     pullPolicy: pull,
     healthBackoff: args['health-timeout'] === undefined ? undefined : { giveUpMs: parseDuration(args['health-timeout'], '--health-timeout') },
+    joinNewCluster: args['join-new-cluster'],
   };
 }

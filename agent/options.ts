@@ -44,6 +44,12 @@ export interface AgentOptions {
   pollWaitMs?: number;
   /** Least time between two status POSTs; default 0 (same-tick updates and a burst still share one). */
   statusBatchMs?: number;
+  /**
+   * Forget the recorded cluster and its desired set at start, and join the cluster of the master that
+   * answers (`--join-new-cluster`): for an agent that master refuses with CLUSTER_MISMATCH, once you
+   * know that master is the right one (say, its database was replaced on purpose).
+   */
+  joinNewCluster?: boolean;
   logger?: Logger;
 }
 
@@ -91,6 +97,7 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
     resyncMs: o.resyncMs ?? 30_000,
     pollWaitMs: o.pollWaitMs ?? 30_000,
     statusBatchMs: o.statusBatchMs ?? 0,
+    joinNewCluster: o.joinNewCluster ?? false,
     logger: o.logger,
   };
 }

@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
 import { isHeliosError, type DesiredTasks, type HeartbeatRequest, type HeliosClient } from '../../core/index.js';
 import type { Trouble } from '../trouble.js';
+import type { ClusterStanding } from './clusterStanding.js';
 
 export interface MasterLinkOptions {
   client: HeliosClient;
   name: string;
   agentId: () => string;
+  /** The cluster this agent has recorded (sent with every call), null before its first desired set. */
+  clusterId: () => string | null;
   /** Index to resume the long-poll from (persisted). */
   index: () => number;
   heartbeatMs: number;
@@ -16,6 +19,8 @@ export interface MasterLinkOptions {
   /** The master answered again after failing. */
   onBack(): void;
   trouble: Trouble;
+  /** Hears every answer and failure: whether the master is of this agent's cluster. */
+  standing: Pick<ClusterStanding, 'answered' | 'failed'>;
   log: Logger;
 }
 
@@ -25,7 +30,8 @@ const RETRY_MAX_MS = 5_000;
 /**
  * The agent's side of the protocol: registration, heartbeats and the desired-state long-poll. The
  * master being away is never fatal: every loop retries with backoff, and a HOST_NOT_FOUND answer
- * (the master forgot us, e.g. a new database) leads to registering again.
+ * (the master forgot us) leads to registering again. A master of another cluster (CLUSTER_MISMATCH)
+ * is asked again on every try too, so the agent comes back as soon as the right one answers.
  */
 export function startMasterLink(o: MasterLinkOptions) {
   const controller = new AbortController();
@@ -38,11 +44,16 @@ export function startMasterLink(o: MasterLinkOptions) {
     signal.addEventListener('abort', done, { once: true });
   });
 
-  const reached = () => { if (o.trouble.ok()) o.onBack(); };
+  const reached = () => {
+    o.standing.answered();
+    if (o.trouble.ok()) o.onBack();
+  };
+  const call = () => ({ clusterId: o.clusterId() });
 
   /** Registers once; concurrent callers share the attempt. */
   function register(): Promise<void> {
-    registered ??= o.client.hosts.register(o.name, o.agentId()).then(() => {
+    registered ??= o.client.hosts.register(o.name, o.agentId(), call()).then(() => {
+      reached();
       o.log.info({ host: o.name }, 'registered with the master');
     }).finally(() => { registered = null; });
     return registered;
@@ -61,6 +72,8 @@ export function startMasterLink(o: MasterLinkOptions) {
 
   function failed(err: unknown, what: string): void {
     if (signal.aborted) return;
+    o.standing.failed(err);
+    if (isHeliosError(err, 'CLUSTER_MISMATCH')) return; // logged by the standing, once
     if (isHeliosError(err, 'MASTER_UNREACHABLE') || isHeliosError(err, 'INTERNAL_ERROR')) o.trouble.fail(err);
     else o.log.warn({ err }, `${what} failed`);
   }
@@ -70,7 +83,7 @@ export function startMasterLink(o: MasterLinkOptions) {
     while (!signal.aborted) {
       try {
         const body = await o.heartbeat();
-        await withRegistration(() => o.client.agents.heartbeat(o.name, body));
+        await withRegistration(() => o.client.agents.heartbeat(o.name, body, call()));
         failures = 0;
         reached();
       } catch (err) {
@@ -85,7 +98,7 @@ export function startMasterLink(o: MasterLinkOptions) {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        const desired = await withRegistration(() => o.client.agents.tasks(o.name, o.index(), o.pollWaitMs, { signal, agentId: o.agentId() }));
+        const desired = await withRegistration(() => o.client.agents.tasks(o.name, o.index(), o.pollWaitMs, { ...call(), signal, agentId: o.agentId() }));
         failures = 0;
         reached();
         await o.onTasks(desired);

@@ -42,3 +42,39 @@ test('changes made while a write is under way share the next write, and every ch
   t.is(again.get().index, 50);
   t.is(Object.keys(again.get().ports).length, 50);
 });
+
+const task = (jobId: string) => ({ jobId, goal: 'START', job: { id: jobId, name: 'web', version: '1', image: 'busybox:latest', command: [], env: {}, ports: {}, registration: {}, volumes: {} } });
+
+test('a state file that parses but breaks the schema anywhere starts at index 0 with no tasks, keeping the agent and cluster ids', async (t) => {
+  const broken = {
+    'tasks not a list': { tasks: { a: 1 } },
+    'a task without its job': { tasks: [{ jobId: 'web:1:x', goal: 'START' }] },
+    'a task with an unknown goal': { tasks: [{ ...task('web:1:x'), goal: 'RUN' }] },
+    'a port that is a word': { ports: { 'web:1:x': { http: 'eighty' } } },
+    'a negative index': { index: -4 },
+  };
+  for (const [what, change] of Object.entries(broken)) {
+    const dir = await mkdtemp(join(tmpdir(), 'helios-state-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    const sound = { agentId: 'agent-7', clusterId: 'c-1', index: 57, tasks: [task('api:1:y')], ports: {} };
+    await writeFile(join(dir, 'state.json'), JSON.stringify({ ...sound, ...change }));
+    const problems: unknown[] = [];
+    const store = await openStateStore(dir, (err) => problems.push(err));
+    t.is(problems.length, 1, what);
+    t.regex(String(problems[0]), /state\.json: \/(tasks|ports|index)/, what);
+    t.like(store.get(), { agentId: 'agent-7', clusterId: 'c-1', index: 0, tasks: [], ports: {} }, what);
+  }
+});
+
+test('a state file of an older agent (no cluster id) is read whole, with no cluster recorded', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'helios-state-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'state.json'), JSON.stringify({ agentId: 'agent-7', index: 57, tasks: [task('api:1:y')], ports: { 'api:1:y': { http: 20001 } } }));
+  const problems: unknown[] = [];
+  const store = await openStateStore(dir, (err) => problems.push(err));
+  t.deepEqual(problems, []);
+  t.like(store.get(), { agentId: 'agent-7', clusterId: null, index: 57 });
+  t.is(store.get().tasks.length, 1);
+  await store.update((s) => ({ ...s, clusterId: 'c-2' }));
+  t.is((await openStateStore(dir)).get().clusterId, 'c-2');
+});

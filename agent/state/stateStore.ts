@@ -1,18 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DesiredTask } from '../../core/index.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { DesiredTaskSchema } from '../../core/index.js';
+
+const AgentId = Type.String({ minLength: 1, maxLength: 200 });
+const ClusterId = Type.Union([Type.String({ minLength: 1 }), Type.Null()]);
 
 /** What the agent keeps on disk: enough to run its tasks with the master away, and to survive kill -9. */
-export interface AgentState {
+const AgentStateSchema = Type.Object({
   /** This agent's registration id (stable across restarts, so the master knows it is the same agent). */
-  agentId: string;
+  agentId: AgentId,
+  /**
+   * The cluster of the first master that gave this agent its desired set; null until then. A master of
+   * another cluster is refused (see agent/link/clusterStanding.ts). Absent from files of older agents.
+   */
+  clusterId: Type.Optional(ClusterId),
   /** The master's index of `tasks`; the long-poll resumes from it. */
-  index: number;
-  tasks: DesiredTask[];
+  index: Type.Integer({ minimum: 0 }),
+  tasks: Type.Array(DesiredTaskSchema),
   /** Dynamically allocated external ports, by job id and port name. */
-  ports: Record<string, Record<string, number>>;
-}
+  ports: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 65_535 }))),
+});
+export type AgentState = Static<typeof AgentStateSchema> & { clusterId: string | null };
 
 const FILE = 'state.json';
 
@@ -32,30 +43,19 @@ export interface StateStore {
 }
 
 /**
- * Opens (or creates) the state in `dir`. A file that cannot be parsed is reported through `onCorrupt`
- * and replaced by a fresh state: the master's next answer restores the tasks.
+ * Opens (or creates) the state in `dir`. A file that cannot be parsed, or that breaks the schema
+ * anywhere, is reported through `onCorrupt` and replaced by a state at index 0 with no tasks (so
+ * nothing is reaped before the master answers, and its next answer restores the tasks), keeping the
+ * agent and cluster ids when they are sound.
  */
 export async function openStateStore(dir: string, onCorrupt: (err: unknown) => void = () => {}): Promise<StateStore> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, FILE);
-  let state: AgentState = { agentId: randomUUID(), index: 0, tasks: [], ports: {} };
   const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw err;
   });
-  if (text !== undefined) {
-    try {
-      const parsed = JSON.parse(text) as Partial<AgentState>;
-      state = {
-        agentId: typeof parsed.agentId === 'string' ? parsed.agentId : state.agentId,
-        index: Number.isInteger(parsed.index) ? parsed.index! : 0,
-        tasks: Array.isArray(parsed.tasks) ? parsed.tasks : [],
-        ports: parsed.ports && typeof parsed.ports === 'object' ? parsed.ports : {},
-      };
-    } catch (err) {
-      onCorrupt(err);
-    }
-  }
+  let state = text === undefined ? freshState() : readState(path, text, onCorrupt);
   let last: Promise<void> = Promise.resolve();
   // The write queued behind `last` and not started yet: it will take whatever the state is when it starts.
   let queued: Promise<void> | null = null;
@@ -77,6 +77,27 @@ export async function openStateStore(dir: string, onCorrupt: (err: unknown) => v
   };
   if (text === undefined) await store.update((s) => s);
   return store;
+}
+
+const freshState = (): AgentState => ({ agentId: randomUUID(), clusterId: null, index: 0, tasks: [], ports: {} });
+
+function readState(path: string, text: string, onCorrupt: (err: unknown) => void): AgentState {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    onCorrupt(err);
+    return freshState();
+  }
+  if (Value.Check(AgentStateSchema, parsed)) return { ...parsed, clusterId: parsed.clusterId ?? null };
+  const first = Value.Errors(AgentStateSchema, parsed).First()!;
+  onCorrupt(new Error(`${path}: ${first.path || '/'}: ${first.message}`));
+  const { agentId, clusterId } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  return {
+    ...freshState(),
+    ...(Value.Check(AgentId, agentId) ? { agentId } : {}),
+    ...(Value.Check(ClusterId, clusterId) ? { clusterId } : {}),
+  };
 }
 
 /** tmp + fsync + rename + fsync of the directory: after a crash the file is the old or the new one, whole. */
