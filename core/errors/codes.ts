@@ -23,6 +23,7 @@ export const errorCodes = {
   SOURCE_MISMATCH: { http: 409, exit: 1, doc: 'The sync source is registered to another repository, branch or path; give the syncer its own --name.' },
   CLUSTER_MISMATCH: { http: 409, exit: 1, doc: 'The agent belongs to another cluster than this master; check the address, or start the agent with --join-new-cluster.' },
   GIT_OWNED: { http: 409, exit: 1, doc: 'Git owns this job or deployment; change the repo, or use --force (the next sync restores it).' },
+  STACK_OWNED: { http: 409, exit: 1, doc: 'Another Pulumi stack owns this job or deployment (the message names it); change it from that stack, or drop it from this one with pulumi state delete.' },
   PAYLOAD_TOO_LARGE: { http: 413, exit: 1, doc: 'The request body is over the size limit.' },
   TOO_MANY_REQUESTS: { http: 429, exit: 1, doc: 'The client holds too many connections or blocking queries; retry after the Retry-After seconds.' },
   UNKNOWN_JOB: { http: 404, exit: 1, doc: 'No job matches the reference.' },
