@@ -2,8 +2,10 @@ import * as pulumi from '@pulumi/pulumi';
 import type { PortMapping } from '../core/schema/job.js';
 import type { DeploymentGoal, DeploymentInputs, DeploymentOutputs } from './types.js';
 import { deploymentProvider } from './deploymentProvider.js';
+import { stackOwner } from './ownership.js';
 
-export type DeploymentArgs = { [K in keyof DeploymentInputs]: pulumi.Input<DeploymentInputs[K]> };
+/** The deployment's inputs (the owner is the running stack, never an argument). */
+export type DeploymentArgs = { [K in keyof Omit<DeploymentInputs, 'owner'>]: pulumi.Input<DeploymentInputs[K]> };
 
 /**
  * A job deployed on one agent host. With goal START (the default) `pulumi up` waits until the task is
@@ -16,6 +18,8 @@ export class Deployment extends pulumi.dynamic.Resource {
   declare public readonly goal: pulumi.Output<DeploymentGoal>;
   declare public readonly token: pulumi.Output<string | undefined>;
   declare public readonly timeoutSeconds: pulumi.Output<number>;
+  /** `pulumi:<project>/<stack>`: the stack that owns the deployment on the master. */
+  declare public readonly owner: pulumi.Output<string>;
   /** The full id of the deployed job. */
   declare public readonly jobId: pulumi.Output<string>;
   declare public readonly staticExternalPorts: pulumi.Output<number[]>;
@@ -27,6 +31,7 @@ export class Deployment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DeploymentArgs, opts?: pulumi.CustomResourceOptions) {
     const outputsOnly = { jobId: undefined, staticExternalPorts: undefined, state: undefined, containerId: undefined, ports: undefined };
-    super(deploymentProvider, name, { ...args, ...outputsOnly }, opts, 'helios', 'Deployment');
+    const owner = stackOwner(pulumi.getProject(), pulumi.getStack());
+    super(deploymentProvider, name, { ...args, owner, ...outputsOnly }, opts, 'helios', 'Deployment');
   }
 }

@@ -2,9 +2,10 @@ import * as pulumi from '@pulumi/pulumi';
 import type { HealthCheck, PortMapping, Resources } from '../core/schema/job.js';
 import type { JobInputs } from './types.js';
 import { jobProvider } from './jobProvider.js';
+import { stackOwner } from './ownership.js';
 
-/** Every job field as a Pulumi input. */
-export type JobArgs = { [K in keyof JobInputs]: pulumi.Input<JobInputs[K]> };
+/** Every job field as a Pulumi input (the owner is the running stack, never an argument). */
+export type JobArgs = { [K in keyof Omit<JobInputs, 'owner'>]: pulumi.Input<JobInputs[K]> };
 
 type Out<K extends keyof JobInputs> = pulumi.Output<JobInputs[K]>;
 
@@ -40,9 +41,13 @@ export class Job extends pulumi.dynamic.Resource {
   declare public readonly ramdisks: Out<'ramdisks'>;
   declare public readonly rolloutOptions: Out<'rolloutOptions'>;
   declare public readonly runtime: Out<'runtime'>;
+  /** `pulumi:<project>/<stack>`: the stack that owns the job on the master. */
+  declare public readonly owner: pulumi.Output<string>;
 
   constructor(name: string, args: JobArgs, opts?: pulumi.CustomResourceOptions) {
-    // A fresh props object per resource: the base class adds `__provider` to it.
-    super(jobProvider, name, { ...args, jobId: undefined }, opts, 'helios', 'Job');
+    // A fresh props object per resource: the base class adds `__provider` to it. The owner is an input,
+    // so the provider (rebuilt from text in another process) and the state both know the stack.
+    const owner = stackOwner(pulumi.getProject(), pulumi.getStack());
+    super(jobProvider, name, { ...args, owner, jobId: undefined }, opts, 'helios', 'Job');
   }
 }

@@ -1,5 +1,6 @@
 import type { dynamic } from '@pulumi/pulumi';
 import { UNKNOWN } from './unknowns.js';
+import { ownerFailure } from './ownership.js';
 
 const GOALS = ['START', 'STOP'];
 const JOB_ID = /^[0-9a-zA-Z-_.]+:[0-9a-zA-Z-_.]+(:[0-9a-f]{40})?$/;
@@ -25,5 +26,7 @@ export function deploymentCheckFailures(news: Record<string, unknown>): dynamic.
   if (token !== undefined && known(token) && typeof token !== 'string') {
     failures.push({ property: 'token', reason: 'token: must be a string' });
   }
+  const owner = ownerFailure(news.owner);
+  if (owner) failures.push(owner);
   return failures;
 }

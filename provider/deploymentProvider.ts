@@ -5,7 +5,9 @@ import { deploymentCheckFailures } from './deploymentFailures.js';
 import { compareDeployments } from './compareDeployments.js';
 import { describeTask, waitForTask, type TaskWait } from './waitForTask.js';
 import { initFailure } from './initFailure.js';
-import { isNotFound, masterClient, settingsFromConfig, type MasterClient, type MasterSettings } from './masterClient.js';
+import { claimantOf, isNotFound, masterClient, settingsFromConfig, type MasterClient, type MasterSettings } from './masterClient.js';
+import { ownedByThisStack, withOwnerChange } from './ownership.js';
+import { loadCore } from './loadCore.js';
 
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 
@@ -22,7 +24,7 @@ export function createDeploymentProvider(): dynamic.ResourceProvider<DeploymentI
   const settings: MasterSettings = {};
   return {
     async configure(req) {
-      Object.assign(settings, settingsFromConfig(req.config));
+      Object.assign(settings, await settingsFromConfig(req.config));
     },
 
     async check(_olds, news) {
@@ -32,21 +34,20 @@ export function createDeploymentProvider(): dynamic.ResourceProvider<DeploymentI
     },
 
     async diff(_id, olds, news) {
-      return compareDeployments(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+      return withOwnerChange(compareDeployments(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>), olds, news);
     },
 
     async create(inputs) {
-      const helios = await masterClient(settings);
+      const helios = await masterClient(settings, inputs.owner);
       const job = await helios.jobs.get(inputs.job);
       const goal: DeploymentGoal = inputs.goal ?? 'START';
       try {
         await helios.deployments.deploy(inputs.host, job.id, { goal, token: inputs.token });
       } catch (err) {
         // A deploy whose answer was lost left the deployment on the master but not in the state: the
-        // retry takes it over when it is Pulumi's own, with this resource's goal.
+        // retry takes it over when it is this stack's own, with this resource's goal.
         if ((err as { code?: string }).code !== 'JOB_ALREADY_DEPLOYED') throw err;
-        const existing = await helios.deployments.get(inputs.host, job.id);
-        if (existing.owner !== 'pulumi') throw err;
+        if (!(await ownsDeployment(helios, settings, inputs.host, job.id, inputs.owner))) throw err;
         await helios.deployments.setGoal(inputs.host, job.id, goal, { token: inputs.token });
       }
       const id = `${inputs.host}/${job.id}`;
@@ -54,16 +55,17 @@ export function createDeploymentProvider(): dynamic.ResourceProvider<DeploymentI
     },
 
     async update(id, olds, news) {
-      const helios = await masterClient(settings);
+      const helios = await masterClient(settings, news.owner);
       const job = await helios.jobs.get(olds.jobId);
       const goal: DeploymentGoal = news.goal ?? 'START';
+      await ownsDeployment(helios, settings, news.host, job.id, news.owner);
       // Always sent (the master ignores a goal it already has): `olds` can be stale after a failed update.
       await helios.deployments.setGoal(news.host, job.id, goal, { token: news.token });
       return { outs: await settle(helios, id, news, job, goal) };
     },
 
     async read(id, props) {
-      const helios = await masterClient(settings);
+      const helios = await masterClient(settings, props?.owner);
       const slash = id.indexOf('/');
       const host = props?.host ?? id.slice(0, slash);
       const jobId = props?.jobId ?? id.slice(slash + 1);
@@ -80,14 +82,24 @@ export function createDeploymentProvider(): dynamic.ResourceProvider<DeploymentI
     },
 
     async delete(_id, props) {
-      const helios = await masterClient(settings);
+      const helios = await masterClient(settings, props.owner);
       try {
+        await ownsDeployment(helios, settings, props.host, props.jobId, props.owner);
         await helios.deployments.undeploy(props.host, props.jobId, { token: props.token });
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
     },
   };
+}
+
+/**
+ * Whether the stack `owner` owns the deployment of `jobId` on `host`: false for one made outside
+ * Pulumi (cli, git), STACK_OWNED for another stack's (see ownedByThisStack).
+ */
+async function ownsDeployment(helios: MasterClient, settings: MasterSettings, host: string, jobId: string, owner: string | undefined): Promise<boolean> {
+  const existing = await helios.deployments.get(host, jobId);
+  return ownedByThisStack(await loadCore(), `the deployment of ${jobId} on ${host}`, existing.owner, claimantOf(settings, owner));
 }
 
 /** After a deploy or a goal change: goal START waits for RUNNING, or fails with the task's last state. */

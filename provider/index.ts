@@ -7,7 +7,9 @@
  *   new helios.Deployment('web-on-a', { job: web.jobId, host: 'agent-1' });
  *
  * The master comes from stack config `helios:master` (and `helios:token`, set it with --secret), else
- * HELIOS_MASTER / HELIOS_TOKEN, else http://127.0.0.1:5801.
+ * HELIOS_MASTER / HELIOS_TOKEN, else http://127.0.0.1:5801. For HTTPS: `helios:ca`, `helios:cert`,
+ * `helios:key` (PEM texts or file paths; else HELIOS_CA, HELIOS_CERT, HELIOS_KEY). What a stack makes
+ * is owned `pulumi:<project>/<stack>`; other stacks' resources are refused (STACK_OWNED).
  */
 export { Job, type JobArgs } from './Job.js';
 export { Deployment, type DeploymentArgs } from './Deployment.js';

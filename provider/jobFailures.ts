@@ -2,6 +2,7 @@ import type { dynamic } from '@pulumi/pulumi';
 import { loadCore } from './loadCore.js';
 import { pickJobFields } from './jobFields.js';
 import { touchesUnknown, withoutUnknowns } from './unknowns.js';
+import { ownerFailure } from './ownership.js';
 
 /**
  * Validates Job inputs with core's `validateJob` (the rules the master and the syncer apply) and
@@ -35,5 +36,7 @@ export async function jobCheckFailures(news: Record<string, unknown>): Promise<d
     const reason = error.path ? `${error.path}: ${error.message}` : error.message;
     if (!failures.some((f) => f.reason === reason)) failures.push({ property, reason });
   }
+  const owner = ownerFailure(news.owner);
+  if (owner) failures.push(owner);
   return failures;
 }

@@ -1,10 +1,12 @@
 import type { dynamic } from '@pulumi/pulumi';
+import type { JobSpec } from '../core/schema/job.js';
 import type { JobInputs, JobOutputs } from './types.js';
 import { loadCore, type Core } from './loadCore.js';
 import { pickJobFields } from './jobFields.js';
 import { jobCheckFailures } from './jobFailures.js';
 import { compareJobs } from './compareJobs.js';
-import { isNotFound, masterClient, settingsFromConfig, type MasterClient, type MasterSettings } from './masterClient.js';
+import { claimantOf, isNotFound, masterClient, settingsFromConfig, type MasterClient, type MasterSettings } from './masterClient.js';
+import { ownedByThisStack, withOwnerChange, type Claimant } from './ownership.js';
 
 /**
  * The dynamic provider of `Job`. Pulumi serializes this object into the stack's state and calls it
@@ -16,7 +18,7 @@ export function createJobProvider(): dynamic.ResourceProvider<JobInputs, JobOutp
   const settings: MasterSettings = {};
   return {
     async configure(req) {
-      Object.assign(settings, settingsFromConfig(req.config));
+      Object.assign(settings, await settingsFromConfig(req.config));
     },
 
     async check(_olds, news) {
@@ -25,28 +27,38 @@ export function createJobProvider(): dynamic.ResourceProvider<JobInputs, JobOutp
     },
 
     async diff(_id, olds, news) {
-      return compareJobs(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+      return withOwnerChange(await compareJobs(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>), olds, news);
     },
 
     async create(inputs) {
       const core = await loadCore();
-      const helios = await masterClient(settings);
+      const helios = await masterClient(settings, inputs.owner);
       const spec = pickJobFields(core, inputs as unknown as Record<string, unknown>);
       try {
-        const { id } = await helios.jobs.create(spec as JobInputs);
+        const { id } = await helios.jobs.create(spec as JobSpec);
         return { id, outs: { ...inputs, jobId: id } };
       } catch (err) {
         // A create whose answer was lost (a timeout, a dropped connection) left the job on the master
-        // but not in the state: the retry adopts it when it is this very job and Pulumi's own.
-        const adopted = await sameJobOwnedByPulumi(core, helios, err, spec);
+        // but not in the state: the retry adopts it when it is this very job and this stack's own.
+        const adopted = await adoptableJob(core, helios, err, spec, claimantOf(settings, inputs.owner));
         if (!adopted) throw err;
         return { id: adopted, outs: { ...inputs, jobId: adopted } };
       }
     },
 
+    async update(id, _olds, news) {
+      // Only the owner changes in place (any job field replaces the job, see diff): the state takes
+      // this stack's once the master's owner says it may.
+      const core = await loadCore();
+      const helios = await masterClient(settings, news.owner);
+      const job = await helios.jobs.get(id);
+      ownedByThisStack(core, `job ${id}`, job.owner, claimantOf(settings, news.owner));
+      return { outs: { ...news, jobId: job.id } };
+    },
+
     async read(id, props) {
       const core = await loadCore();
-      const helios = await masterClient(settings);
+      const helios = await masterClient(settings, props?.owner);
       let job;
       try {
         job = await helios.jobs.get(id);
@@ -56,7 +68,9 @@ export function createJobProvider(): dynamic.ResourceProvider<JobInputs, JobOutp
       }
       if (props) return { id: job.id, props: { ...props, jobId: job.id } };
       // `pulumi import`: rebuild the inputs from what the master stores. The token stays out: the state
-      // would hold it in plain text; a program that needs it gives it (as a secret).
+      // would hold it in plain text; a program that needs it gives it (as a secret). What a stack owns
+      // is not imported elsewhere (its own stack adopts it by declaring it); no stack is known here.
+      ownedByThisStack(core, `job ${job.id}`, job.owner, claimantOf(settings, undefined));
       const parts = core.parseJobId(job.id)!;
       const spec = core.jobToSpec(job);
       const { id: _id, token: _token, ...fields } = spec;
@@ -64,8 +78,11 @@ export function createJobProvider(): dynamic.ResourceProvider<JobInputs, JobOutp
     },
 
     async delete(id, props) {
-      const helios = await masterClient(settings);
+      const core = await loadCore();
+      const helios = await masterClient(settings, props.owner);
       try {
+        const job = await helios.jobs.get(id);
+        ownedByThisStack(core, `job ${id}`, job.owner, claimantOf(settings, props.owner));
         await helios.jobs.remove(id, { token: props.token });
       } catch (err) {
         if (!isNotFound(err)) throw err;
@@ -74,8 +91,11 @@ export function createJobProvider(): dynamic.ResourceProvider<JobInputs, JobOutp
   };
 }
 
-/** The id of the job the master already has, when `err` says it exists with this spec and owner `pulumi`. */
-async function sameJobOwnedByPulumi(core: Core, helios: MasterClient, err: unknown, spec: Record<string, unknown>): Promise<string | null> {
+/**
+ * The id of the job the master already has, when `err` says it exists with this very spec and this
+ * stack owns it; STACK_OWNED when another stack does.
+ */
+async function adoptableJob(core: Core, helios: MasterClient, err: unknown, spec: Record<string, unknown>, claimant: Claimant): Promise<string | null> {
   const existing = (err as { code?: string; data?: { id?: unknown } }).code === 'JOB_ALREADY_EXISTS' ? (err as { data: { id?: unknown } }).data.id : undefined;
   if (typeof existing !== 'string') return null;
   let wanted: string;
@@ -86,7 +106,7 @@ async function sameJobOwnedByPulumi(core: Core, helios: MasterClient, err: unkno
   }
   if (wanted !== existing) return null;
   const job = await helios.jobs.get(existing);
-  return job.owner === 'pulumi' ? job.id : null;
+  return ownedByThisStack(core, `job ${job.id}`, job.owner, claimant) ? job.id : null;
 }
 
 /** The provider every `Job` resource uses (one object, so Pulumi serializes it once). */

@@ -1,29 +1,55 @@
 import { loadCore } from './loadCore.js';
+import { LEGACY_OWNER, type Claimant } from './ownership.js';
+import { tlsOptions, type TlsConfig } from './tlsConfig.js';
 
-/** Where the master is, from stack config (`configure`); unset fields fall back to the environment. */
+/** Where the master is and how to reach it, from stack config (`configure`); unset fields fall back to the environment. */
 export interface MasterSettings {
   master?: string;
   token?: string;
+  tls?: TlsConfig;
+  /** `helios:adoptLegacy true`: resources owned plain `pulumi` (made before stacks owned theirs) count as this stack's. */
+  adoptLegacy?: boolean;
 }
 
 export const DEFAULT_MASTER = 'http://127.0.0.1:5801';
 
-/** Reads `helios:master` and `helios:token` from the stack config the engine hands to `configure`. */
-export function settingsFromConfig(config: { get(key: string): string | undefined }): MasterSettings {
-  return { master: config.get('helios:master') || undefined, token: config.get('helios:token') || undefined };
+/** Reads `helios:master`, `helios:token`, `helios:ca|cert|key` and `helios:adoptLegacy` from the stack config `configure` gets. */
+export async function settingsFromConfig(config: { get(key: string): string | undefined }): Promise<MasterSettings> {
+  const value = (key: string) => config.get(`helios:${key}`) || undefined;
+  const adoptLegacy = value('adoptLegacy');
+  if (adoptLegacy !== undefined && adoptLegacy !== 'true' && adoptLegacy !== 'false') {
+    const core = await loadCore();
+    throw new core.HeliosError('INVALID_ARGUMENT', `stack config helios:adoptLegacy must be true or false, got ${JSON.stringify(adoptLegacy)}`,
+      { key: 'helios:adoptLegacy' });
+  }
+  return {
+    master: value('master'),
+    token: value('token'),
+    tls: { ca: value('ca'), cert: value('cert'), key: value('key') },
+    adoptLegacy: adoptLegacy === 'true',
+  };
+}
+
+/** Who acts, for the ownership checks: the stack owning the resource (its `owner` input) and the legacy opt-in. */
+export function claimantOf(settings: MasterSettings, owner: string | undefined): Claimant {
+  return { owner, adoptLegacy: settings.adoptLegacy === true };
 }
 
 /**
  * A client of the master, made per call (no socket or timer outlives a method, so nothing of it is
- * ever captured when Pulumi serializes the provider). Everything it creates is owned `pulumi`.
+ * ever captured when Pulumi serializes the provider). What it creates is owned by `owner`, the
+ * stack's `pulumi:<project>/<stack>`; plain `pulumi` for a resource whose state predates that.
  */
-export async function masterClient(settings: MasterSettings) {
+export async function masterClient(settings: MasterSettings, owner: string | undefined) {
   const core = await loadCore();
   return core.createClient({
     baseUrl: settings.master || process.env.HELIOS_MASTER || DEFAULT_MASTER,
     token: settings.token || process.env.HELIOS_TOKEN || undefined,
-    owner: 'pulumi',
+    owner: owner ?? LEGACY_OWNER,
+    tls: tlsOptions(core, settings.tls ?? {}),
     masterHint: 'the stack config helios:master or HELIOS_MASTER',
+    caHint: 'the stack config helios:ca (or HELIOS_CA)',
+    certHint: 'the stack config helios:cert and helios:key (or HELIOS_CERT, HELIOS_KEY)',
   });
 }
 

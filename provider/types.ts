@@ -2,8 +2,16 @@ import type { JobSpec } from '../core/schema/job.js';
 import type { PortMapping } from '../core/schema/job.js';
 import type { TaskState } from '../core/schema/status.js';
 
-/** Every job field (core's JobSpec) with `name` and `version` required and no `id`. */
-export type JobInputs = Omit<JobSpec, 'id' | 'name' | 'version'> & { name: string; version: string };
+/**
+ * `pulumi:<project>/<stack>`: the stack a resource belongs to, set by the resource classes from the
+ * running program (not an argument). Absent in the state of resources made before stacks owned them.
+ */
+export interface StackOwned {
+  owner?: string;
+}
+
+/** Every job field (core's JobSpec) with `name` and `version` required and no `id`, and the owning stack. */
+export type JobInputs = Omit<JobSpec, 'id' | 'name' | 'version'> & { name: string; version: string } & StackOwned;
 
 /** What a Job stores in Pulumi state: its inputs plus the full id the master computed. */
 export type JobOutputs = JobInputs & { jobId: string };
@@ -11,7 +19,7 @@ export type JobOutputs = JobInputs & { jobId: string };
 /** START runs the task; STOP keeps the deployment with its container stopped. */
 export type DeploymentGoal = 'START' | 'STOP';
 
-export interface DeploymentInputs {
+export interface DeploymentInputs extends StackOwned {
   /** A job id, `name:version:hash` (a Job's `jobId`). */
   job: string;
   /** The agent's host name. */

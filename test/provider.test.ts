@@ -28,14 +28,17 @@ async function withMaster(t: { teardown(fn: () => Promise<void>): void }) {
   return { master, ...(await providers(master)) };
 }
 
+/** The stack these resources belong to (the resource classes set it from the running program). */
+const STACK = 'pulumi:helios-test/a';
+
 const web = (extra: Partial<JobInputs> = {}): JobInputs => ({
-  name: 'web', version: '1', image: 'busybox:latest', command: ['sleep', '300'], secondsToWaitBeforeKill: 1, ...extra,
+  name: 'web', version: '1', image: 'busybox:latest', command: ['sleep', '300'], secondsToWaitBeforeKill: 1, owner: STACK, ...extra,
 });
 
 test('check reports each failure on its own property, with the field path in the reason', async (t) => {
   const { jobs } = await withMaster(t);
   const { failures } = await jobs.check!({} as JobInputs, {
-    name: 'we b', version: '1', ports: { http: { internalPort: 70000 } },
+    name: 'we b', version: '1', ports: { http: { internalPort: 70000 } }, owner: STACK,
   } as unknown as JobInputs);
   t.deepEqual(failures!.find((f) => f.property === 'ports'), { property: 'ports', reason: 'ports.http.internalPort: must be between 0 and 65535' });
   t.truthy(failures!.find((f) => f.property === 'image' && f.reason === 'image: is required'));
@@ -54,7 +57,7 @@ test('check tolerates the preview unknown sentinel in any value, and still repor
   const { jobs } = await withMaster(t);
   const withUnknowns = {
     name: 'web', version: UNKNOWN, image: UNKNOWN, command: ['sh', UNKNOWN], env: { DB: UNKNOWN },
-    ports: { http: { internalPort: 8080, externalPort: UNKNOWN } }, healthCheck: UNKNOWN,
+    ports: { http: { internalPort: 8080, externalPort: UNKNOWN } }, healthCheck: UNKNOWN, owner: STACK,
   } as unknown as JobInputs;
   t.deepEqual((await jobs.check!({} as JobInputs, withUnknowns)).failures, []);
   const stillWrong = { ...withUnknowns, ports: { http: { internalPort: -1, externalPort: UNKNOWN } } } as unknown as JobInputs;
@@ -101,7 +104,7 @@ test('diff: any job field change replaces the job; delete-before-create when nam
     { changes: true, replaces: ['command'], deleteBeforeReplace: true });
 });
 
-test('create stores a pulumi-owned job and returns its full id; read finds it; delete removes it (with its token)', async (t) => {
+test('create stores a job owned by its stack and returns its full id; read finds it; delete removes it (with its token)', async (t) => {
   const { master, jobs } = await withMaster(t);
   const inputs = web({ token: 'guard' });
   const { id, outs } = await jobs.create(inputs);
@@ -109,7 +112,7 @@ test('create stores a pulumi-owned job and returns its full id; read finds it; d
   t.deepEqual(outs, { ...inputs, jobId: id });
   t.is(id, buildJob(inputs).job.id);
   const stored = await master.client.jobs.get(id);
-  t.is(stored.owner, 'pulumi');
+  t.is(stored.owner, STACK);
   t.deepEqual(await jobs.read!(id, outs), { id, props: outs });
   await jobs.delete!(id, outs!);
   await t.throwsAsync(master.client.jobs.get(id), { message: /not found/ });
@@ -133,21 +136,6 @@ test('read without props (pulumi import) rebuilds the inputs from the master, bu
   t.false('token' in props!, 'the state would hold it in plain text');
 });
 
-test('a create retried after its answer was lost adopts the job and the deployment Pulumi made; others\' are refused', async (t) => {
-  const { master, jobs, deployments } = await withMaster(t);
-  await master.client.hosts.register('h1', 'h1-id');
-  const first = await jobs.create(web());
-  t.deepEqual(await jobs.create(web()), first, 'the same job again: adopted');
-  const { id: jobId } = first;
-  const deployed = await deployments.create({ job: jobId, host: 'h1', goal: 'STOP', timeoutSeconds: 1 });
-  t.deepEqual(await deployments.create({ job: jobId, host: 'h1', goal: 'STOP', timeoutSeconds: 1 }), deployed, 'the same deployment again: taken over');
-
-  const byHand = await master.clientWith({ owner: 'cli' }).jobs.create({ name: 'hand', version: '1', image: 'busybox:latest' });
-  await t.throwsAsync(jobs.create({ name: 'hand', version: '1', image: 'busybox:latest' } as JobInputs), { message: /already exists/ });
-  await master.clientWith({ owner: 'cli' }).deployments.deploy('h1', byHand.id, { goal: 'STOP' });
-  await t.throwsAsync(deployments.create({ job: byHand.id, host: 'h1', goal: 'STOP', timeoutSeconds: 1 }), { message: /already deployed/ });
-});
-
 test('create of a job the master refuses fails with the master\'s reason', async (t) => {
   const { jobs } = await withMaster(t);
   await jobs.create(web());
@@ -156,11 +144,11 @@ test('create of a job the master refuses fails with the master\'s reason', async
 
 test('deployment check fills goal START and timeout 120, reports bad fields, tolerates unknowns', async (t) => {
   const { deployments } = await withMaster(t);
-  const ok = await deployments.check!({} as never, { job: 'web:1:' + 'a'.repeat(40), host: 'h1' });
-  t.deepEqual(ok, { inputs: { job: 'web:1:' + 'a'.repeat(40), host: 'h1', goal: 'START', timeoutSeconds: 120 }, failures: [] });
+  const ok = await deployments.check!({} as never, { job: 'web:1:' + 'a'.repeat(40), host: 'h1', owner: STACK });
+  t.deepEqual(ok, { inputs: { job: 'web:1:' + 'a'.repeat(40), host: 'h1', owner: STACK, goal: 'START', timeoutSeconds: 120 }, failures: [] });
   const bad = await deployments.check!({} as never, { job: 'nope', host: '', goal: 'UNDEPLOY', timeoutSeconds: -1 } as never);
-  t.deepEqual(bad.failures!.map((f) => f.property), ['job', 'host', 'goal', 'timeoutSeconds']);
-  t.deepEqual((await deployments.check!({} as never, { job: UNKNOWN, host: UNKNOWN })).failures, []);
+  t.deepEqual(bad.failures!.map((f) => f.property), ['job', 'host', 'goal', 'timeoutSeconds', 'owner']);
+  t.deepEqual((await deployments.check!({} as never, { job: UNKNOWN, host: UNKNOWN, owner: STACK })).failures, []);
 });
 
 test('deployment diff: goal changes in place; job or host replaces; static external ports delete first', async (t) => {
@@ -182,14 +170,14 @@ test('deployment create (goal STOP), update to START without an agent fails as "
   const { master, jobs, deployments } = await withMaster(t);
   await master.client.hosts.register('h1', 'h1-id');
   const { id: jobId } = await jobs.create(web({ ports: { http: { internalPort: 8080, externalPort: 18080 } } }));
-  const { id, outs } = await deployments.create({ job: jobId, host: 'h1', goal: 'STOP', timeoutSeconds: 1 });
+  const { id, outs } = await deployments.create({ owner: STACK, job: jobId, host: 'h1', goal: 'STOP', timeoutSeconds: 1 });
   t.is(id, `h1/${jobId}`);
   t.like(outs, { job: jobId, host: 'h1', goal: 'STOP', jobId, staticExternalPorts: [18080], state: 'NONE' });
   const stored = await master.client.deployments.get('h1', jobId);
-  t.like(stored, { goal: 'STOP', owner: 'pulumi' });
+  t.like(stored, { goal: 'STOP', owner: STACK });
 
   const started = Date.now();
-  const err = await t.throwsAsync(deployments.update!(id, outs!, { job: jobId, host: 'h1', goal: 'START', timeoutSeconds: 1 }));
+  const err = await t.throwsAsync(deployments.update!(id, outs!, { owner: STACK, job: jobId, host: 'h1', goal: 'START', timeoutSeconds: 1 }));
   t.true(Date.now() - started < 15_000, `took ${Date.now() - started} ms`);
   t.regex(err!.message, /did not reach RUNNING within 1 s: the agent never reported the task/);
   const failure = err as unknown as { id: string; properties: Record<string, unknown>; reasons: string[] };
@@ -211,7 +199,7 @@ test('read of a deployment undeployed elsewhere reads as gone', async (t) => {
   const { master, jobs, deployments } = await withMaster(t);
   await master.client.hosts.register('h1', 'h1-id');
   const { id: jobId } = await jobs.create(web());
-  const { id, outs } = await deployments.create({ job: jobId, host: 'h1', goal: 'STOP' });
+  const { id, outs } = await deployments.create({ owner: STACK, job: jobId, host: 'h1', goal: 'STOP' });
   await master.clientWith({ owner: 'cli' }).deployments.undeploy('h1', jobId);
   t.deepEqual(await deployments.read!(id, outs), {});
   t.deepEqual(await deployments.read!(id), {});
@@ -225,7 +213,7 @@ test('without stack config the master comes from HELIOS_MASTER; stack config hel
   t.teardown(() => { process.env.HELIOS_MASTER = saved; if (saved === undefined) delete process.env.HELIOS_MASTER; });
   process.env.HELIOS_MASTER = master.url;
   const { id } = await jobs.create(web({ name: 'from-env' }));
-  t.is((await master.client.jobs.get(id)).owner, 'pulumi');
+  t.is((await master.client.jobs.get(id)).owner, STACK);
   await jobs.configure!(configOf({ 'helios:master': 'http://127.0.0.1:1' }));
   await t.throwsAsync(jobs.read!(id, { ...web(), jobId: id }), { message: /cannot reach the master at http:\/\/127\.0\.0\.1:1/ });
 });
@@ -256,15 +244,15 @@ async function withAgent(t: ExecutionContext) {
 test('a deployment with goal START waits until the task is RUNNING on a real agent; goal STOP updates in place', async (t) => {
   const { master, jobs, deployments, host } = await withAgent(t);
   const { id: jobId } = await jobs.create(web());
-  const { id, outs } = await deployments.create({ job: jobId, host, timeoutSeconds: 60 });
+  const { id, outs } = await deployments.create({ owner: STACK, job: jobId, host, timeoutSeconds: 60 });
   t.like(outs, { goal: 'START', state: 'RUNNING', jobId });
   t.regex(outs!.containerId!, /^[0-9a-f]{12,64}$/);
   t.is((await master.client.jobs.status(jobId)).taskStatuses[host].state, 'RUNNING');
 
-  const { outs: stopped } = await deployments.update!(id, outs!, { job: jobId, host, goal: 'STOP', timeoutSeconds: 60 });
+  const { outs: stopped } = await deployments.update!(id, outs!, { owner: STACK, job: jobId, host, goal: 'STOP', timeoutSeconds: 60 });
   t.like(stopped, { goal: 'STOP' });
   await waitForState(master, jobId, host, 'STOPPED', 30_000);
-  const { outs: restarted } = await deployments.update!(id, stopped!, { job: jobId, host, goal: 'START', timeoutSeconds: 60 });
+  const { outs: restarted } = await deployments.update!(id, stopped!, { owner: STACK, job: jobId, host, goal: 'START', timeoutSeconds: 60 });
   t.like(restarted, { goal: 'START', state: 'RUNNING' });
 
   await deployments.delete!(id, restarted!);
@@ -277,7 +265,7 @@ test('a deployment whose image is missing fails as "failed to initialise" naming
   const registry = await emptyRegistry(t);
   const { id: jobId } = await jobs.create(web({ image: `${registry}/helios/missing:1` }));
   const started = Date.now();
-  const err = await t.throwsAsync(deployments.create({ job: jobId, host, timeoutSeconds: 8 }));
+  const err = await t.throwsAsync(deployments.create({ owner: STACK, job: jobId, host, timeoutSeconds: 8 }));
   t.true(Date.now() - started < 30_000, `took ${Date.now() - started} ms (the default timeout would be 120 s)`);
   t.regex(err!.message, /did not reach RUNNING within 8 s: last state \w+, throttled IMAGE_MISSING, container error: .*not found/);
   const failure = err as unknown as { id: string; properties: DeploymentOutputs; reasons: string[] };

@@ -53,9 +53,9 @@ test('the example stack creates its job and a RUNNING deployment through the dyn
   t.is(state, 'RUNNING');
   t.true(typeof httpPort === 'number' && httpPort >= 20000, `allocated port ${httpPort}`);
   const stored = await master.client.jobs.get(jobId);
-  t.is(stored.owner, 'pulumi');
+  t.is(stored.owner, `pulumi:${project}/test`, 'owned by the stack the program runs as');
   const status = await master.client.jobs.status(jobId);
-  t.like(status.deployments[agent.name], { goal: 'START', owner: 'pulumi' });
+  t.like(status.deployments[agent.name], { goal: 'START', owner: `pulumi:${project}/test` });
   t.is(status.taskStatuses[agent.name].state, 'RUNNING');
 
   // `pulumi destroy` order: dependents first.

@@ -6,6 +6,9 @@ import type { ProviderHostError} from './harness/pulumiHost.js';
 import { pulumiProgramDir, serializeProvider, startProviderHost, urn } from './harness/pulumiHost.js';
 import { deploymentProvider, jobProvider, UNKNOWN } from 'helios/provider';
 
+/** The stack of the resources below, as helios.Job and helios.Deployment set it in a program. */
+const STACK = 'pulumi:helios-test/test';
+
 /** A master that wants a bearer token, and a host configured with it (unless `withToken` is false). */
 async function setup(t: { teardown(fn: () => void | Promise<void>): void }, { withToken = true } = {}) {
   // The host must get the token from stack config helios:token: the environment offers none.
@@ -22,7 +25,7 @@ async function setup(t: { teardown(fn: () => void | Promise<void>): void }, { wi
 test('Configure, Check, Diff, Create, Read, Delete of a Job through the host', async (t) => {
   const { master, host, jobs: __provider } = await setup(t);
   const jobUrn = urn('Job', 'web');
-  const inputs = { name: 'web', version: '1', image: 'busybox', command: ['sleep', '300'], secondsToWaitBeforeKill: 1, __provider };
+  const inputs = { name: 'web', version: '1', image: 'busybox', command: ['sleep', '300'], secondsToWaitBeforeKill: 1, owner: STACK, __provider };
 
   const bad = await host.check(jobUrn, {}, { ...inputs, ports: { http: { internalPort: 70000 } }, healthCheck: { type: 'tcp', port: 'nope' } });
   t.deepEqual(bad.failures, [
@@ -38,7 +41,7 @@ test('Configure, Check, Diff, Create, Read, Delete of a Job through the host', a
   t.regex(id, /^web:1:[0-9a-f]{40}$/);
   t.deepEqual(properties, { ...inputs, jobId: id });
   const stored = await master.client.jobs.get(id);
-  t.is(stored.owner, 'pulumi');
+  t.is(stored.owner, STACK);
 
   t.deepEqual(await host.diff(jobUrn, id, properties, { ...inputs, image: 'docker.io/library/busybox:latest' }),
     { changes: 'NONE', replaces: [], deleteBeforeReplace: false });
@@ -56,18 +59,18 @@ test('Configure, Check, Diff, Create, Read, Delete of a Job through the host', a
 test('Check, Create, Diff, Update, Read, Delete of a Deployment through the host; a task that never runs fails as "failed to initialise"', async (t) => {
   const { master, host, jobs, deployments: __provider } = await setup(t);
   await master.client.hosts.register('h1', 'h1-id');
-  const job = await host.create(urn('Job', 'web'), { name: 'web', version: '1', image: 'busybox:latest', __provider: jobs });
+  const job = await host.create(urn('Job', 'web'), { name: 'web', version: '1', image: 'busybox:latest', owner: STACK, __provider: jobs });
   const deploymentUrn = urn('Deployment', 'web-on-h1');
 
-  const { inputs, failures } = await host.check(deploymentUrn, {}, { job: job.id, host: 'h1', goal: 'STOP', __provider });
+  const { inputs, failures } = await host.check(deploymentUrn, {}, { job: job.id, host: 'h1', goal: 'STOP', owner: STACK, __provider });
   t.deepEqual(failures, []);
-  t.deepEqual(inputs, { job: job.id, host: 'h1', goal: 'STOP', timeoutSeconds: 120, __provider });
-  t.deepEqual((await host.check(deploymentUrn, {}, { job: 'bad', host: 'h1', __provider })).failures.map((f) => f.property), ['job']);
+  t.deepEqual(inputs, { job: job.id, host: 'h1', goal: 'STOP', owner: STACK, timeoutSeconds: 120, __provider });
+  t.deepEqual((await host.check(deploymentUrn, {}, { job: 'bad', host: 'h1', owner: STACK, __provider })).failures.map((f) => f.property), ['job']);
 
   const { id, properties } = await host.create(deploymentUrn, inputs);
   t.is(id, `h1/${job.id}`);
   t.like(properties, { job: job.id, host: 'h1', goal: 'STOP', jobId: job.id, state: 'NONE', containerId: null, __provider });
-  t.like(await master.client.deployments.get('h1', job.id), { goal: 'STOP', owner: 'pulumi' });
+  t.like(await master.client.deployments.get('h1', job.id), { goal: 'STOP', owner: STACK });
 
   const startNews = { ...inputs, goal: 'START', timeoutSeconds: 1 };
   t.deepEqual(await host.diff(deploymentUrn, id, properties, startNews), { changes: 'SOME', replaces: [], deleteBeforeReplace: false });
@@ -96,7 +99,18 @@ test('Check, Create, Diff, Update, Read, Delete of a Deployment through the host
 
 test('without helios:token the host is refused by a master that wants one (the token really comes from config)', async (t) => {
   const { host, jobs: __provider } = await setup(t, { withToken: false });
-  const err = await t.throwsAsync<ProviderHostError>(host.create(urn('Job', 'web'), { name: 'web', version: '1', image: 'busybox', __provider }));
+  const err = await t.throwsAsync<ProviderHostError>(host.create(urn('Job', 'web'), { name: 'web', version: '1', image: 'busybox', owner: STACK, __provider }));
   t.regex(err!.message, /token|unauthori/i);
   t.is(err!.initFailure, undefined);
+});
+
+test('through the host, another stack\'s create of this stack\'s job is refused naming the stack; this stack\'s retry adopts it', async (t) => {
+  const { master, host, jobs: __provider } = await setup(t);
+  const inputs = { name: 'web', version: '1', image: 'busybox', owner: STACK, __provider };
+  const created = await host.create(urn('Job', 'web'), inputs);
+  t.deepEqual(await host.create(urn('Job', 'web'), inputs), created, 'a create whose answer was lost, retried: adopted');
+  const err = await t.throwsAsync<ProviderHostError>(host.create(urn('Job', 'web', 'helios-test', 'other'), { ...inputs, owner: 'pulumi:helios-test/other' }));
+  t.is(err!.message, `job ${created.id} belongs to Pulumi stack helios-test/test, not to this one (helios-test/other): change or delete it `
+    + 'from stack helios-test/test (declaring it there again adopts it), or drop it from this one with `pulumi state delete`');
+  t.is((await master.client.jobs.get(created.id)).owner, STACK);
 });

@@ -33,25 +33,26 @@ for (const variant of variants) {
     const jobs = loadSerializedProvider<dynamic.ResourceProvider>(await serializeProvider(variant.jobs), program.dir, 'jobs');
     const deployments = loadSerializedProvider<dynamic.ResourceProvider>(await serializeProvider(variant.deployments), program.dir, 'deployments');
     t.not(jobs, variant.jobs);
-    t.deepEqual(Object.keys(jobs).sort(), ['check', 'configure', 'create', 'delete', 'diff', 'read']);
+    t.deepEqual(Object.keys(jobs).sort(), ['check', 'configure', 'create', 'delete', 'diff', 'read', 'update']);
     t.deepEqual(Object.keys(deployments).sort(), ['check', 'configure', 'create', 'delete', 'diff', 'read', 'update']);
     await jobs.configure!(configOf({ 'helios:master': master.url }));
     await deployments.configure!(configOf({ 'helios:master': master.url }));
 
-    const inputs = { name: 'web', version: '1', image: 'busybox', command: ['sleep', '300'], ports: { http: { internalPort: 8080 } } };
+    const owner = 'pulumi:helios-test/test';
+    const inputs = { name: 'web', version: '1', image: 'busybox', command: ['sleep', '300'], ports: { http: { internalPort: 8080 } }, owner };
     t.deepEqual((await jobs.check!({}, { ...inputs, ports: { http: { internalPort: 70000 } } })).failures,
       [{ property: 'ports', reason: 'ports.http.internalPort: must be between 0 and 65535' }]);
     const { id: jobId, outs: jobOuts } = await jobs.create(inputs);
     t.regex(jobId, /^web:1:[0-9a-f]{40}$/);
-    t.is((await master.client.jobs.get(jobId)).owner, 'pulumi');
+    t.is((await master.client.jobs.get(jobId)).owner, owner);
     t.deepEqual(await jobs.diff!(jobId, jobOuts, { ...inputs, image: 'docker.io/library/busybox:latest' }), { changes: false });
     t.deepEqual(await jobs.diff!(jobId, jobOuts, { ...inputs, version: '2' }), { changes: true, replaces: ['version'], deleteBeforeReplace: false });
     t.deepEqual(await jobs.read!(jobId, jobOuts), { id: jobId, props: jobOuts });
 
-    const { inputs: deployInputs } = await deployments.check!({}, { job: jobId, host: 'h1', goal: 'STOP' });
+    const { inputs: deployInputs } = await deployments.check!({}, { job: jobId, host: 'h1', goal: 'STOP', owner });
     const { id, outs } = await deployments.create(deployInputs);
     t.is(id, `h1/${jobId}`);
-    t.like((await master.client.deployments.get('h1', jobId)), { goal: 'STOP', owner: 'pulumi' });
+    t.like((await master.client.deployments.get('h1', jobId)), { goal: 'STOP', owner });
     t.deepEqual(await deployments.diff!(id, outs, { ...deployInputs, goal: 'START' }), { changes: true, replaces: [], deleteBeforeReplace: false });
     const err = await t.throwsAsync(deployments.update!(id, outs, { ...deployInputs, goal: 'START', timeoutSeconds: 1 }));
     t.like(err as unknown as Record<string, unknown>, { id, reasons: [err!.message] });

@@ -4,6 +4,7 @@
  *
  *   pulumi config set helios:master http://127.0.0.1:5801
  *   pulumi config set --secret helios:token <token>     # when the master wants one
+ *   pulumi config set helios:ca -- "$(cat ca.pem)"       # an https:// master with a private CA
  *   pulumi config set host agent-1
  *   pulumi up
  */
