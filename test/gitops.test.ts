@@ -162,3 +162,32 @@ test('a missing --path folder is refused rather than pruning everything', async 
   t.regex(result.errors[0].message, /folder jobs\/ not found/);
   t.true(await jobExists(g.master.client, jobIdOf('jobs/keep.yaml', jobFile('keep'))));
 });
+
+test('a commit with a privileged job from a sync token is refused whole, the file and line named; the same commit from an admin token applies', async (t) => {
+  const g = await gitops(t, { master: { tokens: [
+    { token: 'admin-token-0123456789', role: 'admin', name: 'alice' },
+    { token: 'sync-token-0123456789', role: 'sync', name: 'ops-syncer', sources: ['ops'] },
+  ] } });
+  const web = jobFile('web', { hosts: ['h1'] });
+  const rooted = `${jobFile('rooted', { hosts: ['h1'] })}volumes:\n  /host: /\nnetworkMode: host\n`;
+  const commit = await g.commit({ 'jobs/web.yaml': web, 'jobs/rooted.yaml': rooted });
+  const syncer = await g.startSyncer(['--name', 'ops'], { HELIOS_TOKEN: 'sync-token-0123456789' });
+  const refused = await syncer.reactor.next();
+  t.is(refused.result.state, 'REFUSED');
+  t.deepEqual(refused.result.errors.map((e) => [e.file, e.line, e.message.split(':')[0]]), [
+    ['jobs/rooted.yaml', 8, 'volumes./host'],
+    ['jobs/rooted.yaml', 10, 'networkMode'],
+  ]);
+  const status = await g.master.client.sync.source('ops');
+  t.like(status, { state: 'ERROR', lastAppliedCommit: null, lastAttemptedCommit: commit });
+  t.false(await jobExists(g.master.client, jobIdOf('jobs/web.yaml', web)), 'nothing of the commit was applied');
+
+  const other = await g.startSyncer(['--name', 'not-ops', '--cache-dir', `${g.cacheDir}/other`], { HELIOS_TOKEN: 'sync-token-0123456789' });
+  const forbidden = await other.reactor.next().then(() => null, (err: unknown) => err as Error);
+  t.regex(String(forbidden?.message), /token "ops-syncer" \(role sync, sources ops\) may not PUT \/sync\/sources\/:name: it needs role deploy, or a sync token for source not-ops/);
+
+  await syncer.stop();
+  const admin = await g.startSyncer(['--name', 'ops', '--cache-dir', `${g.cacheDir}/admin`], { HELIOS_TOKEN: 'admin-token-0123456789' });
+  t.is((await admin.reactor.next()).result.state, 'APPLIED');
+  t.true(await jobExists(g.master.client, jobIdOf('jobs/rooted.yaml', rooted)));
+});
