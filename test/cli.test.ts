@@ -166,7 +166,8 @@ test('whoami names the token and its role; a role that may not gets one line nam
   const dashboard = { env: { HELIOS_TOKEN: 'read-token-0123456789' } };
   const me = await helios(master, ['whoami'], ci);
   t.is(me.code, 0, me.stderr);
-  t.is(me.stdout, 'ci (deploy)\nprivileged job fields allowed: host paths none; network modes none; capabilities NET_ADMIN; security options none\n');
+  t.regex(me.stdout, /^ci \(deploy\)\ncluster [0-9a-f-]{36}\n/);
+  t.is(me.stdout.split('\n')[2], 'privileged job fields allowed: host paths none; network modes none; capabilities NET_ADMIN; security options none');
   t.like((await helios(master, ['whoami', '--json'], dashboard)).json(), { name: 'dashboard', role: 'read', anonymous: false });
 
   const refused = await helios(master, ['create', 'web:1', 'busybox:latest'], dashboard);

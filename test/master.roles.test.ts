@@ -101,8 +101,10 @@ test.serial('a refusal is 403 naming the role that would be needed; a missing or
 
 test.serial('whoami names each token and its role; only an admin is free of the admission policy', async (t) => {
   const ci = await as.ci.whoami();
-  t.deepEqual(ci, { name: 'ci', role: 'deploy', anonymous: false, admission: { hostPaths: [], networkModes: [], capabilities: [], securityOpts: [] } });
-  t.deepEqual(await as.alice.whoami(), { name: 'alice', role: 'admin', anonymous: false, admission: null });
+  const clusterId = ci.clusterId;
+  t.regex(clusterId, /^[0-9a-f-]{36}$/);
+  t.deepEqual(ci, { name: 'ci', role: 'deploy', anonymous: false, clusterId, admission: { hostPaths: [], networkModes: [], capabilities: [], securityOpts: [] } });
+  t.deepEqual(await as.alice.whoami(), { name: 'alice', role: 'admin', anonymous: false, clusterId, admission: null });
   t.like(await as['agent-a'].whoami(), { name: 'agent-a', role: 'agent', host: 'host-a' });
   t.like(await as['apps-syncer'].whoami(), { name: 'apps-syncer', role: 'sync', sources: ['apps'] });
 });

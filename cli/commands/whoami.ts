@@ -6,11 +6,11 @@ import { commandMeta } from '../registry.js';
 export default defineCommand({
   ...commandMeta('whoami'),
   help: `Prints who the master takes your token (HELIOS_TOKEN) for: its name in the master's token file
-and its role, e.g. "ci (deploy)", then what jobs you create may ask of a host.
+and its role, e.g. "ci (deploy)", the master's cluster id, then what jobs you create may ask of a host.
   read     every GET                        deploy   read + create/remove, deploy/undeploy/start/stop, sync
   admin    everything, privileged fields    agent    only the agent protocol (of its host)
   sync     apply its own sync sources
---json: {"name", "role", "sources"?, "host"?, "anonymous", "admission": {"hostPaths", "networkModes",
+--json: {"name", "role", "sources"?, "host"?, "anonymous", "clusterId", "admission": {"hostPaths", "networkModes",
          "capabilities", "securityOpts"} | null (an admin token: anything)}`,
   options: {},
   async run({ positionals, global, out }) {
@@ -22,6 +22,7 @@ and its role, e.g. "ci (deploy)", then what jobs you create may ask of a host.
     }
     const bound = me.sources ? ` of ${me.sources.join(', ')}` : me.host ? ` of host ${me.host}` : '';
     out.print(me.anonymous ? 'anonymous (the master has no token file: anyone who reaches it may deploy)' : `${me.name} (${me.role}${bound})`);
+    out.print(`cluster ${me.clusterId}`);
     if (me.admission === null) {
       out.print('privileged job fields: any (admin)');
       return;

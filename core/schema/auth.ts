@@ -14,6 +14,8 @@ export interface Whoami {
   /** An agent token's host (bound in the token file, or the client certificate's CN). */
   host?: string;
   anonymous: boolean;
+  /** The cluster the master's database belongs to (also the `Helios-Cluster-Id` header of every answer). */
+  clusterId: string;
   /**
    * The privileged fields the caller's jobs may use: the master's policy, or null for an admin token
    * (anything goes). Clients check jobs against it before sending (core's `privilegedFields`).

@@ -9,7 +9,7 @@ export function metaRoutes(app: FastifyInstance, ctx: MasterContext): void {
   app.get('/whoami', async (request): Promise<Whoami> => {
     const { name, role, sources, host, anonymous } = request.principal;
     return { name, role, ...(sources ? { sources: [...sources] } : {}), ...(host ? { host } : {}), anonymous,
-      admission: admissionFor(request, ctx.options.admission) ?? null };
+      clusterId: ctx.store.clusterId, admission: admissionFor(request, ctx.options.admission) ?? null };
   });
   app.get('/version', async (_request, reply) => reply.type('application/json').send(JSON.stringify(HELIOS_VERSION)));
 }
