@@ -4,6 +4,7 @@ import type { JobInputs, JobOutputs } from './types.js';
 import { loadCore, type Core } from './loadCore.js';
 import { pickJobFields } from './jobFields.js';
 import { jobCheckFailures } from './jobFailures.js';
+import { admissionFailures } from './admissionFailures.js';
 import { compareJobs } from './compareJobs.js';
 import { claimantOf, isNotFound, masterClient, settingsFromConfig, type MasterClient, type MasterSettings } from './masterClient.js';
 import { ownedByThisStack, withOwnerChange, type Claimant } from './ownership.js';
@@ -22,7 +23,9 @@ export function createJobProvider(): dynamic.ResourceProvider<JobInputs, JobOutp
     },
 
     async check(_olds, news) {
-      const failures = await jobCheckFailures(news as unknown as Record<string, unknown>);
+      const inputs = news as unknown as Record<string, unknown>;
+      const whoami = async () => (await masterClient(settings, news.owner)).whoami();
+      const failures = [...await jobCheckFailures(inputs), ...await admissionFailures(inputs, whoami)];
       return { inputs: news, failures };
     },
 

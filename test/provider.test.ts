@@ -274,3 +274,26 @@ test('a deployment whose image is missing fails as "failed to initialise" naming
   t.deepEqual(failure.reasons, [err!.message]);
   await deployments.delete!(failure.id, failure.properties);
 });
+
+test('check refuses privileged fields the master would refuse for the stack\'s token, on their property; an admin token passes', async (t) => {
+  const master = await startTestMaster({ tokens: [
+    { token: 'deploy-token-0123456789', role: 'deploy', name: 'ci' },
+    { token: 'admin-token-0123456789', role: 'admin', name: 'alice' },
+  ], admission: { hostPaths: ['/srv'] } });
+  t.teardown(master.close);
+  const asToken = async (token: string) => {
+    const jobs = createJobProvider();
+    await jobs.configure!(configOf({ 'helios:master': master.url, 'helios:token': token }));
+    return jobs;
+  };
+  const privileged = web({ volumes: { '/host': '/', '/data': '/srv/data', '/cache': UNKNOWN }, networkMode: 'host', securityOpt: ['seccomp=unconfined'] } as Partial<JobInputs>);
+  const { failures } = await (await asToken('deploy-token-0123456789')).check!({} as JobInputs, privileged);
+  t.deepEqual(failures!.map((f) => [f.property, f.reason.split(':')[0]]), [['volumes', 'volumes./host'], ['networkMode', 'networkMode'], ['securityOpt', 'securityOpt.0']]);
+  t.regex(failures![0].reason, /mounts the host's root: .*; the master refuses it for token "ci" \(role deploy\): give the stack an admin token \(helios:token\)/);
+  t.deepEqual((await (await asToken('admin-token-0123456789')).check!({} as JobInputs, privileged)).failures, []);
+
+  // The same refusal at create, from the master itself, for what check would have said.
+  const jobs = await asToken('deploy-token-0123456789');
+  const err = await t.throwsAsync(jobs.create!(web({ name: 'rooted', volumes: { '/host': '/' } } as Partial<JobInputs>)));
+  t.regex(String(err?.message), /asks for privileged fields that token "ci" \(role deploy\) may not create: volumes\.\/host/);
+});
