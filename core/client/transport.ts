@@ -10,7 +10,7 @@ export interface ClientOptions {
   baseUrl: string;
   /** Bearer token for a master started with --token-file (HELIOS_TOKEN). */
   token?: string;
-  /** Who is asking: `cli` (default), `pulumi`; recorded as the owner of what is created. */
+  /** Who is asking: `cli` (default), `pulumi:<project>/<stack>`; recorded as the owner of what is created. */
   owner?: string;
   /** Per-request timeout in ms (blocking queries add their wait to it). */
   timeoutMs?: number;

@@ -16,7 +16,7 @@ export const errorCodes = {
   JOB_ALREADY_EXISTS: { http: 409, exit: 1, doc: 'A job with that name and version but another configuration exists.' },
   JOB_ALREADY_DEPLOYED: { http: 409, exit: 1, doc: 'The job is already deployed on that host.' },
   PORT_CONFLICT: { http: 409, exit: 1, doc: 'Another job deployed on the host uses the same static external port.' },
-  STILL_IN_USE: { http: 409, exit: 1, doc: 'The job is still deployed on some hosts; undeploy it first.' },
+  STILL_IN_USE: { http: 409, exit: 1, doc: 'The job is still deployed on some hosts (or the sync source still owns jobs); undeploy or remove them first.' },
   HOST_STILL_IN_USE: { http: 409, exit: 1, doc: 'Jobs are still deployed on the host; undeploy them first.' },
   HOST_ID_MISMATCH: { http: 409, exit: 1, doc: 'Another live agent has registered under that host name.' },
   SYNC_ENTRY_UNKNOWN: { http: 409, exit: 1, doc: 'A sync request named entries by digest that the master does not have; the syncer sends them in full.' },

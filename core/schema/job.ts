@@ -103,7 +103,7 @@ export const HashedJobSchema = Type.Object({
 });
 export type HashedJob = Static<typeof HashedJobSchema>;
 
-/** Who declared a job or deployment: `cli`, `pulumi` or `git:<source>`. */
+/** Who declared a job or deployment: `cli`, `pulumi:<project>/<stack>`, `git:<source>` (or `pulumi`, from before stacks owned theirs). */
 export type Owner = string;
 
 /** A job as the master stores and returns it. */
