@@ -21,7 +21,7 @@ export async function admissionFailures(news: Record<string, unknown>, whoami: (
     return [];
   }
   if (me.admission === null) return [];
-  const who = me.anonymous ? 'without a token' : `token "${me.name}" (role ${me.role})`;
+  const who = me.anonymous ? 'requests without a token' : `token "${me.name}" (role ${me.role})`;
   return core.privilegedFields(pickJobFields(core, known as Record<string, unknown>), me.admission)
     .filter((e) => !touchesUnknown(e.path, unknownPaths))
     .map((e) => ({

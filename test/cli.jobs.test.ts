@@ -7,7 +7,8 @@ import { tempDir } from './harness/processes.js';
 import { helios, tableRows } from './cliHarness.js';
 
 async function master(t: ExecutionContext): Promise<TestMaster> {
-  const m = await startTestMaster();
+  // helios-master --allow-host-path /srv: the create test mounts /srv/data.
+  const m = await startTestMaster({ admission: { hostPaths: ['/srv'] } });
   t.teardown(m.close);
   return m;
 }

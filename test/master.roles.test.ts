@@ -172,3 +172,16 @@ test.serial('the audit log records which token made each write', async (t) => {
   const next = await as.dashboard.audit({ limit: 2, before: page.events[1].seq });
   t.true(next.events.every((e) => e.seq < page.events[1].seq), 'pages go back in time');
 });
+
+test('without a token file every request is anonymous: every route is open, but privileged fields still need the master\'s allow flags', async (t) => {
+  const open = await startTestMaster({ admission: { hostPaths: ['/srv'] } });
+  t.teardown(open.close);
+  t.like(await open.client.whoami(), { name: 'anonymous', role: 'admin', anonymous: true, admission: { hostPaths: ['/srv'] } });
+  await open.client.hosts.register('h', 'id');
+  await open.client.hosts.deregister('h');
+  const err = await expectError(t, open.client.jobs.create({ ...plain('rooted'), volumes: { '/host': '/' } }), 'FORBIDDEN');
+  t.regex(err.message, /^job rooted:1:[0-9a-f]{40} asks for privileged fields that a request without a token \(the master has no token file\) may not create: volumes\.\/host: mounts the host's root/);
+  t.truthy((await open.client.jobs.create({ ...plain('data'), volumes: { '/data': '/srv/data' } })).id, 'what the master allows is admitted');
+  const { events } = await open.client.audit();
+  t.deepEqual(events.map((e) => [e.action, e.token]), [['create', 'anonymous'], ['deregister', 'anonymous'], ['register', 'anonymous']]);
+});

@@ -11,7 +11,7 @@ export function admitJob(request: FastifyRequest, policy: AdmissionPolicy, job: 
   const applied = admissionFor(request, policy);
   const refused = applied ? privilegedFields(job, applied) : [];
   if (refused.length === 0) return;
-  const who = request.principal.anonymous ? 'without a token' : `token "${request.principal.name}" (role ${request.principal.role})`;
+  const who = request.principal.anonymous ? 'a request without a token (the master has no token file)' : `token "${request.principal.name}" (role ${request.principal.role})`;
   throw new HeliosError('FORBIDDEN',
     `job ${job.id} asks for privileged fields that ${who} may not create: ${refused.map((e) => `${e.path}: ${e.message}`).join('; ')}. Use an admin token, or have the master allow them`,
     { jobId: job.id, errors: refused });
