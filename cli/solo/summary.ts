@@ -18,6 +18,8 @@ export function printSummary(out: Output, s: SummaryFacts): void {
   const { bold, dim } = out.colors;
   out.print(bold('Helios is running (solo)'));
   out.print(`  master   ${s.masterUrl}  ${dim(`database ${s.dbPath}`)}`);
+  // solo's master has no token file: say so, as the master's log does (a local user could deploy).
+  out.print(`  tokens   none: anyone on this machine can deploy  ${dim('(helios-master --token-file: see README, Several hosts)')}`);
   out.print(s.agentName ? `  agent    ${s.agentName}  ${dim(`Docker at ${s.dockerHost}`)}` : '  agent    (none: --no-agent)');
   out.print(s.repo ? `  syncer   ${s.repo.dir} ${s.path}/ on ${s.repo.branch} at ${s.repo.commit.slice(0, 7)}  ${dim('(a commit deploys at once)')}`
     : '  syncer   (none: --no-syncer)');
