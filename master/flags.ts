@@ -26,7 +26,8 @@ export const usage = `usage: helios-master [options]
                           when listed exactly)
   --allow-network-mode M  host, or container (networkMode container:NAME)
   --allow-capability CAP  a capability jobs may add
-  --allow-security-opt O  a securityOpt that turns confinement off (e.g. seccomp=unconfined)
+  --allow-security-opt O  a securityOpt that lifts confinement, by exact value (e.g. seccomp=unconfined,
+                          label=type:spc_t)
 ${limitUsage}
   --log-level LEVEL       pino level (default info)
   -h, --help              show this help`;

@@ -114,6 +114,10 @@ const privileged: Array<[string, Partial<JobSpec>, string]> = [
   ['the Docker socket', { volumes: { '/var/run/docker.sock': '/var/run/docker.sock' } }, 'volumes./var/run/docker.sock: gives the container the Docker socket'],
   ['the host network', { networkMode: 'host' }, 'networkMode: host shares the host\'s network'],
   ['an unconfined seccomp profile', { securityOpt: ['seccomp=unconfined'] }, 'securityOpt.0: seccomp=unconfined turns a confinement off'],
+  // Docker runs this JSON profile (what `docker run --security-opt seccomp=FILE` sends) with every syscall allowed.
+  ['a seccomp profile of its own allowing every syscall', { securityOpt: ['seccomp={"defaultAction":"SCMP_ACT_ALLOW"}'] },
+    'securityOpt.0: seccomp={"defaultAction":"SCMP_ACT_ALLOW"} replaces the engine\'s seccomp profile'],
+  ['an unconfined SELinux type', { securityOpt: ['label=type:spc_t'] }, 'securityOpt.0: label=type:spc_t sets the container\'s SELinux type'],
   ['an added capability', { addCapabilities: ['SYS_ADMIN'] }, 'addCapabilities.0: SYS_ADMIN is not allowed by this master'],
 ];
 

@@ -47,7 +47,7 @@ test('added capabilities come from the allow-list, as in Helios', (t) => {
 });
 
 test('security options that turn confinement off are refused, in both spellings, unless allowed', (t) => {
-  const securityOpt = ['seccomp=unconfined', 'apparmor:unconfined', 'label=disable', 'systempaths=unconfined', 'no-new-privileges', 'seccomp=/etc/profile.json'];
+  const securityOpt = ['seccomp=unconfined', 'apparmor:unconfined', 'label=disable', 'systempaths=unconfined', 'no-new-privileges'];
   t.deepEqual(paths({ securityOpt }), ['securityOpt.0', 'securityOpt.1', 'securityOpt.2', 'securityOpt.3']);
   t.deepEqual(messages({ securityOpt: ['seccomp=unconfined'] }), ['securityOpt.0: seccomp=unconfined turns a confinement off: allowed only with --allow-security-opt seccomp=unconfined']);
   t.deepEqual(paths({ securityOpt }, { securityOpts: ['seccomp=unconfined', 'apparmor:unconfined', 'label=disable', 'systempaths=unconfined'] }), []);
@@ -56,4 +56,19 @@ test('security options that turn confinement off are refused, in both spellings,
 test('ill-typed fields are left to validation', (t) => {
   t.deepEqual(paths({ volumes: 'x', networkMode: 3, addCapabilities: 'SYS_ADMIN', securityOpt: {} }), []);
   t.deepEqual(paths(null as unknown as Record<string, unknown>), []);
+});
+
+// Docker 20.10 reads `key=value` (or `key:value` when there is no `=`), keys case-sensitive: it refused
+// `SECCOMP=unconfined` and `seccomp = unconfined`, but ran `seccomp={"defaultAction":"SCMP_ACT_ALLOW"}`
+// with every syscall allowed (unshare(2) worked, as with unconfined), and took `label=type:spc_t`.
+test('a seccomp profile of the job\'s own and an SELinux type, user or role lift confinement too; an SELinux level and AppArmor profiles do not', (t) => {
+  const allowAll = 'seccomp={"defaultAction":"SCMP_ACT_ALLOW"}';
+  const securityOpt = [allowAll, 'seccomp:{"defaultAction":"SCMP_ACT_ALLOW"}', 'label=type:spc_t', 'label:user:system_u', 'label=role:system_r',
+    'label=level:s0:c100,c200', 'apparmor=docker-default', 'no-new-privileges=true'];
+  t.deepEqual(paths({ securityOpt }), ['securityOpt.0', 'securityOpt.1', 'securityOpt.2', 'securityOpt.3', 'securityOpt.4']);
+  t.deepEqual(messages({ securityOpt: [allowAll, 'label=type:spc_t'] }), [
+    `securityOpt.0: ${allowAll} replaces the engine's seccomp profile with the job's own, which may allow every syscall: allowed only with --allow-security-opt and this exact value`,
+    'securityOpt.1: label=type:spc_t sets the container\'s SELinux type, user or role (type:spc_t runs it unconfined): allowed only with --allow-security-opt label=type:spc_t',
+  ]);
+  t.deepEqual(paths({ securityOpt }, { securityOpts: securityOpt }), [], 'each allowed by its exact value');
 });

@@ -26,8 +26,26 @@ export const emptyPolicy: AdmissionPolicy = { hostPaths: [], networkModes: [], c
 /** Paths where a Docker engine's socket lives: a mount of one, or of a folder holding one, is root on the host. */
 const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
 
-/** `securityOpt` values that turn a confinement off (docker accepts `=` and the older `:`). */
-const UNCONFINED = /^(?:seccomp[=:]unconfined|apparmor[=:]unconfined|label[=:]disable|systempaths[=:]unconfined)$/;
+/**
+ * Why a `securityOpt` lifts a confinement, or null. Docker splits it at the first `=`, or at the first
+ * `:` when there is none, and matches the key case-sensitively (it refuses `SECCOMP=…` itself). Any
+ * seccomp value is the job's own profile (`unconfined`, or a JSON profile that may allow every
+ * syscall); an SELinux `disable`, type, user or role (`type:spc_t` runs unconfined); AppArmor or system
+ * paths `unconfined`. An SELinux level and a named AppArmor profile (which the host's admin loaded) are not.
+ */
+function securityOptProblem(opt: string): string | null {
+  const at = opt.includes('=') ? opt.indexOf('=') : opt.indexOf(':');
+  const [key, value] = at < 0 ? [opt, ''] : [opt.slice(0, at), opt.slice(at + 1)];
+  const unconfined = `${opt} turns a confinement off: allowed only with --allow-security-opt ${opt}`;
+  switch (key) {
+    case 'seccomp': return value === 'unconfined' ? unconfined
+      : `${opt} replaces the engine's seccomp profile with the job's own, which may allow every syscall: allowed only with --allow-security-opt and this exact value`;
+    case 'label': return value === 'disable' ? unconfined : value.startsWith('level:') ? null
+      : `${opt} sets the container's SELinux type, user or role (type:spc_t runs it unconfined): allowed only with --allow-security-opt ${opt}`;
+    case 'apparmor': case 'systempaths': return value === 'unconfined' ? unconfined : null;
+    default: return null;
+  }
+}
 
 const normal = (path: string) => posix.normalize(path).replace(/(.)\/+$/, '$1');
 
@@ -80,9 +98,8 @@ export function privilegedFields(spec: unknown, policy: AdmissionPolicy): FieldE
   }
   if (Array.isArray(job.securityOpt)) {
     job.securityOpt.forEach((opt, i) => {
-      if (isString(opt) && UNCONFINED.test(opt) && !policy.securityOpts.includes(opt)) {
-        errors.push({ path: `securityOpt.${i}`, message: `${opt} turns a confinement off: allowed only with --allow-security-opt ${opt}` });
-      }
+      const problem = isString(opt) && !policy.securityOpts.includes(opt) ? securityOptProblem(opt) : null;
+      if (problem) errors.push({ path: `securityOpt.${i}`, message: problem });
     });
   }
   return errors;
