@@ -189,3 +189,18 @@ test('without a token file every request is anonymous: every route is open, but 
   const { events } = await open.client.audit();
   t.deepEqual(events.map((e) => [e.action, e.token]), [['create', 'anonymous'], ['deregister', 'anonymous'], ['register', 'anonymous']]);
 });
+
+test.serial('an entry sent by reference is recalled only from the same token\'s requests: a deployer cannot plant a privileged spec for an admin\'s syncer to apply', async (t) => {
+  const body = (spec: JobSpec | undefined, dryRun = false): SyncApplyRequest => ({
+    ...syncBody([], dryRun), jobs: [spec ? { file: 'jobs/web.yaml', spec, hosts: ['host-b'], goal: 'START', digest: 'blob-1' } : { file: 'jobs/web.yaml', digest: 'blob-1' }],
+  });
+  const web: JobSpec = { name: 'planted', version: '1', image: 'busybox:latest' };
+  t.is((await as.alice.sync.apply('infra', body(web))).state, 'APPLIED', 'the admin\'s syncer applies the file');
+  // The deployer knows the file's blob id (it can read the repository) and sends its own spec under it.
+  const planted = await as.ci.sync.apply('infra', body({ ...web, version: '2', volumes: { '/host': '/' } }, true));
+  t.is(planted.state, 'REFUSED', 'held to admission itself');
+  const next = await as.alice.sync.apply('infra', body(undefined));
+  t.is(next.state, 'APPLIED');
+  t.deepEqual(next.actions, [], 'the admin\'s reference is to the admin\'s own entry: nothing changes');
+  t.false(Object.keys(await as.alice.jobs.list()).some((id) => id.startsWith('planted:2:')), 'no job with the host root was created');
+});

@@ -16,13 +16,13 @@ import { followed, sameFollowed, sourceMismatch } from './sourceIdentity.js';
  * SOURCE_MISMATCH and changes nothing at all, unless it adopts (see sourceIdentity.ts).
  */
 export function applySync(store: Store, source: string, body: SyncApplyRequest, actor: Omit<Actor, 'owner' | 'system'>,
-  options: Partial<SyncValidationOptions> = {}): SyncResult {
+  options: Partial<Omit<SyncValidationOptions, 'tokenName'>> = {}): SyncResult {
   const now = options.now ?? Date.now();
   const owner = `git:${source}`;
   const system: Actor = { ...actor, owner, system: true };
   // Before anything reads the request's entries: a request of another repository changes nothing.
   const follows = checkFollowed(store, source, body);
-  const { desired, errors } = validateSyncJobs(source, body, { ...options, now, cache: options.cache ?? createBuildCache() });
+  const { desired, errors } = validateSyncJobs(source, body, { ...options, now, cache: options.cache ?? createBuildCache(), tokenName: actor.tokenName });
 
   const record = (state: 'OK' | 'ERROR', fileErrors: FileError[]) => {
     const previous = store.syncSources.get(source);

@@ -7,6 +7,12 @@ export interface SyncValidationOptions {
   cache: BuildCache;
   /** The policy the request's token is held to; undefined for an admin token. */
   admission?: AdmissionPolicy;
+  /**
+   * The request's token name. Each token has its own cache of a source: a reference recalls only an
+   * entry the same token sent, so no one plants a spec under a digest for another token's syncer (an
+   * admin's, free of admission) to apply.
+   */
+  tokenName: string;
 }
 
 const HOST = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
@@ -28,7 +34,7 @@ export function validateSyncJobs(source: string, body: SyncApplyRequest, options
   const errors: FileError[] = [...body.errors];
   const desired: DesiredJob[] = [];
   const byName = new Map<string, string>();
-  const pass = options.cache.pass(source, options);
+  const pass = options.cache.pass(`${source} ${options.tokenName}`, options);
   const entries = body.jobs.map((item) => ('spec' in item ? item : pass.recall(item.file, item.digest)));
   const unknown = body.jobs.filter((_, i) => entries[i] === undefined).map((item) => item.file);
   if (unknown.length > 0) {
