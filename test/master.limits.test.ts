@@ -248,6 +248,24 @@ test.serial('an unauthenticated flood grows the log by at most one line a second
   t.log(`${total} unauthenticated requests with 8 KB URLs in ${seconds.toFixed(1)} s (${Math.round(total / seconds)}/s) wrote ${flood.length} log lines`);
 });
 
+test('a job\'s ?token= is left out of the request log, whether the request is refused or done', async (t) => {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(JSON.parse(chunk.toString())); done(); } });
+  const master = await startLimited(t, {}, { logger: { level: 'info', stream } });
+  const secret = 'job-secret-0123456789';
+  const { id } = await master.client.jobs.create({ id: 'guarded:1', image: 'busybox:latest', token: secret });
+  const refused = await master.client.jobs.remove(id, { token: `${secret}-wrong` }).catch((err: unknown) => err);
+  t.true(isHeliosError(refused, 'FORBIDDEN'));
+  await master.client.jobs.remove(id, { token: secret });
+  await until(() => lines.filter((l) => l.method === 'DELETE').length === 2, 2_000);
+  const deletes = lines.filter((l) => l.method === 'DELETE');
+  t.deepEqual(deletes.map((l) => [l.statusCode, l.url]), [
+    [403, `/jobs/${encodeURIComponent(id)}?token=REDACTED`],
+    [200, `/jobs/${encodeURIComponent(id)}?token=REDACTED`],
+  ]);
+  t.false(lines.some((l) => JSON.stringify(l).includes(secret)), 'the token appears in no line');
+});
+
 test('blocking queries past the cap of an address or a token are answered 429 with Retry-After, and a released query frees its slot', async (t) => {
   const master = await startLimited(t, { maxBlockingPerClient: 2, maxBlockingPerToken: 3 });
   const port = portOf(master);
