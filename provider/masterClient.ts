@@ -36,8 +36,8 @@ export function claimantOf(settings: MasterSettings, owner: string | undefined):
 }
 
 /**
- * A client of the master, made per call (no socket or timer outlives a method, so nothing of it is
- * ever captured when Pulumi serializes the provider). What it creates is owned by `owner`, the
+ * A client of the master, made per call (nothing of it is ever captured when Pulumi serializes the
+ * provider; the connections are core's, shared by the calls). What it creates is owned by `owner`, the
  * stack's `pulumi:<project>/<stack>`; plain `pulumi` for a resource whose state predates that.
  */
 export async function masterClient(settings: MasterSettings, owner: string | undefined) {

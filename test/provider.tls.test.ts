@@ -93,6 +93,19 @@ test('a master with --client-ca: helios:cert and helios:key (PEM texts) get in; 
 
 const configOf = (values: Record<string, string>) => ({ config: { get: (key: string) => values[key], require: (key: string) => values[key] } });
 
+test('calls of the provider reuse its connections to an HTTPS master: one that holds 8 connections answers 30 calls', async (t) => {
+  // Each method makes its own client (provider/masterClient.ts); a keep-alive socket left open by each
+  // would count against the master's connection caps (--max-conns-per-client) until it timed out.
+  const master = await startTestMaster({ tls: certs.serverTls(), clientTls: certs.clientTls(), limits: { maxConnections: 8 } });
+  t.teardown(master.close);
+  const jobs = createJobProvider();
+  await jobs.configure!(configOf({ 'helios:master': master.url, 'helios:ca': readFileSync(certs.caFile, 'utf8') }));
+  const missing = `web:1:${'a'.repeat(40)}`;
+  for (let i = 0; i < 30; i++) t.deepEqual(await jobs.read!(missing, { name: 'web', version: '1', image: 'busybox:latest', owner: STACK, jobId: missing }), {}, `call ${i + 1}`);
+  const open = await new Promise<number>((resolve, reject) => master.master.app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+  t.true(open <= 2, `${open} connections open`);
+});
+
 test('bad TLS config fails naming the config key or variable and the file, before any request', async (t) => {
   const master = await httpsMaster(t);
   const saved = Object.fromEntries(Object.keys(NO_TLS_ENV).map((key) => [key, process.env[key]]));

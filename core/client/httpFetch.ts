@@ -12,14 +12,10 @@ import type { FetchLike, TlsOptions } from './transport.js';
  *   const client = createClient({ baseUrl: 'https://master:5801', fetch: createHttpFetch({ ca }) });
  */
 export function createHttpFetch(tls?: TlsOptions): FetchLike {
-  let tlsAgent: Promise<HttpsAgent> | undefined;
-  // One keep-alive agent per client, as the global fetch keeps its connections: an agent's
-  // heartbeats and long-polls reuse one TLS session instead of a handshake per request.
-  const httpsAgent = () => (tlsAgent ??= import('node:https').then(({ Agent }) => new Agent({ keepAlive: true, ...tls })));
   return async (url, init) => {
     const secure = url.protocol === 'https:';
     const { request } = secure ? await import('node:https') : await import('node:http');
-    const agent = secure && tls ? await httpsAgent() : undefined;
+    const agent = secure && tls ? await httpsAgent(tls) : undefined;
     const headers = init.body === undefined ? init.headers : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
     return new Promise((resolve, reject) => {
       const fail = (err: unknown) => reject(init.signal.aborted ? init.signal.reason : new TypeError('fetch failed', { cause: err }));
@@ -37,4 +33,20 @@ export function createHttpFetch(tls?: TlsOptions): FetchLike {
       req.end(init.body);
     });
   };
+}
+
+/**
+ * One keep-alive agent per TLS configuration in the process, as the global fetch shares one pool:
+ * an agent's heartbeats and long-polls reuse one TLS session instead of a handshake per request, and
+ * clients made per call (the Pulumi provider makes one per method) take the sockets the last one left
+ * idle instead of each leaving its own open until the master's keep-alive timeout, which the master's
+ * connection caps would count.
+ */
+const httpsAgents = new Map<string, Promise<HttpsAgent>>();
+
+function httpsAgent(tls: TlsOptions): Promise<HttpsAgent> {
+  const key = JSON.stringify([tls.ca, tls.cert, tls.key]);
+  let agent = httpsAgents.get(key);
+  if (!agent) httpsAgents.set(key, agent = import('node:https').then(({ Agent }) => new Agent({ keepAlive: true, ...tls })));
+  return agent;
 }
