@@ -71,6 +71,8 @@ export function createDeploymentProvider(): dynamic.ResourceProvider<DeploymentI
       const jobId = props?.jobId ?? id.slice(slash + 1);
       try {
         const deployment = await helios.deployments.get(host, jobId);
+        // `pulumi import`: what a stack owns is not imported elsewhere, as for a Job (no stack is known here).
+        if (!props) ownedByThisStack(await loadCore(), describeDeployment(host, jobId), deployment.owner, claimantOf(settings, undefined));
         const job = await helios.jobs.get(jobId);
         const inputs: DeploymentInputs = { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS, ...props, job: props?.job ?? jobId, host };
         const status = (await helios.jobs.status(jobId)).taskStatuses[host];
@@ -99,8 +101,10 @@ export function createDeploymentProvider(): dynamic.ResourceProvider<DeploymentI
  */
 async function ownsDeployment(helios: MasterClient, settings: MasterSettings, host: string, jobId: string, owner: string | undefined): Promise<boolean> {
   const existing = await helios.deployments.get(host, jobId);
-  return ownedByThisStack(await loadCore(), `the deployment of ${jobId} on ${host}`, existing.owner, claimantOf(settings, owner));
+  return ownedByThisStack(await loadCore(), describeDeployment(host, jobId), existing.owner, claimantOf(settings, owner));
 }
+
+const describeDeployment = (host: string, jobId: string) => `the deployment of ${jobId} on ${host}`;
 
 /** After a deploy or a goal change: goal START waits for RUNNING, or fails with the task's last state. */
 async function settle(helios: MasterClient, id: string, inputs: DeploymentInputs, job: Job, goal: DeploymentGoal): Promise<DeploymentOutputs> {

@@ -157,6 +157,17 @@ test('import (read without props) takes what the CLI made, but not what a stack 
   t.like((await a.jobs.read!(handJob)).props, { name: 'hand', jobId: handJob });
 });
 
+test('import of a deployment (read without props) takes what the CLI deployed, but not what a stack owns: STACK_OWNED naming it', async (t) => {
+  const { master, a, b } = await withMaster(t);
+  const { id: jobId } = await a.jobs.create(web(STACK_A));
+  const deployment = await a.deployments.create(onH1(STACK_A, jobId));
+  const err = await refused(t, b.deployments.read!(deployment.id), 'STACK_OWNED');
+  t.regex(err.message, new RegExp(`^the deployment of ${jobId} on h1 belongs to Pulumi stack shop/a, not to this one:`));
+  const { id: handJob } = await master.clientWith({ owner: 'cli' }).jobs.create({ name: 'hand', version: '1', image: 'busybox:latest' });
+  await master.clientWith({ owner: 'cli' }).deployments.deploy('h1', handJob, { goal: 'STOP' });
+  t.like((await b.deployments.read!(`h1/${handJob}`)).props, { host: 'h1', job: handJob, jobId: handJob, goal: 'STOP' });
+});
+
 test('check refuses a missing or malformed owner, naming the resource classes that set it', async (t) => {
   const { a } = await withMaster(t);
   for (const owner of [undefined, 'pulumi', 'pulumi:shop', 'cli']) {
