@@ -53,6 +53,9 @@ const malformed: Array<[string, string, string]> = [
   ['a repeated token', `${T(1)} deploy a\n\n${T(1)} read b`, `${F}:3: the same token as line 1; every token must be different`],
   ['a repeated name', `${T(1)} deploy ci\n${T(2)} read ci`, `${F}:2: the name ci is also on line 1; the audit log tells tokens apart by name`],
   ['no token at all', '# nothing\n\n', `token file ${F}: holds no tokens`],
+  // The token second by mistake: the message (stderr at start, the log on SIGHUP) must not show it.
+  ['the token where the role goes', `deploy ${T(1)} ci`, `${F}:1: a word of 21 characters (not shown: it may be a token) is not a role (a role is read, deploy, agent, admin, agent:HOST or sync:SOURCE)`],
+  ['the token where the name goes', `x deploy ${T(1)}+/=`, `${F}:1: a word of 24 characters (not shown: it may be a token) is not a token name (letters, digits, ".", "_", "@", "-"; at most 64)`],
 ];
 for (const [what, text, message] of malformed) {
   test(`a token file with ${what} is refused with file and line`, (t) => {

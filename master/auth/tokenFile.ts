@@ -38,12 +38,15 @@ const HOST = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 const MIN_LENGTH = 16;
 const ROLE_HELP = `a role is ${roles.filter((r) => r !== 'sync').join(', ')}, agent:HOST or sync:SOURCE`;
 
+/** A word for an error message; a long one may be the token written in the wrong place, so it is not shown. */
+const shown = (word: string) => (word.length < MIN_LENGTH ? JSON.stringify(word) : `a word of ${word.length} characters (not shown: it may be a token)`);
+
 /** A name for a token given without one: stable across reloads, and telling nothing of the token. */
 export const defaultTokenName = (token: string) => `token-${createHash('sha256').update(token).digest('hex').slice(0, 8)}`;
 
 function parseRole(word: string, file: string, line: number): Pick<TokenEntry, 'role' | 'sources' | 'host'> {
   const [kind, binding, ...extra] = word.split(':');
-  if (extra.length > 0) throw new TokenFileError(file, line, `${JSON.stringify(word)} is not a role (${ROLE_HELP})`);
+  if (extra.length > 0) throw new TokenFileError(file, line, `${shown(word)} is not a role (${ROLE_HELP})`);
   if (kind === 'sync') {
     if (binding === undefined || binding === '') throw new TokenFileError(file, line, 'a sync token is bound to its sources: write sync:SOURCE (sync:a,b for several)');
     const sources = binding.split(',');
@@ -56,7 +59,7 @@ function parseRole(word: string, file: string, line: number): Pick<TokenEntry, '
     return { role: 'agent', host: binding };
   }
   if (binding !== undefined || !(roles as readonly string[]).includes(kind)) {
-    throw new TokenFileError(file, line, `${JSON.stringify(word)} is not a role (${ROLE_HELP})`);
+    throw new TokenFileError(file, line, `${shown(word)} is not a role (${ROLE_HELP})`);
   }
   return { role: kind as Role };
 }
@@ -83,7 +86,7 @@ export function parseTokenFile(text: string, file: string): { entries: TokenEntr
     if (token.length < MIN_LENGTH) warnings.push(`${file}:${line}: the token is only ${token.length} characters; use at least ${MIN_LENGTH} (e.g. openssl rand -hex 24)`);
     const role = roleWord === undefined ? { role: 'admin' as const } : parseRole(roleWord, file, line);
     if (roleWord === undefined) warnings.push(`${file}:${line}: a token without a role is an admin token; write "TOKEN admin [NAME]" (or a narrower role) to say so`);
-    if (nameWord !== undefined && !NAME.test(nameWord)) throw new TokenFileError(file, line, `${JSON.stringify(nameWord)} is not a token name (letters, digits, ".", "_", "@", "-"; at most 64)`);
+    if (nameWord !== undefined && !NAME.test(nameWord)) throw new TokenFileError(file, line, `${shown(nameWord)} is not a token name (letters, digits, ".", "_", "@", "-"; at most 64)`);
     const name = nameWord ?? defaultTokenName(token);
     const named = nameLine.get(name);
     if (named !== undefined) throw new TokenFileError(file, line, `the name ${name} is also on line ${named}; the audit log tells tokens apart by name`);
