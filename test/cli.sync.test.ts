@@ -112,3 +112,25 @@ test('sync register says what a source follows before its first sync; sync delet
   t.is(noRepo.code, 1);
   t.regex(noRepo.stderr, /sync register needs --repo URL/);
 });
+
+/** The control characters (C0 but newline, DEL, C1) in `text`: what a terminal would act on. */
+const controlCharacters = (text: string) => [...text].filter((ch) => ch !== '\n' && (ch < ' ' || (ch >= '\u007f' && ch <= '\u009f')));
+
+test('sync status and audit show the control characters of a crafted commit and error as escapes, never raw (L5)', async (t) => {
+  const m = await master(t);
+  const crafted = `\u001b]0;owned\u0007\u001b[2J${'c'.repeat(30)}`;
+  t.is((await m.client.sync.apply('ops', commit(crafted, []))).state, 'APPLIED');
+  const refused = await m.client.sync.apply('ops', commit(COMMIT_2, [], [{ file: 'jobs/api.yaml', message: 'image: \u001b[8mhidden\u009b' }]));
+  t.is(refused.state, 'REFUSED');
+
+  const status = await helios(m, ['sync', 'status']);
+  t.is(status.code, 0, status.stderr);
+  t.deepEqual(controlCharacters(status.stdout), []);
+  t.is(tableRows(status.stdout.split('\n\n')[0])[1][4], '\\u001b]0;own');
+  t.is(status.stdout.split('\n\n')[1], 'ops: jobs/api.yaml: image: \\u001b[8mhidden\\u009b\n');
+  const audit = await helios(m, ['audit']);
+  t.is(audit.code, 0, audit.stderr);
+  t.deepEqual(controlCharacters(audit.stdout), []);
+  t.true(audit.stdout.includes(`commit=\\u001b]0;owned\\u0007\\u001b[2J${'c'.repeat(30)}`), audit.stdout);
+  t.like((await helios(m, ['audit', '--json'])).json<{ events: Array<{ detail?: { commit?: string } }> }>().events.at(-1)?.detail, { commit: crafted });
+});

@@ -1,6 +1,8 @@
 /** The `helios` command itself: help, argument errors, and errors that say what to do. */
 import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort, spawnProcess, tempDir } from './harness/processes.js';
@@ -184,6 +186,19 @@ test('whoami names the token and its role; a role that may not gets one line nam
   const [head, row] = tableRows(audit.stdout);
   t.deepEqual(head, ['TIMESTAMP', 'TOKEN', 'USER', 'ACTION', 'JOB', 'HOST', 'DETAIL']);
   t.deepEqual(row.slice(1, 5), ['ci', userInfo().username, 'create', created.stdout.trim()]);
+});
+
+test('whoami shows the control characters of what a master answers as escapes, never raw (L5)', async (t) => {
+  // A stand-in for a hostile master (or one behind a hostile proxy): the real one names no token like this.
+  const me = { name: 'ci\u001b]0;owned\u0007', role: 'deploy', anonymous: false, clusterId: 'c\u001b[2J',
+    admission: { hostPaths: ['/srv\u009b'], networkModes: [], capabilities: [], securityOpts: [] } };
+  const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(me)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const r = await helios({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, ['whoami']);
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, 'ci\\u001b]0;owned\\u0007 (deploy)\ncluster c\\u001b[2J\n'
+    + 'privileged job fields allowed: host paths /srv\\u009b; network modes none; capabilities none; security options none\n');
 });
 
 test('solo refuses a --branch the repository does not have, or a folder outside git, before starting anything', async (t) => {

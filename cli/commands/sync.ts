@@ -2,7 +2,7 @@ import { HeliosError } from '../../core/errors/HeliosError.js';
 import type { SyncSource } from '../../core/schema/sync.js';
 import { defineCommand, type RunArgs } from '../command.js';
 import { connect } from '../connect.js';
-import { utcTimestamp } from '../format.js';
+import { printable, utcTimestamp } from '../format.js';
 import { colorState } from '../output.js';
 import { expectPositionals, stringFlag } from '../usage.js';
 import { commandMeta } from '../registry.js';
@@ -50,8 +50,8 @@ async function status(self: Self, { positionals, global, out }: RunArgs): Promis
   }
   const short = (commit: string | null) => (commit ? commit.slice(0, 7) : '<none>');
   await out.printTable(['SOURCE', 'REPO', 'BRANCH', 'PATH', 'APPLIED', 'ATTEMPTED', 'STATE', 'LAST SYNC (UTC)'],
-    sources.map((s) => [s.name, s.repo, s.branch, s.path, short(s.lastAppliedCommit), short(s.lastAttemptedCommit),
-      colorState(out.colors, s.state), s.lastSync ? utcTimestamp(s.lastSync) : 'never']));
+    sources.map((s) => [...[s.name, s.repo, s.branch, s.path, short(s.lastAppliedCommit), short(s.lastAttemptedCommit)].map(printable),
+      colorState(out.colors, printable(s.state)), s.lastSync ? utcTimestamp(s.lastSync) : 'never']));
   for (const line of errorLines(sources)) out.print(line);
 }
 
@@ -62,7 +62,7 @@ async function register(self: Self, { positionals, flags, global, out }: RunArgs
   const client = await connect(global);
   const source = await client.sync.register(positionals[1], { repo, branch: stringFlag(flags.branch) ?? 'main', path: stringFlag(flags.path) ?? 'jobs' });
   if (out.json) out.printJson(source);
-  else out.print(`${source.name}: follows ${source.repo} branch ${source.branch} path ${source.path || '/'}`);
+  else out.print(printable(`${source.name}: follows ${source.repo} branch ${source.branch} path ${source.path || '/'}`));
 }
 
 async function remove(self: Self, { positionals, global, out }: RunArgs): Promise<void> {
@@ -78,7 +78,7 @@ function errorLines(sources: SyncSource[]): string[] {
   for (const s of sources) {
     if (s.errors.length === 0) continue;
     if (lines.length === 0) lines.push('');
-    for (const e of s.errors) lines.push(`${s.name}: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+    for (const e of s.errors) lines.push(printable(`${s.name}: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`));
   }
   return lines;
 }
