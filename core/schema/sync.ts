@@ -29,8 +29,9 @@ export type SyncJob = Static<typeof SyncJobSchema>;
 
 /**
  * An entry unchanged since the source's previous request, sent by file and digest only: for a large
- * repository the request carries just the files that changed. When the master no longer has it (it
- * restarted, or another request of the source came between) the request is refused whole with
+ * repository the request carries just the files that changed. A reference finds only what the same
+ * token sent for the source. When the master no longer has it (it restarted, or another request of
+ * the source with that token came between) the request is refused whole with
  * SYNC_ENTRY_UNKNOWN, and the syncer sends every entry in full.
  */
 export const SyncJobRefSchema = Type.Object({
