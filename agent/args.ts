@@ -7,8 +7,9 @@ import { parseDuration } from '../core/model/duration.js';
 export const usage = `usage: helios-agent --master URL [options]
 
   --master URL            the master, e.g. http://127.0.0.1:5801 or https://master:5801 (required)
-  --ca FILE               the PEM CA that signed an https:// master's certificate (default: the
-                          system's CAs; $HELIOS_CA); the certificate is always verified
+  --ca FILE               the PEM CA that signed an https:// master's certificate ($HELIOS_CA;
+                          default: the CAs built into Node and NODE_EXTRA_CA_CERTS); the
+                          certificate is always verified
   --cert FILE             a PEM client certificate for a master with --client-ca ($HELIOS_CERT)
   --key FILE              that certificate's PEM private key ($HELIOS_KEY)
   --name NAME             host name to register under (default: this machine's hostname)

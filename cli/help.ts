@@ -6,7 +6,7 @@ export const GLOBAL_HELP = `Global options (before or after the command):
   -z, --master URL   the master to talk to (default: $HELIOS_MASTER, else ${DEFAULT_MASTER});
                      repeat it to name several: the first that answers is used
       --ca FILE      the PEM CA that signed an https:// master's certificate (default: the
-                     system's CAs); the certificate is always verified
+                     CAs built into Node and NODE_EXTRA_CA_CERTS); always verified
       --cert FILE    a PEM client certificate, for a master that requires one (--client-ca)
       --key FILE     that certificate's PEM private key
       --json         machine-readable output with stable keys (errors too: {"status", "message"})

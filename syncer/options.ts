@@ -14,8 +14,9 @@ Makes the master match the job files of a git repository: one job per file under
 
 options:
   --master URL               the master (default $HELIOS_MASTER)
-  --ca FILE                  the PEM CA that signed an https:// master's certificate (default: the
-                             system's CAs; $HELIOS_CA); the certificate is always verified
+  --ca FILE                  the PEM CA that signed an https:// master's certificate ($HELIOS_CA;
+                             default: the CAs built into Node and NODE_EXTRA_CA_CERTS); the
+                             certificate is always verified
   --cert FILE                a PEM client certificate for a master with --client-ca ($HELIOS_CERT)
   --key FILE                 that certificate's PEM private key ($HELIOS_KEY)
   --repo URL|PATH            an http(s):// remote, or a local repository (working copy or bare)

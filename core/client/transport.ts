@@ -32,7 +32,10 @@ export interface ClientOptions {
   certHint?: string;
 }
 
-/** PEM texts. The master's certificate is always verified: against `ca` when given, else the system's CAs. */
+/**
+ * PEM texts. The master's certificate is always verified: against `ca` when given, else the CAs built
+ * into Node and NODE_EXTRA_CA_CERTS (not the operating system's store).
+ */
 export interface TlsOptions {
   ca?: string;
   cert?: string;
