@@ -5,7 +5,8 @@
  * cluster only when told to (--join-new-cluster).
  */
 import { readFile } from 'node:fs/promises';
-import { get } from 'node:http';
+import { createServer, get, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -143,4 +144,39 @@ test('a master on a fresh database at the same address: the fleet keeps its cont
     t.is(state.clusterId, clusterB, `${host} recorded cluster B`);
   }
   for (const agent of joined) t.is(agent.clusterMismatch(), null);
+});
+
+test('behind a proxy that drops the cluster header, the agent still refuses another cluster\'s desired set: the tasks answer names the cluster', async (t) => {
+  const port = await freePort();
+  const a = await startTestMaster({ port });
+  t.teardown(() => closeNow(a));
+  // A stand-in for a misbehaving proxy (no real one runs here): forwards to the master at `port`
+  // without the agent's Helios-Cluster-Id header, so the master's own check never sees it.
+  const proxy = createServer((req, res) => {
+    const headers = { ...req.headers };
+    delete headers[CLUSTER_ID_HEADER.toLowerCase()];
+    const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => { res.writeHead(502); res.end(); });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => { proxy.closeAllConnections(); proxy.close(() => resolve()); }));
+  const proxied = { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` };
+
+  const agent = await startTestAgent(t, proxied, fleetOptions);
+  const { id } = await a.client.jobs.create(job('proxied'));
+  await a.client.deployments.deploy(agent.name, id);
+  await waitForState(a, id, agent.name, 'RUNNING', 30_000);
+  const before = await containersOf([agent.name]);
+
+  await closeNow(a);
+  const b = await startTestMaster({ port });
+  t.teardown(() => closeNow(b));
+  await waitFor(() => agent.logs.some((l) => typeof l.msg === 'string' && l.msg.includes('belongs to another cluster')),
+    { timeoutMs: 20_000, message: 'the agent saw the answer of another cluster' });
+  await sleep(4_000); // several resyncs and polls
+  t.deepEqual(await containersOf([agent.name]), before, 'the container is neither stopped nor removed');
 });

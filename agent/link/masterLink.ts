@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { isHeliosError, type DesiredTasks, type HeartbeatRequest, type HeliosClient } from '../../core/index.js';
+import { HeliosError, isHeliosError, type DesiredTasks, type HeartbeatRequest, type HeliosClient } from '../../core/index.js';
 import type { Trouble } from '../trouble.js';
 import type { ClusterStanding } from './clusterStanding.js';
 
@@ -44,8 +44,12 @@ export function startMasterLink(o: MasterLinkOptions) {
     signal.addEventListener('abort', done, { once: true });
   });
 
+  // The master checks the cluster id the agent sends; the tasks answer names the master's own, so a
+  // check lost on the way (a proxy dropping the header) still cannot hand this agent another cluster's
+  // desired set. Until an answer names this cluster again, no other call counts as "same cluster".
+  let foreignAnswer = false;
   const reached = () => {
-    o.standing.answered();
+    if (!foreignAnswer) o.standing.answered();
     if (o.trouble.ok()) o.onBack();
   };
   const call = () => ({ clusterId: o.clusterId() });
@@ -99,6 +103,12 @@ export function startMasterLink(o: MasterLinkOptions) {
     while (!signal.aborted) {
       try {
         const desired = await withRegistration(() => o.client.agents.tasks(o.name, o.index(), o.pollWaitMs, { ...call(), signal, agentId: o.agentId() }));
+        const ours = o.clusterId();
+        foreignAnswer = ours !== null && desired.clusterId !== undefined && desired.clusterId !== ours;
+        if (foreignAnswer) {
+          throw new HeliosError('CLUSTER_MISMATCH', `the master answered for cluster ${desired.clusterId}, not this agent's ${ours}`,
+            { clusterId: desired.clusterId, agentClusterId: ours });
+        }
         failures = 0;
         reached();
         await o.onTasks(desired);
