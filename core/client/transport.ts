@@ -43,7 +43,7 @@ export interface TlsOptions {
 }
 
 /** The part of `fetch` the transport uses. */
-export type FetchLike = (url: URL, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal }) =>
+export type FetchLike = (url: URL, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; redirect?: 'manual' }) =>
   Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
 
 export type Query = Record<string, string | number | boolean | undefined | string[]>;
@@ -92,6 +92,9 @@ export function createTransport(options: ClientOptions): Transport {
         headers: { ...headers, ...req.headers, ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
         signal,
+        // A redirect is an error, never followed (fetch would re-send the body to wherever it points,
+        // http:// included); the node:http(s) fetch never follows one either.
+        redirect: 'manual',
       });
     } catch (err) {
       if (req.signal?.aborted) throw err;
