@@ -24,7 +24,8 @@ export function createJobProvider(): dynamic.ResourceProvider<JobInputs, JobOutp
 
     async check(_olds, news) {
       const inputs = news as unknown as Record<string, unknown>;
-      const whoami = async () => (await masterClient(settings, news.owner)).whoami();
+      // Preview must stay quick with a master that does not answer: the create asks again anyway.
+      const whoami = async () => (await masterClient(settings, news.owner, { timeoutMs: 5_000 })).whoami();
       const failures = [...await jobCheckFailures(inputs), ...await admissionFailures(inputs, whoami)];
       return { inputs: news, failures };
     },

@@ -40,9 +40,10 @@ export function claimantOf(settings: MasterSettings, owner: string | undefined):
  * provider; the connections are core's, shared by the calls). What it creates is owned by `owner`, the
  * stack's `pulumi:<project>/<stack>`; plain `pulumi` for a resource whose state predates that.
  */
-export async function masterClient(settings: MasterSettings, owner: string | undefined) {
+export async function masterClient(settings: MasterSettings, owner: string | undefined, options: { timeoutMs?: number } = {}) {
   const core = await loadCore();
   return core.createClient({
+    timeoutMs: options.timeoutMs,
     baseUrl: settings.master || process.env.HELIOS_MASTER || DEFAULT_MASTER,
     token: settings.token || process.env.HELIOS_TOKEN || undefined,
     owner: owner ?? LEGACY_OWNER,
