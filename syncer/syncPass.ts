@@ -62,8 +62,6 @@ export function createSyncPass(options: SyncPassOptions) {
     if (pathOid === undefined) {
       desired.errors.unshift({ file: path, message: `folder ${path}/ not found in commit ${commit.slice(0, 12)}: refusing to remove every job (to deploy none, keep the folder, e.g. ${path}/.gitkeep)` });
     }
-    const changed = new Set(diff.changed.map((c) => c.path));
-    for (const w of desired.warnings) if (changed.has(w.file)) log.warn({ file: w.file, warning: w.message }, 'job file warning');
     const readDone = performance.now();
     const jobs = aliasHosts(desired.jobs, hostAliases);
     const request = { repo: source.display, branch, path, commit, dryRun: options.dryRun || undefined, adopt: adopt || undefined, errors: desired.errors };

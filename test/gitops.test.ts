@@ -191,3 +191,50 @@ test('a commit with a privileged job from a sync token is refused whole, the fil
   t.is((await admin.reactor.next()).result.state, 'APPLIED');
   t.true(await jobExists(g.master.client, jobIdOf('jobs/rooted.yaml', rooted)));
 });
+
+test('a typo in a committed job file refuses the commit with its line and a did-you-mean, nested fields too; nothing is deployed', async (t) => {
+  const g = await gitops(t);
+  const syncer = await g.startSyncer();
+  const typo = [
+    '# yaml-language-server: $schema=../core/schema/job.schema.json',
+    'name: web', 'version: "1"', 'image: busybox:latest',
+    'comand: ["httpd", "-f", "-p", "8080"]',
+    'ports:', '  http: { internalPort: 8080, externalPrt: 18080 }',
+    'deploy:', '  hosts: [h1]',
+  ].join('\n') + '\n';
+  const commit = await g.commit({ 'jobs/web.yaml': typo });
+  const { result } = await syncer.reactor.next();
+  t.is(result.state, 'REFUSED');
+  t.deepEqual(result.errors, [
+    { file: 'jobs/web.yaml', line: 5, message: 'comand: unknown field; did you mean command?' },
+    { file: 'jobs/web.yaml', line: 7, message: 'ports.http.externalPrt: unknown field; did you mean externalPort?' },
+  ]);
+  const status = await g.master.client.sync.source(g.config().name);
+  t.like(status, { state: 'ERROR', lastAttemptedCommit: commit });
+  t.not(status.lastAppliedCommit, commit);
+  t.deepEqual(Object.keys(await g.master.client.jobs.list()), []);
+
+  const fixed = await g.commit({ 'jobs/web.yaml': typo.replace('comand', 'command').replace('externalPrt', 'externalPort') });
+  t.is((await syncer.reactor.next()).result.state, 'APPLIED');
+  t.like(await g.master.client.sync.source(g.config().name), { state: 'OK', lastAppliedCommit: fixed });
+});
+
+test('the master refuses an unknown field in a sync request itself (a syncer that did not check), at the line of its top-level key', async (t) => {
+  const g = await gitops(t);
+  const request = { repo: 'http://127.0.0.1/other.git', branch: 'main', path: 'jobs', commit: 'c1', errors: [] };
+  const entry = {
+    file: 'jobs/web.yaml', lines: { name: 1, version: 2, image: 3, comand: 4, ports: 5 }, hosts: [], goal: 'START' as const,
+    spec: { name: 'web', version: '1', image: 'busybox:latest', comand: ['true'], ports: { http: { internalPort: 80, protcol: 'tcp' } } } as never,
+  };
+  const result = await g.master.client.sync.apply('raw', { ...request, jobs: [entry] });
+  t.is(result.state, 'REFUSED');
+  t.deepEqual(result.errors, [
+    { file: 'jobs/web.yaml', line: 4, message: 'comand: unknown field; did you mean command?' },
+    { file: 'jobs/web.yaml', line: 5, message: 'ports.http.protcol: unknown field; did you mean protocol?' },
+  ]);
+  t.deepEqual(Object.keys(await g.master.client.jobs.list()), []);
+  // The jobs API keeps Helios' rule: an unknown field is ignored, with a warning that says what it likely meant.
+  const created = await g.master.client.jobs.create({ name: 'api', version: '1', image: 'busybox:latest', comand: ['true'] } as never);
+  t.deepEqual(created.warnings, ['unknown field comand ignored; did you mean command?']);
+  t.deepEqual((await g.master.client.jobs.get(created.id)).command, []);
+});

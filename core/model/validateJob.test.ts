@@ -131,6 +131,35 @@ test('unknown keys are ignored with a warning, at the top and inside structs', (
   t.deepEqual(warnings, ['unknown field colour ignored', 'unknown field ports.http.colour ignored', 'unknown field resources.gpus ignored']);
 });
 
+test('a warning for an unknown key names the known key it most likely meant', (t) => {
+  const { warnings } = validateJob({ ...base, comand: ['httpd'], ports: { http: { internalPrt: 80 } } }, { now });
+  t.deepEqual(warnings, ['unknown field comand ignored; did you mean command?', 'unknown field ports.http.internalPrt ignored; did you mean internalPort?']);
+});
+
+test("unknownFields 'refuse' makes every unknown key an error with its path and a did-you-mean, nested ones too", (t) => {
+  const spec = {
+    ...base, comand: ['httpd'], Env: { A: '1' }, ports: { http: { internalPort: 80, externalPrt: 8080 } },
+    healthCheck: { type: 'http', port: 'http', path: '/', timout: 1 }, resources: { memroy: 1 }, rolloutOptions: { parallel: 2 },
+    registration: { 'web/http': { ports: { http: { tag: ['a'] } } } }, colour: 'blue', deploy: { hosts: [] },
+  };
+  const { errors, warnings } = validateJob(spec, { now, unknownFields: 'refuse' });
+  t.deepEqual(warnings, []);
+  t.deepEqual(errors, [
+    { path: 'comand', message: 'unknown field; did you mean command?' },
+    { path: 'Env', message: 'unknown field; did you mean env?' },
+    { path: 'ports.http.externalPrt', message: 'unknown field; did you mean externalPort?' },
+    { path: 'healthCheck.timout', message: 'unknown field' },
+    { path: 'resources.memroy', message: 'unknown field; did you mean memory?' },
+    { path: 'rolloutOptions.parallel', message: 'unknown field' },
+    { path: 'registration.web/http.ports.http.tag', message: 'unknown field; did you mean tags?' },
+    { path: 'colour', message: 'unknown field' },
+  ]);
+});
+
+test("unknownFields 'refuse' passes a job whose every key is known (created, creatingUser and owner of a stored job too)", (t) => {
+  t.deepEqual(validateJob({ ...base, command: ['x'], created: 1, creatingUser: 'me', owner: 'cli' }, { now, unknownFields: 'refuse' }), { errors: [], warnings: [] });
+});
+
 test('null fields count as absent, as in Helios', (t) => {
   t.deepEqual(validateJob({ ...base, hostname: null, env: null, healthCheck: null, expires: null }, { now }), { errors: [], warnings: [] });
 });

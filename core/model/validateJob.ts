@@ -1,14 +1,15 @@
 /**
  * Every rule of the Helios job descriptor (reference/helios.md "Job descriptor"). Returns *all* errors,
  * each with a dotted field path and a short lower-case message saying what is allowed, e.g.
- * `ports.http.internalPort: must be between 0 and 65535`. Unknown keys are warnings, not errors.
+ * `ports.http.internalPort: must be between 0 and 65535`. Unknown keys are warnings (the API ignores
+ * them, as Helios did), or errors with `unknownFields: 'refuse'` (job files: a typo must not deploy).
  * Privileged fields (host paths, host network, capabilities) are valid here; whether a caller may
  * use them is admission's question (admission.ts).
  */
-import { JobSpecSchema, knownJobKeys } from '../schema/job.js';
+import { JobSpecSchema } from '../schema/job.js';
 import type { FieldError } from '../errors/HeliosError.js';
 import { structuralErrors } from './structuralErrors.js';
-import { unknownFieldWarnings } from './unknownFields.js';
+import { unknownFieldError, unknownFieldWarning, unknownJobFields } from './unknownFields.js';
 import { identityRules } from './rules/identityRules.js';
 import { gracePeriodRules, healthCheckRules, portRules, registrationRules } from './rules/portRules.js';
 import { mountRules } from './rules/mountRules.js';
@@ -20,6 +21,8 @@ import type { JobRule } from './rules/ruleKit.js';
 export interface ValidateOptions {
   /** Reject `expires` before this time (ms since the epoch); defaults to now. */
   now?: number;
+  /** `warn` (the default, the API's): unknown keys are ignored with a warning; `refuse`: they are errors. */
+  unknownFields?: 'warn' | 'refuse';
 }
 
 export interface ValidationResult {
@@ -42,13 +45,14 @@ export function validateJob(spec: unknown, options: ValidateOptions = {}): Valid
   }
   // A JSON null is an absent field, as in Helios.
   const input = Object.fromEntries(Object.entries(spec).filter(([, value]) => value !== null));
-  const warnings = Object.keys(input)
-    .filter((key) => !knownJobKeys.has(key) && key !== 'deploy')
-    .map((key) => `unknown field ${key} ignored`)
-    .concat(unknownFieldWarnings(JobSpecSchema, input));
+  const unknown = unknownJobFields(input);
+  const refuse = options.unknownFields === 'refuse';
   const structural = structuralErrors(JobSpecSchema, input);
   const ctx = { now: options.now ?? Date.now() };
   const semantic = rules.flatMap((rule) => rule(input, ctx))
     .filter((e) => !structural.some((s) => e.path === s.path || e.path.startsWith(`${s.path}.`)));
-  return { errors: [...structural, ...semantic], warnings };
+  return {
+    errors: [...structural, ...semantic, ...(refuse ? unknown.map(unknownFieldError) : [])],
+    warnings: refuse ? [] : unknown.map(unknownFieldWarning),
+  };
 }

@@ -22,6 +22,8 @@ const lineOf = (lines: Record<string, number> | undefined, path: string) => line
 
 /**
  * Turns the request's job specs into built jobs, or file errors (line from the failing top-level key).
+ * The specs are job files': an unknown field is an error (`comand: unknown field; did you mean
+ * command?`), whatever syncer sent it, where the jobs API only warns.
  * Entries sent by reference are recalled from `cache`, and unchanged specs come from it instead of
  * being built again (see plan/buildCache.ts); this loop runs over every file of every commit, so it
  * allocates nothing for a valid, unchanged one. Throws SYNC_ENTRY_UNKNOWN, keeping the cache as it

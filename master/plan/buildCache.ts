@@ -81,7 +81,8 @@ export function createBuildCache(options: { maxEntries?: number } = {}): BuildCa
             return hit.job;
           }
           try {
-            const { job } = buildJob(spec, { now: buildOptions.now });
+            // Specs of job files: an unknown field (a typo) refuses the file, as the syncer does.
+            const { job } = buildJob(spec, { now: buildOptions.now, unknownFields: 'refuse' });
             next.set(file, { spec, job, sync: entry });
             return job;
           } catch (err) {

@@ -13,7 +13,6 @@ export interface FileChange {
 export interface DesiredSet {
   jobs: SyncJob[];
   errors: FileError[];
-  warnings: { file: string; message: string }[];
 }
 
 /** Loose objects are one file each: a few reads in flight overlap their I/O. */
@@ -59,7 +58,6 @@ export function createManifestSet() {
     desired(): DesiredSet {
       const jobs: SyncJob[] = [];
       const errors: FileError[] = [];
-      const warnings: DesiredSet['warnings'] = [];
       const parsed: ParsedJob[] = [];
       const oids = new Map<string, string>();
       for (const [path, { oid, result }] of files) {
@@ -73,11 +71,10 @@ export function createManifestSet() {
         const { file, spec, hosts, goal, lines } = job;
         // The blob id names the entry: the same bytes always parse to the same entry.
         jobs.push({ file, lines, spec, hosts, goal, digest: oids.get(file) });
-        for (const message of job.warnings) warnings.push({ file, message });
       }
       errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
       jobs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-      return { jobs, errors, warnings };
+      return { jobs, errors };
     },
   };
 }

@@ -123,8 +123,47 @@ test('env and volume keys with dots and slashes still find their line', (t) => {
   t.deepEqual(errors.map((e) => e.line), [5, 7]);
 });
 
-test('unknown fields are warnings, not errors', (t) => {
-  const result = parseJobFile('jobs/web.yaml', 'name: web\nversion: "1"\nimage: busybox:latest\nreplicas: 3\n');
-  if (!result.ok) return t.fail(JSON.stringify(result.errors));
-  t.deepEqual(result.job.warnings, ['unknown field replicas ignored']);
+test('an unknown field refuses the file with its line and the field it most likely meant', (t) => {
+  const text = 'name: web\nversion: "1"\nimage: busybox:latest\ncomand: ["httpd", "-f"]\nreplicas: 3\n';
+  t.deepEqual(errorsOf('jobs/web.yaml', text), [
+    { file: 'jobs/web.yaml', line: 4, message: 'comand: unknown field; did you mean command?' },
+    { file: 'jobs/web.yaml', line: 5, message: 'replicas: unknown field' },
+  ]);
+});
+
+test('a nested unknown field is refused at its own line: ports, health check, resources', (t) => {
+  const text = [
+    'name: web', 'version: "1"', 'image: busybox:latest',
+    'ports:', '  http:', '    internalPrt: 8080', 'healthCheck:', '  type: http', '  port: http', '  path: /', '  intervl: 5',
+    'resources: { memroy: 1 }',
+  ].join('\n') + '\n';
+  t.deepEqual(errorsOf('jobs/web.yaml', text), [
+    { file: 'jobs/web.yaml', line: 5, message: 'ports.http.internalPort: is required' },
+    { file: 'jobs/web.yaml', line: 6, message: 'ports.http.internalPrt: unknown field; did you mean internalPort?' },
+    { file: 'jobs/web.yaml', line: 11, message: 'healthCheck.intervl: unknown field' },
+    { file: 'jobs/web.yaml', line: 12, message: 'resources.memroy: unknown field; did you mean memory?' },
+  ]);
+});
+
+test('an unknown field of a JSON job file has its line too', (t) => {
+  const text = '{\n  "name": "api",\n  "version": "1",\n  "image": "busybox:latest",\n  "ports": { "http": { "internalPort": 80, "protcol": "tcp" } }\n}\n';
+  t.deepEqual(errorsOf('jobs/api.json', text), [{ file: 'jobs/api.json', line: 5, message: 'ports.http.protcol: unknown field; did you mean protocol?' }]);
+});
+
+test('a mistyped deploy key gets a did-you-mean', (t) => {
+  t.deepEqual(errorsOf('jobs/a.yaml', 'name: a\nversion: "1"\nimage: x\ndeploy:\n  host: [h]\n'),
+    [{ file: 'jobs/a.yaml', line: 5, message: 'deploy.host: unknown field; did you mean hosts?' }]);
+  t.deepEqual(errorsOf('jobs/a.yaml', 'name: a\nversion: "1"\nimage: x\ndeplyo:\n  hosts: [h]\n'),
+    [{ file: 'jobs/a.yaml', line: 4, message: 'deplyo: unknown field; did you mean deploy?' }]);
+});
+
+test('the yaml-language-server comment, the deploy block and a $schema key are not unknown fields', (t) => {
+  const yaml = parseJobFile('jobs/hello.yaml', '# yaml-language-server: $schema=../core/schema/job.schema.json\nname: a\nversion: "1"\nimage: x\ndeploy:\n  hosts: [h]\n  goal: STOP\n');
+  if (!yaml.ok) return t.fail(JSON.stringify(yaml.errors));
+  t.deepEqual(yaml.job.spec, { name: 'a', version: '1', image: 'x' });
+  const json = parseJobFile('jobs/a.json', '{ "$schema": "../core/schema/job.schema.json", "name": "a", "version": "1", "image": "x" }');
+  if (!json.ok) return t.fail(JSON.stringify(json.errors));
+  t.deepEqual(json.job.spec, { name: 'a', version: '1', image: 'x' });
+  t.deepEqual(errorsOf('jobs/a.json', '{ "$schema": 1, "name": "a", "version": "1", "image": "x" }'),
+    [{ file: 'jobs/a.json', line: 1, message: "$schema: must be the JSON Schema's path or URL (a string)" }]);
 });

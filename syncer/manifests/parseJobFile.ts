@@ -1,4 +1,5 @@
 import { validateJob, type FileError, type JobSpec } from '../../core/index.js';
+import { didYouMean } from '../../core/model/didYouMean.js';
 import { parseSource, type ParsedSource } from './parseSource.js';
 
 /** One job file, read and checked: what the syncer sends to the master for it. */
@@ -9,15 +10,17 @@ export interface ParsedJob {
   goal: 'START' | 'STOP';
   /** Line of each top-level key, so the master can point its own errors at a line. */
   lines: Record<string, number>;
-  warnings: string[];
 }
 
 export type JobFileResult = { ok: true; job: ParsedJob } | { ok: false; errors: FileError[] };
 
 /**
  * Reads one GitOps job file (format: ARCHITECTURE.md "Repo format"): the job fields, `name` and
- * `version` (no `id`), and an optional `deploy: { hosts, goal }`. Every error carries the file and the
- * line of the offending key (for a nested field, the nested key's line).
+ * `version` (no `id`), an optional `deploy: { hosts, goal }`, and an optional `$schema` (an editor's
+ * pointer to the JSON Schema). Every error carries the file and the line of the offending key (for a
+ * nested field, the nested key's line). An unknown field is an error with the known one it most
+ * likely meant (`comand: unknown field; did you mean command?`): a typo must not deploy the job
+ * without it.
  * @example
  *   parseJobFile('jobs/web.yaml', 'name: web\nversion: "1"\nimage: busybox:latest\n')
  *   // → { ok: true, job: { spec: { name: 'web', version: '1', image: 'busybox:latest' }, hosts: [], goal: 'START', … } }
@@ -33,7 +36,7 @@ export function parseJobFile(file: string, text: string): JobFileResult {
   const errors = checkJobFile(value as Record<string, unknown>, parsed.source).map((e) => ({ file, ...e }));
   if (errors.length > 0) return { ok: false, errors };
 
-  const { deploy, ...spec } = value as Record<string, unknown> & { deploy?: { hosts: string[]; goal?: 'START' | 'STOP' } };
+  const { deploy, $schema: _schema, ...spec } = value as Record<string, unknown> & { deploy?: { hosts: string[]; goal?: 'START' | 'STOP' } };
   const lines: Record<string, number> = {};
   for (const key of Object.keys(value)) lines[key] = lineOf([key]) ?? 1;
   return {
@@ -44,12 +47,11 @@ export function parseJobFile(file: string, text: string): JobFileResult {
       hosts: [...new Set(deploy?.hosts ?? [])],
       goal: deploy?.goal ?? 'START',
       lines,
-      warnings: validateJob(spec).warnings,
     },
   };
 }
 
-/** The job rules of core (`validateJob`) plus the `deploy` block, each error once, in line order. */
+/** The job rules of core (`validateJob`, unknown fields refused) plus the `deploy` block, each error once, in line order. */
 function checkJobFile(value: Record<string, unknown>, source: ParsedSource): { line?: number; message: string }[] {
   const errors: { line?: number; message: string }[] = [];
   const add = (segments: string[], message: string) => {
@@ -57,8 +59,9 @@ function checkJobFile(value: Record<string, unknown>, source: ParsedSource): { l
     errors.push({ line: source.lineOf(segments), message: path ? `${path}: ${message}` : message });
   };
   if ('id' in value) add(['id'], 'not allowed in a job file: give name and version (the hash is computed)');
-  const { deploy, ...spec } = value;
-  for (const e of validateJob(spec).errors) {
+  const { deploy, $schema, ...spec } = value;
+  if ($schema !== undefined && typeof $schema !== 'string') add(['$schema'], 'must be the JSON Schema\'s path or URL (a string)');
+  for (const e of validateJob(spec, { unknownFields: 'refuse' }).errors) {
     const segments = e.path ? e.path.split('.') : [];
     add(segments, explain(e.message, valueAt(spec, segments)));
   }
@@ -79,7 +82,10 @@ function deployErrors(deploy: unknown): { path: string[]; message: string }[] {
     });
   }
   if (goal !== undefined && goal !== 'START' && goal !== 'STOP') errors.push({ path: ['deploy', 'goal'], message: 'must be START or STOP' });
-  for (const key of Object.keys(rest)) errors.push({ path: ['deploy', key], message: 'unknown field (deploy takes hosts and goal)' });
+  for (const key of Object.keys(rest)) {
+    const suggestion = didYouMean(key, ['hosts', 'goal']);
+    errors.push({ path: ['deploy', key], message: `unknown field${suggestion ? `; did you mean ${suggestion}?` : ' (deploy takes hosts and goal)'}` });
+  }
   return errors;
 }
 
