@@ -63,9 +63,20 @@ export interface CommandArgs {
   flags: Record<string, FlagValue>;
 }
 
-/** Parses a command's words with its own options plus the global ones; `--` ends the options. */
-export function parseCommandArgs(argv: string[], options: Options, commandName: string): CommandArgs {
-  const { values, tokens } = parse(argv, { ...options, ...globalOptions }, `helios ${commandName}`, true);
+/**
+ * Parses a command's words with its own options plus the global ones; `--` ends the options. With
+ * `commandAfter` (see Command), an option that does not parse, among words after the positionals
+ * the command takes, is a container command missing its `--`, and the error says so.
+ */
+export function parseCommandArgs(argv: string[], options: Options, commandName: string, commandAfter?: (positionals: string[]) => number): CommandArgs {
+  const all = { ...options, ...globalOptions };
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv, all, `helios ${commandName}`, true);
+  } catch (err) {
+    throw (commandAfter !== undefined && missingDashes(argv, all, commandName, commandAfter)) || err;
+  }
+  const { values, tokens } = parsed;
   const terminator = tokens.find((t) => t.kind === 'option-terminator')?.index ?? Infinity;
   const before: string[] = [];
   const rest: string[] = [];
@@ -102,6 +113,24 @@ function globalsFrom(values: Record<string, FlagValue>, env: NodeJS.ProcessEnv):
     tls: tlsPathsFrom({ ca: stringFlag(values.ca), cert: stringFlag(values.cert), key: stringFlag(values.key) }, env),
   };
 }
+
+/**
+ * `helios create x:1 busybox httpd -f -p 8080`: the options after `httpd` are the container's. Read
+ * leniently (unknown options allowed), the words show where the command begins.
+ */
+function missingDashes(argv: string[], options: Options, commandName: string, commandAfter: (positionals: string[]) => number): HeliosError | undefined {
+  const { tokens } = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true });
+  if (tokens.some((t) => t.kind === 'option-terminator')) return undefined;
+  const positionals = tokens.filter((t) => t.kind === 'positional');
+  const start = positionals[commandAfter(positionals.map((t) => t.value))];
+  if (start === undefined || !tokens.some((t) => t.kind === 'option' && t.index > start.index)) return undefined;
+  const fixed = [...argv.slice(0, start.index), '--', ...argv.slice(start.index)].map(shellWord).join(' ');
+  return new HeliosError('INVALID_ARGUMENT', `'${argv[start.index]} …' looks like the container's command: put it after --, `
+    + `e.g. helios ${commandName} ${fixed} (see helios ${commandName} --help)`);
+}
+
+/** A word as a shell would need it typed. */
+const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`);
 
 function parse(args: string[], options: Options, who: string, allowPositionals: boolean) {
   try {

@@ -42,6 +42,11 @@ export interface Command extends CommandMeta {
   /** The body of `helios <name> --help`: what it does and each option. */
   help: string;
   options: NonNullable<ParseArgsConfig['options']>;
+  /**
+   * For a command whose words after `--` are a container's command (`create`): how many of these
+   * positionals come before it, so that an option among the words after them is told to go after `--`.
+   */
+  commandAfter?: (positionals: string[]) => number;
   run(args: RunArgs): Promise<number | void>;
 }
 

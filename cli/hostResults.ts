@@ -1,4 +1,7 @@
 import { HeliosError } from '../core/errors/HeliosError.js';
+import type { HeliosClient } from '../core/client/createClient.js';
+import { didYouMean } from '../core/model/didYouMean.js';
+import { LOCAL, whyNoLocal } from './localHost.js';
 import type { Output } from './output.js';
 
 /** What happened on one host: `OK`, or the error code the master answered with. */
@@ -37,6 +40,27 @@ export function printHostResults(out: Output, results: HostResult[]): number {
     else out.print(`${r.host}: ${out.colors.bad('failed')}: ${r.status}${r.status === 'JOB_ALREADY_DEPLOYED' || !r.message ? '' : ` (${r.message})`}`);
   }
   return exitCodeOf(results);
+}
+
+/** How many known hosts a HOST_NOT_FOUND names; `helios hosts` lists them all. */
+const SHOWN_HOSTS = 5;
+
+/**
+ * Adds to each HOST_NOT_FOUND what the user needs to fix the name: the registered host it most likely
+ * meant and a few of the known ones (one GET /hosts, only when a host was not found).
+ * @example  'host agnet-1 not found; did you mean agent-1? known hosts: agent-1, agent-2'
+ */
+export async function explainUnknownHosts(client: HeliosClient, results: HostResult[]): Promise<HostResult[]> {
+  if (!results.some((r) => r.status === 'HOST_NOT_FOUND')) return results;
+  const known = (await client.hosts.list()).sort();
+  const shown = known.length === 0 ? 'no host has registered yet (start helios-agent on it, or npm start here)'
+    : `known hosts: ${known.slice(0, SHOWN_HOSTS).join(', ')}${known.length > SHOWN_HOSTS ? `, … (${known.length} in all: helios hosts)` : ''}`;
+  return results.map((r) => {
+    if (r.status !== 'HOST_NOT_FOUND') return r;
+    if (r.host === LOCAL) return { ...r, message: `${whyNoLocal(known)}; ${shown}` };
+    const suggestion = didYouMean(r.host, known);
+    return { ...r, message: `host ${r.host} not found;${suggestion ? ` did you mean ${suggestion}?` : ''} ${shown}` };
+  });
 }
 
 export const exitCodeOf = (results: HostResult[]) => (results.every((r) => r.status === 'OK') ? 0 : 1);

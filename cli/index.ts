@@ -21,10 +21,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         invocation.help || invocation.name === 'help', invocation.version, argv.length === 0);
     }
     const command = await loadCommand(invocation.name);
-    if (!command) {
-      throw new HeliosError('INVALID_ARGUMENT', `unknown command '${invocation.name}' (see helios --help)`);
-    }
-    const parsed = parseCommandArgs(invocation.argv, command.options, command.name);
+    if (!command) throw await unknownCommand(invocation.name);
+    const parsed = parseCommandArgs(invocation.argv, command.options, command.name, command.commandAfter);
     const global = mergeGlobals(invocation.global, parsed.flags, env);
     ({ verbose, json } = global);
     if (invocation.help || parsed.flags.help === true) {
@@ -46,7 +44,7 @@ async function topLevel(helpFor: string | undefined, help: boolean, version: boo
   }
   if (helpFor) {
     const command = await loadCommand(helpFor);
-    if (!command) throw new HeliosError('INVALID_ARGUMENT', `unknown command '${helpFor}' (see helios --help)`);
+    if (!command) throw await unknownCommand(helpFor);
     process.stdout.write(commandHelp(command) + '\n');
     return 0;
   }
@@ -58,6 +56,13 @@ async function topLevel(helpFor: string | undefined, help: boolean, version: boo
   }
   process.stdout.write(text);
   return 0;
+}
+
+/** Loaded only for a mistyped command: `helios --help` stays at its few modules. */
+async function unknownCommand(name: string): Promise<HeliosError> {
+  const { didYouMean } = await import('../core/model/didYouMean.js');
+  const suggestion = didYouMean(name, listCommands().flatMap((c) => [c.name, ...(c.aliases ?? [])]));
+  return new HeliosError('INVALID_ARGUMENT', `unknown command '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''} (see helios --help)`);
 }
 
 function report(err: unknown, { verbose, json }: { verbose: boolean; json: boolean }): number {

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { HeliosError } from '../core/errors/HeliosError.js';
 import type { JobSpec } from '../core/schema/job.js';
+import { unknownFieldError, unknownJobFields } from '../core/model/unknownFields.js';
 
 /**
  * Reads `create -f FILE`: a JSON job (Helios' own format, `id` optional) or a GitOps job file in YAML
- * (name, version, job fields, and a `deploy` block that `create` ignores). Syntax errors name the
- * file and line.
+ * (name, version, job fields, and a `deploy` block and `$schema` that `create` ignores). Syntax errors
+ * name the file and line. An unknown field is refused, as in git (`comand: unknown field; did you mean
+ * command?`): a file is written by hand, and a typo would create a job without the field.
  */
 export async function readJobFile(path: string): Promise<JobSpec> {
   let text: string;
@@ -27,6 +29,10 @@ export async function readJobFile(path: string): Promise<JobSpec> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new HeliosError('INVALID_ARGUMENT', `${path}: a job file holds one object (name, version, image, …)`, { file: path });
   }
-  const { deploy: _deploy, ...spec } = value as Record<string, unknown>;
+  const { deploy: _deploy, $schema: _schema, ...spec } = value as Record<string, unknown>;
+  const unknown = unknownJobFields(spec).map(unknownFieldError);
+  if (unknown.length > 0) {
+    throw new HeliosError('INVALID_JOB_DEFINITION', `${path}: ${unknown.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { file: path, errors: unknown });
+  }
   return spec as JobSpec;
 }

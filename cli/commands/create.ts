@@ -27,11 +27,14 @@ the master computes it. The words after '--' are the container's command.
       --seconds-to-wait S        seconds 'docker stop' waits before killing (default 120)
       --expires ISO-DATE         the master undeploys and removes the job after this time
   -f, --file FILE                start from a job file: JSON, or the YAML of a GitOps repo (its
-                                 deploy block is ignored); NAME:VERSION and IMAGE become optional
+                                 deploy block is ignored); NAME:VERSION and IMAGE become optional;
+                                 an unknown field is refused, as in git (the API ignores it)
   -t, --template JOB             start from the configuration of an existing job
 Options override the file and the template; the command after '--' replaces theirs.
 --json: {"id": "<job id>", "job": Job, "warnings": [...]}`,
   options: createOptions,
+  // NAME:VERSION IMAGE, or Helios' old NAME VERSION IMAGE.
+  commandAfter: (positionals) => (positionals[0]?.includes(':') === false ? 3 : 2),
   async run({ positionals, flags, rest, global, out }) {
     expectPositionals(this, positionals, 0, 3);
     const templateRef = stringFlag(flags.template);

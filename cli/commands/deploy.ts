@@ -3,7 +3,8 @@ import { defineCommand } from '../command.js';
 import { connect } from '../connect.js';
 import { followTasks } from '../followTasks.js';
 import { bracketList } from '../format.js';
-import { exitCodeOf, forEachHost, printHostResults } from '../hostResults.js';
+import { exitCodeOf, explainUnknownHosts, forEachHost, printHostResults } from '../hostResults.js';
+import { resolveLocal } from '../localHost.js';
 import { resolveJob } from '../resolveJob.js';
 import { boolFlag, expectPositionals, secondsFlag, stringFlag } from '../usage.js';
 import { commandMeta } from '../registry.js';
@@ -13,7 +14,9 @@ export default defineCommand({
   help: `Deploys JOB on each HOST (at once) and prints 'Deploying Deployment{jobId=…, goal=START} on
 [hosts]' (stderr), then 'HOST: done' or 'HOST: failed: CODE (why)' per host (stdout). A failure on
 one host (JOB_ALREADY_DEPLOYED, HOST_NOT_FOUND, PORT_CONFLICT, FORBIDDEN, GIT_OWNED) does not stop
-the others; the command exits 1 if any host failed. JOB is a job reference.
+the others; the command exits 1 if any host failed, and a host not found is shown with the known
+ones. JOB is a job reference. HOST 'local' is this machine's agent, as in job files: the host named
+like this machine, or the only host of a master on 127.0.0.1.
   --no-start     deploy with goal STOP: reserved on the host, not started
   --watch        then follow the tasks: one line 'HOST: STATE' per state change, until every host
                  is RUNNING (exit 0), or one FAILED, is throttled, or --timeout passes (exit 1);
@@ -32,17 +35,18 @@ the others; the command exits 1 if any host failed. JOB is a job reference.
   },
   async run({ positionals, flags, global, out }) {
     expectPositionals(this, positionals, 2, Infinity);
-    const [ref, ...hosts] = positionals;
+    const [ref, ...named] = positionals;
     const timeoutS = secondsFlag(flags.timeout, 'timeout', 120);
     const goal: Goal = boolFlag(flags['no-start']) ? 'STOP' : 'START';
     const client = await connect(global);
     const { id } = await resolveJob(client, ref);
+    const hosts = await resolveLocal(client, named, global.masters);
     const watching = boolFlag(flags.watch) && goal === 'START';
     const since = watching ? await client.jobs.history(id) : undefined;
 
     if (!out.json) out.info(`Deploying Deployment{jobId=${id}, goal=${goal}} on ${bracketList(hosts)}`);
     const guard = { token: stringFlag(flags.token), force: boolFlag(flags.force) };
-    const results = await forEachHost(hosts, (host) => client.deployments.deploy(host, id, { goal, ...guard }));
+    const results = await explainUnknownHosts(client, await forEachHost(hosts, (host) => client.deployments.deploy(host, id, { goal, ...guard })));
     let code = out.json ? exitCodeOf(results) : printHostResults(out, results);
 
     let tasks: Awaited<ReturnType<typeof followTasks>> | undefined;
