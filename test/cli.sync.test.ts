@@ -33,28 +33,42 @@ test('sync status with no sources says how to get one', async (t) => {
   t.deepEqual((await helios(m, ['sync', 'status', '--json'])).json(), []);
 });
 
-test('sync status shows applied and attempted commits, the state, and each error with file:line', async (t) => {
+test('sync status shows applied and attempted commits, the state, when the attempt was, and each error with file:line; a source in ERROR exits 1', async (t) => {
   const m = await master(t);
   await m.client.hosts.register('h1', 'id-1');
   t.is((await m.client.sync.apply('ops', commit(COMMIT_1, [webFile(['h1'])]))).state, 'APPLIED');
+  const applied = await helios(m, ['sync', 'status']);
+  t.is(applied.code, 0, applied.stderr);
+  const appliedAt = tableRows(applied.stdout)[1][7];
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the refused attempt is later, to the millisecond
   const refused = await m.client.sync.apply('ops', commit(COMMIT_2, [webFile(['h1'])], [{ file: 'jobs/api.yaml', line: 3, message: 'image: must be a string' }]));
   t.is(refused.state, 'REFUSED');
 
   const r = await helios(m, ['sync', 'status']);
-  t.is(r.code, 0, r.stderr);
+  t.is(r.code, 1, r.stderr);
+  t.is(r.stderr, '');
   const [table, errors] = r.stdout.split('\n\n');
   const rows = tableRows(table);
-  t.deepEqual(rows[0], ['SOURCE', 'REPO', 'BRANCH', 'PATH', 'APPLIED', 'ATTEMPTED', 'STATE', 'LAST SYNC (UTC)']);
+  t.deepEqual(rows[0], ['SOURCE', 'REPO', 'BRANCH', 'PATH', 'APPLIED', 'ATTEMPTED', 'STATE', 'LAST ATTEMPT (UTC)']);
   t.deepEqual(rows[1].slice(0, 7), ['ops', 'http://127.0.0.1:9/ops.git', 'main', 'jobs', 'aaaaaaa', 'bbbbbbb', 'ERROR']);
   t.regex(rows[1][7], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+  t.true(rows[1][7] > appliedAt, `the refused attempt (${rows[1][7]}) is shown, not the last applied one (${appliedAt})`);
   t.is(errors, 'ops: jobs/api.yaml:3: image: must be a string\n');
 
   const json = await helios(m, ['sync', 'status', '--json']);
-  const [source] = json.json<Record<string, unknown>[]>();
-  t.deepEqual(Object.keys(source).sort(), ['branch', 'errors', 'lastAppliedCommit', 'lastAttemptedCommit', 'lastSync', 'name', 'path', 'repo', 'state']);
+  t.is(json.code, 1);
+  const [source] = json.json<Array<Record<string, unknown> & { lastSync: number; lastAttempt: number }>>();
+  t.deepEqual(Object.keys(source).sort(), ['branch', 'errors', 'lastAppliedCommit', 'lastAttempt', 'lastAttemptedCommit', 'lastSync', 'name', 'path', 'repo', 'state']);
   t.like(source, { name: 'ops', lastAppliedCommit: COMMIT_1, lastAttemptedCommit: COMMIT_2, state: 'ERROR',
     errors: [{ file: 'jobs/api.yaml', line: 3, message: 'image: must be a string' }] });
-  t.deepEqual((await helios(m, ['sync', 'status', 'ops', '--json'])).json(), [source]);
+  t.true(source.lastAttempt > source.lastSync, 'lastSync stays the time of the last commit applied');
+  const one = await helios(m, ['sync', 'status', 'ops', '--json']);
+  t.is(one.code, 1);
+  t.deepEqual(one.json(), [source]);
+
+  t.is((await m.client.sync.apply('ops', commit(COMMIT_2, [webFile(['h1'])]))).state, 'APPLIED');
+  const fixed = await helios(m, ['sync', 'status']);
+  t.is(fixed.code, 0, 'no source in ERROR: exit 0');
 
   const unknown = await helios(m, ['sync', 'status', 'nope']);
   t.is(unknown.code, 1);
@@ -124,7 +138,7 @@ test('sync status and audit show the control characters of a crafted commit and 
   t.is(refused.state, 'REFUSED');
 
   const status = await helios(m, ['sync', 'status']);
-  t.is(status.code, 0, status.stderr);
+  t.is(status.code, 1, 'the source is in ERROR');
   t.deepEqual(controlCharacters(status.stdout), []);
   t.is(tableRows(status.stdout.split('\n\n')[0])[1][4], '\\u001b]0;own');
   t.is(status.stdout.split('\n\n')[1], 'ops: jobs/api.yaml: image: \\u001b[8mhidden\\u009b\n');

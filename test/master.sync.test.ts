@@ -1,6 +1,8 @@
 import test from 'ava';
+import Database from 'better-sqlite3';
 import type { SyncApplyRequest, SyncJob } from '../core/index.js';
 import { dumpDb, expectError, startTestMaster } from './harness/master.js';
+import { migrations } from '../master/store/migrations.js';
 
 const file = (name: string, over: Partial<SyncJob> = {}, spec: Record<string, unknown> = {}): SyncJob => ({
   file: `jobs/${name}.yaml`, lines: { name: 1, version: 2, image: 3, ports: 4, deploy: 8 },
@@ -257,7 +259,7 @@ test('an admin registers a source before its first sync: another repository is r
   const m = await startTestMaster();
   t.teardown(m.close);
   const registered = await m.client.sync.register('apps', { ...teamA, repo: 'https://user:pw@git.example/team-a/apps.git', path: 'jobs/' });
-  t.deepEqual(registered, { name: 'apps', ...teamA, lastAppliedCommit: null, lastAttemptedCommit: null, state: 'REGISTERED', errors: [], lastSync: null });
+  t.deepEqual(registered, { name: 'apps', ...teamA, lastAppliedCommit: null, lastAttemptedCommit: null, state: 'REGISTERED', errors: [], lastSync: null, lastAttempt: null });
   t.deepEqual(await m.client.sync.sources(), [registered]);
   await expectError(t, m.client.sync.apply('apps', commit('b1', [file('web')], teamB)), 'SOURCE_MISMATCH');
   t.deepEqual(await m.client.jobs.list(), {});
@@ -293,4 +295,29 @@ test('a source is deleted only when it owns nothing (STILL_IN_USE before); an un
   // The name is free again: its next first sync records whatever it comes from.
   t.is((await m.client.sync.apply('apps', commit('b1', [file('web')], teamB))).state, 'APPLIED');
   t.like(await m.client.sync.source('apps'), teamB);
+});
+
+test('a refused commit records when it was tried (lastAttempt) and keeps lastSync, the time of the last one applied; an older database starts with lastAttempt = lastSync', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.sync.apply('infra', commit('c1', [file('web')], {}));
+  const applied = await m.client.sync.source('infra');
+  t.is(applied.lastAttempt, applied.lastSync);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  t.is((await m.client.sync.apply('infra', commit('c2', [file('web', {}, { comand: ['x'] })]))).state, 'REFUSED');
+  const refused = await m.client.sync.source('infra');
+  t.is(refused.lastSync, applied.lastSync);
+  t.true((refused.lastAttempt ?? 0) > (applied.lastSync ?? Infinity));
+  t.is((await m.client.sync.apply('infra', commit('c3', [file('web')], { dryRun: true }))).state, 'PLANNED');
+  t.is((await m.client.sync.source('infra')).lastAttempt, refused.lastAttempt, 'a dry run records nothing');
+
+  const old = `${m.dbPath}.v4`;
+  const db = new Database(old);
+  for (const migration of migrations.slice(0, 4)) db.exec(migration);
+  db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL); INSERT INTO meta VALUES ('schemaVersion', 4), ('index', 1)");
+  db.exec("INSERT INTO sync_sources (name, repo, branch, path, last_applied_commit, last_attempted_commit, state, last_sync, modify_index) VALUES ('ops', 'r', 'main', 'jobs', 'c1', 'c1', 'OK', 1234, 1)");
+  db.close();
+  const upgraded = await startTestMaster({ dbPath: old });
+  t.teardown(upgraded.close);
+  t.like(await upgraded.client.sync.source('ops'), { lastSync: 1234, lastAttempt: 1234 });
 });

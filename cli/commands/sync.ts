@@ -10,12 +10,14 @@ import { commandMeta } from '../registry.js';
 export default defineCommand({
   ...commandMeta('sync'),
   help: `'sync status' lists every sync source (or only SOURCE) the master knows, as a table:
-  SOURCE  REPO  BRANCH  PATH  APPLIED  ATTEMPTED  STATE  LAST SYNC (UTC)
-APPLIED is the last commit applied, ATTEMPTED the last one tried (they differ when a commit was
-refused); STATE is OK, ERROR, or REGISTERED (not synced yet). Below the table, each error of a
-source in ERROR, as 'SOURCE: file:line: message'.
+  SOURCE  REPO  BRANCH  PATH  APPLIED  ATTEMPTED  STATE  LAST ATTEMPT (UTC)
+APPLIED is the last commit applied, ATTEMPTED the last one tried and LAST ATTEMPT when (they differ
+when a commit was refused); STATE is OK, ERROR, or REGISTERED (not synced yet). Below the table,
+each error of a source in ERROR, as 'SOURCE: file:line: message'. Exits 1 when a source shown is
+in ERROR (its last commit was refused), so a script or CI can check it; 0 otherwise.
 --json: [SyncSource, …] with keys name, repo, branch, path, lastAppliedCommit, lastAttemptedCommit,
-state, errors [{file, line, message}], lastSync (ms since the epoch)
+state, errors [{file, line, message}], lastSync (when a commit was last applied) and lastAttempt
+(when one was last tried), in ms since the epoch
 
 A source follows the repository, branch and path of its first sync; a syncer of another one under
 the same name is refused (SOURCE_MISMATCH). An admin token may:
@@ -36,23 +38,28 @@ the same name is refused (SOURCE_MISMATCH). An admin token may:
 
 type Self = { name: string; synopsis: string };
 
-async function status(self: Self, { positionals, global, out }: RunArgs): Promise<void> {
+async function status(self: Self, { positionals, global, out }: RunArgs): Promise<number> {
   expectPositionals(self, positionals, 1, 2);
   const client = await connect(global);
   const sources = positionals[1] ? [await client.sync.source(positionals[1])] : await client.sync.sources();
+  const code = sources.some((s) => s.state === 'ERROR') ? 1 : 0;
   if (out.json) {
     out.printJson(sources);
-    return;
+    return code;
   }
   if (sources.length === 0) {
     out.info('No sync sources yet: start helios-syncer to apply a git repository.');
-    return;
+    return code;
   }
   const short = (commit: string | null) => (commit ? commit.slice(0, 7) : '<none>');
-  await out.printTable(['SOURCE', 'REPO', 'BRANCH', 'PATH', 'APPLIED', 'ATTEMPTED', 'STATE', 'LAST SYNC (UTC)'],
-    sources.map((s) => [...[s.name, s.repo, s.branch, s.path, short(s.lastAppliedCommit), short(s.lastAttemptedCommit)].map(printable),
-      colorState(out.colors, printable(s.state)), s.lastSync ? utcTimestamp(s.lastSync) : 'never']));
+  await out.printTable(['SOURCE', 'REPO', 'BRANCH', 'PATH', 'APPLIED', 'ATTEMPTED', 'STATE', 'LAST ATTEMPT (UTC)'],
+    sources.map((s) => {
+      const tried = s.lastAttempt ?? s.lastSync; // a master from before lastAttempt sends only lastSync
+      return [...[s.name, s.repo, s.branch, s.path, short(s.lastAppliedCommit), short(s.lastAttemptedCommit)].map(printable),
+        colorState(out.colors, printable(s.state)), tried ? utcTimestamp(tried) : 'never'];
+    }));
   for (const line of errorLines(sources)) out.print(line);
+  return code;
 }
 
 async function register(self: Self, { positionals, flags, global, out }: RunArgs): Promise<void> {

@@ -92,6 +92,9 @@ export const SyncSourceSchema = Type.Object({
   /** REGISTERED: created by an admin, no sync yet. */
   state: Type.Union([Type.Literal('OK'), Type.Literal('ERROR'), Type.Literal('REGISTERED')]),
   errors: Type.Array(FileErrorSchema),
+  /** When the last commit was applied (ms since the epoch); null before the first. */
   lastSync: Type.Union([Type.Integer(), Type.Null()]),
+  /** When the last commit was tried, applied or refused (ms since the epoch); null before the first. */
+  lastAttempt: Type.Union([Type.Integer(), Type.Null()]),
 });
 export type SyncSource = Static<typeof SyncSourceSchema>;

@@ -11,7 +11,8 @@ import { followed, sameFollowed, sourceMismatch } from './sourceIdentity.js';
 
 /**
  * Validates, plans and (unless dry run) applies one commit of a source in ONE transaction.
- * A refused commit changes nothing but the source's record (state ERROR, its errors, lastAttemptedCommit).
+ * A refused commit changes nothing but the source's record (state ERROR, its errors, lastAttemptedCommit
+ * and lastAttempt; lastSync stays the time of the last commit applied).
  * A request from another repository, branch or path than the source follows is refused with
  * SOURCE_MISMATCH and changes nothing at all, unless it adopts (see sourceIdentity.ts).
  */
@@ -32,6 +33,7 @@ export function applySync(store: Store, source: string, body: SyncApplyRequest, 
       lastAttemptedCommit: body.commit,
       state, errors: fileErrors,
       lastSync: state === 'OK' ? now : previous?.lastSync ?? null,
+      lastAttempt: now,
     };
   };
   const refuse = (fileErrors: FileError[]): SyncResult => {

@@ -145,6 +145,12 @@ export const migrations: readonly string[] = [
     hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-'
     || substr('89ab', 1 + abs(random() % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))));
   `,
+  // 5: when a source last tried a commit, applied or refused (last_sync is when one was applied): a
+  // refused commit is newer than the last sync, and `helios sync status` shows when it was tried.
+  `
+  ALTER TABLE sync_sources ADD COLUMN last_attempt INTEGER;
+  UPDATE sync_sources SET last_attempt = last_sync;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

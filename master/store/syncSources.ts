@@ -11,6 +11,7 @@ interface SourceRow {
   state: SyncSource['state'];
   errors: string;
   last_sync: number | null;
+  last_attempt: number | null;
 }
 
 const toSource = (row: SourceRow): SyncSource => ({
@@ -23,6 +24,7 @@ const toSource = (row: SourceRow): SyncSource => ({
   state: row.state,
   errors: JSON.parse(row.errors) as FileError[],
   lastSync: row.last_sync,
+  lastAttempt: row.last_attempt,
 });
 
 /**
@@ -33,11 +35,12 @@ const toSource = (row: SourceRow): SyncSource => ({
 export function createSyncSourcesStore(db: Database.Database) {
   const get = db.prepare<[string], SourceRow>('SELECT * FROM sync_sources WHERE name = ?');
   const all = db.prepare<[], SourceRow>('SELECT * FROM sync_sources ORDER BY name');
-  const upsert = db.prepare(`INSERT INTO sync_sources (name, repo, branch, path, last_applied_commit, last_attempted_commit, state, errors, last_sync, modify_index)
-    VALUES (@name, @repo, @branch, @path, @lastAppliedCommit, @lastAttemptedCommit, @state, @errors, @lastSync, @index)
+  const upsert = db.prepare(`INSERT INTO sync_sources (name, repo, branch, path, last_applied_commit, last_attempted_commit, state, errors, last_sync, last_attempt, modify_index)
+    VALUES (@name, @repo, @branch, @path, @lastAppliedCommit, @lastAttemptedCommit, @state, @errors, @lastSync, @lastAttempt, @index)
     ON CONFLICT (name) DO UPDATE SET repo = excluded.repo, branch = excluded.branch, path = excluded.path,
       last_applied_commit = excluded.last_applied_commit, last_attempted_commit = excluded.last_attempted_commit,
-      state = excluded.state, errors = excluded.errors, last_sync = excluded.last_sync, modify_index = excluded.modify_index`);
+      state = excluded.state, errors = excluded.errors, last_sync = excluded.last_sync, last_attempt = excluded.last_attempt,
+      modify_index = excluded.modify_index`);
   // A registration sets what the source follows and keeps what it applied.
   const register = db.prepare(`INSERT INTO sync_sources (name, repo, branch, path, state, modify_index)
     VALUES (@name, @repo, @branch, @path, 'REGISTERED', @index)
