@@ -23,3 +23,4 @@ export * from './model/image.js';
 export { parseIsoDate } from './model/isoDate.js';
 export * from './model/duration.js';
 export * from './model/admission.js';
+export * from './model/killWait.js';

@@ -20,6 +20,7 @@ const job: Job = {
   networkMode: 'bridge',
   labels: { team: 'infra', 'helios.agent': 'spoofed' },
   runtime: 'runc',
+  init: true,
 };
 const ports: BoundPorts = {
   http: { internalPort: 8080, externalPort: 18080, protocol: 'tcp', ip: '127.0.0.1' },
@@ -44,6 +45,13 @@ test('every job field reaches the create options', (t) => {
   t.deepEqual([h.CapAdd, h.CapDrop, h.SecurityOpt], [['NET_ADMIN'], ['MKNOD'], ['no-new-privileges']]);
   t.is(h.NetworkMode, 'bridge');
   t.is(h.Runtime, 'runc');
+  t.true(h.Init);
+});
+
+test('no init process unless the job asks for one, as docker run and Helios', (t) => {
+  const { init: _init, ...plain } = job;
+  t.is(containerSpec(plain, ports, ctx).HostConfig!.Init, undefined);
+  t.is(containerSpec({ ...job, init: false }, ports, ctx).HostConfig!.Init, undefined);
 });
 
 test('host networking publishes no ports', (t) => {

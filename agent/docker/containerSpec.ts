@@ -74,6 +74,8 @@ export function containerSpec(job: Job, ports: BoundPorts, ctx: SpecContext): Co
       SecurityOpt: job.securityOpt?.length ? job.securityOpt : undefined,
       NetworkMode: job.networkMode || undefined,
       Runtime: job.runtime || undefined,
+      // Off unless the job asks, as with `docker run` and Helios: images such as s6-overlay's must be PID 1.
+      Init: job.init || undefined,
     },
   };
 }

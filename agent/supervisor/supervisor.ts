@@ -7,11 +7,15 @@
  *                   FAILED (throttled) ── delay ──────────────┴──────────  EXITED ── delay (restart policy)
  *   goal STOP:   STOPPING → STOPPED            release (undeploy): STOPPING → STOPPED → removed
  *
+ * A status's errors belong to the state they happened in: `containerError` to FAILED (the failed step)
+ * and EXITED (how the container ended), `healthCheckError` to HEALTHCHECKING (the last failed check);
+ * the next state starts without them. A released task reports goal UNDEPLOY until it is removed.
+ *
  * Each step is level-triggered: it inspects the container and acts on what it sees, so a missed Docker
  * event costs nothing but latency (the agent's resync wakes every supervisor). `wake()` interrupts a wait.
  */
 import type { Logger } from 'pino';
-import type { DesiredTask, Job, TaskState, TaskStatus, ThrottleState } from '../../core/index.js';
+import { DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL, type DesiredTask, type Job, type TaskState, type TaskStatus, type ThrottleState } from '../../core/index.js';
 import { boundPortsFromContainer, containerEnv, containerSpec, type BoundPorts, type SpecContext } from '../docker/containerSpec.js';
 import type { ContainerDetails, DockerAdapter, ObservedContainer } from '../docker/dockerAdapter.js';
 import { isDockerError } from '../docker/errors.js';
@@ -54,6 +58,7 @@ export class Supervisor {
   private state: TaskState = 'UNKNOWN';
   private throttle: ThrottleState = 'NO';
   private containerError: string | null = null;
+  private healthCheckError: string | null = null;
   private ports: BoundPorts = {};
   private lastSent = '';
   private healthy = false;
@@ -262,7 +267,6 @@ export class Supervisor {
     this.healthy = true;
     this.healthCheckingSince = 0;
     this.failures = 0;
-    this.containerError = null;
     // An image throttle ends with a container that runs; FLAPPING ends only after the flapping window.
     if (this.throttle !== 'FLAPPING') this.throttle = 'NO';
     this.emit('RUNNING');
@@ -287,14 +291,20 @@ export class Supervisor {
     if (this.healthy) return this.state === 'RUNNING' ? this.flapClearDelay() : this.becomeRunning();
     const check = this.task.job.healthCheck;
     if (!check) return this.becomeRunning();
-    this.emit('HEALTHCHECKING');
+    this.emit('HEALTHCHECKING', { healthCheckError: this.healthCheckError });
     // The give-up clock starts with this supervisor's checking, not the container's start: a container
     // re-adopted after an agent restart gets the full time too.
     this.healthCheckingSince ||= Date.now();
     const result = await runHealthCheck(check, { containerId: info.id, ports: this.ports, exec: this.deps.docker.exec });
-    if (result.ok) return this.becomeRunning();
+    const log = { jobId: this.jobId, containerId: info.id };
+    if (result.ok) {
+      if (this.healthFailures > 0) this.deps.log.info({ ...log, failures: this.healthFailures }, 'health check passing');
+      return this.becomeRunning();
+    }
     this.healthFailures += 1;
-    this.deps.log.debug({ jobId: this.jobId, failures: this.healthFailures, reason: result.message }, 'health check failed');
+    this.deps.log.debug({ ...log, failures: this.healthFailures, reason: result.message }, 'health check failed');
+    if (this.healthFailures === 1) this.deps.log.info({ ...log, reason: result.message }, 'health check failing');
+    this.emit('HEALTHCHECKING', { healthCheckError: result.message });
     const { giveUpMs } = this.deps.health;
     if (giveUpMs > 0 && Date.now() - this.healthCheckingSince >= giveUpMs) return this.restartUnhealthy(info, result.message);
     return healthBackoffMs(this.healthFailures, this.deps.health.baseMs, this.deps.health.maxMs);
@@ -309,7 +319,7 @@ export class Supervisor {
     const seconds = Math.round(this.deps.health.giveUpMs / 1000);
     this.unhealthy = `health check failing for ${seconds} s, restarting the container: ${reason}`;
     this.deps.log.warn({ jobId: this.jobId, containerId: info.id, reason }, 'health check kept failing: restarting the container');
-    await this.deps.docker.stop(info.id, this.task.job.secondsToWaitBeforeKill ?? 120);
+    await this.deps.docker.stop(info.id, this.task.job.secondsToWaitBeforeKill ?? DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL);
     return 0;
   }
 
@@ -324,10 +334,10 @@ export class Supervisor {
     const decision = restartDecision(this.task.goal, { kind: 'exit', runsMs: this.exits }, this.deps.policy);
     this.throttle = decision.throttle;
     this.notBefore = Date.now() + decision.delayMs;
-    this.containerError = this.unhealthy ?? (info.error || null);
+    const containerError = this.unhealthy ?? (info.error || `exited with code ${info.exitCode}`);
     this.unhealthy = null;
-    this.emit('EXITED');
-    this.deps.log.info({ jobId: this.jobId, exitCode: info.exitCode, delayMs: decision.delayMs, throttle: decision.throttle }, 'container exited');
+    this.emit('EXITED', { containerError });
+    this.deps.log.info({ jobId: this.jobId, exitCode: info.exitCode, containerError, delayMs: decision.delayMs, throttle: decision.throttle }, 'container exited');
     return decision.delayMs;
   }
 
@@ -343,13 +353,28 @@ export class Supervisor {
     return null;
   }
 
+  /**
+   * Grace period, then SIGTERM and up to secondsToWaitBeforeKill before Docker's SIGKILL. A container
+   * that had to be killed is logged with the fix: most often a PID 1 that ignores SIGTERM.
+   */
   private async stopContainer(id: string): Promise<void> {
     const job = this.task.job;
+    const waitBeforeKillS = job.secondsToWaitBeforeKill ?? DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL;
+    const log = { jobId: this.jobId, containerId: id };
     this.emit('STOPPING');
+    this.deps.log.info({ ...log, gracePeriodS: job.gracePeriod ?? 0, waitBeforeKillS }, 'stopping the container');
     if (job.gracePeriod) await new Promise((r) => setTimeout(r, job.gracePeriod! * 1000));
-    await this.deps.docker.stop(id, job.secondsToWaitBeforeKill ?? 120);
+    const since = Date.now();
+    await this.deps.docker.stop(id, waitBeforeKillS);
+    const stoppedInMs = Date.now() - since;
     const after = await this.inspectOwn();
     if (after) this.recordedFinish = after.finishedAt;
+    if (waitBeforeKillS > 0 && stoppedInMs >= waitBeforeKillS * 1000) {
+      this.deps.log.warn({ ...log, waitBeforeKillS, exitCode: after?.exitCode, fix: 'init: true in the job (or a command that exits on SIGTERM)' },
+        'container ignored SIGTERM: killed after secondsToWaitBeforeKill');
+    } else {
+      this.deps.log.info({ ...log, stoppedInMs }, 'container stopped');
+    }
   }
 
   private async releaseStep(): Promise<null> {
@@ -392,17 +417,17 @@ export class Supervisor {
     else setback = { kind: 'failure', consecutive: ++this.failures };
     const decision = restartDecision(this.task.goal, setback, this.deps.policy);
     this.throttle = decision.throttle;
-    this.containerError = err instanceof Error ? err.message : String(err);
     this.notBefore = Date.now() + decision.delayMs;
     this.deps.log.warn({ jobId: this.jobId, err, delayMs: decision.delayMs }, 'task step failed');
-    this.emit('FAILED');
+    this.emit('FAILED', { containerError: err instanceof Error ? err.message : String(err) });
     return decision.delayMs;
   }
 
-  /** Reports the task's status when anything in it changed. */
-  private emit(state: TaskState, override: { containerId?: string | null } = {}): void {
+  /** Reports the task's status when anything in it changed; errors not given are not this state's. */
+  private emit(state: TaskState, errors: { containerError?: string; healthCheckError?: string | null } = {}): void {
     this.state = state;
-    if ('containerId' in override) this.containerId = override.containerId ?? null;
+    this.containerError = errors.containerError ?? null;
+    this.healthCheckError = errors.healthCheckError ?? null;
     const status = this.status();
     const key = JSON.stringify(status);
     if (key === this.lastSent) return;
@@ -415,7 +440,7 @@ export class Supervisor {
     const job: Job = this.task.job;
     return {
       jobId: this.jobId,
-      goal: this.task.goal,
+      goal: this.releasing ? 'UNDEPLOY' : this.task.goal,
       state: this.state,
       containerId: this.containerId,
       throttled: this.throttle,
@@ -424,6 +449,7 @@ export class Supervisor {
       }])),
       env: containerEnv(job, this.ports, this.deps),
       containerError: this.containerError,
+      ...(this.healthCheckError === null ? {} : { healthCheckError: this.healthCheckError }),
     };
   }
 }

@@ -7,6 +7,7 @@
  * (empty fields of a struct are dropped, empty values of a map are kept).
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL } from '../model/killWait.js';
 
 const StringMap = Type.Record(Type.String(), Type.String());
 
@@ -80,10 +81,11 @@ export const jobConfigFields = {
   addCapabilities: Type.Optional(Type.Array(Type.String())),
   dropCapabilities: Type.Optional(Type.Array(Type.String())),
   labels: Type.Optional(StringMap),
-  secondsToWaitBeforeKill: Type.Optional(Type.Integer()),
+  secondsToWaitBeforeKill: Type.Optional(Type.Integer({ description: `Seconds a stopping container gets after SIGTERM before SIGKILL; default ${DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL}` })),
   ramdisks: Type.Optional(StringMap),
   rolloutOptions: Type.Optional(RolloutOptionsSchema),
   runtime: Type.Optional(Type.String()),
+  init: Type.Optional(Type.Boolean({ description: 'Run Docker\'s init (tini) as PID 1: it passes SIGTERM on and reaps zombies, so a command that ignores SIGTERM as PID 1 (busybox httpd, sleep) stops at once. Default false, as docker run and Helios' })),
 };
 
 /** What a client may send: an `id` of `name:version[:hash]`, or `name` and `version`. */

@@ -7,6 +7,9 @@
  *        │ (IMAGE_MISSING / IMAGE_PULL_FAILED throttles)                  │ goal STOP / undeploy
  *        ▼                                                               ▼
  *      FAILED                                                  STOPPING → STOPPED (→ removed)
+ *
+ * While an undeployed task's container stops, the agent reports its status with goal UNDEPLOY; the
+ * deployment itself is gone from the master at once.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { JobSchema, PortMappingSchema } from './job.js';
@@ -42,7 +45,13 @@ export const TaskStatusSchema = Type.Object({
   /** The job's ports with the external ports actually bound (dynamic ones included). */
   ports: Type.Record(Type.String(), PortMappingSchema),
   env: Type.Record(Type.String(), Type.String()),
+  /** Why the task is in this state: a failed step (FAILED) or how the container ended (EXITED); null otherwise. */
   containerError: Type.Union([Type.String(), Type.Null()]),
+  /**
+   * While HEALTHCHECKING: why the last health check failed. Absent when it passed or before the first
+   * one (an addition to Helios' TaskStatus: optional, so older agents and Helios clients are unaffected).
+   */
+  healthCheckError: Type.Optional(Type.String()),
 });
 export type TaskStatus = Static<typeof TaskStatusSchema>;
 
