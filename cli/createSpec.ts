@@ -2,7 +2,7 @@ import { HeliosError } from '../core/errors/HeliosError.js';
 import type { HealthCheck, JobSpec } from '../core/schema/job.js';
 import { parseEnvSpec, parsePortSpec, parseVolumeSpec } from '../core/model/specs.js';
 import type { FlagValue } from './command.js';
-import { listFlag, stringFlag } from './usage.js';
+import { boolFlag, listFlag, stringFlag } from './usage.js';
 
 /** `create`'s own options, shared with its help text. */
 export const createOptions = {
@@ -18,6 +18,7 @@ export const createOptions = {
   hostname: { type: 'string' },
   'grace-period': { type: 'string' },
   'seconds-to-wait': { type: 'string' },
+  init: { type: 'boolean' },
   expires: { type: 'string' },
 } as const;
 
@@ -73,6 +74,7 @@ export function createSpec(base: JobSpec, positionals: string[], flags: Record<s
   if (grace !== undefined) spec.gracePeriod = grace;
   const wait = intFlag(flags['seconds-to-wait'], 'seconds-to-wait');
   if (wait !== undefined) spec.secondsToWaitBeforeKill = wait;
+  if (boolFlag(flags.init)) spec.init = true;
   if (command.length > 0) spec.command = command;
   return spec;
 }

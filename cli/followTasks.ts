@@ -1,6 +1,6 @@
 import type { HeliosClient } from '../core/client/createClient.js';
 import type { TaskStatusEvent } from '../core/schema/status.js';
-import { shortContainerId } from './format.js';
+import { shortContainerId, taskReason } from './format.js';
 import { colorState, type Output } from './output.js';
 
 export interface TaskView {
@@ -20,7 +20,9 @@ const POLL_MS = 100;
  * Follows a job's tasks on `hosts` after a deploy, through the job's history (so no state is missed
  * between two polls, however fast the agent is): prints 'HOST: STATE' per new event and resolves
  * when every host is RUNNING (ok), or one is FAILED or throttled, or time runs out (not ok).
- * `before` is the history read before deploying: those events are old news.
+ * `before` is the history read before deploying: those events are old news, except that a host whose
+ * last one is an undeployed task still STOPPING gets its new task only once that container is gone
+ * (said at once, and in the time-out message).
  */
 export async function followTasks(client: HeliosClient, jobId: string, hosts: string[],
   options: { timeoutMs: number; before: TaskStatusEvent[]; out: Output }): Promise<FollowResult> {
@@ -29,6 +31,11 @@ export async function followTasks(client: HeliosClient, jobId: string, hosts: st
   const seen = new Set(options.before.map(key));
   const tasks: Record<string, TaskView | null> = Object.fromEntries(hosts.map((h) => [h, null]));
   const deadline = Date.now() + options.timeoutMs;
+  const stillStopping = new Set(hosts.filter((host) => {
+    const last = options.before.filter((e) => e.host === host).at(-1)?.status;
+    return last?.goal === 'UNDEPLOY' && last.state === 'STOPPING';
+  }));
+  if (!out.json) for (const host of stillStopping) out.info(`${host}: waiting for the undeployed container to stop first (STOPPING)`);
 
   for (;;) {
     const { events } = await client.jobs.history(jobId);
@@ -46,7 +53,8 @@ export async function followTasks(client: HeliosClient, jobId: string, hosts: st
     }
     if (views.every((t) => t?.state === 'RUNNING')) return { ok: true, tasks };
     if (Date.now() >= deadline) {
-      const waiting = Object.entries(tasks).filter(([, t]) => t?.state !== 'RUNNING').map(([h, t]) => `${h} (${t?.state ?? 'no state yet'})`);
+      const waiting = Object.entries(tasks).filter(([, t]) => t?.state !== 'RUNNING')
+        .map(([h, t]) => `${h} (${t?.state ?? (stillStopping.has(h) ? 'the undeployed container is still STOPPING' : 'no state yet')})`);
       if (!out.json) out.info(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for RUNNING on ${waiting.join(', ')}`);
       return { ok: false, tasks };
     }
@@ -59,7 +67,7 @@ function describe(e: TaskStatusEvent, out: Output): string {
   const extra = [
     s.containerId ? `container ${shortContainerId(s.containerId)}` : '',
     s.throttled !== 'NO' ? `throttled: ${s.throttled}` : '',
-    s.containerError ? `error: ${s.containerError}` : '',
+    taskReason(s),
   ].filter(Boolean).join(', ');
   return `${e.host}: ${colorState(out.colors, s.state)}${extra ? ` (${extra})` : ''}`;
 }

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { commandString, envString, humanDuration, portsString, printable, shortContainerId, shortJobId, utcTimestamp } from './format.js';
+import type { TaskStatus } from '../core/schema/status.js';
+import { commandString, envString, humanDuration, portsString, printable, shortContainerId, shortJobId, taskReason, utcTimestamp } from './format.js';
 
 test('job ids shorten to 7 hash characters', (t) => {
   t.is(shortJobId('foo:v1:2a89d5a87851d68678aabdad38d31faa296f5bf1'), 'foo:v1:2a89d5a');
@@ -23,11 +24,28 @@ test('durations name their largest unit', (t) => {
   t.is(humanDuration(2 * 86_400_000), '2 days');
 });
 
-test('commands quote words with blanks, env is K=V sorted, ports use the -p form', (t) => {
+test('commands quote words with blanks, env is K=V sorted, ports as docker ps prints them', (t) => {
   t.is(commandString(['/bin/sh', '-c', 'echo $FOO']), '/bin/sh -c "echo $FOO"');
   t.is(envString({ B: '2', A: '1' }), 'A=1 B=2');
+  t.is(portsString({ http: { ip: '127.0.0.1', internalPort: 8080, externalPort: 18080, protocol: 'tcp' } }), 'http=127.0.0.1:18080->8080/tcp');
   t.is(portsString({ http: { internalPort: 80, externalPort: 8080, protocol: 'tcp' }, dns: { ip: '127.0.0.1', internalPort: 53, protocol: 'udp' } }),
-    'http=80:8080/tcp dns=127.0.0.1:53/udp');
+    'http=8080->80/tcp dns=127.0.0.1:dynamic->53/udp');
+});
+
+const status = (over: Partial<TaskStatus>): TaskStatus => ({
+  jobId: 'web:1:abc', goal: 'START', state: 'RUNNING', containerId: null, throttled: 'NO', ports: {}, env: {}, containerError: null, ...over,
+});
+
+test('a task\'s reason: its container error, its last failed health check, or how long a stopping container has', (t) => {
+  t.is(taskReason(status({})), '');
+  t.is(taskReason(status({ state: 'FAILED', containerError: 'failed to create shim task' })), 'failed to create shim task');
+  t.is(taskReason(status({ state: 'HEALTHCHECKING', healthCheckError: 'GET http://127.0.0.1:1/: socket hang up' })),
+    'health check: GET http://127.0.0.1:1/: socket hang up');
+  t.is(taskReason(status({ state: 'STOPPING' }), {}), 'given 120 s to stop after SIGTERM before it is killed');
+  t.is(taskReason(status({ state: 'STOPPING' }), { gracePeriod: 5, secondsToWaitBeforeKill: 2 }),
+    'given 2 s to stop after SIGTERM before it is killed (SIGTERM after a 5 s grace period)');
+  t.is(taskReason(status({ state: 'STOPPING' })), '', 'without the job nothing is guessed');
+  t.is(taskReason(status({ state: 'EXITED', containerError: 'bad\u001b[2J' })), 'bad\\u001b[2J');
 });
 
 test('server strings print their control characters as escapes, so none reaches the terminal', (t) => {

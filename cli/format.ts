@@ -1,4 +1,6 @@
-import type { PortMapping } from '../core/schema/job.js';
+import { DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL } from '../core/model/killWait.js';
+import type { Job, PortMapping } from '../core/schema/job.js';
+import type { JobStatus, TaskStatus } from '../core/schema/status.js';
 
 /** `name:version:hash` → `name:version:<first 7 of hash>`, as `helios jobs` shows ids. */
 export function shortJobId(id: string): string {
@@ -37,10 +39,13 @@ export const envString = (env: Record<string, string> | undefined) =>
 export const commandString = (command: string[] | undefined) =>
   (command ?? []).map((word) => (/\s/.test(word) || word === '' ? `"${word}"` : word)).join(' ');
 
-/** Ports in the `-p` spec form: `http=8080:20001/tcp`, `dns=127.0.0.1:53/udp`. */
+/**
+ * Ports as `docker ps` prints them, after their name: `http=127.0.0.1:20001->8080/tcp` (host address
+ * and port, then the container's); a port the agent allocates is `dynamic` until it is bound.
+ */
 export const portsString = (ports: Record<string, PortMapping> | undefined) =>
   Object.entries(ports ?? {}).map(([name, p]) =>
-    `${name}=${p.ip ? `${p.ip}:` : ''}${p.internalPort}${p.externalPort !== undefined ? `:${p.externalPort}` : ''}/${p.protocol ?? 'tcp'}`).join(' ');
+    `${name}=${p.ip ? `${p.ip}:` : ''}${p.externalPort ?? 'dynamic'}->${p.internalPort}/${p.protocol ?? 'tcp'}`).join(' ');
 
 /** `k=v, k2=v2` */
 export const labelsString = (labels: Record<string, string> | undefined) =>
@@ -56,3 +61,28 @@ export const bracketList = (items: string[]) => `[${items.join(', ')}]`;
  */
 // eslint-disable-next-line no-control-regex -- the control characters are what is replaced
 export const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * The goal on `host` as the tables show it: the deployment's, or UNDEPLOY for a task whose deployment
+ * is gone while its status remains (the agent is still stopping or removing the container).
+ */
+export const goalOn = (s: JobStatus, host: string) => s.deployments[host]?.goal ?? (s.taskStatuses[host] ? 'UNDEPLOY' : null);
+
+/** How long a stopping container gets: `given 120 s to stop after SIGTERM before it is killed`. */
+export function stopWaitString(job: Pick<Job, 'gracePeriod' | 'secondsToWaitBeforeKill'>): string {
+  const wait = job.secondsToWaitBeforeKill ?? DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL;
+  return `given ${wait} s to stop after SIGTERM before it is killed${job.gracePeriod ? ` (SIGTERM after a ${job.gracePeriod} s grace period)` : ''}`;
+}
+
+/**
+ * Why a task is in its state, for a REASON column: the container's error (FAILED, EXITED), the last
+ * failed health check (HEALTHCHECKING), or, with the job at hand, how long a STOPPING container has.
+ */
+export function taskReason(status: TaskStatus, job?: Pick<Job, 'gracePeriod' | 'secondsToWaitBeforeKill'>): string {
+  const parts = [
+    status.containerError ?? '',
+    status.healthCheckError ? `health check: ${status.healthCheckError}` : '',
+    status.state === 'STOPPING' && job ? stopWaitString(job) : '',
+  ];
+  return printable(parts.filter(Boolean).join('; '));
+}

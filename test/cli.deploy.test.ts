@@ -87,7 +87,8 @@ test('undeploy prints the Undeploying line and h: done; --all asks, and refuses 
   await helios(m, ['deploy', 'web:1', 'h1', 'h2', 'h3']);
   const r = await helios(m, ['undeploy', 'web:1', 'h1']);
   t.is(r.code, 0, r.stderr);
-  t.is(r.stderr, `Undeploying ${id} from [h1]\n`);
+  t.is(r.stderr, `Undeploying ${id} from [h1]\n`
+    + 'The container is given 120 s to stop after SIGTERM before it is killed; until it is removed, helios job shows goal UNDEPLOY.\n');
   t.is(r.stdout, 'h1: done\n');
 
   const refused = await helios(m, ['undeploy', 'web:1', '--all']);
@@ -116,7 +117,7 @@ test('job shows one row per host with goal and state; --host filters; --json is 
   const r = await helios(m, ['job', 'web:1']);
   t.is(r.code, 0, r.stderr);
   t.deepEqual(tableRows(r.stdout), [
-    ['JOB ID', 'HOST', 'GOAL', 'STATE', 'CONTAINER ID', 'PORTS', 'THROTTLED?', 'COMMAND', 'ENVIRONMENT'],
+    ['JOB ID', 'HOST', 'GOAL', 'STATE', 'CONTAINER ID', 'PORTS', 'THROTTLED?', 'COMMAND', 'ENVIRONMENT', 'REASON'],
     [id, 'h1', 'START', '-', 'sleep 100', 'FOO=bar'],
     [id, 'h2', 'START', '-', 'sleep 100', 'FOO=bar'],
   ]);
@@ -136,7 +137,7 @@ test('history of a job never started prints only the header; --json has jobId an
   const id = await create(m, 'web:1', 'busybox:latest');
   const r = await helios(m, ['history', 'web:1']);
   t.is(r.code, 0, r.stderr);
-  t.is(r.stdout, 'HOST   TIMESTAMP   STATE   THROTTLED   CONTAINERID\n');
+  t.is(r.stdout, 'HOST   TIMESTAMP   STATE   THROTTLED   CONTAINERID   REASON\n');
   t.deepEqual((await helios(m, ['history', 'web:1', '--json'])).json(), { jobId: id, events: [] });
 });
 
@@ -201,8 +202,9 @@ test('watch --json prints one JSON line per change and exits 0 on SIGINT', async
   const lines = watch.stdout.trim().split('\n').map((line) => JSON.parse(line) as { time: number; tasks: object[] });
   t.is(lines.length, 2, watch.stdout);
   t.deepEqual(Object.keys(lines[0]), ['time', 'tasks']);
-  t.deepEqual(lines[0].tasks, [{ jobId: id, host: 'h1', deployed: false, goal: null, state: null, throttled: null, containerId: null }]);
-  t.deepEqual(lines[1].tasks, [{ jobId: id, host: 'h1', deployed: true, goal: 'START', state: null, throttled: null, containerId: null }]);
+  const none = { state: null, throttled: null, containerId: null, containerError: null, healthCheckError: null };
+  t.deepEqual(lines[0].tasks, [{ jobId: id, host: 'h1', deployed: false, goal: null, ...none }]);
+  t.deepEqual(lines[1].tasks, [{ jobId: id, host: 'h1', deployed: true, goal: 'START', ...none }]);
 });
 
 /* eslint-disable no-control-regex -- the test looks for ANSI colour codes */

@@ -193,7 +193,8 @@ test('inspect prints labelled lines; --json prints the job', async (t) => {
   t.is(r.code, 0, r.stderr);
   const lines = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
   t.like(lines, { Id: id, Image: 'busybox:latest', Command: 'httpd -f', Env: 'A=1', 'Health check': 'tcp port=http',
-    Ports: 'http=80/tcp', Volumes: '<anonymous>:/data', Expires: 'never', Owner: 'cli' });
+    Ports: 'http=dynamic->80/tcp', Volumes: '<anonymous>:/data', Expires: 'never', Owner: 'cli',
+    'Grace period (seconds)': '0 (default)', 'Time to wait before kill (seconds)': '120 (default)', Init: 'no' });
   t.regex(lines.Created, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC$/);
   const json = await helios(m, ['inspect', id, '--json']);
   t.like(json.json(), { id, image: 'busybox:latest', command: ['httpd', '-f'] });

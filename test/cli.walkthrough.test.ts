@@ -51,7 +51,7 @@ test('the user guide: create, hosts, deploy, job, history, deploy twice, undeplo
   const history = await helios(master, ['history', 'testjob:1']);
   t.is(history.code, 0, history.stderr);
   const rows = tableRows(history.stdout);
-  t.deepEqual(rows[0], ['HOST', 'TIMESTAMP', 'STATE', 'THROTTLED', 'CONTAINERID']);
+  t.deepEqual(rows[0], ['HOST', 'TIMESTAMP', 'STATE', 'THROTTLED', 'CONTAINERID', 'REASON']);
   const states = rows.slice(1).map((row) => row[2]);
   t.deepEqual(states.filter((s) => ['CREATING', 'STARTING', 'RUNNING'].includes(s)), ['CREATING', 'STARTING', 'RUNNING'], states.join(' '));
   for (const row of rows.slice(1)) {
@@ -68,7 +68,8 @@ test('the user guide: create, hosts, deploy, job, history, deploy twice, undeplo
 
   const undeploy = await helios(master, ['undeploy', 'testjob:1', host]);
   t.is(undeploy.code, 0, undeploy.stderr);
-  t.is(undeploy.stderr, `Undeploying ${id} from [${host}]\n`);
+  t.is(undeploy.stderr, `Undeploying ${id} from [${host}]\n`
+    + 'The container is given 1 s to stop after SIGTERM before it is killed; until it is removed, helios job shows goal UNDEPLOY.\n');
   t.is(undeploy.stdout, `${host}: done\n`);
 
   const after = await waitFor(async () => {
@@ -128,6 +129,6 @@ test('watch prints the table when it changes (piped) and exits 0 on Ctrl-C', asy
   t.is(exit.code, 0);
   const tables = watch.stdout.trim().split('\n\n');
   t.true(tables.length >= 2);
-  for (const table of tables) t.regex(table, /^JOB +HOST +STATE +THROTTLED\?\n/);
+  for (const table of tables) t.regex(table, /^JOB +HOST +STATE +THROTTLED\? +REASON\n/);
   t.is(watch.stderr, '');
 });

@@ -25,6 +25,8 @@ the master computes it. The words after '--' are the container's command.
       --hostname H               the container's host name
       --grace-period S           seconds between unregistering and stopping
       --seconds-to-wait S        seconds 'docker stop' waits before killing (default 120)
+      --init                     run Docker's init (tini) as PID 1, as docker run --init: a
+                                 command that ignores SIGTERM as PID 1 (httpd -f) stops at once
       --expires ISO-DATE         the master undeploys and removes the job after this time
   -f, --file FILE                start from a job file: JSON, or the YAML of a GitOps repo (its
                                  deploy block is ignored); NAME:VERSION and IMAGE become optional;

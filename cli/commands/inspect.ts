@@ -1,6 +1,7 @@
 import type { HealthCheck, Job } from '../../core/schema/job.js';
 import { defineCommand } from '../command.js';
 import { connect } from '../connect.js';
+import { DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL } from '../../core/model/killWait.js';
 import { commandString, envString, labelsString, portsString, utcTimestamp } from '../format.js';
 import { resolveJob } from '../resolveJob.js';
 import { expectPositionals } from '../usage.js';
@@ -9,8 +10,10 @@ import { commandMeta } from '../registry.js';
 export default defineCommand({
   ...commandMeta('inspect'),
   help: `Prints the job's configuration as labelled lines: Id, Image, Hostname, Created (UTC), Expires,
-Command, Env, Health check, Grace period, Time to wait before kill, Metadata, Ports, Registration,
-Security options, Network mode, Token, Volumes, Add/Drop capabilities, Labels, Owner.
+Command, Env, Health check, Grace period, Time to wait before kill, Init, Metadata, Ports,
+Registration, Security options, Network mode, Token, Volumes, Add/Drop capabilities, Labels, Owner.
+Grace period and time to wait show the value in effect ("120 (default)" when the job sets none);
+Ports as docker ps prints them, name=ip:host->container/proto ("dynamic" for an allocated port).
 JOB is a job reference: any unambiguous part of name:version:hash.
 --json: the Job as the master stores it`,
   options: {},
@@ -35,8 +38,9 @@ export function inspectLines(job: Job): [string, string][] {
     ['Command', commandString(job.command)],
     ['Env', envString(job.env)],
     ['Health check', healthCheckString(job.healthCheck)],
-    ['Grace period (seconds)', job.gracePeriod === undefined ? '' : String(job.gracePeriod)],
-    ['Time to wait before kill (seconds)', job.secondsToWaitBeforeKill === undefined ? '' : String(job.secondsToWaitBeforeKill)],
+    ['Grace period (seconds)', orDefault(job.gracePeriod, 0)],
+    ['Time to wait before kill (seconds)', orDefault(job.secondsToWaitBeforeKill, DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL)],
+    ['Init', job.init ? 'yes (docker-init is PID 1)' : 'no'],
     ['Metadata', labelsString(job.metadata)],
     ['Ports', portsString(job.ports)],
     ['Registration', Object.keys(job.registration ?? {}).join(', ')],
@@ -50,6 +54,9 @@ export function inspectLines(job: Job): [string, string][] {
     ['Owner', job.owner ?? ''],
   ];
 }
+
+/** The value in effect: the job's, or the agent's default said as such. */
+const orDefault = (value: number | undefined, fallback: number) => (value === undefined ? `${fallback} (default)` : String(value));
 
 function healthCheckString(check: HealthCheck | undefined): string {
   if (!check) return '';

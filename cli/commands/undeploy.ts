@@ -1,7 +1,7 @@
 import { HeliosError } from '../../core/errors/HeliosError.js';
 import { defineCommand } from '../command.js';
 import { connect } from '../connect.js';
-import { bracketList } from '../format.js';
+import { bracketList, stopWaitString } from '../format.js';
 import { exitCodeOf, forEachHost, printHostResults } from '../hostResults.js';
 import { confirm } from '../prompt.js';
 import { resolveJob } from '../resolveJob.js';
@@ -11,8 +11,10 @@ import { commandMeta } from '../registry.js';
 export default defineCommand({
   ...commandMeta('undeploy'),
   help: `Undeploys JOB from each HOST, or with --all from every host it is deployed on. Prints
-'Undeploying <id> from [hosts]' (stderr), then 'HOST: done' or 'HOST: failed: CODE (why)' per host;
-exits 1 if any host failed. JOB is a job reference.
+'Undeploying <id> from [hosts]' (stderr), then 'HOST: done' or 'HOST: failed: CODE (why)' per host,
+then how long each agent gives the container to stop (stderr; the job's secondsToWaitBeforeKill,
+120 s by default): until it is removed, helios job shows the task with goal UNDEPLOY.
+Exits 1 if any host failed. JOB is a job reference.
   -a, --all      every host the job is deployed on (asks first, unless --yes)
   --yes          do not ask; needed with --all when stdin is not a terminal
   --token T      the job's token, if it was created with one
@@ -32,7 +34,7 @@ exits 1 if any host failed. JOB is a job reference.
       throw new HeliosError('INVALID_ARGUMENT', all ? 'give either hosts or --all, not both' : 'name the hosts to undeploy from, or use --all');
     }
     const client = await connect(global);
-    const { id } = await resolveJob(client, ref);
+    const { id, job } = await resolveJob(client, ref);
     const hosts = all ? Object.keys((await client.jobs.status(id)).deployments).sort() : named;
     if (all && hosts.length > 0 && !(await confirm(`Undeploy ${id} from all ${hosts.length} hosts ${bracketList(hosts)}?`, boolFlag(flags.yes)))) {
       out.info('Aborted.');
@@ -45,6 +47,8 @@ exits 1 if any host failed. JOB is a job reference.
       out.printJson({ jobId: id, hosts, results });
       return exitCodeOf(results);
     }
-    return printHostResults(out, results);
+    const code = printHostResults(out, results);
+    if (results.some((r) => r.status === 'OK')) out.info(`The container is ${stopWaitString(job)}; until it is removed, helios job shows goal UNDEPLOY.`);
+    return code;
   },
 });

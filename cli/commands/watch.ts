@@ -1,7 +1,7 @@
 import type { JobStatus } from '../../core/schema/status.js';
 import { defineCommand, type RunArgs } from '../command.js';
 import { connect } from '../connect.js';
-import { utcTimestamp } from '../format.js';
+import { goalOn, taskReason, utcTimestamp } from '../format.js';
 import { colorState } from '../output.js';
 import { resolveJob } from '../resolveJob.js';
 import { expectPositionals, secondsFlag } from '../usage.js';
@@ -11,13 +11,15 @@ export default defineCommand({
   ...commandMeta('watch'),
   help: `Shows the state of JOB on each HOST (every host it is deployed on without any), refreshed every
 -n seconds, as a table:
-  JOB  HOST  STATE  THROTTLED?
-On a terminal the screen is redrawn; when piped, the table is printed again each time it changes.
+  JOB  HOST  STATE  THROTTLED?  REASON
+REASON is why the task is in its state (the container's error, the last failed health check, the
+time a STOPPING container has), as in helios job. On a terminal the screen is redrawn; when piped, the table is printed again each time it changes.
 Stops on Ctrl-C (exit 0). JOB is a job reference.
   -n, --interval SECONDS   refresh period (default 1)
 --json: one JSON object per line each time something changes:
-{"time": ms, "tasks": [{"jobId", "host", "deployed", "goal", "state", "throttled", "containerId"}]}
-(null where the master has no value yet)`,
+{"time": ms, "tasks": [{"jobId", "host", "deployed", "goal", "state", "throttled", "containerId",
+"containerError", "healthCheckError"}]} (null where the master has no value; goal UNDEPLOY while an
+undeployed task's container is still being removed)`,
   options: { interval: { type: 'string', short: 'n' } },
   async run(args) {
     expectPositionals(this, args.positionals, 1, Infinity);
@@ -34,6 +36,8 @@ interface Row {
   state: string | null;
   throttled: string | null;
   containerId: string | null;
+  containerError: string | null;
+  healthCheckError: string | null;
 }
 
 async function watchJob({ positionals, flags, global, out }: RunArgs): Promise<number> {
@@ -49,13 +53,16 @@ async function watchJob({ positionals, flags, global, out }: RunArgs): Promise<n
   let stop = false;
   void stopped.then(() => { stop = true; });
   while (!stop) {
-    const rows = rowsOf(id, await client.jobs.status(id), hosts);
+    const status = await client.jobs.status(id);
+    const rows = rowsOf(id, status, hosts);
+    const reasons = rows.map((r) => { const task = status.taskStatuses[r.host]; return task ? taskReason(task, status.job) : ''; });
     const snapshot = JSON.stringify(rows);
     if (out.json) {
       if (snapshot !== previous) out.print(JSON.stringify({ time: Date.now(), tasks: rows }));
     } else {
-      const table = await out.renderTable(['JOB', 'HOST', 'STATE', 'THROTTLED?'],
-        rows.map((r) => [r.jobId, r.host, colorState(out.colors, r.state ?? (r.deployed ? '-' : 'NOT DEPLOYED')), r.throttled ?? '']));
+      const table = await out.renderTable(['JOB', 'HOST', 'STATE', 'THROTTLED?', 'REASON'],
+        rows.map((r, i) => [r.jobId, r.host, colorState(out.colors, r.state ?? (r.deployed ? '-' : 'NOT DEPLOYED')), r.throttled ?? '',
+          reasons[i]]));
       if (out.isTTY) {
         out.print(`\x1b[H\x1b[2J${out.colors.dim(`${utcTimestamp(Date.now())} UTC, every ${intervalMs / 1000} s (Ctrl-C to stop)`)}\n${table}`);
       } else if (snapshot !== previous) {
@@ -78,10 +85,12 @@ function rowsOf(jobId: string, status: JobStatus, only: string[]): Row[] {
     return {
       jobId, host,
       deployed: Object.hasOwn(status.deployments, host),
-      goal: status.deployments[host]?.goal ?? task?.goal ?? null,
+      goal: goalOn(status, host),
       state: task?.state ?? null,
       throttled: task?.throttled ?? null,
       containerId: task?.containerId ?? null,
+      containerError: task?.containerError ?? null,
+      healthCheckError: task?.healthCheckError ?? null,
     };
   });
 }

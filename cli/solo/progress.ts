@@ -1,12 +1,15 @@
 /**
  * Solo's live view, polling the master: one line per task state change on the local agent's host
- * (and one when a task is removed), a line per sync outcome of solo's source, and once (not on every
- * poll) that the agent cannot reach Docker, with the fix.
+ * (and one when a task is removed) with its reason (container error, failed health check, the time a
+ * stopping container has), a line per sync outcome of solo's source, and once (not on every poll) that
+ * the agent cannot reach Docker, with the fix. The host says nothing until this run's agent has sent a
+ * heartbeat: what the master holds from before is the previous run's (its Docker error above all).
  */
 import type { HeliosClient } from '../../core/client/createClient.js';
+import type { Job } from '../../core/schema/job.js';
 import type { TaskStatus } from '../../core/schema/status.js';
 import type { Output } from '../output.js';
-import { shortJobId } from '../format.js';
+import { shortJobId, taskReason } from '../format.js';
 import { describeSync } from './syncLines.js';
 
 const POLL_MS = 250;
@@ -25,6 +28,8 @@ export interface ProgressOptions {
 export function watchProgress(client: HeliosClient, options: ProgressOptions, out: Output): { stop(): void } {
   const { host, source } = options;
   const seen = new Map<string, string>();
+  /** Jobs are immutable: each is read once, when its task first shows (it may be removed before it stops). */
+  const jobs = new Map<string, Job | null>();
   let dockerError: string | null | undefined;
   let syncKey: string | undefined;
   let stopped = false;
@@ -33,14 +38,17 @@ export function watchProgress(client: HeliosClient, options: ProgressOptions, ou
     const ports = Object.entries(status.ports).filter(([, p]) => p.externalPort)
       .map(([name, p]) => `${name} → http://${p.ip && p.ip !== '0.0.0.0' ? p.ip : '127.0.0.1'}:${p.externalPort}`);
     const details = [status.throttled !== 'NO' ? `throttled ${status.throttled}` : '',
-      status.containerError ?? '', ports.join(', ')].filter(Boolean).join('; ');
+      taskReason(status, jobs.get(status.jobId) ?? undefined), ports.join(', ')].filter(Boolean).join('; ');
     return `${shortJobId(status.jobId)} on ${host}: ${status.state}${details ? ` (${details})` : ''}`;
   };
 
   const pollTasks = async (host: string) => {
     const status = await client.hosts.status(host).catch(() => null);
-    if (!status) return;
-    if (status.dockerError !== dockerError && status.lastSeen !== null) {
+    if (!status || status.lastSeen === null || status.lastSeen < options.startedAt) return;
+    for (const jobId of Object.keys(status.statuses)) {
+      if (!jobs.has(jobId)) jobs.set(jobId, await client.jobs.get(jobId).catch(() => null));
+    }
+    if (status.dockerError !== dockerError) {
       if (status.dockerError) {
         out.info(out.colors.warn(`agent ${host} cannot reach Docker: ${status.dockerError}`));
         out.info('  Install and start Docker, or set DOCKER_HOST to a running engine (e.g. DOCKER_HOST=unix:///run/docker.sock npm start); the agent keeps retrying.');
