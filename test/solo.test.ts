@@ -7,8 +7,9 @@
  * Its node_modules is a symlink to this repository's, to skip a six-minute `npm ci`; `npm start` still
  * builds the clone's own dist/ with tsc, as a newcomer's would.
  *
- * The sample publishes the fixed port 18080, so only the first test runs it; the second never gets a
- * container (no Docker), so the two can run at once.
+ * The sample publishes the fixed port 18080, so only the first test runs it, holding the README's
+ * ports from other test files (harness/fixedPorts.ts); the second never gets a container (no
+ * Docker), so the two can run at once.
  */
 import test, { type ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
@@ -18,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { createClient, type HeliosClient } from '../core/index.js';
 import { agentContainers, removeAgentContainers, uniqueName } from './harness/agent.js';
+import { holdFixedPorts } from './harness/fixedPorts.js';
 import { freePort, spawnProcess, tempDir, waitFor, type SpawnedProcess } from './harness/processes.js';
 
 const repoRoot = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: dirname(fileURLToPath(import.meta.url)), encoding: 'utf8' }).trim();
@@ -103,6 +105,7 @@ async function ctrlC(t: ExecutionContext, solo: Solo): Promise<number> {
 test('npm start in a fresh clone runs the sample job; a commit deploys its new version; Ctrl-C leaves only the container', async (t) => {
   t.timeout(START_MS + 180_000);
   const dockerHost = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+  await holdFixedPorts(t); // test/readme.walkthrough.test.ts publishes 18080 too
   await t.throwsAsync(page(), undefined, `${PAGE} must be free: the sample job publishes port 18080 (is a helios solo or its container running?)`);
   const t0 = Date.now();
   const solo = await startSolo(t, dockerHost);
