@@ -151,8 +151,10 @@ test.serial('500 slow or idle connections are closed within the timeouts while a
   const fdsAfter = openFds();
 
   // Node checks the timeouts every quarter of the shorter one; the rest is slack for a loaded machine
-  // (500 connections arrive at once, and other test files run beside this one).
-  const slack = 3_000;
+  // (500 connections arrive at once, and other test files run beside this one: 8.3 s was seen for a
+  // 2 s request timeout in the full suite on 2 cores). Still far below what would mean "not closed by
+  // the configured timeout": node's defaults are 60 s (headers) and 300 s (request).
+  const slack = 10_000;
   const worst = (kind: string) => Math.max(...results.filter((r) => r.kind === kind).map((r) => r.ms));
   const answered = (kind: string, status: string) => results.filter((r) => r.kind === kind && r.data.startsWith(`HTTP/1.1 ${status}`)).length;
   for (const kind of ['silent', 'partialHeader']) {
