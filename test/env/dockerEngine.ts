@@ -1,11 +1,7 @@
-import { pingDocker } from './dockerApi.js';
-import { startDockerd } from './dockerd.js';
-import { ensureDockerPackages } from './install.js';
+import { pingDocker } from '../../cli/solo/docker/dockerApi.js';
+import { startDockerd } from '../../cli/solo/docker/dockerd.js';
+import { ensureDockerPackages } from '../../cli/solo/docker/install.js';
 import { log } from './log.js';
-
-export { dockerRequest, imageExists, parseDockerHost, pingDocker } from './dockerApi.js';
-export { TEST_IMAGE, ensureBusyboxImage, ensureBusyboxImage as ensureImage } from './busyboxImage.js';
-export { cleanupStaleDaemons, startDockerd } from './dockerd.js';
 
 export interface DockerEngine {
   /** What to put in DOCKER_HOST, e.g. `unix:///tmp/hdk-Ab12Cd/docker.sock`. */
@@ -17,10 +13,11 @@ export interface DockerEngine {
 
 /**
  * A reachable Docker engine: `DOCKER_HOST` when it answers `/_ping`, otherwise a private dockerd
- * (installing docker.io and busybox-static first when missing).
+ * (installing docker.io and busybox-static first when missing). The daemon code is solo's
+ * (cli/solo/docker/), which starts the same private engine for `npm start`.
  * @example
  * const engine = await ensureDockerEngine();
- * try { await ensureImage(engine.dockerHost); … } finally { await engine.stop(); }
+ * try { await ensureBusyboxImage(engine.dockerHost, log); … } finally { await engine.stop(); }
  */
 export async function ensureDockerEngine(opts: { readyTimeoutMs?: number } = {}): Promise<DockerEngine> {
   const given = process.env.DOCKER_HOST;
@@ -31,7 +28,7 @@ export async function ensureDockerEngine(opts: { readyTimeoutMs?: number } = {})
     }
     log(`DOCKER_HOST=${given} does not answer /_ping: starting a private dockerd`);
   }
-  await ensureDockerPackages();
-  const daemon = await startDockerd(opts);
+  await ensureDockerPackages(log);
+  const daemon = await startDockerd({ ...opts, log });
   return { dockerHost: daemon.dockerHost, started: true, stop: daemon.stop };
 }

@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBusyboxImage } from './busyboxImage.js';
+import { ensureBusyboxImage } from '../../cli/solo/docker/busyboxImage.js';
 import { ensureDockerEngine } from './dockerEngine.js';
 import { log } from './log.js';
 
@@ -45,7 +45,7 @@ async function main(command: string, args: string[]): Promise<number> {
   const engine = await ensureDockerEngine();
   try {
     if (interrupted) return signalExitCode(interrupted);
-    await ensureBusyboxImage(engine.dockerHost);
+    await ensureBusyboxImage(engine.dockerHost, log);
     if (interrupted) return signalExitCode(interrupted);
     const localBin = fileURLToPath(new URL('../../node_modules/.bin', import.meta.url));
     const env = { ...process.env, DOCKER_HOST: engine.dockerHost, PATH: `${localBin}${delimiter}${process.env.PATH ?? ''}` };

@@ -31,14 +31,22 @@ export function dockerRequest(dockerHost: string, method: string, path: string, 
   });
 }
 
-/** True when the engine answers `GET /_ping` with 200. Never throws. */
-export async function pingDocker(dockerHost: string, timeoutMs = 2_000): Promise<boolean> {
+/**
+ * Why the engine does not answer `GET /_ping` with 200 (`connect ENOENT /var/run/docker.sock`,
+ * `HTTP 500 …`), or null when it does. Never throws.
+ */
+export async function probeDocker(dockerHost: string, timeoutMs = 2_000): Promise<string | null> {
   try {
     const res = await dockerRequest(dockerHost, 'GET', '/_ping', timeoutMs);
-    return res.status === 200;
-  } catch {
-    return false;
+    return res.status === 200 ? null : `HTTP ${res.status} ${res.body.trim()}`.trim();
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
   }
+}
+
+/** True when the engine answers `GET /_ping` with 200. Never throws. */
+export async function pingDocker(dockerHost: string, timeoutMs = 2_000): Promise<boolean> {
+  return (await probeDocker(dockerHost, timeoutMs)) === null;
 }
 
 /** True when the engine has an image by this reference. */
@@ -47,4 +55,22 @@ export async function imageExists(dockerHost: string, ref: string): Promise<bool
   if (res.status === 200) return true;
   if (res.status === 404) return false;
   throw new Error(`inspecting image ${ref} on ${dockerHost}: HTTP ${res.status} ${res.body.trim()}`);
+}
+
+/**
+ * Pulls an image (`docker pull`); resolves with why it failed (the engine's or registry's words), or
+ * null once the engine has it. Never throws. Docker answers 200 and then streams progress, so an
+ * error can also come as an `{"error": …}` line of that stream.
+ */
+export async function pullImage(dockerHost: string, ref: string, timeoutMs = 60_000): Promise<string | null> {
+  try {
+    const res = await dockerRequest(dockerHost, 'POST', `/images/create?fromImage=${encodeURIComponent(ref)}`, timeoutMs);
+    const lines = res.body.split('\n').filter(Boolean).map((line) => {
+      try { return JSON.parse(line) as { error?: string; message?: string }; } catch { return {}; }
+    });
+    if (res.status !== 200) return lines[0]?.message ?? `HTTP ${res.status} ${res.body.trim()}`;
+    return lines.find((line) => line.error)?.error ?? null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
 }

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type PrivateNetwork, createPrivateBridge, removePrivateBridge } from './bridge.js';
 import { dockerRequest, pingDocker } from './dockerApi.js';
 import { findProgram } from './exec.js';
-import { log } from './log.js';
+import type { Log } from './log.js';
 import { unmountUnder } from './mounts.js';
 import { isAlive, pidUsesDir, processesInContainers, processesUsingDir, terminate } from './pids.js';
 
@@ -65,7 +65,7 @@ async function logTail(dir: string, lines = 30): Promise<string> {
  * Kills the private daemon's running containers first: on shutdown dockerd gives each one its own stop
  * timeout (10 s by default), and busybox as PID 1 ignores SIGTERM.
  */
-async function killContainers(dockerHost: string): Promise<void> {
+async function killContainers(dockerHost: string, log: Log): Promise<void> {
   if (!(await pingDocker(dockerHost, 1_000))) return;
   try {
     const list = await dockerRequest(dockerHost, 'GET', '/containers/json');
@@ -77,11 +77,11 @@ async function killContainers(dockerHost: string): Promise<void> {
 }
 
 /** Stops whatever daemon lives in dir (checking the pid really is it), then removes bridge and dir. */
-async function teardown(dir: string, knownPid: number | undefined, network: PrivateNetwork | undefined): Promise<void> {
+async function teardown(dir: string, knownPid: number | undefined, network: PrivateNetwork | undefined, log: Log): Promise<void> {
   const pid = (await readPid(paths(dir).pidfile)) ?? knownPid;
   if (pid !== undefined && (await pidUsesDir(pid, dir))) {
     log(`stopping dockerd ${pid}`);
-    await killContainers(`unix://${paths(dir).socket}`);
+    await killContainers(`unix://${paths(dir).socket}`, log);
     if (!(await terminate(pid, STOP_TIMEOUT_MS))) log(`dockerd ${pid} ignored SIGTERM for ${STOP_TIMEOUT_MS / 1000}s: killed it`);
   }
   // After a SIGKILL its containerd and shims outlive it; they are recognised by paths inside dir.
@@ -94,14 +94,14 @@ async function teardown(dir: string, knownPid: number | undefined, network: Priv
     log(`killing orphaned container process ${orphan}`);
     await terminate(orphan, 0);
   }
-  await unmountUnder(dir);
-  if (network) await removePrivateBridge(network);
+  await unmountUnder(dir, log);
+  if (network) await removePrivateBridge(network, log);
   await rm(dir, { recursive: true, force: true, maxRetries: 3 })
     .catch((err: unknown) => log(`could not remove ${dir} (leftover mounts?): ${String(err)}`));
 }
 
 /** Cleans up the dirs of earlier runs whose owner process is gone (a crash, a SIGKILL). */
-export async function cleanupStaleDaemons(): Promise<void> {
+export async function cleanupStaleDaemons(log: Log): Promise<void> {
   const base = daemonBase();
   const names = (await readdir(base).catch(() => [] as string[])).filter((name) => name.startsWith(DAEMON_DIR_PREFIX));
   for (const name of names) {
@@ -111,15 +111,24 @@ export async function cleanupStaleDaemons(): Promise<void> {
     // A dir without owner.json may belong to a run that has only just created it: leave young ones alone.
     if (!owner && Date.now() - (await stat(dir).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs < 10 * 60_000) continue;
     log(`cleaning up ${dir} left by an earlier run`);
-    await teardown(dir, undefined, owner?.network);
+    await teardown(dir, undefined, owner?.network, log);
   }
 }
 
+/**
+ * Stops the private daemon of this one dir, whoever started it, and removes its bridge and the dir:
+ * what a test does after a solo that died without stopping its daemon.
+ */
+export async function stopDaemonIn(dir: string, log: Log): Promise<void> {
+  await teardown(dir, undefined, (await readOwner(dir))?.network, log);
+}
+
 /** Starts a private dockerd under a fresh temp dir and waits until it answers /_ping. */
-export async function startDockerd(opts: { readyTimeoutMs?: number } = {}): Promise<PrivateDaemon> {
+export async function startDockerd(opts: { log: Log; readyTimeoutMs?: number }): Promise<PrivateDaemon> {
+  const { log } = opts;
   const dockerd = findProgram('dockerd');
   if (!dockerd) throw new Error('dockerd not found (install Debian\'s docker.io)');
-  await cleanupStaleDaemons();
+  await cleanupStaleDaemons(log);
   const dir = await mkdtemp(join(daemonBase(), DAEMON_DIR_PREFIX));
   const p = paths(dir);
   const owner: OwnerRecord = { pid: process.pid };
@@ -127,9 +136,9 @@ export async function startDockerd(opts: { readyTimeoutMs?: number } = {}): Prom
   let network: PrivateNetwork | undefined;
   let pid: number | undefined;
   let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopping ??= teardown(dir, pid, network));
+  const stop = (): Promise<void> => (stopping ??= teardown(dir, pid, network, log));
   try {
-    network = await createPrivateBridge().catch((err: unknown) => {
+    network = await createPrivateBridge(log).catch((err: unknown) => {
       log(`private bridge failed (${String(err).split('\n')[0]}): using docker0`);
       return undefined;
     });

@@ -2,13 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { imageExists } from './dockerApi.js';
 import { findProgram, run } from './exec.js';
 import { BUSYBOX_PATH, ensureDockerPackages, isStaticElf } from './install.js';
-import { log } from './log.js';
+import type { Log } from './log.js';
 
-/** The image every test job runs: there is no registry to pull it from, so it is imported locally. */
-export const TEST_IMAGE = 'busybox:latest';
+/** The image every test job and solo's sample job run: with no registry to pull it from, it is imported locally. */
+export const BUSYBOX_IMAGE = 'busybox:latest';
 
 /** Applets the tests rely on; every other applet the binary lists is linked as well. */
 const REQUIRED_APPLETS = ['sh', 'httpd', 'sleep', 'echo', 'cat', 'ls', 'nc', 'wget', 'env', 'true', 'false', 'kill', 'date',
@@ -17,25 +18,25 @@ const REQUIRED_APPLETS = ['sh', 'httpd', 'sleep', 'echo', 'cat', 'ls', 'nc', 'wg
 const pending = new Map<string, Promise<void>>();
 
 /**
- * Makes sure the engine has the busybox test image, importing it when missing. Concurrent callers in
- * one process share one import.
- * @example await ensureBusyboxImage(process.env.DOCKER_HOST!)
+ * Makes sure the engine has the busybox image, importing it from /bin/busybox when missing (installing
+ * busybox-static first when that is not a static binary; apt's output to `aptOutput`). Concurrent
+ * callers in one process share one import.
+ * @example await ensureBusyboxImage(process.env.DOCKER_HOST!, log)
  */
-export function ensureBusyboxImage(dockerHost: string, ref = TEST_IMAGE): Promise<void> {
-  const key = `${dockerHost} ${ref}`;
-  let job = pending.get(key);
+export function ensureBusyboxImage(dockerHost: string, log: Log, aptOutput?: Writable | number): Promise<void> {
+  let job = pending.get(dockerHost);
   if (!job) {
-    job = ensureImage(dockerHost, ref);
-    pending.set(key, job);
-    job.catch(() => pending.delete(key));
+    job = ensureImage(dockerHost, BUSYBOX_IMAGE, log, aptOutput);
+    pending.set(dockerHost, job);
+    job.catch(() => pending.delete(dockerHost));
   }
   return job;
 }
 
-async function ensureImage(dockerHost: string, ref: string): Promise<void> {
+async function ensureImage(dockerHost: string, ref: string, log: Log, aptOutput?: Writable | number): Promise<void> {
   if (await imageExists(dockerHost, ref)) return;
   log(`image ${ref} missing: importing it from ${BUSYBOX_PATH}`);
-  if (!isStaticElf(BUSYBOX_PATH)) await ensureDockerPackages();
+  if (!isStaticElf(BUSYBOX_PATH)) await ensureDockerPackages(log, aptOutput);
   const docker = findProgram('docker');
   if (!docker) throw new Error('the docker CLI is not installed (Debian\'s docker.io provides it)');
   const staging = await mkdtemp(join(tmpdir(), 'bbimg-'));

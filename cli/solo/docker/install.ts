@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { openSync, readSync, closeSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { findProgram } from './exec.js';
-import { log } from './log.js';
+import type { Log } from './log.js';
 
 export const BUSYBOX_PATH = '/bin/busybox';
 
@@ -36,17 +37,26 @@ export function isStaticElf(path: string): boolean {
   }
 }
 
-/** Installs Debian's docker.io and busybox-static when dockerd or a static /bin/busybox is missing. */
-export async function ensureDockerPackages(): Promise<void> {
+/** What the private engine and the busybox image need that this machine lacks: `dockerd`, `static /bin/busybox`. */
+export function missingDockerPrograms(): string[] {
   const missing: string[] = [];
   if (!findProgram('dockerd')) missing.push('dockerd');
   if (!isStaticElf(BUSYBOX_PATH)) missing.push(`static ${BUSYBOX_PATH}`);
+  return missing;
+}
+
+/**
+ * Installs Debian's docker.io and busybox-static when dockerd or a static /bin/busybox is missing.
+ * apt's output goes to `aptOutput`: stderr by default (stdout is the command's that test/env wraps),
+ * solo's docker log for solo.
+ */
+export async function ensureDockerPackages(log: Log, aptOutput: Writable | number = process.stderr): Promise<void> {
+  const missing = missingDockerPrograms();
   if (missing.length === 0) return;
   log(`${missing.join(' and ')} missing: installing docker.io and busybox-static with apt-get`);
   const script = 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y docker.io busybox-static';
   const code = await new Promise<number | null>((resolve, reject) => {
-    // apt's output goes to stderr: stdout belongs to the wrapped command.
-    const child = spawn('sh', ['-c', script], { stdio: ['ignore', process.stderr, process.stderr] });
+    const child = spawn('sh', ['-c', script], { stdio: ['ignore', aptOutput, aptOutput] });
     child.on('error', reject);
     child.on('exit', (exitCode) => resolve(exitCode));
   });

@@ -1,5 +1,5 @@
 import { findProgram, run } from './exec.js';
-import { log } from './log.js';
+import type { Log } from './log.js';
 
 /**
  * A bridge of our own for one private dockerd. Several daemons on one machine (parallel test runs,
@@ -24,7 +24,7 @@ function overlaps(a: string, b: string): boolean {
 }
 
 /** Creates the first free `hdkN` bridge; undefined (daemon falls back to docker0) when that is impossible. */
-export async function createPrivateBridge(): Promise<PrivateNetwork | undefined> {
+export async function createPrivateBridge(log: Log): Promise<PrivateNetwork | undefined> {
   const ip = findProgram('ip');
   if (!ip) {
     log('no `ip` command: the daemon will use the default docker0 bridge');
@@ -45,7 +45,7 @@ export async function createPrivateBridge(): Promise<PrivateNetwork | undefined>
     }
     await run(ip, ['addr', 'add', net.gateway, 'dev', net.bridge]);
     await run(ip, ['link', 'set', net.bridge, 'up']);
-    await forwardRule('-I', net);
+    await forwardRule('-I', net, log);
     return net;
   }
   log(`all ${MAX_NETWORKS} private bridges are taken: using docker0`);
@@ -53,7 +53,7 @@ export async function createPrivateBridge(): Promise<PrivateNetwork | undefined>
 }
 
 /** Deletes the bridge and our forward rule. Best effort: logs and carries on. */
-export async function removePrivateBridge(net: PrivateNetwork): Promise<void> {
+export async function removePrivateBridge(net: PrivateNetwork, log: Log): Promise<void> {
   const ip = findProgram('ip');
   if (ip) {
     // The daemon leaves the `br-…` bridges of its user-defined networks behind; they sit inside our pool.
@@ -64,14 +64,14 @@ export async function removePrivateBridge(net: PrivateNetwork): Promise<void> {
       await run(ip, ['link', 'del', bridge]).catch((err: unknown) => log(`removing bridge ${bridge}: ${String(err)}`));
     }
   }
-  await forwardRule('-D', net);
+  await forwardRule('-D', net, log);
 }
 
 /**
  * The daemon runs with --iptables=false (so it never rewrites the chains another daemon relies on);
  * with br_netfilter loaded and a FORWARD policy of DROP, traffic between its containers needs this one rule.
  */
-async function forwardRule(action: '-I' | '-D', net: PrivateNetwork): Promise<void> {
+async function forwardRule(action: '-I' | '-D', net: PrivateNetwork, log: Log): Promise<void> {
   const iptables = findProgram('iptables');
   if (!iptables) return;
   const rule = ['FORWARD', '-s', net.pool, '-d', net.pool, '-j', 'ACCEPT'];
