@@ -49,7 +49,7 @@ const entries: Entry[] = [
     load: () => import('./commands/masters.js') },
   { name: 'version', synopsis: 'version', summary: "print the client's and the master's versions",
     load: () => import('./commands/version.js') },
-  { name: 'solo', synopsis: 'solo [--http HOST:PORT] [--home DIR] [--repo PATH] [--path jobs] [--no-agent] [--no-syncer] [--cleanup]',
+  { name: 'solo', synopsis: 'solo [--http HOST:PORT] [--home DIR] [--repo PATH] [--branch NAME] [--path DIR] [--name NAME] [--docker-host URL] [--bind-ip IP] [--no-agent] [--no-syncer] [--cleanup]',
     summary: 'run a master, an agent for this machine and a git syncer of this repo, in one command',
     load: () => import('./commands/solo.js') },
 ];

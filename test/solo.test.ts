@@ -1,24 +1,28 @@
 /**
  * `npm start` (= `helios solo`) as a newcomer meets it: a fresh clone of this repository, `npm start`
  * in it, the sample job of jobs/hello.yaml serving its page, a commit deploying a new version, Ctrl-C
- * leaving nothing but the container. And the same with no Docker engine: solo stays up and says why.
+ * leaving nothing but the container. And the same with no Docker engine, as root: solo starts a
+ * private dockerd, imports busybox:latest (no registry here), runs the sample, and stops the daemon
+ * at Ctrl-C. (soloEngine.test.ts has the machine where solo may not start one.)
  *
  * The clone is of the committed HEAD of the repository this file is in (as in CI, a clean clone).
  * Its node_modules is a symlink to this repository's, to skip a six-minute `npm ci`; `npm start` still
  * builds the clone's own dist/ with tsc, as a newcomer's would.
  *
- * The sample publishes the fixed port 18080, so only the first test runs it, holding the README's
- * ports from other test files (harness/fixedPorts.ts); the second never gets a container (no
- * Docker), so the two can run at once.
+ * The sample publishes the fixed port 18080: each test holds the README's ports (harness/fixedPorts.ts),
+ * so they run one after the other, and after or before other test files publishing them.
  */
 import test, { type ExecutionContext } from 'ava';
+import Docker from 'dockerode';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
+import { stopDaemonIn } from '../cli/solo/docker/dockerd.js';
+import { isAlive } from '../cli/solo/docker/pids.js';
 import { createClient, type HeliosClient } from '../core/index.js';
-import { agentContainers, removeAgentContainers, uniqueName } from './harness/agent.js';
+import { agentContainers, dockerClient, dockerHost as sessionDockerHost, removeAgentContainers, uniqueName } from './harness/agent.js';
 import { holdFixedPorts } from './harness/fixedPorts.js';
 import { freePort, spawnProcess, tempDir, waitFor, type SpawnedProcess } from './harness/processes.js';
 
@@ -88,12 +92,15 @@ function processesOf(dir: string): string {
   }
 }
 
-/** Ctrl-C as a terminal sends it (to npm's whole process group); resolves when npm has exited. */
-async function ctrlC(t: ExecutionContext, solo: Solo): Promise<number> {
+/**
+ * Ctrl-C as a terminal sends it (to npm's whole process group); resolves when npm has exited. Its last
+ * line names what is left, and the command to run under npm.
+ */
+async function ctrlC(t: ExecutionContext, solo: Solo, stopped = /stopped; containers keep running \(npm start -- --cleanup removes them\)\n$/): Promise<number> {
   const started = Date.now();
   await solo.npm.kill('SIGINT');
   const ms = Date.now() - started;
-  t.regex(solo.npm.stderr, /stopped; containers keep running/);
+  t.regex(solo.npm.stderr, stopped);
   // master, agent and syncer run dist/<component>/bin.js of the clone: none may be left.
   t.throws(() => process.kill(-solo.npm.pid!, 0), { code: 'ESRCH' }, 'npm, sh and solo (one process group) are gone');
   t.is(processesOf(solo.clone), '', 'no process of this run remains');
@@ -149,24 +156,43 @@ test('npm start in a fresh clone runs the sample job; a commit deploys its new v
     + ` · commit → new version RUNNING ${tSecond - tCommit} ms · Ctrl-C → npm exited ${stopMs} ms`);
 });
 
-test('with no Docker engine, npm start stays up, the master answers, and the agent says plainly why and how to fix it', async (t) => {
+test('with no Docker engine, npm start as root starts a private dockerd, imports busybox and runs the sample; Ctrl-C stops the daemon', async (t) => {
   t.timeout(START_MS + 120_000);
+  await holdFixedPorts(t);
+  await t.throwsAsync(page(), undefined, `${PAGE} must be free`);
+  // DOCKER_HOST names where solo looks: a socket nothing listens on (the test's own dead engine).
   const missing = await tempDir('helios-nodocker-');
   t.teardown(missing.cleanup);
-  const solo = await startSolo(t, `unix://${join(missing.path, 'docker.sock')}`);
+  const deadSocket = `unix://${join(missing.path, 'docker.sock')}`;
+  const t0 = Date.now();
+  const solo = await startSolo(t, deadSocket);
 
-  await solo.npm.waitForOutput(/Ctrl-C stops master, agent and syncer/, START_MS);
-  const [warning] = await solo.npm.waitForOutput(new RegExp(`agent ${solo.agent} cannot reach Docker: .*`), 60_000);
-  t.regex(warning, /docker\.sock/, 'names the socket it tried');
-  await solo.npm.waitForOutput(/Install and start Docker, or set DOCKER_HOST .*keeps retrying/, 5000);
-  t.truthy((await solo.client.hosts.status(solo.agent)).dockerError, 'the master knows the agent has no Docker');
+  await solo.npm.waitForOutput(/Ctrl-C stops master, agent and syncer, then the private dockerd/, START_MS);
+  const tStarted = Date.now();
+  t.regex(solo.npm.stderr, new RegExp(`^no Docker engine answers at ${deadSocket}: starting a private dockerd, stopped with solo; details in \\S+/logs/docker\\.log$`, 'm'));
+  const [, privateHost, dir] = solo.npm.stdout.match(new RegExp(`agent +${solo.agent} +Docker at (unix://(/\\S+)/docker\\.sock) \\(a private dockerd solo started\\)`)) ?? [];
+  t.truthy(privateHost, 'the summary shows the private engine');
+  t.not(privateHost, sessionDockerHost());
+  // Should the test fail half-way, the daemon goes too (solo's Ctrl-C would have stopped it).
+  t.teardown(async () => { if (existsSync(dir)) await stopDaemonIn(dir, (line) => process.stderr.write(`[solo test] ${line}\n`)); });
+  const daemonPid = Number(readFileSync(join(dir, 'docker.pid'), 'utf8'));
+  t.regex(solo.npm.stderr, /^busybox:latest \(the sample job's image\) is not on \S+ and no registry answers: importing one built from \/bin\/busybox \(busybox-static\)$/m);
 
-  // Still up a few agent retries later, the warning said once, the sample deployed and waiting.
-  await new Promise((resolve) => setTimeout(resolve, 4000));
-  t.truthy(await solo.client.version());
-  t.is(solo.npm.stderr.match(/cannot reach Docker/g)?.length, 1, 'said once, not on every retry');
-  t.true(Object.keys((await solo.client.hosts.status(solo.agent)).jobs).some((id) => id.startsWith('hello:')), 'the sample is deployed to the agent');
-  t.notRegex(solo.output(), /^\s+at /m, 'no stack trace');
+  const greeting = String(parseDocument(readFileSync(join(solo.clone, SAMPLE), 'utf8')).getIn(['env', 'GREETING']));
+  await helloJob(solo, 'RUNNING');
+  const tRunning = Date.now();
+  t.true(await waitFor(async () => (await page()).includes(greeting) || undefined, { timeoutMs: 10_000, message: `${PAGE} showing ${greeting}` }));
+  const privateDocker = new Docker({ socketPath: join(dir, 'docker.sock') });
+  const onPrivate = await privateDocker.listContainers({ filters: { label: [`helios.agent=${solo.agent}`] } });
+  t.is(onPrivate.length, 1, 'the sample runs on the private engine');
+  t.deepEqual(await agentContainers(solo.agent), [], 'and not on the session\'s');
 
-  t.log(`Ctrl-C → npm exited ${await ctrlC(t, solo)} ms`);
+  const stopMs = await ctrlC(t, solo, /stopping the private dockerd \(and its containers\)…\nstopped, with the private dockerd and its containers/);
+  t.false(await isAlive(daemonPid), 'dockerd is gone');
+  t.false(existsSync(dir), 'its directory is removed');
+  t.is(processesOf(dir), '', 'no containerd or shim of it remains');
+  await t.throwsAsync(page(), undefined, 'its container went with it');
+  t.truthy(await dockerClient().ping(), 'the session\'s engine still answers');
+  t.log(`build + private dockerd + start ${((tStarted - t0) / 1000).toFixed(1)} s · sample RUNNING ${((tRunning - tStarted) / 1000).toFixed(1)} s after start`
+    + ` · Ctrl-C → npm exited ${stopMs} ms`);
 });

@@ -10,6 +10,7 @@ import type { Job } from '../../core/schema/job.js';
 import type { TaskStatus } from '../../core/schema/status.js';
 import type { Output } from '../output.js';
 import { shortJobId, taskReason } from '../format.js';
+import { soloCommand } from './soloCommand.js';
 import { describeSync } from './syncLines.js';
 
 const POLL_MS = 250;
@@ -51,7 +52,7 @@ export function watchProgress(client: HeliosClient, options: ProgressOptions, ou
     if (status.dockerError !== dockerError) {
       if (status.dockerError) {
         out.info(out.colors.warn(`agent ${host} cannot reach Docker: ${status.dockerError}`));
-        out.info('  Install and start Docker, or set DOCKER_HOST to a running engine (e.g. DOCKER_HOST=unix:///run/docker.sock npm start); the agent keeps retrying.');
+        out.info(`  The engine stopped answering: start it again (the agent keeps retrying), or restart ${soloCommand()}, which finds one or starts its own.`);
       } else if (dockerError) {
         out.info(out.colors.good(`agent ${host} reached Docker again`));
       }

@@ -1,6 +1,7 @@
 /** The lines solo prints once everything has started: where each part is, and what to try next. */
 import type { Output } from '../output.js';
 import type { RepoInfo } from './gitRepo.js';
+import { soloCommand } from './soloCommand.js';
 
 export interface SummaryFacts {
   masterUrl: string;
@@ -8,6 +9,8 @@ export interface SummaryFacts {
   /** null with --no-agent. */
   agentName: string | null;
   dockerHost: string;
+  /** True when the engine is a dockerd solo started (it stops with solo). */
+  privateEngine: boolean;
   /** null with --no-syncer. */
   repo: (RepoInfo & { branch: string }) | null;
   path: string;
@@ -20,11 +23,14 @@ export function printSummary(out: Output, s: SummaryFacts): void {
   out.print(`  master   ${s.masterUrl}  ${dim(`database ${s.dbPath}`)}`);
   // solo's master has no token file: say so, as the master's log does (a local user could deploy).
   out.print(`  tokens   none: anyone on this machine can deploy  ${dim('(helios-master --token-file: see README, Several hosts)')}`);
-  out.print(s.agentName ? `  agent    ${s.agentName}  ${dim(`Docker at ${s.dockerHost}`)}` : '  agent    (none: --no-agent)');
+  const engine = `Docker at ${s.dockerHost}${s.privateEngine ? ' (a private dockerd solo started)' : ''}`;
+  out.print(s.agentName ? `  agent    ${s.agentName}  ${dim(engine)}` : '  agent    (none: --no-agent)');
   out.print(s.repo ? `  syncer   ${s.repo.dir} ${s.path}/ on ${s.repo.branch} at ${s.repo.commit.slice(0, 7)}  ${dim('(a commit deploys at once)')}`
     : '  syncer   (none: --no-syncer)');
   out.print(`  logs     ${s.logs}`);
   const z = s.masterUrl === 'http://127.0.0.1:5801' ? '' : ` -z ${s.masterUrl}`;
   out.print(`Try: npx helios${z} hosts · npx helios${z} jobs · edit ${s.path}/hello.yaml and git commit`);
-  out.print(dim('Ctrl-C stops master, agent and syncer; containers keep running unless --cleanup.'));
+  out.print(dim(s.privateEngine
+    ? 'Ctrl-C stops master, agent and syncer, then the private dockerd and its containers (their deployments stay).'
+    : `Ctrl-C stops master, agent and syncer; containers keep running unless ${soloCommand('--cleanup')}.`));
 }
