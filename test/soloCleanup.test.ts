@@ -5,6 +5,7 @@
  * checkout's dist/ with --no-syncer, so no fixed port is published and other tests may run alongside.
  */
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
 import { cleanupAgent } from '../cli/solo/cleanup.js';
 import type { Output } from '../cli/output.js';
 import { createClient } from '../core/index.js';
@@ -12,6 +13,15 @@ import { CLI_BIN, ensureCliBuilt } from './cliHarness.js';
 import { agentContainers, dockerHost, removeAgentContainers, uniqueName } from './harness/agent.js';
 import { startTestMaster } from './harness/master.js';
 import { freePort, spawnProcess, tempDir, waitFor } from './harness/processes.js';
+
+/** `pgrep -f`: the pids whose command line contains `text`. */
+function processesNaming(text: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', '--', text], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there is none
+  }
+}
 
 /** Over the 30 s solo used to wait: the agent's stop of this container takes all of it. */
 const STUBBORN_WAIT_S = 35;
@@ -27,7 +37,14 @@ test('solo --cleanup at Ctrl-C stops and removes every container of its agent, o
   const solo = spawnProcess(process.execPath, [CLI_BIN, 'solo', '--cleanup', '--no-syncer', '--http', `127.0.0.1:${port}`, '--name', agent, '--home', home.path], {
     env: { DOCKER_HOST: dockerHost(), NO_COLOR: '1', HELIOS_TOKEN: '', HELIOS_MASTER: '', npm_lifecycle_event: '' },
   });
-  t.teardown(() => solo.kill('SIGKILL'));
+  // After a failure half-way: solo's master and agent lead their own process groups, so they are
+  // found by the home (the master's --db) and the agent's name, and killed too. A no-op after Ctrl-C.
+  t.teardown(async () => {
+    await solo.kill('SIGKILL');
+    for (const pid of [...processesNaming(home.path), ...processesNaming(`--name ${agent} `)]) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+  });
   await solo.waitForOutput(/Ctrl-C stops master, agent and syncer; containers keep running unless helios solo --cleanup\./, 60_000);
 
   const client = createClient({ baseUrl: `http://127.0.0.1:${port}` });
