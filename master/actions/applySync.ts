@@ -3,7 +3,7 @@ import type { Store } from '../store/store.js';
 import { planFromView } from '../plan/syncPlan.js';
 import { createJob, removeJob } from './jobs.js';
 import { deploy, setGoal, undeploy } from './deployments.js';
-import type { Actor } from './guards.js';
+import { audit, type Actor } from './guards.js';
 import { createBuildCache } from '../plan/buildCache.js';
 import { validateSyncJobs, type SyncValidationOptions } from './validateSyncJobs.js';
 import { sourceView } from './sourceView.js';
@@ -62,6 +62,8 @@ export function applySync(store: Store, source: string, body: SyncApplyRequest, 
         }
       }
       store.syncSources.put(record('OK', []), tx.index);
+      // One audit event for the whole commit, in its transaction (its actions run as the system's).
+      audit(store, { ...actor, owner }, { action: 'sync', source, detail: { commit: body.commit, actions: plan.actions.length } });
     });
   } catch (err) {
     if (!isHeliosError(err)) throw err;

@@ -1,10 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { CLUSTER_ID_HEADER, HeliosError } from '../../core/index.js';
 import type { MasterContext } from '../context.js';
-
-const WARN_EVERY_MS = 60_000;
-/** Hosts remembered for the warning's rate limit; past it the oldest go (names come from any caller). */
-const MAX_WARNED_HOSTS = 10_000;
+import { createLogThrottle } from '../limits/logThrottle.js';
 
 /**
  * The onRequest hook of the agent protocol's routes (`/agents/*`, `PUT /hosts/:host`): an agent that
@@ -24,17 +21,8 @@ const guards = new WeakMap<MasterContext, (request: FastifyRequest) => Promise<v
 
 function createClusterGuard(ctx: MasterContext) {
   const ours = ctx.store.clusterId;
-  const warned = new Map<string, number>();
-
-  const shouldWarn = (host: string): boolean => {
-    const at = Date.now();
-    const last = warned.get(host);
-    if (last !== undefined && at - last < WARN_EVERY_MS) return false;
-    warned.delete(host);
-    warned.set(host, at);
-    if (warned.size > MAX_WARNED_HOSTS) warned.delete(warned.keys().next().value!);
-    return true;
-  };
+  // Host names come from any caller: the throttle's memory is bounded.
+  const warnings = createLogThrottle({ intervalMs: 60_000 });
 
   return async function clusterGuard(request: FastifyRequest): Promise<void> {
     const header = request.headers[CLUSTER_ID_HEADER.toLowerCase()];
@@ -42,7 +30,8 @@ function createClusterGuard(ctx: MasterContext) {
     if (claimed === undefined || claimed === ours) return;
     const theirs = claimed.slice(0, 200);
     const host = (request.params as { host?: string }).host ?? '';
-    if (shouldWarn(host)) request.log.warn({ host, clusterId: ours, agentClusterId: theirs }, 'refused an agent of another cluster');
+    const warn = warnings.take(host);
+    if (warn) request.log.warn({ host, clusterId: ours, agentClusterId: theirs, suppressed: warn.suppressed }, 'refused an agent of another cluster');
     throw new HeliosError('CLUSTER_MISMATCH',
       `the agent of host ${host} belongs to cluster ${theirs}, but this master is cluster ${ours} (a new database, or the agent `
       + 'points at another cluster\'s master); the agent keeps its containers and takes no desired state from here: check its '

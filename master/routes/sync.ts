@@ -4,6 +4,7 @@ import { HeliosError, invalidRequest, SyncApplyRequestSchema, SyncJobSchema, Syn
   type SyncSource } from '../../core/index.js';
 import { actorOf, type MasterContext } from '../context.js';
 import { applySync } from '../actions/applySync.js';
+import { audit } from '../actions/guards.js';
 import { followed } from '../actions/sourceIdentity.js';
 import { describePrincipal } from '../auth/access.js';
 import { createBuildCache } from '../plan/buildCache.js';
@@ -60,10 +61,6 @@ export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
       const actor = actorOf(ctx, request);
       const result = applySync(store, name, request.body, { user: actor.user, tokenName: actor.tokenName, master: actor.master },
         { admission: admissionFor(request, ctx.options.admission), cache });
-      if (result.state === 'APPLIED') {
-        store.write(() => store.audit.record({ timestamp: Date.now(), token: actor.tokenName, user: actor.user, action: 'sync', source: name,
-          detail: { commit: request.body.commit, actions: result.actions.length } }));
-      }
       request.log.info({ source: name, commit: request.body.commit, state: result.state, actions: result.actions.length, errors: result.errors.length }, 'sync');
       return result;
     });
@@ -82,7 +79,7 @@ export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
       const follows = followed(request.body);
       store.write((tx) => {
         store.syncSources.register(name, follows, tx.index);
-        store.audit.record({ timestamp: Date.now(), token: actor.tokenName, user: actor.user, action: 'register', source: name, detail: follows });
+        audit(store, actor, { action: 'register', source: name, detail: follows });
       });
       request.log.info({ source: name, ...follows }, 'sync source registered');
       return sourceOrThrow(name);
@@ -102,7 +99,7 @@ export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
           + 'commit an empty folder and let it sync, or remove them with --force, then delete the source', { source: name, jobs, deployments });
       }
       store.syncSources.remove(name);
-      store.audit.record({ timestamp: Date.now(), token: actor.tokenName, user: actor.user, action: 'deregister', source: name });
+      audit(store, actor, { action: 'deregister', source: name });
     });
     request.log.info({ source: name }, 'sync source deleted');
     return { status: 'OK' as const };
