@@ -2,7 +2,7 @@
  * helios-master as a real process: durability across kill -9, graceful SIGTERM, refusals at start-up
  * (newer database, non-loopback without TLS and authentication) and bearer-token auth from a token file.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -107,14 +107,19 @@ test('with a token file every request needs a bearer token from it', async (t) =
   t.is(await createClient({ baseUrl: url, token: 'cli-secret' }).version(), HELIOS_VERSION);
 });
 
-test('a token file line without a role is an admin token with a warning naming the line; a malformed line stops the master with file and line', async (t) => {
+/** A helios-master process with a token file (mode 0600) holding `text`. */
+async function masterWithTokenFile(t: ExecutionContext, text: string) {
   const dir = await tempDir('helios-master-proc-');
   t.teardown(dir.cleanup);
   const tokenFile = join(dir.path, 'tokens');
-  writeFileSync(tokenFile, '# old format\nold-admin-token-0123456789\nread-token-0123456789 read dashboard\n', { mode: 0o600 });
+  writeFileSync(tokenFile, text, { mode: 0o600 });
   const master = spawnMaster(['--db', join(dir.path, 'm.db'), '--token-file', tokenFile]);
   t.teardown(() => master.kill('SIGKILL'));
-  const url = await urlOf(master);
+  return { dir, tokenFile, master, url: await urlOf(master) };
+}
+
+test('a token file line without a role is an admin token with a warning naming the line; a malformed line stops the master with file and line', async (t) => {
+  const { dir, tokenFile, master, url } = await masterWithTokenFile(t, '# old format\nold-admin-token-0123456789\nread-token-0123456789 read dashboard\n');
   await master.waitForOutput(new RegExp(`${tokenFile}:2: a token without a role is an admin token`));
   t.like(await createClient({ baseUrl: url, token: 'old-admin-token-0123456789' }).whoami(), { role: 'admin', anonymous: false });
   t.false(master.stdout.includes('old-admin-token'), 'the log never shows a token');
@@ -126,13 +131,7 @@ test('a token file line without a role is an admin token with a warning naming t
 });
 
 test('SIGHUP re-reads the token file without a restart; a bad file is logged and the previous tokens stay', async (t) => {
-  const dir = await tempDir('helios-master-proc-');
-  t.teardown(dir.cleanup);
-  const tokenFile = join(dir.path, 'tokens');
-  writeFileSync(tokenFile, 'first-token-0123456789 deploy ci\n', { mode: 0o600 });
-  const master = spawnMaster(['--db', join(dir.path, 'm.db'), '--token-file', tokenFile]);
-  t.teardown(() => master.kill('SIGKILL'));
-  const url = await urlOf(master);
+  const { tokenFile, master, url } = await masterWithTokenFile(t, 'first-token-0123456789 deploy ci\n');
   const first = createClient({ baseUrl: url, token: 'first-token-0123456789' });
   const second = createClient({ baseUrl: url, token: 'second-token-0123456789' });
   t.like(await first.whoami(), { name: 'ci', role: 'deploy' });
