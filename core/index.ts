@@ -24,3 +24,4 @@ export { parseIsoDate } from './model/isoDate.js';
 export * from './model/duration.js';
 export * from './model/admission.js';
 export * from './model/killWait.js';
+export * from './model/limits.js';
