@@ -83,14 +83,16 @@ export function createTransport(options: ClientOptions): Transport {
       if (value === undefined) continue;
       for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(item));
     }
+    // Serialised before the try below: a body that cannot be sent is this caller's error, not "cannot reach the master".
+    const body = req.body === undefined ? undefined : serialise(method, path, req.body);
     const timeout = AbortSignal.timeout(req.timeoutMs ?? options.timeoutMs ?? 30_000);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     let response: Awaited<ReturnType<FetchLike>>;
     try {
       response = await send(url, {
         method,
-        headers: { ...headers, ...req.headers, ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        headers: { ...headers, ...req.headers, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body,
         signal,
         // A redirect is an error, never followed (fetch would re-send the body to wherever it points,
         // http:// included); the node:http(s) fetch never follows one either.
@@ -101,10 +103,22 @@ export function createTransport(options: ClientOptions): Transport {
       throw unreachable(baseUrl, err, hints, options.tls?.cert !== undefined);
     }
     const text = await response.text();
-    const body: unknown = text ? parseJson(text) : undefined;
-    if (!response.ok) throw errorFromResponse(response.status, body, text);
-    return body as T;
+    const answer: unknown = text ? parseJson(text) : undefined;
+    if (!response.ok) throw errorFromResponse(response.status, answer, text);
+    return answer as T;
   };
+}
+
+/**
+ * The body as JSON, or an INVALID_REQUEST naming the request: a value too deep for JSON.stringify's
+ * stack, a cycle or a BigInt never reaches the network and is never reported as the master's fault.
+ */
+function serialise(method: string, path: string, body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (err) {
+    throw new HeliosError('INVALID_REQUEST', `cannot send ${method} ${path}: its body cannot be written as JSON (${(err as Error).message})`, {}, { cause: err });
+  }
 }
 
 /** The OS user name, or undefined where there is none (no passwd entry in some containers). */
