@@ -77,7 +77,12 @@ const cases: Case[] = [
   ['a grace period with a static external port', { ...base, gracePeriod: 10, ports: { http: { internalPort: 80, externalPort: 8080 } } },
     [['gracePeriod', 'cannot be used with a static externalPort (ports.http); drop one of them']]],
   ['a fractional grace period', { ...base, gracePeriod: 1.5 }, [['gracePeriod', 'must be an integer']]],
-  ['a negative secondsToWaitBeforeKill', { ...base, secondsToWaitBeforeKill: -5 }, [['secondsToWaitBeforeKill', 'must be 0 or more']]],
+  ['a negative secondsToWaitBeforeKill', { ...base, secondsToWaitBeforeKill: -5 }, [['secondsToWaitBeforeKill', 'must be 0 or more (seconds)']]],
+  // Past 2^31 ms Node's timers fire at once (or throw): a container that could never be stopped (F8).
+  ['a secondsToWaitBeforeKill past a timer', { ...base, secondsToWaitBeforeKill: 3_000_000_000 }, [['secondsToWaitBeforeKill', 'must be at most 86400 seconds (1 day)']]],
+  ['a secondsToWaitBeforeKill of a day and a second', { ...base, secondsToWaitBeforeKill: 86_401 }, [['secondsToWaitBeforeKill', 'must be at most 86400 seconds (1 day)']]],
+  ['a grace period of a day and a second', { ...base, gracePeriod: 86_401 }, [['gracePeriod', 'must be at most 86400 seconds (1 day)']]],
+  ['a rollout timeout past a timer', { ...base, rolloutOptions: { timeout: 2_147_484 } }, [['rolloutOptions.timeout', 'must be at most 86400 seconds per host (1 day)']]],
   ['an http check on a port not in ports', { ...base, ports: http80, healthCheck: { type: 'http', port: 'admin', path: '/' } },
     [['healthCheck.port', 'must name a port in ports (known: http)']]],
   ['a tcp check when the job has no ports', { ...base, healthCheck: { type: 'tcp', port: 'http' } }, [['healthCheck.port', 'must name a port in ports (known: none)']]],
@@ -189,6 +194,7 @@ test('other good shapes validate clean', (t) => {
     { ...base, healthCheck: { type: 'exec', command: ['true'] } },
     { ...base, networkMode: 'host' }, { ...base, networkMode: 'none' },
     { ...base, gracePeriod: 30, ports: http80 },
+    { ...base, secondsToWaitBeforeKill: 86_400, gracePeriod: 86_400, rolloutOptions: { timeout: 86_400 } },
     { ...base, ports: { a: { internalPort: 53, externalPort: 53, protocol: 'tcp' }, b: { internalPort: 53, externalPort: 53, protocol: 'udp' } } },
     { ...base, expires: '2030-01-01' },
   ];

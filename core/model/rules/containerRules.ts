@@ -2,7 +2,7 @@
 import type { FieldError } from '../../errors/HeliosError.js';
 import { imageRefProblem } from '../image.js';
 import { parseIsoDate } from '../isoDate.js';
-import { entriesOf, fieldError, isInt, isRecord, isString, joinPath, type JobRule } from './ruleKit.js';
+import { entriesOf, fieldError, isInt, isRecord, isString, joinPath, waitRangeErrors, type JobRule } from './ruleKit.js';
 
 const HOSTNAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const NETWORK_MODE = /^(?:bridge|host|none|container:[A-Za-z0-9][A-Za-z0-9_.-]*)$/;
@@ -57,7 +57,7 @@ export const rolloutRules: JobRule = (spec) => {
   const options = spec.rolloutOptions;
   if (!isRecord(options)) return [];
   const errors: FieldError[] = [];
-  if (isInt(options.timeout) && options.timeout < 1) errors.push(fieldError('rolloutOptions.timeout', 'must be 1 or more (seconds per host)'));
+  errors.push(...waitRangeErrors('rolloutOptions.timeout', options.timeout, 1, 'seconds per host'));
   if (isInt(options.parallelism) && options.parallelism < 1) errors.push(fieldError('rolloutOptions.parallelism', 'must be 1 or more'));
   return errors;
 };
@@ -69,8 +69,6 @@ export const timingRules: JobRule = (spec, ctx) => {
     if (at === null) errors.push(fieldError('expires', 'must be an ISO 8601 date, e.g. 2030-01-31T12:00:00Z'));
     else if (at < ctx.now) errors.push(fieldError('expires', 'must not be in the past'));
   }
-  if (isInt(spec.secondsToWaitBeforeKill) && spec.secondsToWaitBeforeKill < 0) {
-    errors.push(fieldError('secondsToWaitBeforeKill', 'must be 0 or more'));
-  }
+  errors.push(...waitRangeErrors('secondsToWaitBeforeKill', spec.secondsToWaitBeforeKill, 0, 'seconds'));
   return errors;
 };

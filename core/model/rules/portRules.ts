@@ -2,7 +2,7 @@
 import { isIP } from 'node:net';
 import type { FieldError } from '../../errors/HeliosError.js';
 import {
-  entriesOf, fieldError, isInt, isPort, isRecord, isString, joinPath, listOf, PORT_RANGE, type JobRule,
+  entriesOf, fieldError, isInt, isPort, isRecord, isString, joinPath, listOf, PORT_RANGE, waitRangeErrors, type JobRule,
 } from './ruleKit.js';
 
 const PORT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -80,7 +80,7 @@ export const gracePeriodRules: JobRule = (spec) => {
   const errors: FieldError[] = [];
   const grace = spec.gracePeriod;
   if (!isInt(grace)) return errors;
-  if (grace < 0) errors.push(fieldError('gracePeriod', 'must be 0 or more (seconds)'));
+  errors.push(...waitRangeErrors('gracePeriod', grace, 0, 'seconds'));
   const staticPorts = entriesOf(spec.ports).filter(([, port]) => isRecord(port) && isInt(port.externalPort)).map(([name]) => name);
   if (grace > 0 && staticPorts.length > 0) {
     errors.push(fieldError('gracePeriod', `cannot be used with a static externalPort (ports.${staticPorts[0]}); drop one of them`));

@@ -1,5 +1,6 @@
 /** Small helpers shared by the job validation rules: type guards and error builders. */
 import type { FieldError } from '../../errors/HeliosError.js';
+import { MAX_JOB_WAIT_SECONDS } from '../killWait.js';
 
 export interface RuleContext {
   /** ms since the epoch; `expires` before it is refused. */
@@ -29,3 +30,14 @@ export const isPort = (value: number) => value >= 0 && value <= 65535;
 
 /** `a, b, c` for messages listing what is allowed or known; `none` for an empty list. */
 export const listOf = (items: readonly string[]) => (items.length === 0 ? 'none' : items.join(', '));
+
+/**
+ * A wait in seconds that becomes a timer: from `min` to MAX_JOB_WAIT_SECONDS (one day).
+ * @example waitRangeErrors('gracePeriod', 90_000, 0, 'seconds') // → [{ path: 'gracePeriod', message: 'must be at most 86400 seconds (1 day)' }]
+ */
+export function waitRangeErrors(path: string, value: unknown, min: number, unit: string): FieldError[] {
+  if (!isInt(value)) return [];
+  if (value < min) return [fieldError(path, `must be ${min} or more (${unit})`)];
+  if (value > MAX_JOB_WAIT_SECONDS) return [fieldError(path, `must be at most ${MAX_JOB_WAIT_SECONDS} ${unit} (1 day)`)];
+  return [];
+}
