@@ -2,16 +2,13 @@ import test from 'ava';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startTestMaster } from './harness/master.js';
-import { freePort, spawnProcess, tempDir, waitFor } from './harness/processes.js';
+import { freePort, tempDir, waitFor } from './harness/processes.js';
 import {
-  agentContainers, deployJob, dockerClient, dockerHost, removeAgentContainers, startMasterFor, startTestAgent,
+  agentContainers, deployJob, dockerClient, removeAgentContainers, spawnAgentProcess, startMasterFor, startTestAgent,
   taskStatus, uniqueName, waitForState,
 } from './harness/agent.js';
 
-function spawnAgent(masterUrl: string, name: string, stateDir: string) {
-  return spawnProcess(process.execPath, ['--import', 'tsx', 'agent/bin.ts', '--master', masterUrl, '--name', name,
-    '--state-dir', stateDir, '--bind-ip', '127.0.0.1', '--heartbeat', '500ms'], { env: { DOCKER_HOST: dockerHost() } });
-}
+const spawnAgent = (master: string, name: string, stateDir: string) => spawnAgentProcess({ master, name, stateDir });
 
 const startedAt = async (id: string) => (await dockerClient().getContainer(id).inspect()).State.StartedAt;
 

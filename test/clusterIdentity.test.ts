@@ -13,8 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { CLUSTER_ID_HEADER } from '../core/index.js';
 import { startTestMaster, type TestMaster } from './harness/master.js';
-import { freePort, spawnProcess, waitFor } from './harness/processes.js';
-import { agentContainers, dockerClient, dockerHost, startMasterFor, startTestAgent, waitForState, type TestAgent } from './harness/agent.js';
+import { freePort, waitFor } from './harness/processes.js';
+import { agentContainers, dockerClient, spawnAgentProcess, startMasterFor, startTestAgent, waitForState, type TestAgent } from './harness/agent.js';
 
 /** Quick to stop: the shell leaves on SIGTERM (busybox as PID 1 would ignore it and wait for the kill). */
 const job = (name: string) => ({
@@ -125,8 +125,7 @@ test('a master on a fresh database at the same address: the fleet keeps its cont
     await startTestAgent(t, b, { ...fleetOptions, name: second.name, stateDir: second.stateDir, joinNewCluster: true }),
   ];
   // The third through the real command line.
-  const cli = spawnProcess(process.execPath, ['--import', 'tsx', 'agent/bin.ts', '--master', b.url, '--name', third.name,
-    '--state-dir', third.stateDir, '--bind-ip', '127.0.0.1', '--heartbeat', '500ms', '--join-new-cluster'], { env: { DOCKER_HOST: dockerHost() } });
+  const cli = spawnAgentProcess({ master: b.url, name: third.name, stateDir: third.stateDir, args: ['--join-new-cluster'] });
   t.teardown(() => cli.kill('SIGTERM'));
   await cli.waitForOutput(/joining a new cluster \(--join-new-cluster\)/, 30_000);
   await waitFor(async () => (await b.client.hosts.list()).length === 3, { timeoutMs: 30_000, message: 'the three agents register with B' });

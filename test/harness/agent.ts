@@ -15,7 +15,7 @@ import type { JobSpec, TaskStatus } from '../../core/index.js';
 import { startAgent, type Agent } from '../../agent/agent.js';
 import type { AgentOptions } from '../../agent/options.js';
 import { startTestMaster, type TestMaster, type TestMasterOptions } from './master.js';
-import { tempDir, waitFor } from './processes.js';
+import { spawnProcess, tempDir, waitFor, type SpawnedProcess } from './processes.js';
 
 export const dockerHost = () => process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
 
@@ -53,6 +53,29 @@ export async function startTestAgent(t: ExecutionContext, master: { url: string 
     await state?.cleanup();
   });
   return Object.assign(agent, { logs });
+}
+
+export interface AgentProcessOptions {
+  master: string;
+  name: string;
+  stateDir: string;
+  /** More flags (--ca, --join-new-cluster, …). */
+  args?: string[];
+  /** Added to the environment (HELIOS_TOKEN, …); DOCKER_HOST is the session's engine. */
+  env?: NodeJS.ProcessEnv;
+  /** Runs the command through another, e.g. `ip netns exec` (netns.ts `link.wrap`). */
+  wrap?: (cmd: string, args: readonly string[]) => [string, string[]];
+}
+
+/**
+ * helios-agent as a child process (from source) on the session's engine, heartbeating every 500 ms and
+ * publishing on 127.0.0.1. The caller kills it (`t.teardown(() => agent.kill('SIGKILL'))`).
+ */
+export function spawnAgentProcess(o: AgentProcessOptions): SpawnedProcess {
+  const args = ['--import', 'tsx', 'agent/bin.ts', '--master', o.master, '--name', o.name, '--state-dir', o.stateDir,
+    '--bind-ip', '127.0.0.1', '--heartbeat', '500ms', ...(o.args ?? [])];
+  const [cmd, argv] = o.wrap ? o.wrap(process.execPath, args) : [process.execPath, args];
+  return spawnProcess(cmd, argv, { env: { DOCKER_HOST: dockerHost(), ...o.env } });
 }
 
 /**

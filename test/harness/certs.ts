@@ -36,8 +36,8 @@ export interface TestCerts {
   untrusted: CertFiles;
   /** Another CA's certificate (the issuer of `untrusted`). */
   otherCaFile: string;
-  /** A new server certificate for 127.0.0.1 and localhost signed by the CA (e.g. to rotate it). */
-  serverCert(name: string): Promise<CertFiles>;
+  /** A new server certificate for 127.0.0.1, localhost and `ips` signed by the CA (to rotate it, or for another address). */
+  serverCert(name: string, options?: { ips?: string[] }): Promise<CertFiles>;
   /** A client certificate signed by the CA with this CN (or by the other CA). */
   clientCert(cn: string, options?: { untrusted?: boolean }): Promise<CertFiles>;
   /** A client's TLS options: the CA, plus a client certificate when given (as the core client takes them). */
@@ -64,7 +64,8 @@ export async function makeCerts(): Promise<TestCerts> {
     turn = signed.catch(() => undefined);
     return signed;
   };
-  const server = (name: string) => sign(ca, name, { cn: '127.0.0.1', ext: serverExt(LOCAL_NAMES) });
+  const server = (name: string, options: { ips?: string[] } = {}) =>
+    sign(ca, name, { cn: '127.0.0.1', ext: serverExt([LOCAL_NAMES, ...(options.ips ?? []).map((a) => `IP:${a}`)].join(',')) });
   const clientCert = (cn: string, options: { untrusted?: boolean } = {}) =>
     sign(options.untrusted ? otherCa : ca, `client-${cn}${options.untrusted ? '-untrusted' : ''}`, { cn, ext: CLIENT_EXT });
   const yesterday = new Date(Date.now() - 86_400_000);
