@@ -23,6 +23,8 @@ export interface RunArgs {
   rest: string[];
   global: GlobalOptions;
   out: Output;
+  /** The environment `main` was given (process.env when run as a command). */
+  env: NodeJS.ProcessEnv;
 }
 
 /** What `helios --help` lists of a command (kept in registry.ts, so the listing loads no command). */

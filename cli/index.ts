@@ -31,7 +31,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     const { createOutput } = await import('./output.js');
     const out = await createOutput(streams, { json: global.json, env });
-    return (await command.run({ ...parsed, global, out })) ?? 0;
+    return (await command.run({ ...parsed, global, out, env })) ?? 0;
   } catch (err) {
     return report(err, { verbose, json });
   }

@@ -23,3 +23,14 @@ test('no command redefines a global option', async (t) => {
     }
   }
 });
+
+test('every option of every command is in its --help', async (t) => {
+  for (const meta of listCommands()) {
+    const command = (await loadCommand(meta.name))!;
+    for (const [name, option] of Object.entries(command.options)) {
+      const spelled = name.length === 1 ? `-${name}` : `--${name}`;
+      t.regex(command.help, new RegExp(`(^|[\\s,[])${spelled.replace(/[-]/g, '\\-')}\\b`, 'm'), `${meta.name} ${spelled}`);
+      if (option.short !== undefined) t.regex(command.help, new RegExp(`(^|[\\s,[])-${option.short}\\b`, 'm'), `${meta.name} -${option.short}`);
+    }
+  }
+});

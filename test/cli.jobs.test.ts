@@ -25,7 +25,7 @@ test('create foo:v1 rohan/memcached-tiny prints the guide\'s job and id', async 
 
 test('create with env, ports, volumes, a health check and a command after --', async (t) => {
   const m = await master(t);
-  const r = await helios(m, ['create', 'web:2', 'busybox:latest', '--env', 'FOO=bar', '-e', 'X=a=b', '-p', 'http=8080',
+  const r = await helios(m, ['create', 'web:2', 'busybox:latest', '--env', 'FOO=bar', '--env', 'X=a=b', '-p', 'http=8080',
     '-p', 'dns=127.0.0.1:53:5353/udp', '--volume', '/srv/data:/data:ro', '--http-check', 'http:/healthz', '--token', 'tok',
     '--seconds-to-wait', '1', '--', '/bin/sh', '-c', 'echo $FOO; sleep 1000']);
   t.is(r.code, 0, r.stderr);

@@ -12,9 +12,9 @@ export default defineCommand({
   JOB ID  NAME  VERSION  HOSTS  COMMAND  ENVIRONMENT
 JOB ID is shortened to 7 characters of its hash unless -f; HOSTS counts the hosts it is deployed on.
 A PATTERN that matches no job is an error (exit 1).
-  -f    full job ids
-  -q    only job ids, one a line (shortened unless -f)
-  -y    only jobs deployed on at least one host
+  -f, --full       full job ids
+  -q, --quiet      only job ids, one a line (shortened unless -f)
+  -y, --deployed   only jobs deployed on at least one host
 --json: {"<job id>": Job, …} (with -q: ["<job id>", …], always full ids)`,
   options: {
     full: { type: 'boolean', short: 'f' },

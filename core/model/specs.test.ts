@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import type { HeliosError } from '../errors/HeliosError.js';
-import { parseEnvSpec, parsePortSpec, parseVolumeSpec } from './specs.js';
+import { parseEnvSpec, parsePairSpec, parsePortSpec, parseRegistrationSpec, parseRolloutOptions, parseVolumeSpec, registrationEntry } from './specs.js';
 import { validateJob } from './validateJob.js';
 
 const PORT_FORM = 'expected name=[ip:]internal[:external][/tcp|udp], e.g. http=8080 or http=127.0.0.1:8080:18080';
@@ -73,4 +73,67 @@ test('entries from the specs make a job that validates clean', (t) => {
     volumes: Object.fromEntries(['/srv:/data:ro', '/cache', 'named:/named'].map(parseVolumeSpec)),
   };
   t.deepEqual(validateJob(job).errors, []);
+});
+
+// Helios' PortMappingParserTest (helios-tools): its good specs parse to the same name, ports and
+// protocol; its bad ones are refused (our messages name the reason, not only "Bad port mapping").
+test('Helios PortMappingParserTest: good specs', (t) => {
+  const good: [string, string, number, number | undefined, string, string?][] = [
+    ['http=8080:80', 'http', 8080, 80, 'tcp'],
+    ['foo=4711:80/tcp', 'foo', 4711, 80, 'tcp'],
+    ['dns=53:53/udp', 'dns', 53, 53, 'udp'],
+    ['bar=4711', 'bar', 4711, undefined, 'tcp'],
+    ['smtp=0.0.0.0:53:53/udp', 'smtp', 53, 53, 'udp', '0.0.0.0'],
+    ['mail=127.0.0.1:23:23/tcp', 'mail', 23, 23, 'tcp', '127.0.0.1'],
+    ['qux=10.99.0.1:1001:1002', 'qux', 1001, 1002, 'tcp', '10.99.0.1'],
+  ];
+  for (const [spec, name, internalPort, externalPort, protocol, ip] of good) {
+    const [parsedName, port] = parsePortSpec(spec);
+    t.is(parsedName, name, spec);
+    t.deepEqual([port.internalPort, port.externalPort, port.protocol, port.ip], [internalPort, externalPort, protocol, ip], spec);
+  }
+});
+
+test('Helios PortMappingParserTest: bad specs and a bad IP', (t) => {
+  for (const spec of ['smtp=localhost:53:53/udp', 'http8080:80', 'foo=80:4711:80/tcp', '=53:53/udp', 'foo']) {
+    const err = t.throws(() => parsePortSpec(spec), undefined, spec) as HeliosError;
+    t.is(err.code, 'INVALID_ARGUMENT');
+    t.true(err.message.startsWith(`invalid port spec "${spec}": `), err.message);
+  }
+  rejects(t, () => parsePortSpec('mail=999.999.999.999:23:23/tcp'), `invalid port spec "mail=999.999.999.999:23:23/tcp": "999.999.999.999" is not an IP address; ${PORT_FORM}`);
+});
+
+test('metadata and label pairs split at the first "=" and name their kind', (t) => {
+  t.deepEqual(parsePairSpec('metadata', 'a=1=2'), ['a', '1=2']);
+  rejects(t, () => parsePairSpec('label', 'team'), 'invalid label "team": expected KEY=VALUE');
+});
+
+test('registration specs: service, protocol (http by default) and port', (t) => {
+  t.deepEqual(parseRegistrationSpec('web'), { service: 'web', protocol: 'http' });
+  t.deepEqual(parseRegistrationSpec('website/tcp=http'), { service: 'website', protocol: 'tcp', port: 'http' });
+  t.deepEqual(parseRegistrationSpec('web=admin.v2'), { service: 'web', protocol: 'http', port: 'admin.v2' });
+  for (const spec of ['', 'web/', 'a b', 'web=', 'web/tcp/udp']) {
+    rejects(t, () => parseRegistrationSpec(spec), `invalid registration "${spec}": expected service[/protocol][=port-name], e.g. web or web/tcp=http`);
+  }
+});
+
+test('a registration without a port takes the job\'s only port, as Helios does', (t) => {
+  t.deepEqual(registrationEntry({ service: 'wordpress', protocol: 'http' }, ['http']), ['wordpress/http', { ports: { http: {} } }]);
+  t.deepEqual(registrationEntry({ service: 'web', protocol: 'tcp', port: 'b' }, ['a', 'b']), ['web/tcp', { ports: { b: {} } }]);
+  rejects(t, () => registrationEntry({ service: 'web', protocol: 'http' }, []),
+    'invalid registration "web/http": the job has no port to register: add one with -p NAME=PORT');
+  rejects(t, () => registrationEntry({ service: 'web', protocol: 'http' }, ['a', 'b']),
+    'invalid registration "web/http": the job has 2 ports (a, b): name one, e.g. web=a');
+});
+
+// JobCreateCommandTest: --rollout-options overlap=true parallelism=2 foo=bar stores overlap and
+// parallelism typed and ignores foo (Helios prints the other four as null; we leave them out, which
+// hashes the same: Helios' hash drops nulls).
+test('rollout options are typed as Helios reads them; unknown keys are ignored and reported', (t) => {
+  t.deepEqual(parseRolloutOptions(['overlap=true', 'parallelism=2', 'foo=bar']), { options: { overlap: true, parallelism: 2 }, unknown: ['foo'] });
+  t.deepEqual(parseRolloutOptions(['timeout=250', 'migrate=FALSE', 'ignoreFailures=True', 'token=a=b']).options,
+    { timeout: 250, migrate: false, ignoreFailures: true, token: 'a=b' });
+  rejects(t, () => parseRolloutOptions(['parallelism=two']), 'invalid rollout option "parallelism=two": parallelism must be a whole number');
+  rejects(t, () => parseRolloutOptions(['overlap=yes']), 'invalid rollout option "overlap=yes": overlap must be true or false');
+  rejects(t, () => parseRolloutOptions(['overlap']), 'invalid rollout option "overlap": expected KEY=VALUE');
 });

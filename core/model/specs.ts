@@ -1,15 +1,16 @@
 /**
- * The CLI's short specs for job fields, shared with job files: `--env K=V`,
- * `-p name=[ip:]internal[:external][/proto]` and `--volume host:container[:ro|rw]`. Each returns the
- * entry it adds to the job's map, and throws INVALID_ARGUMENT naming the spec and the expected form.
+ * The CLI's short specs for job fields, shared with job files: `--env K=V` (and `-m`, `--labels`),
+ * `-p name=[ip:]internal[:external][/proto]`, `--volume host:container[:ro|rw]`,
+ * `-r service[/proto][=port]` and `--rollout-options key=value`. Each returns the entry it adds to the
+ * job's map, and throws INVALID_ARGUMENT naming the spec and the expected form.
  */
 import { isIP } from 'node:net';
 import { HeliosError } from '../errors/HeliosError.js';
-import type { PortMapping } from '../schema/job.js';
+import type { JobSpec, PortMapping } from '../schema/job.js';
 
 const PORT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
-const ENV_FORM = 'expected KEY=VALUE';
+const PAIR_FORM = 'expected KEY=VALUE';
 const PORT_FORM = 'expected name=[ip:]internal[:external][/tcp|udp], e.g. http=8080 or http=127.0.0.1:8080:18080';
 const VOLUME_FORM = 'expected host:/container[:ro|rw] or /container';
 
@@ -20,11 +21,93 @@ const invalid = (kind: string, spec: string, why: string) =>
  * `K=V` → `[K, V]`. The value may contain `=`; `K=` gives an empty value.
  * @example parseEnvSpec('JAVA_OPTS=-Da=b') // → ['JAVA_OPTS', '-Da=b']
  */
-export function parseEnvSpec(spec: string): [string, string] {
+export const parseEnvSpec = (spec: string): [string, string] => parsePairSpec('env spec', spec);
+
+/**
+ * `K=V` → `[K, V]` for any map flag (`-m/--metadata`, `--labels`); `kind` names it in the error.
+ * @example parsePairSpec('label', 'team=web') // → ['team', 'web']
+ */
+export function parsePairSpec(kind: string, spec: string): [string, string] {
   const eq = spec.indexOf('=');
-  if (eq < 0) throw invalid('env spec', spec, ENV_FORM);
-  if (eq === 0) throw invalid('env spec', spec, `the name is empty; ${ENV_FORM}`);
+  if (eq < 0) throw invalid(kind, spec, PAIR_FORM);
+  if (eq === 0) throw invalid(kind, spec, `the name is empty; ${PAIR_FORM}`);
   return [spec.slice(0, eq), spec.slice(eq + 1)];
+}
+
+/** `-r`'s three parts: the service, its protocol (default `http`, as Helios' ServiceEndpoint) and a port name. */
+export interface RegistrationSpec {
+  service: string;
+  protocol: string;
+  port?: string;
+}
+
+const REGISTRATION_SPEC = /^([\w-]+)(?:\/([\w-]+))?(?:=([A-Za-z0-9_][\w.-]*))?$/;
+const REGISTRATION_FORM = 'expected service[/protocol][=port-name], e.g. web or web/tcp=http';
+
+/**
+ * `service[/protocol][=port]` → its parts; the port may be left out when the job has one port
+ * (`registrationEntry` decides).
+ * @example parseRegistrationSpec('web/tcp=http') // → { service: 'web', protocol: 'tcp', port: 'http' }
+ */
+export function parseRegistrationSpec(spec: string): RegistrationSpec {
+  const m = REGISTRATION_SPEC.exec(spec);
+  if (!m) throw invalid('registration', spec, REGISTRATION_FORM);
+  const [, service, protocol = 'http', port] = m;
+  return port === undefined ? { service, protocol } : { service, protocol, port };
+}
+
+/**
+ * The job's `registration` entry for a parsed `-r`, given the job's port names: a spec without a port
+ * takes the job's only port, as Helios' CLI does.
+ * @example registrationEntry({ service: 'web', protocol: 'http' }, ['http']) // → ['web/http', { ports: { http: {} } }]
+ */
+export function registrationEntry(spec: RegistrationSpec, portNames: string[]): [string, { ports: Record<string, object> }] {
+  const text = `${spec.service}/${spec.protocol}${spec.port === undefined ? '' : `=${spec.port}`}`;
+  let port = spec.port;
+  if (port === undefined) {
+    if (portNames.length !== 1) {
+      throw invalid('registration', text, portNames.length === 0
+        ? 'the job has no port to register: add one with -p NAME=PORT'
+        : `the job has ${portNames.length} ports (${portNames.join(', ')}): name one, e.g. ${spec.service}=${portNames[0]}`);
+    }
+    [port] = portNames;
+  }
+  return [`${spec.service}/${spec.protocol}`, { ports: { [port]: {} } }];
+}
+
+type RolloutOptions = NonNullable<JobSpec['rolloutOptions']>;
+const ROLLOUT_KINDS = {
+  timeout: 'integer', parallelism: 'integer', migrate: 'boolean', overlap: 'boolean', ignoreFailures: 'boolean', token: 'string',
+} as const satisfies Record<keyof RolloutOptions, string>;
+
+/**
+ * `--rollout-options key=value`, repeated → the job's `rolloutOptions`: numbers and booleans typed
+ * (`parallelism=2` → 2, `overlap=true` → true), as Helios reads them. Keys Helios does not know are
+ * ignored as Helios does, and returned so that the caller can warn.
+ * @example parseRolloutOptions(['parallelism=2', 'overlap=true', 'foo=bar']) // → { options: { parallelism: 2, overlap: true }, unknown: ['foo'] }
+ */
+export function parseRolloutOptions(specs: string[]): { options: RolloutOptions; unknown: string[] } {
+  const options: Record<string, unknown> = {};
+  const unknown: string[] = [];
+  for (const spec of specs) {
+    const [key, text] = parsePairSpec('rollout option', spec);
+    if (!Object.hasOwn(ROLLOUT_KINDS, key)) {
+      unknown.push(key);
+      continue;
+    }
+    const kind = ROLLOUT_KINDS[key as keyof RolloutOptions];
+    if (kind === 'integer') {
+      if (!/^-?\d+$/.test(text.trim())) throw invalid('rollout option', spec, `${key} must be a whole number`);
+      options[key] = Number(text.trim());
+    } else if (kind === 'boolean') {
+      const word = text.trim().toLowerCase();
+      if (word !== 'true' && word !== 'false') throw invalid('rollout option', spec, `${key} must be true or false`);
+      options[key] = word === 'true';
+    } else {
+      options[key] = text;
+    }
+  }
+  return { options: options as RolloutOptions, unknown };
 }
 
 /**
