@@ -11,21 +11,15 @@ function reviver(key: string, value: unknown): unknown {
   return value;
 }
 
-/** Methods whose routes read no body: curl scripts send `Content-Type: application/json` with them anyway. */
-const BODILESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
-
 /**
  * The JSON body parser, with messages that say what is wrong (fastify's default drops the cause).
- * Only bodies that mention a dangerous key pay for the checking reviver. An empty body is no body
- * for a GET or DELETE, and an error for the methods that need one.
+ * Only bodies that mention a dangerous key pay for the checking reviver.
  */
 export function installJsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string;
-    if (text.trim() === '') {
-      return BODILESS.has(request.method) ? done(null, undefined) : done(invalidRequest('body is empty; send a JSON document'), undefined);
-    }
+    if (text.trim() === '') return done(invalidRequest('body is empty; send a JSON document'), undefined);
     try {
       const risky = text.includes('__proto__') || text.includes('constructor');
       done(null, risky ? JSON.parse(text, reviver) : JSON.parse(text));

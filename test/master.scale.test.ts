@@ -65,17 +65,25 @@ test('a one-file change of a large commit plans exactly that file\'s four action
   t.deepEqual(again.actions, [], 'the same files again plan nothing');
 });
 
-test('a cached job whose expires has passed refuses the commit at the next sync', (t) => {
+// This test asserted the time bomb of review F13 (a cached job whose expires had passed refused the
+// whole commit, and every later one): an expired job now counts as absent, with a warning.
+test('a cached job whose expires has passed is undeployed and removed by the next sync, with a warning, and the rest applies', (t) => {
   const store = openStore(tempDb(t));
   t.teardown(() => store.close());
   const cache = createBuildCache();
   const actor = { user: null, tokenName: 'test', master: 'm' };
-  const body = commit('c1', [file('web', 'h1', undefined, { expires: '2031-01-01T00:00:00Z' })]);
-  const before = applySync(store, 's', body, actor, { now: Date.parse('2030-12-31T00:00:00Z'), cache });
+  const web = file('web', 'h1', undefined, { expires: '2031-01-01T00:00:00Z' });
+  const before = applySync(store, 's', commit('c1', [web]), actor, { now: Date.parse('2030-12-31T00:00:00Z'), cache });
   t.is(before.state, 'APPLIED');
-  const after = applySync(store, 's', { ...body, commit: 'c2' }, actor, { now: Date.parse('2031-01-02T00:00:00Z'), cache });
-  t.is(after.state, 'REFUSED');
-  t.deepEqual(after.errors, [{ file: 'jobs/web.yaml', line: undefined, message: 'expires: must not be in the past' }]);
+  t.deepEqual(before.warnings, []);
+  const webId = before.actions[0].jobId;
+  const after = applySync(store, 's', commit('c2', [web, file('api', 'h1', undefined)]), actor, { now: Date.parse('2031-01-02T00:00:00Z'), cache });
+  t.is(after.state, 'APPLIED');
+  t.deepEqual(after.errors, []);
+  t.deepEqual(after.warnings, [{ file: 'jobs/web.yaml', line: undefined, message: 'expired at 2031-01-01T00:00:00.000Z, not deployed' }]);
+  t.deepEqual(after.actions.map((a) => [a.action, a.jobId.split(':')[0]]), [['undeploy', 'web'], ['remove', 'web'], ['create', 'api'], ['deploy', 'api']]);
+  t.is(store.jobs.get(webId), undefined);
+  t.like(store.syncSources.get('s'), { state: 'OK', lastAppliedCommit: 'c2' });
 });
 
 test('GET /jobs is the same JSON as each job read alone, with its filters', async (t) => {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { FieldError } from '../errors/HeliosError.js';
-import { validateJob, type ValidateOptions } from './validateJob.js';
+import { jobFileValidation, validateJob, type ValidateOptions } from './validateJob.js';
 
 const now = Date.UTC(2030, 0, 1);
 const base = { id: 'web:1', image: 'busybox:latest' };
@@ -199,4 +199,11 @@ test('other good shapes validate clean', (t) => {
     { ...base, expires: '2030-01-01' },
   ];
   for (const spec of good) t.deepEqual(validateJob(spec, { now }).errors, [], JSON.stringify(spec));
+});
+
+test('job files (jobFileValidation) take an expires in the past and refuse an unknown field; the API refuses the past', (t) => {
+  const expired = { ...base, expires: '2000-01-01T00:00:00Z' };
+  t.deepEqual(validateJob(expired, jobFileValidation), { errors: [], warnings: [] });
+  t.deepEqual(validateJob(expired).errors, [{ path: 'expires', message: 'must not be in the past' }]);
+  t.deepEqual(validateJob({ ...expired, comand: ['ls'] }, jobFileValidation).errors.map((e) => e.path), ['comand']);
 });

@@ -25,6 +25,13 @@ export interface ValidateOptions {
   unknownFields?: 'warn' | 'refuse';
 }
 
+/**
+ * How job files in git are validated, by the syncer and by the master's sync alike: an unknown field
+ * (a typo) is an error, and an `expires` in the past is not (the sync treats an expired job as absent,
+ * with a warning, never as a broken file that refuses the commit; only the API refuses a past one).
+ */
+export const jobFileValidation = { now: Number.NEGATIVE_INFINITY, unknownFields: 'refuse' } as const satisfies ValidateOptions;
+
 export interface ValidationResult {
   errors: FieldError[];
   warnings: string[];

@@ -79,6 +79,11 @@ export const SyncResultSchema = Type.Object({
   commit: Type.String(),
   actions: Type.Array(SyncActionSchema),
   errors: Type.Array(FileErrorSchema),
+  /**
+   * What the commit holds but the master did not apply, without refusing it: a job whose `expires`
+   * has passed (`expired at …, not deployed`; it counts as absent). Absent from older masters.
+   */
+  warnings: Type.Optional(Type.Array(FileErrorSchema)),
 });
 export type SyncResult = Static<typeof SyncResultSchema>;
 
@@ -92,6 +97,8 @@ export const SyncSourceSchema = Type.Object({
   /** REGISTERED: created by an admin, no sync yet. */
   state: Type.Union([Type.Literal('OK'), Type.Literal('ERROR'), Type.Literal('REGISTERED')]),
   errors: Type.Array(FileErrorSchema),
+  /** The last attempted commit's warnings (see SyncResult); absent from older masters. */
+  warnings: Type.Optional(Type.Array(FileErrorSchema)),
   /** When the last commit was applied (ms since the epoch); null before the first. */
   lastSync: Type.Union([Type.Integer(), Type.Null()]),
   /** When the last commit was tried, applied or refused (ms since the epoch); null before the first. */

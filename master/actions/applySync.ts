@@ -1,4 +1,4 @@
-import { isHeliosError, type FileError, type SyncApplyRequest, type SyncRegistration, type SyncResult } from '../../core/index.js';
+import { isHeliosError, type FileError, type SyncApplyRequest, type SyncRegistration, type SyncResult, type SyncSource } from '../../core/index.js';
 import type { Store } from '../store/store.js';
 import { planFromView } from '../plan/syncPlan.js';
 import { createJob, removeJob } from './jobs.js';
@@ -12,7 +12,8 @@ import { followed, sameFollowed, sourceMismatch } from './sourceIdentity.js';
 /**
  * Validates, plans and (unless dry run) applies one commit of a source in ONE transaction.
  * A refused commit changes nothing but the source's record (state ERROR, its errors, lastAttemptedCommit
- * and lastAttempt; lastSync stays the time of the last commit applied).
+ * and lastAttempt; lastSync stays the time of the last commit applied). Warnings (a job whose `expires`
+ * has passed, left out) go with the result and the record, applied or refused.
  * A request from another repository, branch or path than the source follows is refused with
  * SOURCE_MISMATCH and changes nothing at all, unless it adopts (see sourceIdentity.ts).
  */
@@ -23,28 +24,28 @@ export function applySync(store: Store, source: string, body: SyncApplyRequest, 
   const system: Actor = { ...actor, owner, system: true };
   // Before anything reads the request's entries: a request of another repository changes nothing.
   const follows = checkFollowed(store, source, body);
-  const { desired, errors } = validateSyncJobs(source, body, { ...options, now, cache: options.cache ?? createBuildCache(), tokenName: actor.tokenName });
+  const { desired, errors, warnings } = validateSyncJobs(source, body, { ...options, now, cache: options.cache ?? createBuildCache(), tokenName: actor.tokenName });
 
-  const record = (state: 'OK' | 'ERROR', fileErrors: FileError[]) => {
+  const record = (state: 'OK' | 'ERROR', fileErrors: FileError[]): SyncSource => {
     const previous = store.syncSources.get(source);
     return {
       name: source, ...follows,
       lastAppliedCommit: state === 'OK' ? body.commit : previous?.lastAppliedCommit ?? null,
       lastAttemptedCommit: body.commit,
-      state, errors: fileErrors,
+      state, errors: fileErrors, warnings,
       lastSync: state === 'OK' ? now : previous?.lastSync ?? null,
       lastAttempt: now,
     };
   };
   const refuse = (fileErrors: FileError[]): SyncResult => {
     if (!body.dryRun) store.write((tx) => store.syncSources.put(record('ERROR', fileErrors), tx.index));
-    return { state: 'REFUSED', commit: body.commit, actions: [], errors: fileErrors };
+    return { state: 'REFUSED', commit: body.commit, actions: [], errors: fileErrors, warnings };
   };
 
   if (errors.length > 0) return refuse(errors);
   const plan = store.read(() => planFromView(source, desired, sourceView(store, owner)));
   if (plan.errors.length > 0) return refuse(plan.errors);
-  if (body.dryRun) return { state: 'PLANNED', commit: body.commit, actions: plan.actions, errors: [] };
+  if (body.dryRun) return { state: 'PLANNED', commit: body.commit, actions: plan.actions, errors: [], warnings };
 
   // Only the created jobs are needed by id (one file changed: one entry, not the whole commit).
   const creates = new Set(plan.actions.filter((a) => a.action === 'create').map((a) => a.jobId));
@@ -69,7 +70,7 @@ export function applySync(store: Store, source: string, body: SyncApplyRequest, 
     if (!isHeliosError(err)) throw err;
     return refuse([{ file: plan.actions.find((a) => a.jobId === err.data.jobId)?.file ?? '', message: err.message }]);
   }
-  return { state: 'APPLIED', commit: body.commit, actions: plan.actions, errors: [] };
+  return { state: 'APPLIED', commit: body.commit, actions: plan.actions, errors: [], warnings };
 }
 
 /** What the source follows after this request: the recorded triple, or the request's on a first sync or an adopt. */

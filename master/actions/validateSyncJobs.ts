@@ -3,6 +3,7 @@ import type { DesiredJob } from '../plan/syncPlan.js';
 import type { BuildCache } from '../plan/buildCache.js';
 
 export interface SyncValidationOptions {
+  /** A job whose `expires` is before this is absent from the commit, with a warning. */
   now: number;
   cache: BuildCache;
   /** The policy the request's token is held to; undefined for an admin token. */
@@ -30,13 +31,17 @@ const lineOf = (lines: Record<string, number> | undefined, path: string) => line
  * was, when a reference names an entry the cache does not have. With `admission`, a job asking for a
  * privileged field the policy does not allow is a file error (the whole commit is refused); without it
  * (an admin token) every field is admitted.
+ * A job whose `expires` has passed is valid but not desired: it is left out (so the plan undeploys
+ * and removes it if it was applied) with a warning, and never refuses the commit (an expiry is a
+ * deletion that comes with time, not a broken file).
  */
 export function validateSyncJobs(source: string, body: SyncApplyRequest, options: SyncValidationOptions):
-  { desired: DesiredJob[]; errors: FileError[] } {
+  { desired: DesiredJob[]; errors: FileError[]; warnings: FileError[] } {
   const errors: FileError[] = [...body.errors];
+  const warnings: FileError[] = [];
   const desired: DesiredJob[] = [];
   const byName = new Map<string, string>();
-  const pass = options.cache.pass(`${source} ${options.tokenName}`, options);
+  const pass = options.cache.pass(`${source} ${options.tokenName}`);
   const entries = body.jobs.map((item) => ('spec' in item ? item : pass.recall(item.file, item.digest)));
   const unknown = body.jobs.filter((_, i) => entries[i] === undefined).map((item) => item.file);
   if (unknown.length > 0) {
@@ -60,6 +65,10 @@ export function validateSyncJobs(source: string, body: SyncApplyRequest, options
         continue;
       }
       byName.set(name, entry.file);
+      if (job.expires !== undefined && Date.parse(job.expires) < options.now) {
+        warnings.push({ file: entry.file, line: lineOf(entry.lines, 'expires'), message: `expired at ${job.expires}, not deployed` });
+        continue; // asks for nothing: neither admission nor hosts matter
+      }
       const refused = options.admission ? privilegedFields(job, options.admission) : [];
       if (refused.length > 0) {
         for (const e of refused) errors.push({ file: entry.file, line: lineOf(entry.lines, e.path), message: `${e.path}: ${e.message} (or sync with an admin token)` });
@@ -78,5 +87,5 @@ export function validateSyncJobs(source: string, body: SyncApplyRequest, options
     }
   }
   pass.done();
-  return { desired, errors };
+  return { desired, errors, warnings };
 }

@@ -12,16 +12,11 @@
  * it, invalid ones included, so that the next request may name an unchanged entry by file and digest
  * instead of sending it again (`recall`).
  *
- * `buildJob` depends on the clock through `expires` ("must not be in the past"): a cached job whose
- * `expires` has passed by `now` is built again, so it is refused exactly as an uncached one would be.
+ * Jobs are built without the clock: an `expires` in the past is no error in a job file (the sync
+ * treats the job as absent, see validateSyncJobs), so a cached job never goes bad with time.
  */
-import { buildJob, type Job, type SyncJob } from '../../core/index.js';
+import { buildJob, jobFileValidation, type Job, type SyncJob } from '../../core/index.js';
 import { jsonEqual } from './jsonEqual.js';
-
-export interface BuildOptions {
-  /** ms since the epoch; `expires` before it is refused. */
-  now: number;
-}
 
 export interface BuildPass {
   /** The entry `file` had in the source's previous pass, when it carried this digest. */
@@ -37,7 +32,7 @@ export interface BuildPass {
 
 export interface BuildCache {
   /** Starts building one commit of `source`. */
-  pass(source: string, options: BuildOptions): BuildPass;
+  pass(source: string): BuildPass;
   /** Cached jobs, over all sources. */
   size(): number;
 }
@@ -49,12 +44,11 @@ interface Entry {
   sync?: SyncJob;
 }
 
-const expired = (job: Job, now: number) => job.expires !== undefined && !(Date.parse(job.expires) >= now);
 
 /**
  * @example
  *   const cache = createBuildCache();
- *   const pass = cache.pass('infra', { now: Date.now() });
+ *   const pass = cache.pass('infra');
  *   const jobs = files.map((f) => pass.build(f.file, f.spec));
  *   pass.done();
  */
@@ -65,7 +59,7 @@ export function createBuildCache(options: { maxEntries?: number } = {}): BuildCa
   let entries = 0;
 
   return {
-    pass(source, buildOptions) {
+    pass(source) {
       const previous = bySource.get(source);
       const next = new Map<string, Entry>();
       return {
@@ -76,13 +70,13 @@ export function createBuildCache(options: { maxEntries?: number } = {}): BuildCa
         build(file, spec, entry) {
           const hit = next.get(file) ?? previous?.get(file);
           // A recalled entry brings the very spec object it was built from: no comparison needed.
-          if (hit?.job && (hit.spec === spec || jsonEqual(hit.spec, spec)) && !expired(hit.job, buildOptions.now)) {
+          if (hit?.job && (hit.spec === spec || jsonEqual(hit.spec, spec))) {
             next.set(file, { spec: hit.spec, job: hit.job, sync: entry });
             return hit.job;
           }
           try {
-            // Specs of job files: an unknown field (a typo) refuses the file, as the syncer does.
-            const { job } = buildJob(spec, { now: buildOptions.now, unknownFields: 'refuse' });
+            // Specs of job files, validated as the syncer does: a typo refuses the file, a past expires does not.
+            const { job } = buildJob(spec, jobFileValidation);
             next.set(file, { spec, job, sync: entry });
             return job;
           } catch (err) {
