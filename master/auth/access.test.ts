@@ -9,6 +9,7 @@ const params = { host: 'a', name: 'apps' };
 
 // Each principal against each kind of route: true = allowed.
 const table: Array<[Access, Record<string, boolean>]> = [
+  ['public', { read: true, deploy: true, admin: true, agentA: true, anyAgent: true, syncApps: true }],
   ['any', { read: true, deploy: true, admin: true, agentA: true, anyAgent: true, syncApps: true }],
   ['read', { read: true, deploy: true, admin: true, agentA: false, anyAgent: false, syncApps: false }],
   ['deploy', { read: false, deploy: true, admin: true, agentA: false, anyAgent: false, syncApps: false }],

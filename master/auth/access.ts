@@ -2,6 +2,7 @@
  * Which principals may call which route: the one table of the master's authorisation. Every route
  * must be listed (installAuth refuses to start otherwise), so a new route is never open by omission.
  *
+ *   public      anyone, without a token (a load balancer's health probe); such a route reveals nothing
  *   any         every authenticated principal (the agent and sync roles included)
  *   read        read, deploy, admin
  *   deploy      deploy, admin
@@ -13,9 +14,10 @@
  */
 import type { Principal, Role } from './principal.js';
 
-export type Access = 'any' | 'read' | 'deploy' | 'admin' | 'agent' | 'agent-read' | 'sync' | 'sync-read';
+export type Access = 'public' | 'any' | 'read' | 'deploy' | 'admin' | 'agent' | 'agent-read' | 'sync' | 'sync-read';
 
 export const routeAccess: Readonly<Record<string, Access>> = {
+  'GET /healthz': 'public',
   'GET /version': 'any',
   'GET /whoami': 'any',
   'GET /masters': 'read',
@@ -67,7 +69,7 @@ function needed(access: Access, params: Record<string, string | undefined>): str
 export function refusal(principal: Principal, access: Access, params: Record<string, string | undefined>): string | null {
   const allowed = (() => {
     switch (access) {
-      case 'any': return true;
+      case 'public': case 'any': return true;
       case 'read': case 'deploy': case 'admin': return atLeast(principal, access);
       case 'agent': return isAgentOf(principal, params.host) || atLeast(principal, 'admin');
       case 'agent-read': return isAgentOf(principal, params.host) || atLeast(principal, 'read');

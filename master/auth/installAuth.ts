@@ -2,7 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HeliosError } from '../../core/index.js';
 import { describePrincipal, refusal, routeAccess } from './access.js';
-import { anonymous, type Principal } from './principal.js';
+import { anonymous, nobody, type Principal } from './principal.js';
 import type { TokenRegistry } from './tokenRegistry.js';
 
 export interface AuthOptions {
@@ -55,10 +55,11 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
     }
   });
   app.addHook('onRequest', async (request) => {
-    request.principal = authenticate(request, options);
     const url = request.routeOptions.url;
-    if (url === undefined) return; // no such route: 404 for whoever is authenticated
-    const access = routeAccess[routeKey(request.method, url)]!;
+    const access = url === undefined ? undefined : routeAccess[routeKey(request.method, url)];
+    // A public route ignores any token: a probe with a stale one still gets its answer.
+    request.principal = access === 'public' ? nobody : authenticate(request, options);
+    if (url === undefined || access === undefined) return; // no such route: 404 for whoever is authenticated
     const needs = refusal(request.principal, access, request.params as Record<string, string | undefined>);
     if (needs !== null) {
       throw new HeliosError('FORBIDDEN', `${describePrincipal(request.principal)} may not ${request.method} ${url}: it needs ${needs}`,

@@ -21,6 +21,9 @@ export interface Principal {
 
 export const anonymous: Principal = { name: 'anonymous', role: 'admin', anonymous: true };
 
+/** The caller of a public route (no token asked): a sync role bound to no source, allowed nothing else. */
+export const nobody: Principal = { name: 'unauthenticated', role: 'sync', sources: [], anonymous: true };
+
 /** A named admin token may create jobs with privileged fields; nobody else (the anonymous principal included). */
 export const bypassesAdmission = (p: Principal) => p.role === 'admin' && !p.anonymous;
 

@@ -3,8 +3,15 @@ import { HELIOS_VERSION, type Whoami } from '../../core/index.js';
 import type { MasterContext } from '../context.js';
 import { admissionFor } from '../auth/admit.js';
 
-/** `GET /masters` → [name]; `GET /version` → the version as a JSON string; `GET /whoami` → the caller's token. */
+/**
+ * `GET /masters` → [name]; `GET /version` → the version as a JSON string; `GET /whoami` → the caller's
+ * token; `GET /healthz` (no token needed) → 200 `{status: "ok"}` while the master can read its
+ * database, else 503 `{status: "unavailable"}`, and nothing more: a probe learns no state.
+ */
 export function metaRoutes(app: FastifyInstance, ctx: MasterContext): void {
+  app.get('/healthz', async (_request, reply) => (ctx.store.readable()
+    ? reply.send({ status: 'ok' })
+    : reply.code(503).send({ status: 'unavailable' })));
   app.get('/masters', async () => [ctx.options.name]);
   app.get('/whoami', async (request): Promise<Whoami> => {
     const { name, role, sources, host, anonymous } = request.principal;

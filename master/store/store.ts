@@ -58,6 +58,14 @@ export function createStore(db: Database.Database) {
     /** Reads run in one transaction so they see one consistent snapshot. */
     read: <T>(fn: () => T): T => db.transaction(fn).deferred(),
     index: () => current.get()!.value,
+    /** Whether the database answers a read (GET /healthz). */
+    readable: (): boolean => {
+      try {
+        return current.get() !== undefined;
+      } catch {
+        return false;
+      }
+    },
     onHostsChanged: (listener: (hosts: string[], index: number) => void) => { listeners.add(listener); return () => listeners.delete(listener); },
     close: (): void => { db.close(); },
   };
