@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import test from 'ava';
 import { CLUSTER_ID_HEADER, createClient, type TaskStatus } from '../core/index.js';
+import { CLOCK_AHEAD_MS, CLOCK_BEHIND_MS } from '../master/store/statuses.js';
 import { dumpDb, expectError, heartbeatBody, startTestMaster } from './harness/master.js';
 
 const status = (jobId: string, state: TaskStatus['state'], over: Partial<TaskStatus> = {}): TaskStatus => ({
@@ -107,16 +108,99 @@ test('status reports update current statuses and append history, newest 100 per 
   t.is(after[99].timestamp, t0 + 10 + 149);
 });
 
-test('history is sorted by the agents\' timestamps across hosts', async (t) => {
+test('history is in the order the reports arrived, across hosts, each event with its agent\'s timestamp', async (t) => {
   const m = await startTestMaster();
   t.teardown(m.close);
   const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
   await m.client.hosts.register('h1', 'a1');
   await m.client.hosts.register('h2', 'a2');
-  await m.client.agents.reportStatuses('h2', { id: 'a2', updates: [{ status: status(id, 'RUNNING'), timestamp: 2000 }], removed: [] });
-  await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'CREATING'), timestamp: 1000 }], removed: [] });
+  await m.client.deployments.deploy('h1', id);
+  await m.client.deployments.deploy('h2', id);
+  const now = Date.now();
+  // h1's clock runs 30 s behind h2's: its later report carries the earlier timestamp.
+  await m.client.agents.reportStatuses('h2', { id: 'a2', updates: [{ status: status(id, 'RUNNING'), timestamp: now }], removed: [] });
+  await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'CREATING'), timestamp: now - 30_000 }], removed: [] });
   const { events } = await m.client.jobs.history(id);
-  t.deepEqual(events.map((e) => [e.host, e.timestamp]), [['h1', 1000], ['h2', 2000]]);
+  t.deepEqual(events.map((e) => [e.host, e.status.state, e.timestamp]), [['h2', 'RUNNING', now], ['h1', 'CREATING', now - 30_000]]);
+});
+
+test('an agent whose clock ran ahead does not freeze history: the newest 100 by arrival are kept', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.hosts.register('h1', 'a1');
+  const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
+  await m.client.deployments.deploy('h1', id);
+  const future = Date.now() + 10 * 365 * 86_400_000;
+  const ahead = Array.from({ length: 100 }, (_, i) => ({ status: status(id, 'EXITED', { containerError: `ahead ${i}` }), timestamp: future + i }));
+  await m.client.agents.reportStatuses('h1', { id: 'a1', updates: ahead, removed: [] });
+  for (let i = 0; i < 5; i++) {
+    await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'RUNNING', { containerId: `real-${i}` }), timestamp: Date.now() }], removed: [] });
+  }
+  const { events } = await m.client.jobs.history(id);
+  t.is(events.length, 100);
+  t.deepEqual(events.slice(-5).map((e) => e.status.containerId), ['real-0', 'real-1', 'real-2', 'real-3', 'real-4'], 'the real events are the newest');
+  t.is(events[0].status.containerError, 'ahead 5', 'the oldest arrivals went first');
+});
+
+test('timestamps are kept within a minute ahead of and a week behind the master\'s clock', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.hosts.register('h1', 'a1');
+  const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
+  await m.client.deployments.deploy('h1', id);
+  const before = Date.now();
+  const anHourAgo = before - 3_600_000;
+  await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [
+    { status: status(id, 'PULLING_IMAGE'), timestamp: before + 365 * 86_400_000 },
+    { status: status(id, 'CREATING'), timestamp: 0 },
+    { status: status(id, 'STARTING'), timestamp: -5 },
+    { status: status(id, 'RUNNING'), timestamp: anHourAgo },
+  ], removed: [] });
+  const after = Date.now();
+  const [ahead, epoch, negative, late] = (await m.client.jobs.history(id)).events.map((e) => e.timestamp);
+  t.true(ahead >= before + CLOCK_AHEAD_MS && ahead <= after + CLOCK_AHEAD_MS, `a year ahead became ${ahead - after} ms ahead`);
+  for (const behind of [epoch, negative]) {
+    t.true(behind >= before - CLOCK_BEHIND_MS && behind <= after - CLOCK_BEHIND_MS, `${behind} is a week behind`);
+  }
+  t.is(late, anHourAgo, 'a report queued for an hour keeps its time');
+});
+
+test('a status report for a job not deployed on the host stores nothing, and is answered OK', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.hosts.register('h1', 'a1');
+  await m.client.hosts.register('h2', 'a2');
+  const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
+  await m.client.deployments.deploy('h2', id);
+  const before = dumpDb(m.dbPath);
+  const invented = Array.from({ length: 1_000 }, (_, i) => ({ status: status(`junk:${i}:${'a'.repeat(40)}`, 'RUNNING'), timestamp: Date.now() }));
+  t.deepEqual(await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'RUNNING'), timestamp: Date.now() }, ...invented], removed: [] }),
+    { status: 'OK' });
+  const after = dumpDb(m.dbPath);
+  for (const table of ['task_statuses', 'history']) t.deepEqual(after[table], before[table], `no ${table} row`);
+  t.deepEqual((await m.client.hosts.status('h1')).statuses, {});
+  t.deepEqual((await m.client.jobs.history(id)).events, []);
+});
+
+test('an undeployed task\'s statuses are taken until the agent reports it removed, even once its job is removed; later ones are not', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.hosts.register('h1', 'a1');
+  const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
+  await m.client.deployments.deploy('h1', id);
+  await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'RUNNING'), timestamp: Date.now() }], removed: [] });
+  await m.client.deployments.undeploy('h1', id);
+  await m.client.jobs.remove(id);
+  // The agent was stopping the container meanwhile: its reports arrive after the undeploy and the removal.
+  await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'STOPPING', { goal: 'UNDEPLOY' }), timestamp: Date.now() }], removed: [] });
+  t.is((await m.client.hosts.status('h1')).statuses[id]?.state, 'STOPPING');
+  await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'STOPPED', { goal: 'UNDEPLOY' }), timestamp: Date.now() }], removed: [id] });
+  t.deepEqual((await m.client.jobs.history(id)).events.map((e) => e.status.state), ['RUNNING', 'STOPPING', 'STOPPED']);
+  t.deepEqual((await m.client.hosts.status('h1')).statuses, {});
+  // Once removed, a stray report of the task brings nothing back.
+  await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'RUNNING'), timestamp: Date.now() }], removed: [] });
+  t.deepEqual((await m.client.hosts.status('h1')).statuses, {});
+  t.deepEqual((await m.client.jobs.history(id)).events.map((e) => e.status.state), ['RUNNING', 'STOPPING', 'STOPPED']);
 });
 
 test('a report of removed jobs drops their statuses after undeploy', async (t) => {

@@ -50,7 +50,10 @@ export type DesiredTasks = Static<typeof DesiredTasksSchema>;
 
 export const TaskUpdateSchema = Type.Object({
   status: TaskStatusSchema,
-  /** When the agent saw the change (ms since the epoch); history is ordered by it. */
+  /**
+   * When the agent saw the change (ms since the epoch), as history shows it. The master keeps it within
+   * a minute ahead of and a week behind its own clock; history is ordered by arrival, not by this.
+   */
   timestamp: Type.Integer(),
 });
 export type TaskUpdate = Static<typeof TaskUpdateSchema>;
@@ -59,7 +62,11 @@ export const StatusReportSchema = Type.Object({
   /** The reporting agent's id: a report from another agent than the one registered is refused. */
   id: Type.String({ minLength: 1, maxLength: 200 }),
   updates: Type.Array(TaskUpdateSchema, { maxItems: 10_000 }),
-  /** Jobs whose containers the agent has removed after an undeploy: their statuses are dropped. */
+  /**
+   * Jobs whose containers the agent has removed after an undeploy: their statuses are dropped. The
+   * master takes updates of a task deployed on the host, or of one it still has a status for (an
+   * undeployed task stopping); others are ignored.
+   */
   removed: Type.Array(Type.String(), { maxItems: 10_000 }),
 });
 export type StatusReport = Static<typeof StatusReportSchema>;

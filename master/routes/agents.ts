@@ -8,6 +8,7 @@ import type { OkResponse } from '../../core/client/createClient.js';
 import type { MasterContext } from '../context.js';
 import { HostParams } from './schemas.js';
 import { clusterGuard } from './clusterGuard.js';
+import { createLogThrottle } from '../limits/logThrottle.js';
 
 const TasksQuery = Type.Object({
   index: Type.Integer({ minimum: 0 }),
@@ -38,6 +39,7 @@ function registeredHost(ctx: MasterContext, host: string, agentId: string) {
 export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   const { store, notifier } = ctx;
   const onRequest = clusterGuard(ctx);
+  const ignoredLog = createLogThrottle({ intervalMs: 60_000 });
 
   app.post<{ Params: Static<typeof HostParams>; Body: HeartbeatRequest }>('/agents/:host/heartbeat',
     { onRequest, schema: { params: HostParams, body: HeartbeatRequestSchema } }, async (request): Promise<HeartbeatResponse> => {
@@ -88,11 +90,19 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
     { onRequest, schema: { params: HostParams, body: StatusReportSchema } }, async (request): Promise<OkResponse> => {
       const { host } = request.params;
       const { id, updates, removed } = request.body;
-      store.write((tx) => {
+      const now = Date.now();
+      const ignored = store.write((tx) => {
         registeredHost(ctx, host, id);
-        for (const update of updates) store.statuses.record(host, update.status, update.timestamp, tx.index);
+        const notDeployed = updates.filter((update) => !store.statuses.record(host, update.status, update.timestamp, now, tx.index));
         for (const jobId of removed) store.statuses.remove(host, jobId);
+        return notDeployed;
       });
+      // Answered OK all the same: the agent has nothing to retry, and a job it no longer runs (it was
+      // undeployed before its first report arrived) is no mistake of the agent's.
+      if (ignored.length > 0 && ignoredLog.take(host)) {
+        request.log.info({ host, ignored: ignored.length, jobIds: [...new Set(ignored.map((u) => u.status.jobId))].slice(0, 5) },
+          'statuses of jobs not deployed on the host ignored');
+      }
       return { status: 'OK' };
     });
 }

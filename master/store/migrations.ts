@@ -151,6 +151,34 @@ export const migrations: readonly string[] = [
   ALTER TABLE sync_sources ADD COLUMN last_attempt INTEGER;
   UPDATE sync_sources SET last_attempt = last_sync;
   `,
+  // 6: what the reapers need (master/reapers/). removed_jobs: when each job was removed (kept by
+  // triggers, so every way of removing one counts), so that its history and statuses go after
+  // --history-retention; what jobs removed before this version left behind starts its retention now.
+  // History is pruned and read in insertion order (seq), not by agents' clocks, and deleted per host
+  // when a dead host is reaped. A source's registration time, for a source that never tried a commit.
+  `
+  CREATE TABLE removed_jobs (
+    job_id TEXT PRIMARY KEY,
+    removed INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX removed_jobs_removed ON removed_jobs (removed);
+  CREATE TRIGGER jobs_removed AFTER DELETE ON jobs BEGIN
+    INSERT OR REPLACE INTO removed_jobs (job_id, removed) VALUES (OLD.id, CAST(unixepoch('subsec') * 1000 AS INTEGER));
+  END;
+  CREATE TRIGGER jobs_created AFTER INSERT ON jobs BEGIN
+    DELETE FROM removed_jobs WHERE job_id = NEW.id;
+  END;
+  INSERT OR IGNORE INTO removed_jobs (job_id, removed)
+    SELECT job_id, CAST(unixepoch('subsec') * 1000 AS INTEGER) FROM (SELECT job_id FROM history UNION SELECT job_id FROM task_statuses)
+    WHERE job_id NOT IN (SELECT id FROM jobs);
+
+  DROP INDEX history_job_host;
+  CREATE INDEX history_job_host ON history (job_id, host, seq);
+  CREATE INDEX history_host ON history (host);
+
+  ALTER TABLE sync_sources ADD COLUMN registered INTEGER;
+  UPDATE sync_sources SET registered = CAST(unixepoch('subsec') * 1000 AS INTEGER);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
