@@ -47,7 +47,6 @@ function argSpec() {
     'bind-ip': { type: 'string' },
     pull: { type: 'string' },
     'health-timeout': { type: 'string' },
-    'max-kill-timeout': { type: 'string' },
     'join-new-cluster': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   } as const;

@@ -27,7 +27,7 @@ export function buildApp(ctx: MasterContext, https?: HttpsOptions): FastifyInsta
     // Header, request and keep-alive timeouts (and the TLS handshake's): limits/serverTimeouts.ts.
     ...serverTimeouts(ctx.options.limits, https),
     logger: ctx.options.logger ?? false,
-    bodyLimit: ctx.options.bodyLimit,
+    bodyLimit: ctx.options.limits.maxBodyBytes,
     // Blocking queries are in flight at shutdown; preClose releases them, so close() need not wait.
     forceCloseConnections: 'idle',
     return503OnClosing: true,

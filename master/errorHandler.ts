@@ -1,5 +1,13 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { HeliosError, isHeliosError } from '../core/index.js';
+import { formatBytes } from './limits/byteSize.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The flag that sets this route's body limit, named when a body is over it (default --max-body-bytes). */
+    bodyLimitFlag?: string;
+  }
+}
 
 /**
  * The one place errors become responses: a HeliosError answers with its code's HTTP status and
@@ -9,7 +17,7 @@ import { HeliosError, isHeliosError } from '../core/index.js';
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HeliosError, request, reply) => {
-    const error = toHeliosError(err);
+    const error = toHeliosError(err, request);
     if (error.code === 'INTERNAL_ERROR') request.log.error({ err }, 'request failed');
     return reply.code(error.httpStatus).send(error.toBody());
   });
@@ -20,12 +28,14 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 }
 
-function toHeliosError(err: FastifyError | HeliosError): HeliosError {
+function toHeliosError(err: FastifyError | HeliosError, request: FastifyRequest): HeliosError {
   if (isHeliosError(err)) return err;
   const status = (err as FastifyError).statusCode ?? 500;
   const code = (err as FastifyError).code;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
-    return new HeliosError('PAYLOAD_TOO_LARGE', 'request body is over the size limit');
+    const flag = request.routeOptions.config?.bodyLimitFlag ?? '--max-body-bytes';
+    const limit = request.routeOptions.bodyLimit;
+    return new HeliosError('PAYLOAD_TOO_LARGE', `request body is over ${limit ? `${formatBytes(limit)}, ` : ''}the master's ${flag}`, { limit: flag });
   }
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return new HeliosError('INVALID_REQUEST', `${err.message}: send Content-Type: application/json`);

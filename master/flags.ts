@@ -6,7 +6,7 @@ import type { StartOptions } from './server.js';
 import type { TlsFiles } from './tls.js';
 import { parseDuration } from '../core/model/duration.js';
 import { limitOptions, limitUsage, parseLimitFlags } from './limits/limitFlags.js';
-import { parseReaperFlags, reaperOptions, reaperUsage } from './reapers/reaperFlags.js';
+import { parseSizeFlags, sizeOptions, sizeUsage } from './limits/sizeFlags.js';
 
 export const usage = `usage: helios-master [options]
 
@@ -22,7 +22,6 @@ export const usage = `usage: helios-master [options]
   --insecure              allow a non-loopback --http address without TLS or authentication
                           (--tls-cert/--tls-key, and --token-file or --client-ca)
   --down-after DURATION   a host is DOWN after this long without a heartbeat (default 30s)
-${reaperUsage}
   Privileged job fields (repeatable; only an admin token creates jobs beyond them):
   --allow-host-path PATH  host paths under PATH may be bind-mounted ("/" and the Docker socket only
                           when listed exactly)
@@ -31,6 +30,7 @@ ${reaperUsage}
   --allow-security-opt O  a securityOpt that lifts confinement, by exact value (e.g. seccomp=unconfined,
                           label=type:spc_t)
 ${limitUsage}
+${sizeUsage}
   --log-level LEVEL       pino level (default info)
   -h, --help              show this help`;
 
@@ -56,12 +56,12 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
       'client-ca': { type: 'string' },
       insecure: { type: 'boolean', default: false },
       'down-after': { type: 'string', default: '30s' },
-      ...reaperOptions,
       'allow-host-path': { type: 'string', multiple: true, default: [] },
       'allow-network-mode': { type: 'string', multiple: true, default: [] },
       'allow-capability': { type: 'string', multiple: true, default: [] },
       'allow-security-opt': { type: 'string', multiple: true, default: [] },
       ...limitOptions,
+      ...sizeOptions,
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -85,14 +85,13 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
     insecure: values.insecure,
     tls: tlsFlags(values['tls-cert'], values['tls-key'], values['client-ca']),
     downAfterMs: parseDuration(values['down-after']!, '--down-after'),
-    retention: parseReaperFlags(values),
     admission: {
       hostPaths: values['allow-host-path']!,
       networkModes: values['allow-network-mode']!,
       capabilities: values['allow-capability']!,
       securityOpts: values['allow-security-opt']!,
     },
-    limits: parseLimitFlags(values),
+    limits: { ...parseLimitFlags(values), ...parseSizeFlags(values) },
     logger: { level: values['log-level']! },
   };
 }

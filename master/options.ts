@@ -1,7 +1,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { AdmissionPolicy } from '../core/index.js';
 import type { TokenEntry } from './auth/tokenFile.js';
-import type { Retention } from './reapers/retention.js';
+import { DEFAULT_MAX_JOB_BYTES } from '../core/model/limits.js';
 
 export interface MasterOptions {
   /** SQLite file; created with its directory when missing. */
@@ -14,18 +14,13 @@ export interface MasterOptions {
   tokenFile?: string;
   /** A host is DOWN after this long without a heartbeat (default 30 s). */
   downAfterMs?: number;
-  /** How often the reapers run: expired jobs, removed jobs' history, dead hosts, unused sources (default 5 s). */
+  /** How often expired jobs are reaped (default 5 s). */
   reaperIntervalMs?: number;
-  /** How long removed jobs' history, DOWN hosts and unused sync sources are kept (reapers/retention.ts). */
-  retention?: Partial<Retention>;
   /**
    * What jobs of non-admin tokens may ask of a host (host paths, network modes, capabilities, unconfined
    * security options); nothing by default (Helios' empty capability allow-list, extended).
    */
   admission?: Partial<AdmissionPolicy>;
-  /** Request body limit in bytes (default 1 MiB; the sync endpoint allows 64 MiB). */
-  bodyLimit?: number;
-  syncBodyLimit?: number;
   /** Longest a blocking query may wait (default 5 min). */
   maxWaitMs?: number;
   /** Timeouts and caps that keep one client from wearing the master down (defaults: `defaults.limits`). */
@@ -53,16 +48,26 @@ export interface MasterLimits {
   maxBlockingPerClient: number;
   /** Blocking queries waiting at once for one token name (not the anonymous one); past it 429 (--max-blocking-per-token). */
   maxBlockingPerToken: number;
+  /** A request body, but a sync's, in bytes; past it 413 (--max-body-bytes). */
+  maxBodyBytes: number;
+  /** A sync request's body in bytes; past it 413 (--max-sync-bytes). */
+  maxSyncBytes: number;
+  /** A job spec as JSON (core/model/limits.ts `jobBytes`), from POST /jobs or a sync entry (--max-job-bytes). */
+  maxJobBytes: number;
+  /** Sync requests read or applied at once; past it 503 with Retry-After (--max-concurrent-syncs). */
+  maxConcurrentSyncs: number;
+  /** The specs the sync build cache keeps over all sources, as JSON bytes (--max-sync-cache-bytes). */
+  maxSyncCacheBytes: number;
+  /** A paged answer of an agent's desired tasks ends past this many bytes of jobs (--max-tasks-page-bytes). */
+  maxTasksPageBytes: number;
 }
 
-export type ResolvedOptions = Required<Omit<MasterOptions, 'logger' | 'tokens' | 'tokenFile' | 'admission' | 'limits' | 'retention'>> & Pick<MasterOptions, 'logger' | 'tokenFile'>
-  & { admission: AdmissionPolicy; limits: MasterLimits; retention: Retention };
+export type ResolvedOptions = Required<Omit<MasterOptions, 'logger' | 'tokens' | 'tokenFile' | 'admission' | 'limits'>> & Pick<MasterOptions, 'logger' | 'tokenFile'>
+  & { admission: AdmissionPolicy; limits: MasterLimits };
 
 export const defaults = {
   downAfterMs: 30_000,
   reaperIntervalMs: 5_000,
-  bodyLimit: 1024 * 1024,
-  syncBodyLimit: 64 * 1024 * 1024,
   maxWaitMs: 5 * 60_000,
   limits: {
     headersTimeoutMs: 10_000,
@@ -78,6 +83,17 @@ export const defaults = {
     maxBlockingPerClient: 50,
     // A fleet may share one agent token; no token may hold more than half of maxConnections.
     maxBlockingPerToken: 5_000,
+    maxBodyBytes: 1024 ** 2,
+    // A 100,000-file repository's first full sync is about 33 MB; with maxConcurrentSyncs, at most
+    // 4 × 64 MiB of bodies are held at once.
+    maxSyncBytes: 64 * 1024 ** 2,
+    maxJobBytes: DEFAULT_MAX_JOB_BYTES,
+    // Applies run one at a time (one synchronous transaction); more only overlap reading bodies.
+    maxConcurrentSyncs: 4,
+    // 10,000 jobs are about 3.3 MB; room for dozens of large repositories.
+    maxSyncCacheBytes: 128 * 1024 ** 2,
+    // Far below V8's 512 MiB string limit whatever the jobs weigh; a page holds one job at least.
+    maxTasksPageBytes: 4 * 1024 ** 2,
   } satisfies MasterLimits,
 };
 

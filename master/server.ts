@@ -5,7 +5,6 @@ import { buildApp } from './app.js';
 import { openStore } from './store/store.js';
 import { createNotifier } from './notifier.js';
 import { startReaper } from './reaper.js';
-import { resolveRetention } from './reapers/retention.js';
 import { emptyPolicy } from '../core/index.js';
 import { loadTokenFile } from './auth/tokenFile.js';
 import { createTokenRegistry } from './auth/tokenRegistry.js';
@@ -71,11 +70,8 @@ export function resolveOptions(options: MasterOptions): ResolvedOptions {
     reaperIntervalMs: options.reaperIntervalMs ?? defaults.reaperIntervalMs,
     tokenFile: options.tokenFile,
     admission: { ...emptyPolicy, ...options.admission },
-    bodyLimit: options.bodyLimit ?? defaults.bodyLimit,
-    syncBodyLimit: options.syncBodyLimit ?? defaults.syncBodyLimit,
     maxWaitMs: options.maxWaitMs ?? defaults.maxWaitMs,
     limits: resolveLimits(options.limits),
-    retention: resolveRetention(options.retention),
     logger: options.logger,
   };
 }
@@ -102,13 +98,11 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   if (tokens.size() === 0 && options.tls?.clientCaFile === undefined) {
     app.log.warn('no tokens: anyone who can reach this master can deploy (on 127.0.0.1, anyone on this machine); give --token-file to require them');
   }
-  const reaper = startReaper(store, {
-    intervalMs: resolved.reaperIntervalMs, master: resolved.name, downAfterMs: resolved.downAfterMs, retention: resolved.retention, log: app.log,
-  });
+  const reaper = startReaper(store, { intervalMs: resolved.reaperIntervalMs, master: resolved.name, log: app.log });
   try {
     await app.listen({ host, port: options.port ?? 5801 });
   } catch (err) {
-    await reaper.stop();
+    reaper.stop();
     store.close();
     throw err;
   }
@@ -130,7 +124,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
     },
     waitingQueries: () => notifier.waiting(),
     close: () => (closing ??= (async () => {
-      await reaper.stop();
+      reaper.stop();
       // In-flight requests get a moment to finish; a socket a client opened and never used (an
       // aborted long-poll) would otherwise hold close() until the headers timeout, about a minute.
       const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);

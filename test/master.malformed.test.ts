@@ -29,7 +29,8 @@ function cases(jobId: string): Case[] {
     { title: 'job with a numeric image', method: 'POST', path: '/jobs', body: JSON.stringify({ id: 'x:1', image: 5 }), headers: json, status: 400, code: 'INVALID_JOB_DEFINITION', message: /image/ },
     { title: 'job with a string command', method: 'POST', path: '/jobs', body: JSON.stringify({ id: 'x:1', image: 'busybox', command: 'ls -l' }), headers: json, status: 400, code: 'INVALID_JOB_DEFINITION', message: /command/ },
     { title: 'job with a slash in its name', method: 'POST', path: '/jobs', body: JSON.stringify({ id: 'a/b:1', image: 'busybox' }), headers: json, status: 400, code: 'INVALID_JOB_DEFINITION', message: /name|id/ },
-    { title: 'job body over 1 MiB', method: 'POST', path: '/jobs', body: JSON.stringify({ id: 'x:1', image: 'busybox', env: { BIG: 'x'.repeat(1_200_000) } }), headers: json, status: 413, code: 'PAYLOAD_TOO_LARGE', message: /size limit/ },
+    { title: 'job body over 1 MiB', method: 'POST', path: '/jobs', body: JSON.stringify({ id: 'x:1', image: 'busybox', env: { BIG: 'x'.repeat(1_200_000) } }), headers: json, status: 413, code: 'PAYLOAD_TOO_LARGE', message: /^request body is over 1 MiB, the master's --max-body-bytes$/ },
+    { title: 'job over --max-job-bytes', method: 'POST', path: '/jobs', body: JSON.stringify({ id: 'x:1', image: 'busybox', env: { BIG: 'x'.repeat(300_000) } }), headers: json, status: 413, code: 'PAYLOAD_TOO_LARGE', message: /^the job is 293 KiB as JSON, over the master's --max-job-bytes \(256 KiB\)$/ },
     { title: 'job body sent as text/plain', method: 'POST', path: '/jobs', body: '{"id":"x:1","image":"busybox"}', headers: { 'content-type': 'text/plain' }, status: 400, code: 'INVALID_REQUEST', message: /application\/json/ },
     { title: 'job body with __proto__', method: 'POST', path: '/jobs', body: '{"id":"x:1","image":"busybox","__proto__":{"admin":true}}', headers: json, status: 400, code: 'INVALID_REQUEST', message: /__proto__/ },
     { title: 'empty JSON body', method: 'POST', path: '/jobs', body: '', headers: json, status: 400, code: 'INVALID_REQUEST', message: /empty/i },
@@ -105,16 +106,17 @@ test('malformed requests get a 4xx naming what is wrong and leave the database u
   t.is((await m.client.jobs.get(id)).id, id);
 });
 
-test('the sync endpoint takes bodies over 1 MiB, up to its own limit', async (t) => {
-  const m = await startTestMaster({ syncBodyLimit: 3 * 1024 * 1024 });
+test('the sync endpoint takes bodies over 1 MiB, up to its own limit (--max-sync-bytes)', async (t) => {
+  const m = await startTestMaster({ limits: { maxSyncBytes: 3 * 1024 * 1024 } });
   t.teardown(m.close);
-  const padding = 'x'.repeat(1_500_000);
-  const body = (size: string) => JSON.stringify({ repo: 'r', branch: 'main', path: 'jobs', commit: 'c1', errors: [], jobs: [
-    { file: 'jobs/a.yaml', spec: { name: 'a', version: '1', image: 'busybox:latest', metadata: { padding: size } }, hosts: [], goal: 'START' },
-  ] });
-  const ok = await fetch(`${m.url}/sync/sources/big`, { method: 'PUT', headers: json, body: body(padding) });
+  // Jobs of 200 KB each, under --max-job-bytes (256 KiB): the body's size is the limit at work.
+  const padding = 'x'.repeat(200_000);
+  const body = (jobs: number) => JSON.stringify({ repo: 'r', branch: 'main', path: 'jobs', commit: 'c1', errors: [], jobs: Array.from({ length: jobs }, (_, i) => (
+    { file: `jobs/a${i}.yaml`, spec: { name: `a${i}`, version: '1', image: 'busybox:latest', metadata: { padding } }, hosts: [], goal: 'START' })) });
+  const ok = await fetch(`${m.url}/sync/sources/big`, { method: 'PUT', headers: json, body: body(8) });
   t.is(ok.status, 200);
   t.is(((await ok.json()) as { state: string }).state, 'APPLIED');
-  const tooBig = await fetch(`${m.url}/sync/sources/big`, { method: 'PUT', headers: json, body: body(padding.repeat(3)) });
+  const tooBig = await fetch(`${m.url}/sync/sources/big`, { method: 'PUT', headers: json, body: body(20) });
   t.is(tooBig.status, 413);
+  t.like(await tooBig.json(), { status: 'PAYLOAD_TOO_LARGE', message: "request body is over 3 MiB, the master's --max-sync-bytes", limit: '--max-sync-bytes' });
 });

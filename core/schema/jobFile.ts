@@ -1,9 +1,10 @@
 /** A GitOps job file: the job fields (no id) plus an optional `deploy` block. */
 import { Type, type Static } from '@sinclair/typebox';
 import { jobConfigFields } from './job.js';
+import { MAX_DEPLOY_HOSTS } from '../model/limits.js';
 
 export const DeployBlockSchema = Type.Object({
-  hosts: Type.Array(Type.String(), { description: 'Hosts (agent names) to run on' }),
+  hosts: Type.Array(Type.String(), { description: 'Hosts (agent names) to run on', maxItems: MAX_DEPLOY_HOSTS }),
   goal: Type.Optional(Type.Union([Type.Literal('START'), Type.Literal('STOP')], { default: 'START' })),
 });
 export type DeployBlock = Static<typeof DeployBlockSchema>;

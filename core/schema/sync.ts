@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { JobSpecSchema } from './job.js';
+import { MAX_DEPLOY_HOSTS } from '../model/limits.js';
 
 export const FileErrorSchema = Type.Object({
   file: Type.String(),
@@ -17,7 +18,7 @@ export const SyncJobSchema = Type.Object({
   /** Line of each top-level key in the file, so the master can point its errors at a line. */
   lines: Type.Optional(Type.Record(Type.String(), Type.Integer())),
   spec: JobSpecSchema,
-  hosts: Type.Array(Type.String()),
+  hosts: Type.Array(Type.String(), { maxItems: MAX_DEPLOY_HOSTS }),
   goal: Type.Union([Type.Literal('START'), Type.Literal('STOP')]),
   /**
    * Names this entry's content (the file's blob id, plus what the syncer changed in it, such as host

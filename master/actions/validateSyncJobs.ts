@@ -1,4 +1,5 @@
-import { HeliosError, isHeliosError, privilegedFields, type AdmissionPolicy, type FieldError, type FileError, type SyncApplyRequest, type SyncJob } from '../../core/index.js';
+import { HeliosError, isHeliosError, MAX_DEPLOY_HOSTS, privilegedFields, type AdmissionPolicy, type FieldError, type FileError, type SyncApplyRequest,
+  type SyncJob } from '../../core/index.js';
 import type { DesiredJob } from '../plan/syncPlan.js';
 import type { BuildCache } from '../plan/buildCache.js';
 
@@ -74,6 +75,10 @@ export function validateSyncJobs(source: string, body: SyncApplyRequest, options
         for (const e of refused) errors.push({ file: entry.file, line: lineOf(entry.lines, e.path), message: `${e.path}: ${e.message} (or sync with an admin token)` });
         continue;
       }
+      if (entry.hosts.length > MAX_DEPLOY_HOSTS) {
+        errors.push({ file: entry.file, line: lineOf(entry.lines, 'deploy'), message: `deploy.hosts: lists ${entry.hosts.length} hosts, at most ${MAX_DEPLOY_HOSTS}` });
+        continue;
+      }
       if (!entry.hosts.every((h) => HOST.test(h))) {
         const bad = entry.hosts.filter((h) => !HOST.test(h)).map((h) => JSON.stringify(h)).join(', ');
         errors.push({ file: entry.file, line: lineOf(entry.lines, 'deploy'), message: `deploy.hosts: ${bad} is not a host name` });
@@ -81,6 +86,10 @@ export function validateSyncJobs(source: string, body: SyncApplyRequest, options
       }
       desired.push({ file: entry.file, job, hosts: entry.hosts, goal: entry.goal, lines: entry.lines });
     } catch (err) {
+      if (isHeliosError(err, 'PAYLOAD_TOO_LARGE')) {
+        errors.push({ file: entry.file, line: lineOf(entry.lines, ''), message: err.message });
+        continue;
+      }
       if (!isHeliosError(err, 'INVALID_JOB_DEFINITION')) throw err;
       const fieldErrors = (err.data.errors as FieldError[] | undefined) ?? [{ path: '', message: err.message }];
       for (const e of fieldErrors) errors.push({ file: entry.file, line: lineOf(entry.lines, e.path), message: e.path ? `${e.path}: ${e.message}` : e.message });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { buildJob, isHeliosError, type SyncJob } from '../../core/index.js';
+import { buildJob, isHeliosError, jobBytes, type SyncJob } from '../../core/index.js';
 import { createBuildCache } from './buildCache.js';
 
 const opts = { now: Date.parse('2030-01-01T00:00:00Z') };
@@ -55,8 +55,9 @@ test('invalid specs throw every time and are not kept', (t) => {
   t.is(cache.size(), 0);
 });
 
-test('a source keeps only its last pass; past maxEntries the least recently synced source is dropped', (t) => {
-  const cache = createBuildCache({ maxEntries: 3 });
+test('a source keeps only its last pass; past maxBytes the least recently synced source is dropped', (t) => {
+  const bytes = jobBytes(spec({ name: 'a' }));
+  const cache = createBuildCache({ maxBytes: 3 * bytes });
   const run = (source: string, names: string[]) => {
     const pass = cache.pass(source);
     const jobs = names.map((name) => pass.build(`jobs/${name}.yaml`, spec({ name })));
@@ -65,12 +66,62 @@ test('a source keeps only its last pass; past maxEntries the least recently sync
   };
   const [a] = run('s1', ['a', 'b']);
   run('s1', ['a']);
-  t.is(cache.size(), 1, 'b left with its file');
+  t.deepEqual([cache.size(), cache.bytes()], [1, bytes], 'b left with its file');
   run('s2', ['c', 'd']);
-  t.is(cache.size(), 3);
+  t.deepEqual([cache.size(), cache.bytes()], [3, 3 * bytes]);
   run('s3', ['e']);
-  t.is(cache.size(), 3, 's1, synced longest ago, is dropped');
+  t.deepEqual([cache.size(), cache.bytes()], [3, 3 * bytes], 's1, synced longest ago, is dropped');
   t.not(run('s1', ['a'])[0], a, 'built again after being dropped');
+});
+
+test('one pass larger than maxBytes keeps the files that fit and builds the others each time', (t) => {
+  const bytes = jobBytes(spec({ name: 'a' }));
+  const cache = createBuildCache({ maxBytes: 2 * bytes });
+  const names = ['a', 'b', 'c', 'd'];
+  const p1 = cache.pass('s');
+  const first = names.map((name) => p1.build(`jobs/${name}.yaml`, spec({ name })));
+  p1.done();
+  t.deepEqual([cache.size(), cache.bytes()], [2, 2 * bytes]);
+  const p2 = cache.pass('s');
+  const second = names.map((name) => p2.build(`jobs/${name}.yaml`, spec({ name })));
+  t.deepEqual(second.map((job, i) => job === first[i]), [true, true, false, false]);
+  t.deepEqual(second, first, 'built again, equal');
+});
+
+test('invalid entries kept for recall count in the bytes, and are bounded like valid ones', (t) => {
+  const bad = (name: string) => spec({ name, image: '' });
+  const bytes = jobBytes(bad('a'));
+  const cache = createBuildCache({ maxBytes: 2 * bytes });
+  const pass = cache.pass('s');
+  for (const name of ['a', 'b', 'c']) {
+    const entry = { file: `jobs/${name}.yaml`, digest: name, spec: bad(name), hosts: [], goal: 'START' } as SyncJob;
+    t.throws(() => pass.build(entry.file, entry.spec, entry));
+  }
+  pass.done();
+  t.deepEqual([cache.size(), cache.bytes()], [2, 2 * bytes]);
+  const next = cache.pass('s');
+  t.deepEqual(['a', 'b', 'c'].map((name) => next.recall(`jobs/${name}.yaml`, name) !== undefined), [true, true, false]);
+});
+
+test('a spec over maxJobBytes is refused naming --max-job-bytes, and not kept even with its entry', (t) => {
+  const cache = createBuildCache({ maxJobBytes: 1024 });
+  const big = spec({ metadata: { padding: 'x'.repeat(2000) } });
+  const entry = { file: 'jobs/web.yaml', digest: 'd1', spec: big, hosts: ['h1'], goal: 'START' } as SyncJob;
+  const pass = cache.pass('s');
+  const err: unknown = t.throws(() => pass.build(entry.file, big, entry));
+  if (!isHeliosError(err, 'PAYLOAD_TOO_LARGE')) return t.fail(`not PAYLOAD_TOO_LARGE: ${String(err)}`);
+  t.is(err.message, "the job is 2 KiB as JSON, over the master's --max-job-bytes (1 KiB)");
+  t.like(err.data, { limit: '--max-job-bytes', bytes: jobBytes(big), maxBytes: 1024 });
+  pass.done();
+  t.deepEqual([cache.size(), cache.bytes()], [0, 0]);
+  t.is(cache.pass('s').recall('jobs/web.yaml', 'd1'), undefined);
+});
+
+test('a spec nested too deeply to serialize is an invalid job, not a crash', (t) => {
+  let deep: Record<string, unknown> = {};
+  for (let i = 0; i < 20_000; i++) deep = { x: deep };
+  const err: unknown = t.throws(() => createBuildCache().pass('s').build('jobs/deep.json', spec({ metadata: deep })));
+  t.true(isHeliosError(err, 'INVALID_JOB_DEFINITION'), String(err));
 });
 
 test('an entry given with its digest is recalled by the next pass under that digest only, invalid ones too', (t) => {

@@ -6,6 +6,7 @@ import { actorOf, type MasterContext } from '../context.js';
 import { createJob, findJob, removeJob } from '../actions/jobs.js';
 import { jobStatus } from '../views.js';
 import { admitJob } from '../auth/admit.js';
+import { checkJobSize } from '../limits/jobSize.js';
 import { GuardQuery, JobParams, NameList } from './schemas.js';
 
 const ListQuery = Type.Object({
@@ -41,6 +42,7 @@ export function jobsRoutes(app: FastifyInstance, ctx: MasterContext): void {
 
   app.post('/jobs', async (request, reply): Promise<CreateJobResponse> => {
     const actor = actorOf(ctx, request);
+    checkJobSize(request.body, ctx.options.limits.maxJobBytes);
     const { job, warnings } = buildJob(request.body);
     admitJob(request, ctx.options.admission, job);
     const stored = store.write((tx) => createJob(store, tx, job, actor));

@@ -9,6 +9,7 @@ import { followed } from '../actions/sourceIdentity.js';
 import { describePrincipal } from '../auth/access.js';
 import { createBuildCache } from '../plan/buildCache.js';
 import { admissionFor } from '../auth/admit.js';
+import { createSyncSlots } from '../limits/syncSlots.js';
 
 const SourceParams = Type.Object({
   name: Type.String({
@@ -20,8 +21,10 @@ const SourceParams = Type.Object({
 // Job specs are validated one by one (errors go back per file and line), not by the body schema. An
 // entry is full or a reference (see SyncJobRefSchema); one object type with the rest optional, not a
 // union, so that a wrong field is named ("body.jobs.3.goal: …") and not "Expected union value".
+// The number of hosts is checked per file too (validateSyncJobs: a file error, the commit refused and
+// recorded), not here, where it would refuse the request with nothing recorded.
 const ApplyEntry = Type.Object({
-  ...Type.Partial(Type.Object({ ...SyncJobSchema.properties, spec: Type.Unknown() })).properties,
+  ...Type.Partial(Type.Object({ ...SyncJobSchema.properties, spec: Type.Unknown(), hosts: Type.Array(Type.String()) })).properties,
   file: Type.String(),
 });
 const ApplyBody = Type.Object({
@@ -46,24 +49,32 @@ export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
   const { store } = ctx;
   // Built jobs and entries of the sources' last requests: an unchanged file is not validated and hashed
   // again, and may be sent by reference.
-  const cache = createBuildCache();
+  const { limits } = ctx.options;
+  const cache = createBuildCache({ maxBytes: limits.maxSyncCacheBytes, maxJobBytes: limits.maxJobBytes });
+  const slots = createSyncSlots(limits.maxConcurrentSyncs);
 
-  app.put<{ Params: Static<typeof SourceParams>; Body: SyncApplyRequest }>('/sync/sources/:name',
-    { schema: { params: SourceParams, body: ApplyBody }, bodyLimit: ctx.options.syncBodyLimit }, async (request): Promise<SyncResult> => {
-      checkEntryShapes(request.body.jobs);
-      const { name } = request.params;
-      // authorization: admin. Adopting re-points a source at another repository, which then prunes
-      // what the old one applied: an admin's decision, not a sync token's.
-      if (request.body.adopt && request.principal.role !== 'admin') {
-        throw new HeliosError('FORBIDDEN', `${describePrincipal(request.principal)} may not adopt (re-point sync source ${name} at another repository): it needs role admin`,
-          { role: request.principal.role, needs: 'role admin' });
-      }
-      const actor = actorOf(ctx, request);
-      const result = applySync(store, name, request.body, { user: actor.user, tokenName: actor.tokenName, master: actor.master },
-        { admission: admissionFor(request, ctx.options.admission), cache });
-      request.log.info({ source: name, commit: request.body.commit, state: result.state, actions: result.actions.length, errors: result.errors.length }, 'sync');
-      return result;
-    });
+  app.put<{ Params: Static<typeof SourceParams>; Body: SyncApplyRequest }>('/sync/sources/:name', {
+    schema: { params: SourceParams, body: ApplyBody },
+    // After authentication (the app's hook), before the body is read.
+    onRequest: slots.onRequest,
+    bodyLimit: limits.maxSyncBytes,
+    config: { bodyLimitFlag: '--max-sync-bytes' },
+  }, async (request): Promise<SyncResult> => {
+    checkEntryShapes(request.body.jobs);
+    const { name } = request.params;
+    // authorization: admin. Adopting re-points a source at another repository, which then prunes
+    // what the old one applied: an admin's decision, not a sync token's.
+    if (request.body.adopt && request.principal.role !== 'admin') {
+      throw new HeliosError('FORBIDDEN', `${describePrincipal(request.principal)} may not adopt (re-point sync source ${name} at another repository): it needs role admin`,
+        { role: request.principal.role, needs: 'role admin' });
+    }
+    const actor = actorOf(ctx, request);
+    const result = applySync(store, name, request.body, { user: actor.user, tokenName: actor.tokenName, master: actor.master },
+      { admission: admissionFor(request, ctx.options.admission), cache });
+    request.log.info({ source: name, commit: request.body.commit, state: result.state, actions: result.actions.length, errors: result.errors.length,
+      warnings: result.warnings?.length ?? 0 }, 'sync');
+    return result;
+  });
 
   app.get('/sync/sources', async () => store.syncSources.list());
 
