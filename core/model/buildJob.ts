@@ -3,6 +3,7 @@ import { invalidJob } from '../errors/HeliosError.js';
 import { jobHash, parseJobId } from './jobId.js';
 import { validateJob, type ValidateOptions } from './validateJob.js';
 import { parseIsoDate } from './isoDate.js';
+import { readJobSpec } from './readJobSpec.js';
 
 export interface BuiltJob {
   job: Job;
@@ -17,7 +18,7 @@ export interface BuiltJob {
 export function buildJob(spec: unknown, options: ValidateOptions = {}): BuiltJob {
   const { errors, warnings } = validateJob(spec, options);
   if (errors.length > 0) throw invalidJob(errors);
-  const input = spec as JobSpec;
+  const input = readJobSpec(spec as Record<string, unknown>) as JobSpec;
   const idParts = input.id ? parseJobId(input.id) : null;
   const name = input.name ?? idParts?.name ?? '';
   const version = input.version ?? idParts?.version ?? '';

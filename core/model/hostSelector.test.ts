@@ -19,7 +19,7 @@ test('bad selectors throw INVALID_ARGUMENT saying what form is expected', (t) =>
   const cases: Array<[string, string]> = [
     ['', expected], ['role', expected], ['role =', expected], ['= web', expected], ['role == web', expected],
     ['role = a b', expected], ['role in web', expected], ['role in (a', expected], ['role like web', expected],
-    ['role in ()', 'the list needs at least one value'], ['role in (a,,b)', 'the list has an empty value'],
+    ['role in (a,,b)', 'the list has an empty value'], ['role in ( , )', 'the list has an empty value'],
     ['role notin (a b)', 'value "a b" may only contain letters, digits, ".", "_" and "-"'],
   ];
   for (const [text, why] of cases) {
@@ -57,4 +57,16 @@ test('formatHostSelector writes the form parseHostSelector reads back', (t) => {
     t.is(formatHostSelector(parseHostSelector(text)), text);
   }
   t.is(formatHostSelector(parseHostSelector('dc   in(lon,ams)')), 'dc in (lon, ams)');
+});
+
+// Helios' HostSelectorTest testInOperatorEmptySet / testNotInOperatorEmptySet.
+test('an empty list is valid: in () matches no value, notin () every value of a host that has the label', (t) => {
+  for (const text of ['a in ()', 'a in()', 'a in (  )']) t.deepEqual(parseHostSelector(text), { label: 'a', operator: 'IN', operand: [] });
+  for (const text of ['a notin ()', 'a notin()']) t.deepEqual(parseHostSelector(text), { label: 'a', operator: 'NOT_IN', operand: [] });
+  for (const value of ['foo', 'bar', 'baz']) {
+    t.false(matchesHostSelectors([parseHostSelector('a in ()')], { a: value }));
+    t.true(matchesHostSelectors([parseHostSelector('a notin ()')], { a: value }));
+  }
+  t.false(matchesHostSelectors([parseHostSelector('a notin ()')], { b: 'foo' }));
+  t.is(formatHostSelector(parseHostSelector('a notin ()')), 'a notin ()');
 });

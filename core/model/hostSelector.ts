@@ -34,8 +34,9 @@ export function parseHostSelector(text: string): HostSelector {
   const membership = MEMBERSHIP.exec(text);
   if (!membership) throw invalid(text, EXPECTED);
   const [, label, op, list] = membership;
+  // An empty list is valid, as in Helios: `in ()` matches no value, `notin ()` every value.
+  if (list.trim() === '') return { label, operator: op === 'in' ? 'IN' : 'NOT_IN', operand: [] };
   const values = [...new Set(list.split(',').map((value) => value.trim()))];
-  if (values.length === 1 && values[0] === '') throw invalid(text, 'the list needs at least one value');
   const bad = values.find((value) => !VALUE.test(value));
   if (bad !== undefined) {
     throw invalid(text, bad === '' ? 'the list has an empty value' : `value "${bad}" may only contain letters, digits, ".", "_" and "-"`);
@@ -49,7 +50,8 @@ const invalid = (text: string, why: string) =>
 /**
  * Whether a host with these labels is selected: it must *have* every selector's label and satisfy
  * every selector (AND). An empty selector list matches nothing, as in Helios: a deployment group
- * without selectors must not grab every host.
+ * without selectors must not grab every host. So `role notin ()` selects every host with a `role`
+ * label, and `role in ()` none.
  */
 export function matchesHostSelectors(selectors: readonly HostSelector[], labels: Readonly<Record<string, string>>): boolean {
   if (selectors.length === 0) return false;

@@ -52,3 +52,34 @@ test('parseImageRef throws INVALID_ARGUMENT naming the reference', (t) => {
   t.is((err as { code?: string }).code, 'INVALID_ARGUMENT');
   t.is(err!.message, 'invalid image reference "Bad": repository part "Bad" may only contain a-z, 0-9, ".", "_" and "-"');
 });
+
+// Helios' JobValidatorTest (testValidImagePasses, testInvalidImagesFail): outcomes, not wording.
+const heliosDigest = 'sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae';
+
+test("Helios' valid images are valid, a registry host ending in '.' included", (t) => {
+  for (const ref of [
+    'repo', 'namespace/repo', 'namespace/repo:tag', 'namespace/repo:1.2', 'reg.istry:4711/repo', 'reg.istry.:4711/repo',
+    'reg.istry:4711/namespace/repo', 'reg.istry.:4711/namespace/repo', '1.2.3.4:4711/namespace/repo',
+    'registry.test.net:80/fooo/bar', 'registry.test.net.:80/fooo/bar', `namespace/foo@${heliosDigest}`, `foo.net/bar@${heliosDigest}`,
+    'foo@tarsum.v1+sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b',
+    `baz.io/foo/foo-bar:1.2.3-SNAPSHOT-20170830T143321-decafbad@${heliosDigest}`,
+    `baz.io:4711/foo/foo-bar:1.2.3-SNAPSHOT-20170830T143321-decafbad@${heliosDigest}`,
+    'b.gcr.io/cloudsql-docker/gce-proxy:1.05', 'b.gcr.io/cloudsql-docker/and/more/components/gce-proxy:1.05',
+  ]) t.is(imageRefProblem(ref), null, ref);
+  t.deepEqual(parseImageRef('reg.istry.:4711/namespace/repo'), { registry: 'reg.istry.:4711', repository: 'namespace/repo' });
+});
+
+test("Helios' invalid images are invalid, a repository over 255 characters included", (t) => {
+  for (const ref of [
+    'repo:', `repo:@${heliosDigest}`, 'foo@', 'foo@:123', 'foo:bar@:123', 'foo@sha256:', 'foo:bar@sha256:', 'foo:4711/baz:bar@sha256:',
+    'repo:/', '1.2.3.4.:4711/namespace/repo', ' reg.istry:4711/repo', 'reg .istry:4711/repo', 'reg.istry :4711/repo',
+    `1.2.3.4.:4711/namespace/repo@${heliosDigest}`, 'reg.istry: 4711/repo', 'reg.istry:4711 /repo', 'reg.istry:4711/ repo',
+    'reg.istry:4711/namespace /repo', 'reg.istry:4711/namespace/ repo', 'reg.istry:4711/namespace/repo ',
+    'foo-.ba|z/namespace/baz', 'reg..istry/namespace/baz', 'reg..istry/namespace/baz:foo', `reg..istry/namespace/baz@${heliosDigest}`,
+    'foo:345345345/namespace/baz', 'foo:345345345/namespace/baz:bar', 'foo:-17/namespace/baz', 'foo/bar:a b c',
+    `${'foo'.repeat(100)}/bar`,
+  ]) t.not(imageRefProblem(ref), null, ref);
+  t.is(imageRefProblem(`${'foo'.repeat(100)}/bar`), 'repository must be at most 255 characters (it has 304)');
+  t.is(imageRefProblem(`${'a'.repeat(255)}:1`), null);
+  t.is(imageRefProblem('1.2.3.4.:4711/x'), 'registry "1.2.3.4.:4711" must be host[:port]');
+});

@@ -1,7 +1,9 @@
 /**
  * Docker image references: `[registry[:port]/]repo[/more][:tag][@algo:hex]`. The grammar is the
  * reference's (repo parts `[a-z0-9._-]+`, tag `[\w][\w.-]{0,127}`, no scheme); the registry is the
- * first part when it has a `.` or a `:` or is `localhost`, as Docker decides.
+ * first part when it has a `.` or a `:` or is `localhost`, as Docker decides. As in Helios'
+ * JobValidator, a registry host may end with `.` (a fully qualified name, `reg.istry.:4711`), unless it
+ * is only digits and dots (`1.2.3.4.`), and the repository is at most 255 characters.
  */
 import { HeliosError } from '../errors/HeliosError.js';
 
@@ -18,7 +20,10 @@ export interface ImageRef {
 const REPO_PART = /^[a-z0-9._-]+$/;
 const TAG = /^\w[\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
-const HOST = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*$/;
+const HOST = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*\.?$/;
+const DIGITS_AND_DOTS = /^[0-9.]+$/;
+const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+const REPOSITORY_MAX = 255;
 
 /**
  * Splits an image reference; throws INVALID_ARGUMENT saying what is wrong.
@@ -84,12 +89,15 @@ function splitImageRef(ref: string): ImageRef | string {
     if (part === '') return 'repository must not have empty parts (//, or a leading or trailing /)';
     if (!REPO_PART.test(part)) return `repository part "${part}" may only contain a-z, 0-9, ".", "_" and "-"`;
   }
+  if (name.length > REPOSITORY_MAX) return `repository must be at most ${REPOSITORY_MAX} characters (it has ${name.length})`;
   return { ...(registry && { registry }), repository: name, ...(tag && { tag }), ...(digest && { digest }) };
 }
 
 function registryProblem(registry: string): string | null {
   const [host, port, extra] = registry.split(':');
-  if (extra !== undefined || !HOST.test(host)) return `registry "${registry}" must be host[:port]`;
+  // A fully qualified name may end with "."; a name of digits and dots must be an IPv4 address.
+  const badHost = !HOST.test(host) || (DIGITS_AND_DOTS.test(host) && !IPV4.test(host));
+  if (extra !== undefined || badHost) return `registry "${registry}" must be host[:port]`;
   if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65535)) {
     return `registry port "${port}" must be between 0 and 65535`;
   }

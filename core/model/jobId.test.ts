@@ -180,3 +180,31 @@ test('parseJobId splits two and three parts and refuses others', (t) => {
   t.is(parseJobId('a'), null);
   t.is(parseJobId('a:b:c:d'), null);
 });
+
+test("a Helios client's null rollout members and stringly numbers hash as Helios hashes them (nulls dropped, a bean kept)", (t) => {
+  const withNulls = buildJob({
+    id: 'foobar:1', image: 'busybox:latest',
+    rolloutOptions: { timeout: null, parallelism: 2, migrate: null, overlap: true, token: null, ignoreFailures: null },
+  }).job;
+  const plain = { name: 'foobar', version: '1', image: 'busybox:latest', rolloutOptions: { parallelism: 2, overlap: true } };
+  assertCanonical(t, plain, '{"image":"busybox:latest","name":"foobar","rolloutOptions":{"overlap":true,"parallelism":2},"version":"1"}');
+  t.is(withNulls.id, `foobar:1:${jobHash(plain)}`);
+  t.deepEqual(withNulls.rolloutOptions, { parallelism: 2, overlap: true });
+  t.is(buildJob({ id: 'foobar:1', image: 'busybox:latest', rolloutOptions: { parallelism: '2', overlap: 'true' } }).job.id, withNulls.id);
+  // Every member null: Jackson's NON_EMPTY keeps the empty bean, so the hash differs from no rolloutOptions.
+  const allNull = { name: 'foobar', version: '1', image: 'busybox:latest', rolloutOptions: {} };
+  assertCanonical(t, allNull, '{"image":"busybox:latest","name":"foobar","rolloutOptions":{},"version":"1"}');
+  t.is(buildJob({ id: 'foobar:1', image: 'busybox:latest', rolloutOptions: { timeout: null, parallelism: null } }).job.id, `foobar:1:${jobHash(allNull)}`);
+});
+
+test("a job as Helios' Java client sends it (every field, absent ones null) keeps the id of the same job written plainly", (t) => {
+  const plain = buildJob({ id: 'web:1', image: 'busybox:latest', command: ['sleep', '60'], ports: { http: { internalPort: 8080 } } }).job;
+  const javaStyle = buildJob({
+    addCapabilities: [], command: ['sleep', '60'], created: null, creatingUser: null, dropCapabilities: [], env: {}, expires: null,
+    gracePeriod: null, healthCheck: null, hostname: null, id: 'web:1', image: 'busybox:latest', labels: {}, metadata: {}, networkMode: null,
+    ports: { http: { externalPort: null, internalPort: 8080, ip: null, protocol: 'tcp' } }, ramdisks: {}, registration: {},
+    registrationDomain: '', resources: null, rolloutOptions: null, runtime: null, secondsToWaitBeforeKill: null, securityOpt: [], token: '', volumes: {},
+  }).job;
+  t.is(javaStyle.id, plain.id);
+  t.deepEqual(javaStyle.ports, { http: { internalPort: 8080, protocol: 'tcp' } });
+});

@@ -207,3 +207,37 @@ test('job files (jobFileValidation) take an expires in the past and refuse an un
   t.deepEqual(validateJob(expired).errors, [{ path: 'expires', message: 'must not be in the past' }]);
   t.deepEqual(validateJob({ ...expired, comand: ['ls'] }, jobFileValidation).errors.map((e) => e.path), ['comand']);
 });
+
+// What Helios' Java client sends: every descriptor field, absent ones as null (Jackson's default).
+const heliosClientJob = {
+  addCapabilities: [], command: ['sleep', '60'], created: null, creatingUser: null, dropCapabilities: [], env: {}, expires: null,
+  gracePeriod: null, healthCheck: null, hostname: null, id: 'web:1', image: 'busybox:latest', labels: {}, metadata: {}, networkMode: null,
+  ports: { http: { externalPort: null, internalPort: 8080, ip: null, protocol: 'tcp' } }, ramdisks: {}, registration: {},
+  registrationDomain: '', resources: { cpuShares: null, cpuset: null, memory: 10485760, memorySwap: null },
+  rolloutOptions: { ignoreFailures: null, migrate: null, overlap: true, parallelism: 2, timeout: null, token: null },
+  runtime: null, secondsToWaitBeforeKill: null, securityOpt: [], token: '', volumes: {},
+};
+
+test("null members of structs at any depth count as absent: a Helios Java client's job validates clean", (t) => {
+  t.deepEqual(validateJob(heliosClientJob, { now }), { errors: [], warnings: [] });
+  t.deepEqual(validateJob({ ...base, healthCheck: { type: 'http', path: '/', port: 'http', unknown: null }, ports: http80 }, { now }), { errors: [], warnings: [] });
+});
+
+// Helios' RolloutOptionsTest and JobsResourceTest.testCreateJobWithPartialRolloutOptions.
+test('rolloutOptions take null members and numbers and booleans given as strings, as Jackson reads them', (t) => {
+  for (const rolloutOptions of [
+    { timeout: null, parallelism: 2, migrate: null, overlap: true, token: null, ignoreFailures: null },
+    { migrate: null, parallelism: null },
+    { migrate: 'false', parallelism: '2', timeout: '1000' },
+    { migrate: false, parallalism: 2, timeout: 1000, overlap: true, token: 'blah' },
+    {},
+  ]) t.deepEqual(validateJob({ ...base, rolloutOptions }, { now }).errors, [], JSON.stringify(rolloutOptions));
+  t.deepEqual(validateJob({ ...base, rolloutOptions: { parallelism: '0' } }, { now }).errors, [{ path: 'rolloutOptions.parallelism', message: 'must be 1 or more' }]);
+  t.deepEqual(validateJob({ ...base, rolloutOptions: { parallelism: 'two' } }, { now }).errors, [{ path: 'rolloutOptions.parallelism', message: 'must be an integer' }]);
+  t.deepEqual(validateJob({ ...base, rolloutOptions: { overlap: 'yes' } }, { now }).errors, [{ path: 'rolloutOptions.overlap', message: 'must be true or false' }]);
+});
+
+test('null values of maps and lists are still refused (Helios would store a null env value)', (t) => {
+  t.deepEqual(validateJob({ ...base, env: { A: null } }, { now }).errors, [{ path: 'env.A', message: 'must be a string' }]);
+  t.deepEqual(validateJob({ ...base, command: ['x', null] }, { now }).errors, [{ path: 'command.1', message: 'must be a string' }]);
+});

@@ -9,6 +9,7 @@
 import { JobSpecSchema } from '../schema/job.js';
 import type { FieldError } from '../errors/HeliosError.js';
 import { structuralErrors } from './structuralErrors.js';
+import { readJobSpec } from './readJobSpec.js';
 import { unknownFieldError, unknownFieldWarning, unknownJobFields } from './unknownFields.js';
 import { identityRules } from './rules/identityRules.js';
 import { gracePeriodRules, healthCheckRules, portRules, registrationRules } from './rules/portRules.js';
@@ -50,8 +51,8 @@ export function validateJob(spec: unknown, options: ValidateOptions = {}): Valid
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     return { errors: [{ path: '', message: 'must be an object' }], warnings: [] };
   }
-  // A JSON null is an absent field, as in Helios.
-  const input = Object.fromEntries(Object.entries(spec).filter(([, value]) => value !== null));
+  // Read as Helios reads it: a null member is an absent one, rollout numbers may be strings.
+  const input = readJobSpec(spec as Record<string, unknown>);
   const unknown = unknownJobFields(input);
   const refuse = options.unknownFields === 'refuse';
   const structural = structuralErrors(JobSpecSchema, input);
