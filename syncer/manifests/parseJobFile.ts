@@ -1,5 +1,7 @@
 import { validateJob, type FileError, type JobSpec } from '../../core/index.js';
 import { didYouMean } from '../../core/model/didYouMean.js';
+import { MAX_DEPLOY_HOSTS, forbiddenKeyPath, jobBytes } from '../../core/model/limits.js';
+import { defaultManifestLimits, type ManifestLimits } from './limits.js';
 import { parseSource, type ParsedSource } from './parseSource.js';
 
 /** One job file, read and checked: what the syncer sends to the master for it. */
@@ -25,18 +27,23 @@ export type JobFileResult = { ok: true; job: ParsedJob } | { ok: false; errors: 
  *   parseJobFile('jobs/web.yaml', 'name: web\nversion: "1"\nimage: busybox:latest\n')
  *   // → { ok: true, job: { spec: { name: 'web', version: '1', image: 'busybox:latest' }, hosts: [], goal: 'START', … } }
  */
-export function parseJobFile(file: string, text: string): JobFileResult {
-  const parsed = parseSource(file, text);
+export function parseJobFile(file: string, text: string, limits: Pick<ManifestLimits, 'maxFileBytes' | 'maxJobBytes'> = defaultManifestLimits): JobFileResult {
+  const parsed = parseSource(file, text, limits.maxFileBytes);
   if (!parsed.ok) return parsed;
   const { value, lineOf } = parsed.source;
   if (value === null || value === undefined) return fail(file, 1, 'the file is empty: expected one job (name, version, image, …)');
   if (typeof value !== 'object' || Array.isArray(value)) {
     return fail(file, lineOf([]) ?? 1, 'expected one job as a mapping (name, version, image, …)');
   }
+  // The master refuses a whole request holding one of these keys: refused here, it is this file's error only.
+  const forbidden = forbiddenKeyPath(value);
+  if (forbidden) return fail(file, lineOf(forbidden) ?? 1, `${forbidden.join('.')}: ${forbidden.at(-1)} is not allowed as a key (it could change how objects behave)`);
   const errors = checkJobFile(value as Record<string, unknown>, parsed.source).map((e) => ({ file, ...e }));
   if (errors.length > 0) return { ok: false, errors };
 
   const { deploy, $schema: _schema, ...spec } = value as Record<string, unknown> & { deploy?: { hosts: string[]; goal?: 'START' | 'STOP' } };
+  const oversize = oversized(spec, limits.maxJobBytes);
+  if (oversize) return fail(file, lineOf([oversize.field]) ?? 1, oversize.message);
   const lines: Record<string, number> = {};
   for (const key of Object.keys(value)) lines[key] = lineOf([key]) ?? 1;
   return {
@@ -76,7 +83,9 @@ function deployErrors(deploy: unknown): { path: string[]; message: string }[] {
   const errors: { path: string[]; message: string }[] = [];
   const { hosts, goal, ...rest } = deploy as Record<string, unknown>;
   if (hosts !== undefined && !Array.isArray(hosts)) errors.push({ path: ['deploy', 'hosts'], message: 'must be a list of host names' });
-  if (Array.isArray(hosts)) {
+  if (Array.isArray(hosts) && hosts.length > MAX_DEPLOY_HOSTS) {
+    errors.push({ path: ['deploy', 'hosts'], message: `${hosts.length} hosts, over the limit of ${MAX_DEPLOY_HOSTS} for one job file` });
+  } else if (Array.isArray(hosts)) {
     hosts.forEach((host, i) => {
       if (typeof host !== 'string' || host === '') errors.push({ path: ['deploy', 'hosts', String(i)], message: 'must be a host name' });
     });
@@ -87,6 +96,14 @@ function deployErrors(deploy: unknown): { path: string[]; message: string }[] {
     errors.push({ path: ['deploy', key], message: `unknown field${suggestion ? `; did you mean ${suggestion}?` : ' (deploy takes hosts and goal)'}` });
   }
   return errors;
+}
+
+/** A spec over the job cap (`--max-job-bytes`, the master's default), named by its largest field. */
+function oversized(spec: Record<string, unknown>, maxJobBytes: number): { field: string; message: string } | undefined {
+  const bytes = jobBytes(spec);
+  if (bytes <= maxJobBytes) return undefined;
+  const [field, fieldBytes] = Object.keys(spec).map((key) => [key, jobBytes(spec[key])] as const).sort((a, b) => b[1] - a[1])[0];
+  return { field, message: `the job is ${bytes} bytes as JSON, over the ${maxJobBytes}-byte limit for a job (--max-job-bytes); ${field} is ${fieldBytes} of them` };
 }
 
 function valueAt(root: unknown, segments: string[]): unknown {

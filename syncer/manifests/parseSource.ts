@@ -1,5 +1,6 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { FileError } from '../../core/index.js';
+import { documentCrossed, flowDepthCrossed } from './sourceLimits.js';
 
 /** A parsed file: its value, and a way to find the line of a field path in it. */
 export interface ParsedSource {
@@ -12,14 +13,18 @@ export type SourceResult = { ok: true; source: ParsedSource } | { ok: false; err
 
 /**
  * Parses a job file's text (YAML, or JSON when the name ends in `.json`), keeping the CST positions so
- * every error can name its line. Syntax errors come back with the line they were found on.
+ * every error can name its line. Syntax errors come back with the line they were found on, and so do
+ * nesting past MAX_JOB_DEPTH and a YAML value that its aliases expand past `maxBytes` (sourceLimits.ts),
+ * both found before the value is built.
  */
-export function parseSource(file: string, text: string): SourceResult {
+export function parseSource(file: string, text: string, maxBytes: number): SourceResult {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return file.toLowerCase().endsWith('.json') ? parseJson(file, text) : parseYaml(file, text);
+  const deep = flowDepthCrossed(text);
+  if (deep) return { ok: false, errors: [{ file, line: lineOfOffset(text, deep.offset), message: deep.message }] };
+  return file.toLowerCase().endsWith('.json') ? parseJson(file, text) : parseYaml(file, text, maxBytes);
 }
 
-function parseYaml(file: string, text: string): SourceResult {
+function parseYaml(file: string, text: string, maxBytes: number): SourceResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -28,6 +33,8 @@ function parseYaml(file: string, text: string): SourceResult {
       errors: doc.errors.map((e) => ({ file, line: lineAt(lineCounter, e.pos[0]), message: firstLine(e.message) })),
     };
   }
+  const crossed = documentCrossed(doc, maxBytes);
+  if (crossed) return { ok: false, errors: [{ file, line: lineAt(lineCounter, crossed.offset), message: crossed.message }] };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });
