@@ -14,3 +14,12 @@ export class SyncerUsageError extends Error {
   readonly code = 'INVALID_ARGUMENT' as const;
   override name = 'SyncerUsageError';
 }
+
+/** A blob over the size asked for, found from its object header before it was inflated. */
+export class BlobTooLargeError extends Error {
+  readonly code = 'BLOB_TOO_LARGE' as const;
+  override name = 'BlobTooLargeError';
+  constructor(readonly data: { oid: string; size: number; maxBytes: number }) {
+    super(`object ${data.oid} is ${data.size} bytes, over the ${data.maxBytes} asked for`);
+  }
+}

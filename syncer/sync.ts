@@ -79,7 +79,7 @@ export async function startSyncer(config: SyncerConfig, log: Logger = createLogg
     },
   });
 
-  const closers: (() => Promise<void>)[] = [];
+  const closers: (() => Promise<void>)[] = [() => source.close()];
   try {
     if (config.watch) {
       const watcher = await watchRefs(source.gitdir, () => reactor.signal(), { branch: config.branch });

@@ -58,7 +58,7 @@ export function createSyncPass(options: SyncPassOptions) {
     const diff = await diffTree(source.readTree, path ? `${path}/` : '', pathOid, snapshot);
     const filesRead = await manifests.update(diff, source.readBlob);
     snapshot = diff.node;
-    const desired = manifests.desired();
+    const desired = manifests.desired(path);
     if (pathOid === undefined) {
       desired.errors.unshift({ file: path, message: `folder ${path}/ not found in commit ${commit.slice(0, 12)}: refusing to remove every job (to deploy none, keep the folder, e.g. ${path}/.gitkeep)` });
     }

@@ -11,7 +11,10 @@ export interface GitSource {
   resolveCommit(): Promise<string>;
   readCommitTree(commit: string): Promise<string>;
   readTree(oid: string): Promise<TreeEntry[]>;
-  readBlob(oid: string): Promise<Uint8Array>;
+  /** The blob; BlobTooLargeError (with its size) when its object header says it is over `maxBytes`, not inflated. */
+  readBlob(oid: string, maxBytes?: number): Promise<Uint8Array>;
   /** Called once per pass after `resolveCommit`: forgets cached listings (new objects, packs gone after a gc). */
   refresh(): Promise<void>;
+  /** Lets go of open pack files. */
+  close(): Promise<void>;
 }

@@ -20,7 +20,7 @@ export async function openLocalRepo(options: LocalRepoOptions): Promise<GitSourc
   const fs = options.fs ?? nodeFs;
   const dir = path.resolve(options.dir);
   const gitdir = await findGitdir(fs, dir);
-  const reader = createObjectReader(fs, gitdir);
+  const reader = createObjectReader(gitdir);
   const ref = `refs/heads/${options.branch}`;
   return {
     kind: 'local',

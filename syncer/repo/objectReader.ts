@@ -1,41 +1,36 @@
-import * as git from 'isomorphic-git';
-import type nodeFs from 'node:fs';
-import { createObjectFs } from './objectFs.js';
+import { commitTree, parseTree, type ObjectType } from './gitObjects.js';
+import { createObjectStore, ObjectNotFoundError } from './objectStore.js';
 import type { TreeEntry } from './treeWalk.js';
 
 /**
- * Object reads through isomorphic-git with one cache of pack indexes and packs kept across passes
- * (a pack's name is its checksum, so a cached pack never goes stale; it is dropped only when a pack
- * disappears, after a gc) and the per-object file-system probes answered by `createObjectFs`.
+ * Commit, tree and blob reads of one git directory (objectStore.ts: packs read by position, sizes
+ * checked before inflating). A read that misses retries once on a fresh pack listing: a gc or a fetch
+ * may have moved objects since the last listing.
  */
-export function createObjectReader(fs: typeof nodeFs, gitdir: string) {
-  const objectFs = createObjectFs(gitdir, fs);
-  const options = { fs: objectFs.fs, gitdir };
-  let cache: object = {};
-  let packs = new Set<string>();
-
-  /** A read that misses retries once on a fresh listing (a gc or a fetch may have moved objects). */
-  const read = async <T>(fn: () => Promise<T>): Promise<T> => {
+export function createObjectReader(gitdir: string) {
+  const store = createObjectStore(gitdir);
+  const read = async (oid: string, type: ObjectType, maxBytes?: number): Promise<Uint8Array> => {
+    let object;
     try {
-      return await fn();
+      object = await store.read(oid, maxBytes);
     } catch (err) {
-      if ((err as { code?: string }).code !== 'NotFoundError') throw err;
-      await reader.refresh();
-      return fn();
+      if (!(err instanceof ObjectNotFoundError)) throw err;
+      store.refresh();
+      object = await store.read(oid, maxBytes);
     }
+    if (object.type !== type) throw new Error(`object ${oid} is a ${object.type}, not a ${type}`);
+    return object.data;
   };
-
-  const reader = {
-    /** Call once per pass, after the commit is known: forgets listings, drops packs that are gone. */
+  return {
+    /** Call once per pass, after the commit is known: the next reads see the packs on disk now. */
     async refresh(): Promise<void> {
-      objectFs.forget();
-      const now = new Set(await objectFs.packIndexes());
-      if ([...packs].some((p) => !now.has(p))) cache = {};
-      packs = now;
+      store.refresh();
     },
-    readCommitTree: (commit: string) => read(async () => (await git.readCommit({ ...options, oid: commit, cache })).commit.tree),
-    readTree: (oid: string): Promise<TreeEntry[]> => read(async () => (await git.readTree({ ...options, oid, cache })).tree),
-    readBlob: (oid: string): Promise<Uint8Array> => read(async () => (await git.readBlob({ ...options, oid, cache })).blob),
+    readCommitTree: async (commit: string) => commitTree(await read(commit, 'commit')),
+    readTree: async (oid: string): Promise<TreeEntry[]> => parseTree(await read(oid, 'tree')),
+    /** The blob; BlobTooLargeError, with its size, when its header says it is over `maxBytes`. */
+    readBlob: (oid: string, maxBytes = Infinity): Promise<Uint8Array> => read(oid, 'blob', maxBytes),
+    has: (oid: string) => store.has(oid),
+    close: () => store.close(),
   };
-  return reader;
 }

@@ -37,7 +37,7 @@ export async function openRemoteRepo(options: RemoteRepoOptions): Promise<GitSou
   }
   // fetch takes the URL (with any credentials) per call; the config only names the remote.
   await git.addRemote({ fs, gitdir, remote: 'origin', url: display, force: true });
-  const reader = createObjectReader(fs, gitdir);
+  const reader = createObjectReader(gitdir);
   const fail = (what: string, err: unknown) => new GitSourceError(`${what} ${display}: ${describe(err, options.token !== undefined)}`, { repo: display, branch: options.branch }, { cause: err });
 
   return {

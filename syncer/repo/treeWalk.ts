@@ -3,7 +3,8 @@ import type { FileChange } from '../manifests/manifestSet.js';
 /** What the walk remembers of a tree: the oid of every subtree and blob, so unchanged subtrees are skipped. */
 export type TreeNode =
   | { kind: 'tree'; oid: string; entries: Map<string, TreeNode> }
-  | { kind: 'blob'; oid: string };
+  /** A file, symlink (mode 120000) or submodule (160000, its oid a commit's): one leaf each. */
+  | { kind: 'blob'; oid: string; mode: string };
 
 export interface TreeEntry {
   mode: string;
@@ -24,7 +25,8 @@ export interface TreeDiff {
 /**
  * Compares the tree `oid` with the previous snapshot by object id: an unchanged subtree costs one
  * comparison and is not read, so a one-file commit reads only the trees on that file's path.
- * Symlinks and submodules are not job files and are left out.
+ * Symlinks and submodules are leaves like files, with their mode: whether they may be there is the
+ * manifest set's question (they must never read as a deletion).
  * @example
  *   const first = await diffTree(readTree, 'jobs/', treeOid, undefined);   // every file is "changed"
  *   const next = await diffTree(readTree, 'jobs/', newTreeOid, first.node); // only what differs
@@ -52,12 +54,10 @@ async function walk(readTree: (oid: string) => Promise<TreeEntry[]>, prefix: str
     const old = before.get(entry.path);
     if (entry.type === 'tree') {
       entries.set(entry.path, await walk(readTree, `${path}/`, entry.oid, old, diff));
-    } else if (entry.type === 'blob' && entry.mode !== '120000') {
+    } else {
       if (old?.kind === 'tree') collectFiles(`${path}/`, old, diff.removed);
-      if (old?.kind !== 'blob' || old.oid !== entry.oid) diff.changed.push({ path, oid: entry.oid });
-      entries.set(entry.path, { kind: 'blob', oid: entry.oid });
-    } else if (old) {
-      collectFiles(old.kind === 'tree' ? `${path}/` : path, old, diff.removed);
+      if (old?.kind !== 'blob' || old.oid !== entry.oid || old.mode !== entry.mode) diff.changed.push({ path, oid: entry.oid, mode: entry.mode });
+      entries.set(entry.path, { kind: 'blob', oid: entry.oid, mode: entry.mode });
     }
   }
   for (const [name, old] of before) {
