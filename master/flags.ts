@@ -6,6 +6,7 @@ import type { StartOptions } from './server.js';
 import type { TlsFiles } from './tls.js';
 import { parseDuration } from '../core/model/duration.js';
 import { limitOptions, limitUsage, parseLimitFlags } from './limits/limitFlags.js';
+import { parseReaperFlags, reaperOptions, reaperUsage } from './reapers/reaperFlags.js';
 import { parseSizeFlags, sizeOptions, sizeUsage } from './limits/sizeFlags.js';
 
 export const usage = `usage: helios-master [options]
@@ -22,6 +23,7 @@ export const usage = `usage: helios-master [options]
   --insecure              allow a non-loopback --http address without TLS or authentication
                           (--tls-cert/--tls-key, and --token-file or --client-ca)
   --down-after DURATION   a host is DOWN after this long without a heartbeat (default 30s)
+${reaperUsage}
   Privileged job fields (repeatable; only an admin token creates jobs beyond them):
   --allow-host-path PATH  host paths under PATH may be bind-mounted ("/" and the Docker socket only
                           when listed exactly)
@@ -56,6 +58,7 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
       'client-ca': { type: 'string' },
       insecure: { type: 'boolean', default: false },
       'down-after': { type: 'string', default: '30s' },
+      ...reaperOptions,
       'allow-host-path': { type: 'string', multiple: true, default: [] },
       'allow-network-mode': { type: 'string', multiple: true, default: [] },
       'allow-capability': { type: 'string', multiple: true, default: [] },
@@ -85,6 +88,7 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
     insecure: values.insecure,
     tls: tlsFlags(values['tls-cert'], values['tls-key'], values['client-ca']),
     downAfterMs: parseDuration(values['down-after']!, '--down-after'),
+    retention: parseReaperFlags(values),
     admission: {
       hostPaths: values['allow-host-path']!,
       networkModes: values['allow-network-mode']!,

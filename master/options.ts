@@ -1,6 +1,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { AdmissionPolicy } from '../core/index.js';
 import type { TokenEntry } from './auth/tokenFile.js';
+import type { Retention } from './reapers/retention.js';
 import { DEFAULT_MAX_JOB_BYTES } from '../core/model/limits.js';
 
 export interface MasterOptions {
@@ -14,8 +15,10 @@ export interface MasterOptions {
   tokenFile?: string;
   /** A host is DOWN after this long without a heartbeat (default 30 s). */
   downAfterMs?: number;
-  /** How often expired jobs are reaped (default 5 s). */
+  /** How often the reapers run: expired jobs, removed jobs' history, dead hosts, unused sources (default 5 s). */
   reaperIntervalMs?: number;
+  /** How long removed jobs' history, DOWN hosts and unused sync sources are kept (reapers/retention.ts). */
+  retention?: Partial<Retention>;
   /**
    * What jobs of non-admin tokens may ask of a host (host paths, network modes, capabilities, unconfined
    * security options); nothing by default (Helios' empty capability allow-list, extended).
@@ -62,8 +65,8 @@ export interface MasterLimits {
   maxTasksPageBytes: number;
 }
 
-export type ResolvedOptions = Required<Omit<MasterOptions, 'logger' | 'tokens' | 'tokenFile' | 'admission' | 'limits'>> & Pick<MasterOptions, 'logger' | 'tokenFile'>
-  & { admission: AdmissionPolicy; limits: MasterLimits };
+export type ResolvedOptions = Required<Omit<MasterOptions, 'logger' | 'tokens' | 'tokenFile' | 'admission' | 'limits' | 'retention'>> & Pick<MasterOptions, 'logger' | 'tokenFile'>
+  & { admission: AdmissionPolicy; limits: MasterLimits; retention: Retention };
 
 export const defaults = {
   downAfterMs: 30_000,

@@ -1,40 +1,72 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Store } from './store/store.js';
 import type { Actor } from './actions/guards.js';
+import type { Reaper, ReaperContext } from './reapers/context.js';
+import type { Retention } from './reapers/retention.js';
+import { reapExpiredJobs } from './reapers/expiredJobs.js';
+import { reapJobHistory } from './reapers/jobHistory.js';
+import { reapDeadHosts } from './reapers/deadHosts.js';
+import { reapUnusedSources } from './reapers/unusedSources.js';
+import { pruneAuditLog } from './reapers/auditLog.js';
+
+/** In order: an expired job's removal starts its history's retention. */
+const reapers: Record<string, Reaper> = {
+  expiredJobs: reapExpiredJobs,
+  jobHistory: reapJobHistory,
+  deadHosts: reapDeadHosts,
+  unusedSources: reapUnusedSources,
+  auditLog: pruneAuditLog,
+};
+
+export interface ReaperOptions {
+  intervalMs: number;
+  /** This master's name, recorded on what the reapers do. */
+  master: string;
+  downAfterMs: number;
+  retention: Retention;
+  log: FastifyBaseLogger;
+}
 
 /**
- * Undeploys and removes jobs whose `expires` has passed, every `intervalMs`. Each job goes in its
- * own transaction, so one bad row cannot stall the others.
+ * Runs every reaper (master/reapers/) once per `intervalMs`, one after the other; a run starts
+ * `intervalMs` after the previous one ended, so two never overlap. Each reaper does bounded work in
+ * short transactions and logs and audits what it reaped; one that fails is logged and the next runs.
  */
-export function startReaper(store: Store, options: { intervalMs: number; master: string; log: FastifyBaseLogger }) {
-  const actor: Actor = { owner: 'master', user: null, tokenName: 'master', master: options.master, system: true };
-  const reapOnce = (now = Date.now()): string[] => {
-    const reaped: string[] = [];
-    for (const jobId of store.jobs.expiredIds(now)) {
+export function startReaper(store: Store, options: ReaperOptions) {
+  let stopped = false;
+  const actor: Actor = { owner: 'master', user: null, tokenName: 'master', master: options.master };
+  const ctx: ReaperContext = { store, log: options.log, actor, downAfterMs: options.downAfterMs, retention: options.retention, stopped: () => stopped };
+
+  const runOnce = async (now = Date.now()): Promise<void> => {
+    for (const [name, reap] of Object.entries(reapers)) {
+      if (stopped) return;
       try {
-        store.write((tx) => {
-          for (const d of store.deployments.ofJob(jobId)) {
-            store.deployments.remove(d.host, jobId);
-            tx.touchHost(d.host);
-          }
-          store.jobs.remove(jobId);
-        });
-        reaped.push(jobId);
-        options.log.info({ jobId, actor: actor.owner }, 'expired job removed');
+        await reap(ctx, now);
       } catch (err) {
-        options.log.error({ err, jobId }, 'cannot remove expired job');
+        options.log.error({ err, reaper: name }, 'reaper failed');
       }
     }
-    // The audit log keeps its newest events only: one statement on the primary key, outside write()
-    // so that it bumps no index.
-    try {
-      store.audit.prune();
-    } catch (err) {
-      options.log.error({ err }, 'cannot prune the audit log');
-    }
-    return reaped;
   };
-  const timer = setInterval(() => reapOnce(), options.intervalMs);
-  timer.unref();
-  return { reapOnce, stop: () => clearInterval(timer) };
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const schedule = () => {
+    timer = setTimeout(() => {
+      running = runOnce().finally(() => {
+        running = undefined;
+        if (!stopped) schedule();
+      });
+    }, options.intervalMs);
+    timer.unref();
+  };
+  schedule();
+  return {
+    runOnce,
+    /** No new run starts; resolves once the one under way has finished its batch. */
+    stop: async (): Promise<void> => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
 }

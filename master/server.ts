@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { openStore } from './store/store.js';
 import { createNotifier } from './notifier.js';
 import { startReaper } from './reaper.js';
+import { resolveRetention } from './reapers/retention.js';
 import { emptyPolicy } from '../core/index.js';
 import { loadTokenFile } from './auth/tokenFile.js';
 import { createTokenRegistry } from './auth/tokenRegistry.js';
@@ -72,6 +73,7 @@ export function resolveOptions(options: MasterOptions): ResolvedOptions {
     admission: { ...emptyPolicy, ...options.admission },
     maxWaitMs: options.maxWaitMs ?? defaults.maxWaitMs,
     limits: resolveLimits(options.limits),
+    retention: resolveRetention(options.retention),
     logger: options.logger,
   };
 }
@@ -98,11 +100,13 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   if (tokens.size() === 0 && options.tls?.clientCaFile === undefined) {
     app.log.warn('no tokens: anyone who can reach this master can deploy (on 127.0.0.1, anyone on this machine); give --token-file to require them');
   }
-  const reaper = startReaper(store, { intervalMs: resolved.reaperIntervalMs, master: resolved.name, log: app.log });
+  const reaper = startReaper(store, {
+    intervalMs: resolved.reaperIntervalMs, master: resolved.name, downAfterMs: resolved.downAfterMs, retention: resolved.retention, log: app.log,
+  });
   try {
     await app.listen({ host, port: options.port ?? 5801 });
   } catch (err) {
-    reaper.stop();
+    await reaper.stop();
     store.close();
     throw err;
   }
@@ -124,7 +128,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
     },
     waitingQueries: () => notifier.waiting(),
     close: () => (closing ??= (async () => {
-      reaper.stop();
+      await reaper.stop();
       // In-flight requests get a moment to finish; a socket a client opened and never used (an
       // aborted long-poll) would otherwise hold close() until the headers timeout, about a minute.
       const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);

@@ -12,7 +12,7 @@ export interface Actor {
   token?: string;
   /** `?force=true`: change what git owns anyway. */
   force?: boolean;
-  /** The sync endpoint and the reaper act for the system: no token or ownership checks. */
+  /** The sync endpoint acts for the system: no token or ownership checks, no audit event per action. */
   system?: boolean;
 }
 

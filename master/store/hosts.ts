@@ -53,6 +53,8 @@ export function createHostsStore(db: Database.Database) {
     labels = @labels, environment = @environment, docker_error = @dockerError, modify_index = @index WHERE name = @name`);
   const setDesired = db.prepare<[number, string]>('UPDATE hosts SET desired_index = ? WHERE name = ?');
   const remove = db.prepare<[string]>('DELETE FROM hosts WHERE name = ?');
+  const silentSince = db.prepare<[number, number], string>(
+    'SELECT name FROM hosts WHERE COALESCE(last_seen, registered) <= ? ORDER BY COALESCE(last_seen, registered) LIMIT ?').pluck();
 
   return {
     get: (name: string) => { const row = get.get(name); return row && toHost(row); },
@@ -70,6 +72,8 @@ export function createHostsStore(db: Database.Database) {
     }),
     setDesiredIndex: (name: string, index: number) => setDesired.run(index, name),
     remove: (name: string) => remove.run(name).changes > 0,
+    /** Hosts with no heartbeat (or, never seen, no registration) since `cutoff`, longest silent first. */
+    silentSince: (cutoff: number, limit: number): string[] => silentSince.all(cutoff, limit),
   };
 }
 export type HostsStore = ReturnType<typeof createHostsStore>;

@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { FileError, SyncRegistration, SyncSource } from '../../core/index.js';
 
+/** The time in ms since the epoch, in SQL (the same clock as Date.now()). */
+const NOW_MS = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+
 interface SourceRow {
   name: string;
   repo: string;
@@ -42,10 +45,18 @@ export function createSyncSourcesStore(db: Database.Database) {
       state = excluded.state, errors = excluded.errors, last_sync = excluded.last_sync, last_attempt = excluded.last_attempt,
       modify_index = excluded.modify_index`);
   // A registration sets what the source follows and keeps what it applied.
-  const register = db.prepare(`INSERT INTO sync_sources (name, repo, branch, path, state, modify_index)
-    VALUES (@name, @repo, @branch, @path, 'REGISTERED', @index)
-    ON CONFLICT (name) DO UPDATE SET repo = excluded.repo, branch = excluded.branch, path = excluded.path, modify_index = excluded.modify_index`);
+  const register = db.prepare(`INSERT INTO sync_sources (name, repo, branch, path, state, registered, modify_index)
+    VALUES (@name, @repo, @branch, @path, 'REGISTERED', ${NOW_MS}, @index)
+    ON CONFLICT (name) DO UPDATE SET repo = excluded.repo, branch = excluded.branch, path = excluded.path,
+      registered = excluded.registered, modify_index = excluded.modify_index`);
   const remove = db.prepare<[string]>('DELETE FROM sync_sources WHERE name = ?');
+  // Idle: no commit tried (nor a registration) since the cutoff; unused: owner git:<name> holds no job
+  // and no deployment (both on the owner indexes).
+  const unusedSince = db.prepare<[number, number], string>(`SELECT name FROM sync_sources s
+    WHERE MAX(COALESCE(last_attempt, 0), COALESCE(registered, 0)) <= ?
+      AND NOT EXISTS (SELECT 1 FROM jobs WHERE owner = 'git:' || s.name)
+      AND NOT EXISTS (SELECT 1 FROM deployments WHERE owner = 'git:' || s.name)
+    ORDER BY name LIMIT ?`).pluck();
 
   return {
     get: (name: string) => { const row = get.get(name); return row && toSource(row); },
@@ -53,6 +64,8 @@ export function createSyncSourcesStore(db: Database.Database) {
     put: (s: SyncSource, index: number) => upsert.run({ ...s, errors: JSON.stringify(s.errors), index }),
     register: (name: string, follows: SyncRegistration, index: number) => register.run({ name, ...follows, index }),
     remove: (name: string) => remove.run(name).changes > 0,
+    /** Sources that own nothing and have neither tried a commit nor been registered since `cutoff`. */
+    unusedSince: (cutoff: number, limit: number): string[] => unusedSince.all(cutoff, limit),
   };
 }
 export type SyncSourcesStore = ReturnType<typeof createSyncSourcesStore>;

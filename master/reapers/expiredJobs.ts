@@ -1,0 +1,31 @@
+import { audit } from '../actions/guards.js';
+import type { Reaper } from './context.js';
+
+/** Jobs taken per run; the rest wait for the next. */
+const JOBS_PER_RUN = 100;
+
+/**
+ * Undeploys and removes jobs whose `expires` has passed (Helios' ExpiredJobReaper). Each job goes in
+ * its own transaction, so one bad row cannot stall the others.
+ */
+export const reapExpiredJobs: Reaper = async (ctx, now) => {
+  const { store, log, actor } = ctx;
+  for (const jobId of store.jobs.expiredIds(now).slice(0, JOBS_PER_RUN)) {
+    if (ctx.stopped()) return;
+    try {
+      const hosts = store.write((tx) => {
+        const deployed = store.deployments.ofJob(jobId).map((d) => d.host);
+        for (const host of deployed) {
+          store.deployments.remove(host, jobId);
+          tx.touchHost(host);
+        }
+        store.jobs.remove(jobId);
+        audit(store, actor, { action: 'reap', jobId, detail: { reason: 'expired', undeployedFrom: deployed } });
+        return deployed;
+      });
+      log.info({ jobId, hosts }, 'expired job removed');
+    } catch (err) {
+      log.error({ err, jobId }, 'cannot remove expired job');
+    }
+  }
+};
