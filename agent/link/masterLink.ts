@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { HeliosError, isHeliosError, type DesiredTasks, type HeartbeatRequest, type HeliosClient } from '../../core/index.js';
 import type { Trouble } from '../trouble.js';
 import type { ClusterStanding } from './clusterStanding.js';
+import { fetchDesired } from './fetchDesired.js';
 
 export interface MasterLinkOptions {
   client: HeliosClient;
@@ -14,7 +15,7 @@ export interface MasterLinkOptions {
   heartbeatMs: number;
   pollWaitMs: number;
   heartbeat: () => Promise<HeartbeatRequest>;
-  /** Every answer of the long-poll: the host's whole desired set. */
+  /** Every answer of the long-poll: the host's whole desired set (all its pages, see fetchDesired). */
   onTasks(desired: DesiredTasks): Promise<void>;
   /** The master answered again after failing. */
   onBack(): void;
@@ -102,7 +103,7 @@ export function startMasterLink(o: MasterLinkOptions) {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        const desired = await withRegistration(() => o.client.agents.tasks(o.name, o.index(), o.pollWaitMs, { ...call(), signal, agentId: o.agentId() }));
+        const desired = await withRegistration(() => fetchDesired(o.client, o.name, o.index(), o.pollWaitMs, { clusterId: o.clusterId(), signal, agentId: o.agentId() }));
         const ours = o.clusterId();
         foreignAnswer = ours !== null && desired.clusterId !== undefined && desired.clusterId !== ours;
         if (foreignAnswer) {

@@ -78,11 +78,12 @@ export function createClient(options: ClientOptions) {
         request<HeartbeatResponse>('POST', `/agents/${seg(host)}/heartbeat`, { body, headers: cluster(o), signal: o.signal }),
       /**
        * Blocks up to `waitMs` until the host's desired state is newer than `index`. `agentId`: the
-       * caller's registration id; the master refuses another agent's with HOST_ID_MISMATCH.
+       * caller's registration id; the master refuses another agent's with HOST_ID_MISMATCH. With
+       * `limit`, one page of the set, after job id `after` (see DesiredTasks.next).
        */
-      tasks: (host: string, index: number, waitMs: number, o: AgentCallOptions & { agentId: string }) =>
+      tasks: (host: string, index: number, waitMs: number, o: AgentCallOptions & { agentId: string; limit?: number; after?: string }) =>
         request<DesiredTasks>('GET', `/agents/${seg(host)}/tasks`, {
-          query: { index, wait: waitMs, id: o.agentId }, timeoutMs: waitMs + 10_000, headers: cluster(o), signal: o.signal,
+          query: { index, wait: waitMs, id: o.agentId, limit: o.limit, after: o.after }, timeoutMs: waitMs + 10_000, headers: cluster(o), signal: o.signal,
         }),
       reportStatuses: (host: string, body: StatusReport, o: AgentCallOptions = {}) =>
         request<OkResponse>('POST', `/agents/${seg(host)}/statuses`, { body, headers: cluster(o), signal: o.signal }),

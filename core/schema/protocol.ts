@@ -3,7 +3,9 @@
  *  - heartbeats with `POST /agents/{host}/heartbeat` (host info, labels, Docker health);
  *  - long-polls `GET /agents/{host}/tasks?index=N&wait=MS`: the master answers at once when the host's
  *    desired state is newer than index N, else when it changes, else after `wait` ms with the same index;
- *    the answer is always the host's whole desired set (level-triggered: a lost answer loses nothing);
+ *    the answer is always the host's whole desired set (level-triggered: a lost answer loses nothing),
+ *    in pages with `&limit=L` (then `&after=NEXT&wait=0` for the next ones), so that no answer grows
+ *    past what one string can hold;
  *  - reports state changes in batches with `POST /agents/{host}/statuses`, and tasks it has removed.
  * Every call names the agent's registration id (`?id=`, or `id` in the body): another agent's is refused.
  * An agent sends the cluster id it recorded (header Helios-Cluster-Id, from the `clusterId` of its first
@@ -45,6 +47,12 @@ export const DesiredTasksSchema = Type.Object({
   tasks: Type.Array(DesiredTaskSchema),
   /** The cluster these tasks belong to; the agent records the first it gets (absent from older masters). */
   clusterId: Type.Optional(Type.String()),
+  /**
+   * Asked with `limit`, the answer is one page (job id order): `next` is the `after` of the next page,
+   * absent on the last. The pages of one set all carry its index; another index means the set changed
+   * meanwhile, and the agent starts again from the first page.
+   */
+  next: Type.Optional(Type.String()),
 });
 export type DesiredTasks = Static<typeof DesiredTasksSchema>;
 

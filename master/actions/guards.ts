@@ -1,5 +1,6 @@
 import { HeliosError, type AuditEvent, type Job } from '../../core/index.js';
 import type { Store } from '../store/store.js';
+import { sameSecret } from '../auth/secretDigest.js';
 
 /** Who is asking: the owner recorded on what they create, the user and master recorded on deploys. */
 export interface Actor {
@@ -24,10 +25,13 @@ export function audit(store: Store, actor: Actor, event: Omit<AuditEvent, 'seq' 
 
 export const isGitOwner = (owner: string | undefined): owner is string => !!owner && owner.startsWith('git:');
 
-/** A job with a token may only be changed by whoever presents it (an accident guard, as in Helios). */
+/**
+ * A job with a token may only be changed by whoever presents it: an accident guard, as in Helios, not
+ * access control (GET /jobs shows the token to every reader). Compared in constant time all the same.
+ */
 export function checkToken(job: Job, actor: Actor): void {
   if (actor.system || !job.token) return;
-  if (actor.token !== job.token) {
+  if (actor.token === undefined || !sameSecret(actor.token, job.token)) {
     throw new HeliosError('FORBIDDEN', `job ${job.id} has a token: pass the matching token to change it (--token)`, { jobId: job.id });
   }
 }

@@ -1,7 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { defaultTokenName, type TokenEntry } from './tokenFile.js';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
+import { secretDigest as digest } from './secretDigest.js';
 
 /**
  * The tokens a master accepts, looked up in constant time per token (SHA-256 digests compared with

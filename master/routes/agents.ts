@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import {
   HeartbeatRequestSchema, HeliosError, hostNotFound, StatusReportSchema,
@@ -15,6 +15,10 @@ const TasksQuery = Type.Object({
   wait: Type.Optional(Type.Integer({ minimum: 0 })),
   /** The asking agent's registration id (see registeredHost). */
   id: Type.String({ minLength: 1, maxLength: 200 }),
+  /** Answer one page of at most this many tasks (and --max-tasks-page-bytes); without it, the whole set. */
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  /** The page after this job id (the previous page's `next`). */
+  after: Type.Optional(Type.String({ maxLength: 1000 })),
 });
 
 /**
@@ -52,9 +56,9 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
     });
 
   app.get<{ Params: Static<typeof HostParams>; Querystring: Static<typeof TasksQuery> }>('/agents/:host/tasks',
-    { onRequest, schema: { params: HostParams, querystring: TasksQuery } }, async (request, reply): Promise<DesiredTasks> => {
+    { onRequest, schema: { params: HostParams, querystring: TasksQuery } }, async (request, reply): Promise<DesiredTasks | FastifyReply> => {
       const { host } = request.params;
-      const { index, id } = request.query;
+      const { index, id, limit, after } = request.query;
       const wait = Math.min(request.query.wait ?? 0, ctx.options.maxWaitMs);
       registeredHost(ctx, host, id);
       const desired = () => {
@@ -80,10 +84,22 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
           reply.raw.off('close', onClose);
         }
       }
-      return store.read(() => {
+      if (limit === undefined) {
+        return store.read(() => {
+          registeredHost(ctx, host, id);
+          return { index: desired(), tasks: store.deployments.tasksOf(host), clusterId: store.clusterId };
+        });
+      }
+      // A page and its index are read in one snapshot: an agent that gets the same index on every page
+      // of a set has one consistent set (the index moves with every change of the host's tasks). The
+      // page is spliced from the stored JSON, so --max-tasks-page-bytes bounds the very text sent.
+      const body = store.read(() => {
         registeredHost(ctx, host, id);
-        return { index: desired(), tasks: store.deployments.tasksOf(host), clusterId: store.clusterId };
+        const page = store.deployments.taskPageJson(host, after ?? '', limit, ctx.options.limits.maxTasksPageBytes);
+        const next = page.next === undefined ? '' : `,"next":${JSON.stringify(page.next)}`;
+        return `{"index":${desired()},"tasks":[${page.tasks.join(',')}]${next},"clusterId":${JSON.stringify(store.clusterId)}}`;
       });
+      return reply.type('application/json; charset=utf-8').send(body);
     });
 
   app.post<{ Params: Static<typeof HostParams>; Body: StatusReport }>('/agents/:host/statuses',

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Deployment, Goal, Job } from '../../core/index.js';
-import { toJob } from './jobs.js';
+import type { Deployment, DesiredTask, Goal } from '../../core/index.js';
+import { jobJson, toJob } from './jobs.js';
 
 interface DeploymentRow {
   host: string;
@@ -39,10 +39,15 @@ export function createDeploymentsStore(db: Database.Database) {
   const remove = db.prepare<[string, string]>('DELETE FROM deployments WHERE host = ? AND job_id = ?');
   // Read from the covering index deployments_owner alone, as arrays (a sync reads 10,000s of them).
   const refsOfOwner = db.prepare<[string], [string, string, Goal]>('SELECT job_id, host, goal FROM deployments WHERE owner = ? ORDER BY job_id, host').raw();
-  const tasksOf = db.prepare<[string], { job_id: string; goal: Goal; spec: string; created: number; creating_user: string | null; owner: string }>(
+  type TaskRow = { job_id: string; goal: Goal; spec: string; created: number; creating_user: string | null; owner: string };
+  const tasksOf = db.prepare<[string], TaskRow>(
     `SELECT d.job_id, d.goal, j.spec, j.created, j.creating_user, j.owner
      FROM deployments d JOIN jobs j ON j.id = d.job_id WHERE d.host = ? ORDER BY d.job_id`);
-  const hostJobPairs = db.prepare<[], [string, string]>('SELECT host, job_id FROM deployments ORDER BY host').raw();
+  const tasksAfter = db.prepare<[string, string], TaskRow>(
+    `SELECT d.job_id, d.goal, j.spec, j.created, j.creating_user, j.owner
+     FROM deployments d JOIN jobs j ON j.id = d.job_id WHERE d.host = ? AND d.job_id > ? ORDER BY d.job_id`);
+  const toTask = (r: TaskRow): DesiredTask => ({ jobId: r.job_id, job: toJob(r), goal: r.goal });
+  const jobIdsOnHostsMatching = db.prepare<[string], string>('SELECT DISTINCT job_id FROM deployments WHERE instr(host, ?) > 0').pluck();
   const portHolders = db.prepare<[string, string, number], { job_id: string }>(
     'SELECT job_id FROM host_ports WHERE host = ? AND protocol = ? AND port = ? ORDER BY job_id');
 
@@ -55,10 +60,29 @@ export function createDeploymentsStore(db: Database.Database) {
     /** Job, host and goal of the deployments `owner` made (job id, host order). */
     refsOwnedBy: (owner: string) => refsOfOwner.all(owner).map(([jobId, host, goal]) => ({ jobId, host, goal })),
     /** A host's desired tasks with their jobs, in one query (an agent's blocking query answers with them). */
-    tasksOf: (host: string): Array<{ jobId: string; job: Job; goal: Goal }> =>
-      tasksOf.all(host).map((r) => ({ jobId: r.job_id, job: toJob(r), goal: r.goal })),
-    /** `[host, jobId]` of every deployment, by host (GET /jobs?hostPattern= matches the hosts). */
-    hostJobPairs: (): Array<[string, string]> => hostJobPairs.all(),
+    tasksOf: (host: string): DesiredTask[] => tasksOf.all(host).map(toTask),
+    /**
+     * One page of a host's desired tasks as JSON texts (each `{jobId, job, goal}` as `tasksOf` gives
+     * it, spliced from the stored spec as GET /jobs is), in job id order after `after` (`''`: from the
+     * first): up to `limit` tasks, ending earlier once their texts pass `maxChars` (one task at least,
+     * so a page always moves on). `next` is the `after` of the following page, absent on the last.
+     */
+    taskPageJson: (host: string, after: string, limit: number, maxChars: number): { tasks: string[]; next?: string } => {
+      const tasks: string[] = [];
+      let chars = 0;
+      let last = '';
+      // Rows are read one at a time; leaving the loop early finalizes the statement.
+      for (const row of tasksAfter.iterate(host, after)) {
+        const json = `{"jobId":${JSON.stringify(row.job_id)},"job":${jobJson(row)},"goal":${JSON.stringify(row.goal)}}`;
+        if (tasks.length === limit || (tasks.length > 0 && chars + json.length > maxChars)) return { tasks, next: last };
+        tasks.push(json);
+        chars += json.length + 1;
+        last = row.job_id;
+      }
+      return { tasks };
+    },
+    /** Ids of the jobs deployed on a host whose name contains `pattern`. */
+    jobIdsOnHostsMatching: (pattern: string): string[] => jobIdsOnHostsMatching.all(pattern),
     /** The jobs deployed on `host` that hold static external port `port` (kept by triggers, see migration 2). */
     portHolders: (host: string, protocol: string, port: number) => portHolders.all(host, protocol, port).map((r) => r.job_id),
     insert: (d: { host: string; jobId: string; goal: Goal; owner: string; deployerUser: string | null; deployerMaster: string | null }, index: number) =>
