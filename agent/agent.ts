@@ -132,6 +132,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     pullPolicy: o.pullPolicy,
     log: log.child({ component: 'supervisor' }),
     dockerRetryMs: DOCKER_RETRY_MS,
+    maxKillTimeoutS: Math.ceil(o.maxKillTimeoutMs / 1_000),
     onDockerTrouble: (err) => dockerTrouble.fail(err),
     portHolders: (jobId, ports) => [...supervisors.values()]
       .filter((s) => s.jobId !== jobId && s.holdsReleasingContainer && [...staticHostPorts(s.job)].some((p) => ports.has(p))),

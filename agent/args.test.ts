@@ -16,6 +16,8 @@ test('flags become agent options', (t) => {
   t.is(resolveOptions(parseAgentArgs({ master: 'http://m' })).healthBackoff.giveUpMs, 300_000, 'five minutes unless told');
   t.true(resolveOptions(parseAgentArgs({ master: 'http://m', 'join-new-cluster': true })).joinNewCluster);
   t.false(resolveOptions(parseAgentArgs({ master: 'http://m' })).joinNewCluster, 'the recorded cluster is kept unless told');
+  t.is(resolveOptions(parseAgentArgs({ master: 'http://m', 'max-kill-timeout': '30s' })).maxKillTimeoutMs, 30_000);
+  t.is(resolveOptions(parseAgentArgs({ master: 'http://m' })).maxKillTimeoutMs, 600_000, 'ten minutes unless told');
 });
 
 test('bad flags are refused with a message naming the flag', (t) => {
@@ -27,6 +29,9 @@ test('bad flags are refused with a message naming the flag', (t) => {
   t.throws(() => parseAgentArgs({ master: 'http://m', 'bind-ip': 'localhost' }), { message: /--bind-ip "localhost"/ });
   t.throws(() => resolveOptions({ master: 'not a url' }), { message: /--master "not a url" is not a URL/ });
   t.throws(() => resolveOptions({ master: 'http://m', name: '../x' }), { message: /--name/ });
+  for (const bad of ['0s', '500ms', '25h']) {
+    t.throws(() => resolveOptions(parseAgentArgs({ master: 'http://m', 'max-kill-timeout': bad })), { message: '--max-kill-timeout must be from 1s to 24h' }, bad);
+  }
   t.throws(() => parseAgentArgs({ master: 'http://m', pull: 'never' }), { message: /--pull "never" must be one of always, missing, auto/ });
   t.throws(() => resolveOptions({ master: 'http://m', pullPolicy: 'sometimes' as never }), { message: /--pull "sometimes"/ });
 });

@@ -25,6 +25,9 @@ export const usage = `usage: helios-agent --master URL [options]
                           how long a task's health check may keep failing before its container is
                           restarted (a restart that counts towards FLAPPING); 0 never gives up,
                           as Helios (default 5m)
+  --max-kill-timeout DURATION
+                          the longest a container is given to stop: a job's gracePeriod and its
+                          secondsToWaitBeforeKill are each cut to this (default 10m; 1s to 24h)
   --pull POLICY           when to pull a task's image from its registry:
                             auto     always for :latest and untagged images, only if missing for
                                      other tags and digests (default; as Kubernetes does)
@@ -56,6 +59,7 @@ export interface AgentArgs {
   'bind-ip'?: string;
   pull?: string;
   'health-timeout'?: string;
+  'max-kill-timeout'?: string;
   'join-new-cluster'?: boolean;
 }
 
@@ -90,6 +94,7 @@ export function parseAgentArgs(args: AgentArgs, env: NodeJS.ProcessEnv = process
     bindIp,
     pullPolicy: pull,
     healthBackoff: args['health-timeout'] === undefined ? undefined : { giveUpMs: parseDuration(args['health-timeout'], '--health-timeout') },
+    maxKillTimeoutMs: args['max-kill-timeout'] === undefined ? undefined : parseDuration(args['max-kill-timeout'], '--max-kill-timeout'),
     joinNewCluster: args['join-new-cluster'],
   };
 }

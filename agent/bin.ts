@@ -47,6 +47,7 @@ function argSpec() {
     'bind-ip': { type: 'string' },
     pull: { type: 'string' },
     'health-timeout': { type: 'string' },
+    'max-kill-timeout': { type: 'string' },
     'join-new-cluster': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   } as const;

@@ -1,7 +1,7 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { TlsOptions } from '../core/index.js';
+import { MAX_JOB_WAIT_SECONDS, type TlsOptions } from '../core/index.js';
 import { defaultDockerHost } from './docker/dockerHost.js';
 import { parsePortRange, type PortRange } from './ports.js';
 import { isPullPolicy, PULL_POLICIES, type PullPolicy } from './supervisor/pullPolicy.js';
@@ -40,6 +40,11 @@ export interface AgentOptions {
    * to the local image) or `missing`.
    */
   pullPolicy?: PullPolicy;
+  /**
+   * The longest a container is given to stop (`--max-kill-timeout`): a job's gracePeriod and its
+   * secondsToWaitBeforeKill are each cut to this. Default 10 min; from 1 s to a day.
+   */
+  maxKillTimeoutMs?: number;
   resyncMs?: number;
   pollWaitMs?: number;
   /** Least time between two status POSTs; default 0 (same-tick updates and a burst still share one). */
@@ -62,6 +67,13 @@ export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'logger' | 'token
   healthBackoff: { baseMs: number; maxMs: number; giveUpMs: number };
 };
 
+/**
+ * Default of `--max-kill-timeout`: five times Helios' default kill wait (120 s), so a job keeps the
+ * wait it asks for unless it asks for more than ten minutes; Nomad's `max_kill_timeout` is 30 s,
+ * but its default `kill_timeout` is 5 s.
+ */
+export const DEFAULT_MAX_KILL_TIMEOUT_MS = 600_000;
+
 /** Fills the defaults and checks the values; throws an Error naming the bad option. */
 export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process.env): ResolvedAgentOptions {
   if (!o.master) throw new Error('--master is required, e.g. --master http://127.0.0.1:5801');
@@ -77,6 +89,10 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
   const heliosHome = env.HELIOS_HOME || join(homedir(), '.helios');
   const heartbeatMs = o.heartbeatMs ?? 5_000;
   if (!(heartbeatMs >= 100)) throw new Error('--heartbeat must be at least 100ms');
+  const maxKillTimeoutMs = o.maxKillTimeoutMs ?? DEFAULT_MAX_KILL_TIMEOUT_MS;
+  if (!(maxKillTimeoutMs >= 1_000 && maxKillTimeoutMs <= MAX_JOB_WAIT_SECONDS * 1_000)) {
+    throw new Error(`--max-kill-timeout must be from 1s to ${MAX_JOB_WAIT_SECONDS / 3_600}h`);
+  }
   const pullPolicy = o.pullPolicy ?? 'auto';
   if (!isPullPolicy(pullPolicy)) throw new Error(`--pull "${String(pullPolicy)}" must be one of ${PULL_POLICIES.join(', ')}`);
   return {
@@ -94,6 +110,7 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
     restartPolicy: { ...defaultRestartPolicy, ...o.restartPolicy },
     healthBackoff: { baseMs: o.healthBackoff?.baseMs ?? 1_000, maxMs: o.healthBackoff?.maxMs ?? 30_000, giveUpMs: o.healthBackoff?.giveUpMs ?? 300_000 },
     pullPolicy,
+    maxKillTimeoutMs,
     resyncMs: o.resyncMs ?? 30_000,
     pollWaitMs: o.pollWaitMs ?? 30_000,
     statusBatchMs: o.statusBatchMs ?? 0,

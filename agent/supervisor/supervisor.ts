@@ -7,6 +7,10 @@
  *                   FAILED (throttled) ── delay ──────────────┴──────────  EXITED ── delay (restart policy)
  *   goal STOP:   STOPPING → STOPPED            release (undeploy): STOPPING → STOPPED → removed
  *
+ * STOPPING begins with the job's grace period, a wait like any other: a wake ends it early to look
+ * again, goal START during a stop's grace keeps the container running, an undeploy during it stops
+ * at once, and a deploy during an undeploy's grace keeps the container (the task is not released).
+ *
  * A status's errors belong to the state they happened in: `containerError` to FAILED (the failed step)
  * and EXITED (how the container ended), `healthCheckError` to HEALTHCHECKING (the last failed check);
  * the next state starts without them. A released task reports goal UNDEPLOY until it is removed.
@@ -15,7 +19,7 @@
  * event costs nothing but latency (the agent's resync wakes every supervisor). `wake()` interrupts a wait.
  */
 import type { Logger } from 'pino';
-import { DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL, type DesiredTask, type Job, type TaskState, type TaskStatus, type ThrottleState } from '../../core/index.js';
+import type { DesiredTask, Job, TaskState, TaskStatus, ThrottleState } from '../../core/index.js';
 import { boundPortsFromContainer, containerEnv, containerSpec, type BoundPorts, type SpecContext } from '../docker/containerSpec.js';
 import type { ContainerDetails, DockerAdapter, ObservedContainer } from '../docker/dockerAdapter.js';
 import { isDockerError } from '../docker/errors.js';
@@ -27,6 +31,7 @@ import { resolvePorts, staticHostPorts, type PortBook } from './taskPorts.js';
 import { createWithImage } from './createWithImage.js';
 import { TaskSetbackError } from './pullImage.js';
 import type { PullPolicy } from './pullPolicy.js';
+import { stopWaits } from './stopWaits.js';
 
 export interface SupervisorDeps extends SpecContext {
   docker: DockerAdapter;
@@ -47,9 +52,13 @@ export interface SupervisorDeps extends SpecContext {
   /** Docker could not be reached; the supervisor retries after `dockerRetryMs`. */
   onDockerTrouble(err: unknown): void;
   dockerRetryMs: number;
+  /** `--max-kill-timeout` in seconds: caps a job's gracePeriod and secondsToWaitBeforeKill (each). */
+  maxKillTimeoutS: number;
 }
 
 const MAX_EXITS_KEPT = 50;
+/** The longest a Node timer can wait (2^31 - 1 ms); a longer wait wakes early and looks again. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Supervisor {
   private task: DesiredTask;
@@ -72,6 +81,8 @@ export class Supervisor {
   private notBefore = 0;
   private failures = 0;
   private releasing = false;
+  /** The grace period under way before SIGTERM, and whether a goal STOP or an undeploy began it. */
+  private grace: { for: 'stop' | 'release'; until: number } | null = null;
   /** Released tasks this one waits for before creating its container (their `finished` wakes it). */
   private readonly awaiting = new Set<string>();
   private done = false;
@@ -82,7 +93,8 @@ export class Supervisor {
   constructor(task: DesiredTask, adopt: ObservedContainer | null, private readonly deps: SupervisorDeps) {
     this.task = task;
     this.containerId = adopt?.id ?? null;
-    this.finished = this.loop();
+    // The loop catches every step's error; this is for a bug outside a step, which must not end the agent.
+    this.finished = this.loop().catch((err: unknown) => deps.log.error({ jobId: task.jobId, err }, 'task supervisor failed'));
   }
 
   get jobId() { return this.task.jobId; }
@@ -97,7 +109,13 @@ export class Supervisor {
     const goalChanged = task.goal !== this.task.goal;
     this.task = task;
     this.strangers = containers.filter((c) => c.id !== this.containerId);
-    if (goalChanged) {
+    // Deployed again while its undeploy is still in the grace period: the container never got SIGTERM,
+    // so the task simply carries on with it.
+    if (this.releasing && this.grace?.for === 'release' && this.grace.until > Date.now()) {
+      this.releasing = false;
+      this.grace = null;
+      this.wake();
+    } else if (goalChanged) {
       this.notBefore = 0;
       this.failures = 0;
       this.wake();
@@ -131,12 +149,12 @@ export class Supervisor {
       try {
         waitMs = await this.step();
       } catch (err) {
-        waitMs = this.setback(err);
+        waitMs = this.failedStep(err);
       }
       if (this.done) break;
       if (this.dirty) continue;
       await new Promise<void>((resolve) => {
-        const timer = waitMs === null ? undefined : setTimeout(resolve, Math.max(0, waitMs));
+        const timer = waitMs === null ? undefined : setTimeout(resolve, Math.min(MAX_TIMER_MS, Math.max(0, waitMs)));
         this.wakeUp = () => { clearTimeout(timer); resolve(); };
       });
       this.wakeUp = null;
@@ -180,6 +198,7 @@ export class Supervisor {
   }
 
   private async startStep(): Promise<number | null> {
+    this.grace = null; // goal START again during a stop's grace: the container keeps running
     const info = await this.inspectOwn();
     if (info?.running) return this.runningStep(info);
     if (info) {
@@ -319,7 +338,7 @@ export class Supervisor {
     const seconds = Math.round(this.deps.health.giveUpMs / 1000);
     this.unhealthy = `health check failing for ${seconds} s, restarting the container: ${reason}`;
     this.deps.log.warn({ jobId: this.jobId, containerId: info.id, reason }, 'health check kept failing: restarting the container');
-    await this.deps.docker.stop(info.id, this.task.job.secondsToWaitBeforeKill ?? DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL);
+    await this.deps.docker.stop(info.id, stopWaits(this.task.job, this.deps.maxKillTimeoutS).killWaitS);
     return 0;
   }
 
@@ -343,8 +362,11 @@ export class Supervisor {
 
   private async stopStep(): Promise<number | null> {
     const info = await this.inspectOwn();
-    if (info?.running) await this.stopContainer(info.id);
-    else if (info) this.recordedFinish = info.finishedAt;
+    if (info?.running) {
+      const graceLeft = await this.stopContainer(info.id, 'stop');
+      if (graceLeft !== null) return graceLeft;
+    } else if (info) this.recordedFinish = info.finishedAt;
+    this.grace = null;
     this.healthy = false;
     this.throttle = 'NO';
     this.failures = 0;
@@ -354,16 +376,24 @@ export class Supervisor {
   }
 
   /**
-   * Grace period, then SIGTERM and up to secondsToWaitBeforeKill before Docker's SIGKILL. A container
-   * that had to be killed is logged with the fix: most often a PID 1 that ignores SIGTERM.
+   * Grace period, then SIGTERM and up to secondsToWaitBeforeKill before Docker's SIGKILL. Returns the ms
+   * left of the grace period (the loop waits them, so a wake cuts the wait short and the step looks
+   * again), or null once the container has stopped. An undeploy during a goal STOP's grace stops at
+   * once. A container that had to be killed is logged with the fix: most often a PID 1 ignoring SIGTERM.
    */
-  private async stopContainer(id: string): Promise<void> {
-    const job = this.task.job;
-    const waitBeforeKillS = job.secondsToWaitBeforeKill ?? DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL;
+  private async stopContainer(id: string, purpose: 'stop' | 'release'): Promise<number | null> {
+    const { graceS, killWaitS: waitBeforeKillS, capped } = stopWaits(this.task.job, this.deps.maxKillTimeoutS);
     const log = { jobId: this.jobId, containerId: id };
-    this.emit('STOPPING');
-    this.deps.log.info({ ...log, gracePeriodS: job.gracePeriod ?? 0, waitBeforeKillS }, 'stopping the container');
-    if (job.gracePeriod) await new Promise((r) => setTimeout(r, job.gracePeriod! * 1000));
+    if (this.grace === null) {
+      this.emit('STOPPING');
+      this.deps.log.info({ ...log, gracePeriodS: graceS, waitBeforeKillS }, 'stopping the container');
+      if (capped) this.deps.log.warn({ ...log, ...capped, maxKillTimeoutS: this.deps.maxKillTimeoutS }, 'the job\'s stop waits are cut to --max-kill-timeout');
+      this.grace = { for: purpose, until: Date.now() + graceS * 1000 };
+    } else if (purpose === 'release' && this.grace.for === 'stop') {
+      this.grace = { for: purpose, until: 0 };
+    }
+    const graceLeft = this.grace.until - Date.now();
+    if (graceLeft > 0) return graceLeft;
     const since = Date.now();
     await this.deps.docker.stop(id, waitBeforeKillS);
     const stoppedInMs = Date.now() - since;
@@ -375,14 +405,17 @@ export class Supervisor {
     } else {
       this.deps.log.info({ ...log, stoppedInMs }, 'container stopped');
     }
+    return null;
   }
 
-  private async releaseStep(): Promise<null> {
+  private async releaseStep(): Promise<number | null> {
     const info = await this.inspectOwn();
     if (info?.running) {
-      await this.stopContainer(info.id);
+      const graceLeft = await this.stopContainer(info.id, 'release');
+      if (graceLeft !== null) return graceLeft;
       this.emit('STOPPED');
     }
+    this.grace = null;
     if (this.containerId) await this.deps.docker.remove(this.containerId);
     for (const c of this.strangers) await this.deps.docker.remove(c.id);
     await this.deps.portBook.release(this.jobId);
@@ -404,6 +437,20 @@ export class Supervisor {
   private async clearNameConflict(): Promise<void> {
     const mine = (await this.deps.docker.listContainers()).filter((c) => c.jobId === this.jobId);
     for (const c of mine) await this.deps.docker.remove(c.id);
+  }
+
+  /**
+   * A step that threw: its setback, or, should turning it into one fail too (a task the agent cannot
+   * make sense of), a log line and another try later. The loop never ends on an error: an unhandled
+   * rejection would stop the whole agent.
+   */
+  private failedStep(err: unknown): number {
+    try {
+      return this.setback(err);
+    } catch (failure) {
+      this.deps.log.error({ jobId: this.jobId, err: failure, stepError: err }, 'task step failed and could not be reported');
+      return this.deps.policy.failureMaxDelayMs;
+    }
   }
 
   /** Turns a failed step into a state, a throttle and a delay. */
