@@ -181,7 +181,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     const plan = computePlan(holding ? heldTasks(store.get().tasks, observed) : store.get().tasks,
       observed.filter((c) => !reaping.has(c.id)), supervised);
     if (!known || holding) plan.reap = [];
-    applyPlan(plan, { supervisors, startSupervisor, docker, reaping, resync, log, removed: (jobId) => { if (!stopping) reporter.removed(jobId); } });
+    applyPlan(plan, {
+      supervisors, startSupervisor, docker, reaping, resync, log, maxKillTimeoutS: deps.maxKillTimeoutS,
+      removed: (jobId) => { if (!stopping) reporter.removed(jobId); },
+    });
     // Every wanted task has a supervisor now: ports still reserved for any other job (one undeployed
     // while the agent was down, its container reaped) are free again.
     if (known && !holding) for (const jobId of Object.keys(store.get().ports)) if (!supervisors.has(jobId)) void portBook.release(jobId);

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { ContainerCreateOptions } from 'dockerode';
-import type { Job, PortMapping } from '../../core/index.js';
-import { containerLabels, containerName } from './labels.js';
+import { DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL, type Job, type PortMapping } from '../../core/index.js';
+import { containerLabels, containerName, SPEC_HASH_LABEL, STOP_TIMEOUT_LABEL } from './labels.js';
 
 /** A port with its external port decided (static from the job, or allocated by the agent). */
 export type BoundPort = PortMapping & { externalPort: number; ip: string; protocol: 'tcp' | 'udp' };
@@ -31,10 +32,45 @@ function volumeKey(key: string): { path: string; mode?: string } {
 }
 
 /**
- * Every job field, translated to Docker's create options (pure; unit-tested without Docker).
+ * Every job field, translated to Docker's create options (pure; unit-tested without Docker), plus the
+ * agent's records on the container: the hash of those options (to check the container when it is
+ * adopted) and the job's kill wait (for when it is reaped as an orphan).
  * Volumes: a host path (`/…`) or a named volume become binds, `""` an anonymous volume.
  */
 export function containerSpec(job: Job, ports: BoundPorts, ctx: SpecContext): ContainerCreateOptions {
+  const options = createOptions(job, ports, ctx);
+  options.Labels = containerLabels(ctx.agent, job.id, job.labels, {
+    [SPEC_HASH_LABEL]: jobSpecHash(job, ctx),
+    [STOP_TIMEOUT_LABEL]: String(job.secondsToWaitBeforeKill ?? DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL),
+  });
+  return options;
+}
+
+/**
+ * The hash of the create options this agent makes of a job, leaving out what it decides at run time:
+ * its `--env` and `--bind-ip` and the ports it allocates (changing those replaces no container).
+ * Key order does not count. A container whose recorded hash differs was made by hand, or by an
+ * agent whose translation of the job has changed since: it is replaced rather than adopted.
+ */
+export function jobSpecHash(job: Job, ctx: SpecContext): string {
+  const sorted = sortedKeys(job) as Job;
+  const declared: BoundPorts = {};
+  for (const [name, port] of Object.entries(sorted.ports ?? {})) {
+    const external = port.externalPort ?? (sorted.networkMode === 'host' ? port.internalPort : 0);
+    declared[name] = { ...port, protocol: port.protocol ?? 'tcp', ip: port.ip ?? '', externalPort: external };
+  }
+  const { name: _name, ...options } = createOptions(sorted, declared, { ...ctx, agentEnv: {} });
+  return createHash('sha256').update(JSON.stringify(sortedKeys(options))).digest('hex');
+}
+
+/** A copy with every object's keys in order (arrays keep theirs), so equal values serialise alike. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
+}
+
+function createOptions(job: Job, ports: BoundPorts, ctx: SpecContext): ContainerCreateOptions {
   const env = containerEnv(job, ports, ctx);
   const exposed: Record<string, object> = {};
   const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};

@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
-import { AGENT_LABEL, JOB_LABEL } from './labels.js';
+import { AGENT_LABEL, JOB_LABEL, STOP_TIMEOUT_LABEL } from './labels.js';
 import { dockerConnection } from './dockerHost.js';
 import { DockerError, translateDockerError } from './errors.js';
 
@@ -12,6 +12,8 @@ export interface ObservedContainer {
   running: boolean;
   /** Seconds since the epoch (Docker's `Created`). */
   created: number;
+  /** The job's kill wait recorded on the container (`helios.stop-timeout`); absent on older agents' ones. */
+  stopTimeoutS?: number;
 }
 
 export interface ContainerDetails {
@@ -22,6 +24,8 @@ export interface ContainerDetails {
   finishedAt: number;
   exitCode: number;
   error: string;
+  /** The image reference it was created from, as given (`busybox:latest`). */
+  image: string;
   labels: Record<string, string>;
   portBindings: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null>;
 }
@@ -34,6 +38,7 @@ export interface DockerEvent {
   name: string;
   /** Seconds since the epoch, as Docker's `Created` (0 when the event has none). */
   time: number;
+  stopTimeoutS?: number;
 }
 
 export interface EventSubscription { close(): void }
@@ -47,6 +52,12 @@ export interface DockerTimeouts {
 }
 
 const defaultTimeouts: DockerTimeouts = { callMs: 15_000, pullMs: 300_000, stopSlackMs: 15_000 };
+
+/** A `helios.stop-timeout` label's seconds; anything but a whole number of seconds counts as none. */
+const stopTimeout = (labels: Record<string, string> | undefined) => {
+  const text = labels?.[STOP_TIMEOUT_LABEL];
+  return text !== undefined && /^\d{1,12}$/.test(text) ? { stopTimeoutS: Number(text) } : {};
+};
 
 const toMs = (iso: string | undefined) => {
   const t = iso ? Date.parse(iso) : NaN;
@@ -88,6 +99,7 @@ export function createDockerAdapter(dockerHost: string, agentName: string, timeo
         jobId: c.Labels[JOB_LABEL],
         running: c.State === 'running',
         created: c.Created,
+        ...stopTimeout(c.Labels),
       }));
     }),
 
@@ -100,6 +112,7 @@ export function createDockerAdapter(dockerHost: string, agentName: string, timeo
         finishedAt: toMs(info.State.FinishedAt),
         exitCode: info.State.ExitCode,
         error: info.State.Error ?? '',
+        image: info.Config.Image,
         labels: info.Config.Labels ?? {},
         portBindings: (info.HostConfig.PortBindings ?? {}) as ContainerDetails['portBindings'],
       };
@@ -212,6 +225,7 @@ export function createDockerAdapter(dockerHost: string, agentName: string, timeo
               jobId: attrs[JOB_LABEL],
               name: (attrs.name ?? '').replace(/^\//, ''),
               time: typeof e.time === 'number' ? e.time : 0,
+              ...stopTimeout(attrs),
             });
           } catch {
             // A malformed line is skipped: the periodic resync catches up on anything missed.

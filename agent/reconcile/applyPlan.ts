@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DesiredTask } from '../../core/index.js';
 import type { DockerAdapter, ObservedContainer } from '../docker/dockerAdapter.js';
 import { isDockerError } from '../docker/errors.js';
+import { capSeconds } from '../supervisor/stopWaits.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import type { Plan } from './computePlan.js';
 
@@ -15,10 +16,13 @@ export interface ApplyContext {
   resync: boolean;
   /** Tells the master a task is gone (its status may outlive an undeploy made while the agent was down). */
   removed(jobId: string): void;
+  /** `--max-kill-timeout` in seconds: caps the stop timeout recorded on a reaped container. */
+  maxKillTimeoutS: number;
   log: Logger;
 }
 
-const REAP_STOP_SECONDS = 10;
+/** What an orphan without a recorded stop timeout gets (made by an older agent): `docker stop`'s default. */
+const UNRECORDED_STOP_SECONDS = 10;
 
 /**
  * Carries out a plan. Supervisors do their own (possibly slow) work in their own loops, and reaping
@@ -42,8 +46,11 @@ export function applyPlan(plan: Plan, ctx: ApplyContext): void {
   for (const container of plan.reap) {
     if (ctx.reaping.has(container.id)) continue;
     ctx.reaping.add(container.id);
-    ctx.log.info({ jobId: container.jobId, containerId: container.id }, 'removing a container no task wants');
-    void reap(ctx.docker, container)
+    // The job's own kill wait (dockershim's kubelet recorded terminationGracePeriod for the same reason):
+    // a database reaped as an orphan still gets its clean shutdown.
+    const waitS = capSeconds(container.stopTimeoutS, ctx.maxKillTimeoutS, UNRECORDED_STOP_SECONDS);
+    ctx.log.info({ jobId: container.jobId, containerId: container.id, waitBeforeKillS: waitS }, 'removing a container no task wants');
+    void reap(ctx.docker, container, waitS)
       .then(() => { if (!ctx.supervisors.has(container.jobId)) ctx.removed(container.jobId); })
       .catch((err: unknown) => ctx.log.warn({ err, containerId: container.id }, 'could not remove an unwanted container'))
       .finally(() => ctx.reaping.delete(container.id));
@@ -51,9 +58,9 @@ export function applyPlan(plan: Plan, ctx: ApplyContext): void {
 }
 
 /** Stops and removes; a container already gone is fine (the view can lag a `destroy` event by a moment). */
-async function reap(docker: DockerAdapter, container: ObservedContainer): Promise<void> {
+async function reap(docker: DockerAdapter, container: ObservedContainer, waitS: number): Promise<void> {
   try {
-    if (container.running) await docker.stop(container.id, REAP_STOP_SECONDS);
+    if (container.running) await docker.stop(container.id, waitS);
   } catch (err) {
     if (isDockerError(err, 'CONTAINER_NOT_FOUND')) return;
     throw err;

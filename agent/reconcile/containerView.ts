@@ -27,6 +27,12 @@ export interface ContainerView {
   invalidate(): void;
 }
 
+/** A container first seen in an event (its create, or a start whose create was missed). */
+const observed = (e: DockerEvent, jobId: string, running: boolean): ObservedContainer => ({
+  id: e.containerId, name: e.name, jobId, running, created: e.time,
+  ...(e.stopTimeoutS === undefined ? {} : { stopTimeoutS: e.stopTimeoutS }),
+});
+
 export function createContainerView(): ContainerView {
   let view = new Map<string, ObservedContainer>();
   let stale = true;
@@ -36,12 +42,12 @@ export function createContainerView(): ContainerView {
     const known = view.get(e.containerId);
     switch (e.action) {
       case 'create':
-        if (!known && e.jobId) view.set(e.containerId, { id: e.containerId, name: e.name, jobId: e.jobId, running: false, created: e.time });
+        if (!known && e.jobId) view.set(e.containerId, observed(e, e.jobId, false));
         return;
       case 'start':
       case 'unpause':
         if (known) view.set(e.containerId, { ...known, running: true });
-        else if (e.jobId) view.set(e.containerId, { id: e.containerId, name: e.name, jobId: e.jobId, running: true, created: e.time });
+        else if (e.jobId) view.set(e.containerId, observed(e, e.jobId, true));
         return;
       case 'die':
       case 'pause':

@@ -31,6 +31,7 @@ import { resolvePorts, staticHostPorts, type PortBook } from './taskPorts.js';
 import { createWithImage } from './createWithImage.js';
 import { TaskSetbackError } from './pullImage.js';
 import type { PullPolicy } from './pullPolicy.js';
+import { adoptionMismatch } from './adoptionCheck.js';
 import { stopWaits } from './stopWaits.js';
 
 export interface SupervisorDeps extends SpecContext {
@@ -63,6 +64,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class Supervisor {
   private task: DesiredTask;
   private containerId: string | null;
+  /** The container found to match the job (created by this supervisor, or checked once when adopted). */
+  private checkedId: string | null = null;
   private strangers: ObservedContainer[] = [];
   private state: TaskState = 'UNKNOWN';
   private throttle: ThrottleState = 'NO';
@@ -165,6 +168,7 @@ export class Supervisor {
   private async step(): Promise<number | null> {
     if (this.releasing) return this.releaseStep();
     await this.settleStrangers();
+    await this.replaceMismatched();
     return this.task.goal === 'START' ? this.startStep() : this.stopStep();
   }
 
@@ -183,6 +187,31 @@ export class Supervisor {
       this.deps.log.info({ jobId: this.jobId, containerId: c.id }, 'removing a second container of the task');
       await this.deps.docker.remove(c.id);
     }
+  }
+
+  /**
+   * A container this supervisor did not create is checked once against the job before it counts as
+   * the task's: one made by hand with our labels, or by an agent that translated the job otherwise, is
+   * stopped (with the job's kill wait) and removed, and the step creates the task's own.
+   */
+  private async replaceMismatched(): Promise<void> {
+    if (this.containerId === null || this.containerId === this.checkedId) return;
+    const info = await this.inspectOwn();
+    if (!info) return;
+    const reason = adoptionMismatch(info, this.task.job, this.deps);
+    if (reason === null) {
+      this.checkedId = info.id;
+      return;
+    }
+    this.deps.log.warn({ jobId: this.jobId, containerId: info.id, reason }, 'replacing a container that does not match its job');
+    if (info.running) {
+      this.emit('STOPPING');
+      await this.deps.docker.stop(info.id, stopWaits(this.task.job, this.deps.maxKillTimeoutS).killWaitS);
+    }
+    await this.deps.docker.remove(info.id);
+    this.containerId = null;
+    this.healthy = false;
+    this.ports = {};
   }
 
   private async inspectOwn(): Promise<ContainerDetails | null> {
@@ -240,6 +269,7 @@ export class Supervisor {
       throw err;
     }
     this.containerId = id;
+    this.checkedId = id;
     this.emit('STARTING');
     try {
       await docker.start(id);
