@@ -58,7 +58,7 @@ test('sync status shows applied and attempted commits, the state, when the attem
   const json = await helios(m, ['sync', 'status', '--json']);
   t.is(json.code, 1);
   const [source] = json.json<Array<Record<string, unknown> & { lastSync: number; lastAttempt: number }>>();
-  t.deepEqual(Object.keys(source).sort(), ['branch', 'errors', 'lastAppliedCommit', 'lastAttempt', 'lastAttemptedCommit', 'lastSync', 'name', 'path', 'repo', 'state']);
+  t.deepEqual(Object.keys(source).sort(), ['branch', 'errors', 'lastAppliedCommit', 'lastAttempt', 'lastAttemptedCommit', 'lastSync', 'name', 'path', 'repo', 'state', 'warnings']);
   t.like(source, { name: 'ops', lastAppliedCommit: COMMIT_1, lastAttemptedCommit: COMMIT_2, state: 'ERROR',
     errors: [{ file: 'jobs/api.yaml', line: 3, message: 'image: must be a string' }] });
   t.true(source.lastAttempt > source.lastSync, 'lastSync stays the time of the last commit applied');
@@ -76,6 +76,15 @@ test('sync status shows applied and attempted commits, the state, when the attem
   const bad = await helios(m, ['sync', 'frob']);
   t.is(bad.code, 1);
   t.regex(bad.stderr, /unknown sync command 'frob'/);
+});
+
+test('sync status shows the warning of a job whose expires has passed, and exits 0: the commit applied', async (t) => {
+  const m = await master(t);
+  const expired = { ...webFile(['h1']), file: 'jobs/old.yaml', lines: { expires: 4 }, spec: { ...webFile(['h1']).spec, name: 'old', expires: '2000-01-01T00:00:00Z' } };
+  t.is((await m.client.sync.apply('ops', commit(COMMIT_1, [webFile(['h1']), expired]))).state, 'APPLIED');
+  const r = await helios(m, ['sync', 'status']);
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout.split('\n\n')[1], 'ops: jobs/old.yaml:4: warning: expired at 2000-01-01T00:00:00.000Z, not deployed\n');
 });
 
 test('a git-owned deployment is not changed without --force; the message says the next sync restores it', async (t) => {

@@ -259,7 +259,7 @@ test('an admin registers a source before its first sync: another repository is r
   const m = await startTestMaster();
   t.teardown(m.close);
   const registered = await m.client.sync.register('apps', { ...teamA, repo: 'https://user:pw@git.example/team-a/apps.git', path: 'jobs/' });
-  t.deepEqual(registered, { name: 'apps', ...teamA, lastAppliedCommit: null, lastAttemptedCommit: null, state: 'REGISTERED', errors: [], lastSync: null, lastAttempt: null });
+  t.deepEqual(registered, { name: 'apps', ...teamA, lastAppliedCommit: null, lastAttemptedCommit: null, state: 'REGISTERED', errors: [], warnings: [], lastSync: null, lastAttempt: null });
   t.deepEqual(await m.client.sync.sources(), [registered]);
   await expectError(t, m.client.sync.apply('apps', commit('b1', [file('web')], teamB)), 'SOURCE_MISMATCH');
   t.deepEqual(await m.client.jobs.list(), {});

@@ -13,10 +13,11 @@ export default defineCommand({
   SOURCE  REPO  BRANCH  PATH  APPLIED  ATTEMPTED  STATE  LAST ATTEMPT (UTC)
 APPLIED is the last commit applied, ATTEMPTED the last one tried and LAST ATTEMPT when (they differ
 when a commit was refused); STATE is OK, ERROR, or REGISTERED (not synced yet). Below the table,
-each error of a source in ERROR, as 'SOURCE: file:line: message'. Exits 1 when a source shown is
+each error of a source in ERROR, as 'SOURCE: file:line: message', and each warning of its last
+commit (a job whose expires has passed, left out), as 'SOURCE: file:line: warning: message'. Exits 1 when a source shown is
 in ERROR (its last commit was refused), so a script or CI can check it; 0 otherwise.
 --json: [SyncSource, …] with keys name, repo, branch, path, lastAppliedCommit, lastAttemptedCommit,
-state, errors [{file, line, message}], lastSync (when a commit was last applied) and lastAttempt
+state, errors [{file, line, message}], warnings (the same shape), lastSync (when a commit was last applied) and lastAttempt
 (when one was last tried), in ms since the epoch
 
 A source follows the repository, branch and path of its first sync; a syncer of another one under
@@ -58,7 +59,7 @@ async function status(self: Self, { positionals, global, out }: RunArgs): Promis
       return [...[s.name, s.repo, s.branch, s.path, short(s.lastAppliedCommit), short(s.lastAttemptedCommit)].map(printable),
         colorState(out.colors, printable(s.state)), tried ? utcTimestamp(tried) : 'never'];
     }));
-  for (const line of errorLines(sources)) out.print(line);
+  for (const line of problemLines(sources)) out.print(line);
   return code;
 }
 
@@ -80,12 +81,14 @@ async function remove(self: Self, { positionals, global, out }: RunArgs): Promis
   else out.print(`${name}: deleted`);
 }
 
-function errorLines(sources: SyncSource[]): string[] {
+/** Each source's errors, then its warnings (absent from older masters), one line each, after a blank one. */
+function problemLines(sources: SyncSource[]): string[] {
   const lines: string[] = [];
   for (const s of sources) {
-    if (s.errors.length === 0) continue;
+    const problems = [...s.errors.map((e) => ({ ...e, kind: '' })), ...(s.warnings ?? []).map((w) => ({ ...w, kind: 'warning: ' }))];
+    if (problems.length === 0) continue;
     if (lines.length === 0) lines.push('');
-    for (const e of s.errors) lines.push(printable(`${s.name}: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`));
+    for (const p of problems) lines.push(printable(`${s.name}: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.kind}${p.message}`));
   }
   return lines;
 }

@@ -179,6 +179,11 @@ export const migrations: readonly string[] = [
   ALTER TABLE sync_sources ADD COLUMN registered INTEGER;
   UPDATE sync_sources SET registered = CAST(unixepoch('subsec') * 1000 AS INTEGER);
   `,
+  // 7: a source's warnings, beside its errors: what its last attempted commit held but the master did
+  // not apply without refusing it (a job whose expires has passed: 'expired at …, not deployed').
+  `
+  ALTER TABLE sync_sources ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
