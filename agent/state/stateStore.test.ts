@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -77,4 +77,21 @@ test('a state file of an older agent (no cluster id) is read whole, with no clus
   t.is(store.get().tasks.length, 1);
   await store.update((s) => ({ ...s, clusterId: 'c-2' }));
   t.is((await openStateStore(dir)).get().clusterId, 'c-2');
+});
+
+test('the state file is 0600 and a state dir the agent creates 0700: it holds every job\'s env', async (t) => {
+  const parent = await mkdtemp(join(tmpdir(), 'helios-state-'));
+  t.teardown(() => rm(parent, { recursive: true, force: true }));
+  const dir = join(parent, 'home', 'agent-1');
+  await openStateStore(dir);
+  const mode = async (path: string) => (await stat(path)).mode & 0o777;
+  t.is(await mode(dir), 0o700);
+  t.is(await mode(join(parent, 'home')), 0o700);
+  t.is(await mode(join(dir, 'state.json')), 0o600);
+
+  // A file an older agent wrote with the umask (0644) is 0600 from its next write on.
+  await chmod(join(dir, 'state.json'), 0o644);
+  const again = await openStateStore(dir);
+  await again.update((s) => ({ ...s, index: 3 }));
+  t.is(await mode(join(dir, 'state.json')), 0o600);
 });

@@ -49,7 +49,9 @@ export interface StateStore {
  * agent and cluster ids when they are sound.
  */
 export async function openStateStore(dir: string, onCorrupt: (err: unknown) => void = () => {}): Promise<StateStore> {
-  await mkdir(dir, { recursive: true });
+  // The file holds every task's job, env included: only the agent's user may read it (as kubelet and
+  // Nomad keep theirs). A directory the agent creates is 0700; one that exists is left as it is.
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, FILE);
   const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
@@ -100,10 +102,13 @@ function readState(path: string, text: string, onCorrupt: (err: unknown) => void
   };
 }
 
-/** tmp + fsync + rename + fsync of the directory: after a crash the file is the old or the new one, whole. */
+/**
+ * tmp + fsync + rename + fsync of the directory: after a crash the file is the old or the new one, whole.
+ * Created 0600, so a file an older agent left world-readable is not after the next write.
+ */
 async function writeAtomically(dir: string, path: string, content: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
-  const file = await open(tmp, 'w');
+  const file = await open(tmp, 'w', 0o600);
   try {
     await file.writeFile(content);
     await file.sync();
