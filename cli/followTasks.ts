@@ -14,7 +14,8 @@ export interface FollowResult {
   tasks: Record<string, TaskView | null>;
 }
 
-const POLL_MS = 100;
+/** How often `deploy --watch` reads the job's history unless --interval says otherwise. */
+export const DEFAULT_POLL_MS = 100;
 
 /**
  * Follows a job's tasks on `hosts` after a deploy, through the job's history (so no state is missed
@@ -25,7 +26,7 @@ const POLL_MS = 100;
  * (said at once, and in the time-out message).
  */
 export async function followTasks(client: HeliosClient, jobId: string, hosts: string[],
-  options: { timeoutMs: number; before: TaskStatusEvent[]; out: Output }): Promise<FollowResult> {
+  options: { timeoutMs: number; pollMs?: number; before: TaskStatusEvent[]; out: Output }): Promise<FollowResult> {
   const { out } = options;
   const key = (e: TaskStatusEvent) => `${e.host}|${e.timestamp}|${e.status.state}|${e.status.containerId ?? ''}`;
   const seen = new Set(options.before.map(key));
@@ -58,7 +59,7 @@ export async function followTasks(client: HeliosClient, jobId: string, hosts: st
       if (!out.json) out.info(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for RUNNING on ${waiting.join(', ')}`);
       return { ok: false, tasks };
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs ?? DEFAULT_POLL_MS, Math.max(0, deadline - Date.now()))));
   }
 }
 

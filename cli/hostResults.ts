@@ -16,10 +16,14 @@ const GLOBAL_FAILURES = new Set(['MASTER_UNREACHABLE', 'UNAUTHORIZED', 'INTERNAL
 
 /**
  * Runs `action` for every host at once and collects one result per host in the order given, as
- * Helios does: one host failing (JOB_ALREADY_DEPLOYED, GIT_OWNED, …) does not stop the others.
+ * Helios does: one host failing (JOB_ALREADY_DEPLOYED, GIT_OWNED, …) does not stop the others. A
+ * host in `failures` (a name that resolved to no single host) fails with that error, unasked.
  */
-export async function forEachHost(hosts: string[], action: (host: string) => Promise<unknown>): Promise<HostResult[]> {
+export async function forEachHost(hosts: string[], action: (host: string) => Promise<unknown>,
+  failures: ReadonlyMap<string, HeliosError> = new Map()): Promise<HostResult[]> {
   return Promise.all(hosts.map(async (host): Promise<HostResult> => {
+    const failure = failures.get(host);
+    if (failure) return { host, status: failure.code, message: failure.message };
     try {
       await action(host);
       return { host, status: 'OK', message: null };
@@ -47,12 +51,12 @@ const SHOWN_HOSTS = 5;
 
 /**
  * Adds to each HOST_NOT_FOUND what the user needs to fix the name: the registered host it most likely
- * meant and a few of the known ones (one GET /hosts, only when a host was not found).
+ * meant and a few of the known ones (`registered`, else one GET /hosts, only when a host was not found).
  * @example  'host agnet-1 not found; did you mean agent-1? known hosts: agent-1, agent-2'
  */
-export async function explainUnknownHosts(client: HeliosClient, results: HostResult[]): Promise<HostResult[]> {
+export async function explainUnknownHosts(client: HeliosClient, results: HostResult[], registered?: string[]): Promise<HostResult[]> {
   if (!results.some((r) => r.status === 'HOST_NOT_FOUND')) return results;
-  const known = (await client.hosts.list()).sort();
+  const known = [...(registered ?? await client.hosts.list())].sort();
   const shown = known.length === 0 ? 'no host has registered yet (start helios-agent on it, or npm start here)'
     : `known hosts: ${known.slice(0, SHOWN_HOSTS).join(', ')}${known.length > SHOWN_HOSTS ? `, … (${known.length} in all: helios hosts)` : ''}`;
   return results.map((r) => {

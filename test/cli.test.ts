@@ -65,7 +65,7 @@ test('an unknown flag exits 1 and names the flag and the command', async (t) => 
 test('a flag without its value exits 1', async (t) => {
   const r = await helios(null, ['create', 'foo:v1', 'busybox:latest', '--env']);
   t.is(r.code, 1);
-  t.regex(r.stderr, /option '-e, --env <value>' argument missing/);
+  t.regex(r.stderr, /option '--env <value>' argument missing/);
 });
 
 test('a value that looks like a flag must be written --flag=VALUE', async (t) => {

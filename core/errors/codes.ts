@@ -28,6 +28,7 @@ export const errorCodes = {
   TOO_MANY_REQUESTS: { http: 429, exit: 1, doc: 'The client holds too many connections or blocking queries; retry after the Retry-After seconds.' },
   UNKNOWN_JOB: { http: 404, exit: 1, doc: 'No job matches the reference.' },
   AMBIGUOUS_JOB_REFERENCE: { http: 409, exit: 1, doc: 'Several jobs match the reference; give more of the id.' },
+  AMBIGUOUS_HOST: { http: 409, exit: 1, doc: 'A host name given to the CLI is the prefix of several hosts (the message lists them); give more of the name.' },
   SERVER_BUSY: { http: 503, exit: 1, doc: 'The master is handling as many requests of this kind as its flag allows (the message names it); retry after the Retry-After seconds.' },
   MASTER_UNREACHABLE: { http: 503, exit: 1, doc: 'The client cannot reach the master (set -z or HELIOS_MASTER), or cannot verify its TLS certificate (give its CA with --ca); the message says which.' },
   INVALID_ARGUMENT: { http: 400, exit: 1, doc: 'A command-line argument is malformed.' },

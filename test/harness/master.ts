@@ -86,10 +86,32 @@ export function spawnMaster(args: string[]): SpawnedProcess {
   return spawnProcess(process.execPath, ['--import', 'tsx', 'master/bin.ts', ...listen, '--name', 'proc', ...args], { cwd: root });
 }
 
+/**
+ * `helios-master ARGS` run to its end (a database command: backup, check), from source.
+ * @example const { code, stdout } = await runMasterCommand(['check', '--db', dbPath]);
+ */
+export async function runMasterCommand(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = spawnProcess(process.execPath, ['--import', 'tsx', 'master/bin.ts', ...args], { cwd: root });
+  const { code } = await run.exited;
+  return { code, stdout: run.stdout, stderr: run.stderr };
+}
+
 /** The URL a spawned master logs once it listens. */
 export async function urlOf(master: SpawnedProcess): Promise<string> {
   const [, url] = await master.waitForOutput(/"url":"(https?:\/\/[^"]+)"/, 60_000);
   return url;
+}
+
+/**
+ * A test master, closed when the test ends, with `hosts` registered as agents `id-<host>` (no agent
+ * runs: they stay DOWN until a test heartbeats for them).
+ * @example const m = await masterWithHosts(t, ['h1', 'h2']);
+ */
+export async function masterWithHosts(t: ExecutionContext, hosts: string[], opts: TestMasterOptions = {}): Promise<TestMaster> {
+  const m = await startTestMaster(opts);
+  t.teardown(m.close);
+  for (const host of hosts) await m.client.hosts.register(host, `id-${host}`);
+  return m;
 }
 
 /** A valid heartbeat body for agent `id` (tests that play the agent). */
