@@ -62,6 +62,9 @@ export const bracketList = (items: string[]) => `[${items.join(', ')}]`;
 // eslint-disable-next-line no-control-regex -- the control characters are what is replaced
 export const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
+/** The hosts a job status knows, sorted: those it is deployed on and those still reporting a task. */
+export const statusHosts = (s: JobStatus) => [...new Set([...Object.keys(s.deployments), ...Object.keys(s.taskStatuses)])].sort();
+
 /**
  * The goal on `host` as the tables show it: the deployment's, or UNDEPLOY for a task whose deployment
  * is gone while its status remains (the agent is still stopping or removing the container).

@@ -11,7 +11,9 @@ export default defineCommand({
   ...commandMeta('inspect'),
   help: `Prints the job's configuration as labelled lines: Id, Image, Hostname, Created (UTC), Expires,
 Command, Env, Health check, Grace period, Time to wait before kill, Init, Metadata, Ports,
-Registration, Security options, Network mode, Token, Volumes, Add/Drop capabilities, Labels, Owner.
+Registration, Security options, Network mode, Token, Volumes, Add/Drop capabilities, Labels,
+Runtime, Rollout options, Owner. Rollout options lists the ones the job sets ('timeout: 250,
+parallelism: 2'); the others fall back to the defaults at rolling-update time.
 Grace period and time to wait show the value in effect ("120 (default)" when the job sets none);
 Ports as docker ps prints them, name=ip:host->container/proto ("dynamic" for an allocated port).
 JOB is a job reference: any unambiguous part of name:version:hash.
@@ -51,8 +53,16 @@ export function inspectLines(job: Job): [string, string][] {
     ['Add capabilities', list(job.addCapabilities)],
     ['Drop capabilities', list(job.dropCapabilities)],
     ['Labels', labelsString(job.labels)],
+    ['Runtime', job.runtime ?? ''],
+    ['Rollout options', rolloutOptionsString(job.rolloutOptions)],
     ['Owner', job.owner ?? ''],
   ];
+}
+
+/** The options the job sets, in Helios' order: `timeout: 250, parallelism: 2`. */
+function rolloutOptionsString(options: Job['rolloutOptions']): string {
+  const keys = ['timeout', 'parallelism', 'migrate', 'overlap', 'token', 'ignoreFailures'] as const;
+  return keys.filter((k) => options?.[k] !== undefined && options[k] !== null).map((k) => `${k}: ${String(options![k])}`).join(', ');
 }
 
 /** The value in effect: the job's, or the agent's default said as such. */

@@ -1,26 +1,28 @@
 import type { JobStatus } from '../../core/schema/status.js';
 import { defineCommand, type RunArgs } from '../command.js';
 import { connect } from '../connect.js';
-import { goalOn, taskReason, utcTimestamp } from '../format.js';
+import { goalOn, statusHosts, taskReason, utcTimestamp } from '../format.js';
 import { colorState } from '../output.js';
 import { resolveJob } from '../resolveJob.js';
-import { expectPositionals, secondsFlag } from '../usage.js';
+import { boolFlag, expectPositionals, secondsFlag } from '../usage.js';
 import { commandMeta } from '../registry.js';
 
 export default defineCommand({
   ...commandMeta('watch'),
-  help: `Shows the state of JOB on each HOST (every host it is deployed on without any), refreshed every
--n seconds, as a table:
+  help: `Shows the state of JOB on the hosts it is deployed on whose name starts with a HOST given (as
+Helios: HOST is a prefix; every host without any), refreshed every -n seconds, as a table:
   JOB  HOST  STATE  THROTTLED?  REASON
 REASON is why the task is in its state (the container's error, the last failed health check, the
 time a STOPPING container has), as in helios job. On a terminal the screen is redrawn; when piped, the table is printed again each time it changes.
-Stops on Ctrl-C (exit 0). JOB is a job reference.
+A HOST that is the prefix of none of them shows as NOT DEPLOYED. Stops on Ctrl-C (exit 0). JOB is
+a job reference.
   -n, --interval SECONDS   refresh period (default 1)
+      --exact              the HOSTs are exact names, each shown even when the job is not there
 --json: one JSON object per line each time something changes:
 {"time": ms, "tasks": [{"jobId", "host", "deployed", "goal", "state", "throttled", "containerId",
 "containerError", "healthCheckError"}]} (null where the master has no value; goal UNDEPLOY while an
 undeployed task's container is still being removed)`,
-  options: { interval: { type: 'string', short: 'n' } },
+  options: { interval: { type: 'string', short: 'n' }, exact: { type: 'boolean' } },
   async run(args) {
     expectPositionals(this, args.positionals, 1, Infinity);
     return watchJob(args);
@@ -45,6 +47,7 @@ async function watchJob({ positionals, flags, global, out }: RunArgs): Promise<n
   const client = await connect(global);
   const { id } = await resolveJob(client, positionals[0]);
   const hosts = positionals.slice(1);
+  const exact = boolFlag(flags.exact);
   const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -54,7 +57,7 @@ async function watchJob({ positionals, flags, global, out }: RunArgs): Promise<n
   void stopped.then(() => { stop = true; });
   while (!stop) {
     const status = await client.jobs.status(id);
-    const rows = rowsOf(id, status, hosts);
+    const rows = rowsOf(id, status, watchedHosts(statusHosts(status), hosts, exact));
     const reasons = rows.map((r) => { const task = status.taskStatuses[r.host]; return task ? taskReason(task, status.job) : ''; });
     const snapshot = JSON.stringify(rows);
     if (out.json) {
@@ -77,9 +80,19 @@ async function watchJob({ positionals, flags, global, out }: RunArgs): Promise<n
   return 0;
 }
 
-function rowsOf(jobId: string, status: JobStatus, only: string[]): Row[] {
-  const all = [...new Set([...Object.keys(status.deployments), ...Object.keys(status.taskStatuses)])].sort();
-  const hosts = only.length > 0 ? only : all;
+/**
+ * The hosts to show: the job's hosts that start with one of `named` (all without any), each prefix
+ * that starts none of them as itself; with `exact`, `named` as given.
+ */
+export function watchedHosts(jobHosts: string[], named: string[], exact: boolean): string[] {
+  if (exact) return named;
+  if (named.length === 0) return jobHosts;
+  const matched = jobHosts.filter((host) => named.some((prefix) => host.startsWith(prefix)));
+  const unmatched = named.filter((prefix) => !jobHosts.some((host) => host.startsWith(prefix)));
+  return [...new Set([...matched, ...unmatched])].sort();
+}
+
+function rowsOf(jobId: string, status: JobStatus, hosts: string[]): Row[] {
   return hosts.map((host) => {
     const task = status.taskStatuses[host];
     return {
