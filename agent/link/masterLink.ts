@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { HeliosError, isHeliosError, type DesiredTasks, type HeartbeatRequest, type HeliosClient } from '../../core/index.js';
+import { heartbeatDelayMs, retryDelayMs } from './jitter.js';
 import type { Trouble } from '../trouble.js';
 import type { ClusterStanding } from './clusterStanding.js';
 import { fetchDesired } from './fetchDesired.js';
@@ -95,7 +96,7 @@ export function startMasterLink(o: MasterLinkOptions) {
         failures += 1;
         failed(err, 'heartbeat');
       }
-      await sleep(failures === 0 ? o.heartbeatMs : Math.min(o.heartbeatMs, RETRY_MIN_MS * 2 ** failures));
+      await sleep(failures === 0 ? heartbeatDelayMs(o.heartbeatMs) : retryDelayMs(Math.min(o.heartbeatMs, RETRY_MIN_MS * 2 ** failures)));
     }
   }
 
@@ -117,7 +118,7 @@ export function startMasterLink(o: MasterLinkOptions) {
         if (signal.aborted) break;
         failures += 1;
         failed(err, 'watching the desired tasks');
-        await sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** failures));
+        await sleep(retryDelayMs(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** failures)));
       }
     }
   }

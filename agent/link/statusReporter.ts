@@ -1,4 +1,5 @@
 import type { StatusReport, TaskUpdate } from '../../core/index.js';
+import { retryDelayMs } from './jitter.js';
 
 /** A report's content; the agent adds its id. */
 export type StatusBatch = Omit<StatusReport, 'id'>;
@@ -49,7 +50,7 @@ export function createStatusReporter(o: StatusReporterOptions) {
   function schedule(): void {
     if (stopped || timer || immediate || inFlight || (updates.length === 0 && removed.length === 0)) return;
     const delay = failures > 0
-      ? Math.min(o.maxRetryMs, o.retryMs * 2 ** (failures - 1))
+      ? retryDelayMs(Math.min(o.maxRetryMs, o.retryMs * 2 ** (failures - 1)))
       : Math.max(0, lastSendAt + o.batchMs - Date.now());
     // The next tick, not now: updates emitted in the same synchronous run (PULLING_IMAGE and CREATING,
     // or 50 tasks starting at once) share one POST.
