@@ -51,6 +51,8 @@ export interface MasterLimits {
   maxBlockingPerClient: number;
   /** Blocking queries waiting at once for one token name (not the anonymous one); past it 429 (--max-blocking-per-token). */
   maxBlockingPerToken: number;
+  /** Longest a namePattern or hostPattern may take to match the host names; past it 400 (--pattern-timeout). */
+  patternTimeoutMs: number;
   /** A request body, but a sync's, in bytes; past it 413 (--max-body-bytes). */
   maxBodyBytes: number;
   /** A sync request's body in bytes; past it 413 (--max-sync-bytes). */
@@ -86,6 +88,8 @@ export const defaults = {
     maxBlockingPerClient: 50,
     // A fleet may share one agent token; no token may hold more than half of maxConnections.
     maxBlockingPerToken: 5_000,
+    // Every pattern runs on RE2 and is checked between names; ordinary ones take milliseconds for 10,000 hosts.
+    patternTimeoutMs: 1_000,
     maxBodyBytes: 1024 ** 2,
     // A 100,000-file repository's first full sync is about 33 MB; with maxConcurrentSyncs, at most
     // 4 × 64 MiB of bodies are held at once.

@@ -39,7 +39,7 @@ test('a GET or DELETE with Content-Type: application/json and an empty body is s
 test('GET /healthz answers without a token, whatever token it carries, and says only ok', async (t) => {
   const m = await startTestMaster({ tokens: [{ token: 'admin-token-0123456789', role: 'admin', name: 'ops' }] });
   t.teardown(m.close);
-  for (const headers of [{}, { authorization: 'Bearer stale-token' }]) {
+  for (const headers of [{}, { authorization: 'Bearer stale-token' }] as Record<string, string>[]) {
     const res = await fetch(`${m.url}/healthz`, { headers });
     t.is(res.status, 200);
     t.deepEqual(await res.json(), { status: 'ok' });

@@ -2,9 +2,9 @@ import test from 'ava';
 import { parseLimitFlags } from './limitFlags.js';
 
 test('limit flags become MasterLimits; the ones not given are left to the defaults', (t) => {
-  t.deepEqual(parseLimitFlags({ 'headers-timeout': '5s', 'request-timeout': '2m', 'idle-timeout': '500ms', 'max-conns': '200', 'max-blocking-per-token': '7' }), {
+  t.deepEqual(parseLimitFlags({ 'headers-timeout': '5s', 'request-timeout': '2m', 'idle-timeout': '500ms', 'max-conns': '200', 'max-blocking-per-token': '7', 'pattern-timeout': '250ms' }), {
     headersTimeoutMs: 5000, requestTimeoutMs: 120_000, idleTimeoutMs: 500, maxConnections: 200,
-    maxConnectionsPerClient: undefined, maxBlockingPerClient: undefined, maxBlockingPerToken: 7,
+    maxConnectionsPerClient: undefined, maxBlockingPerClient: undefined, maxBlockingPerToken: 7, patternTimeoutMs: 250,
   });
 });
 

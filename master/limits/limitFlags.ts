@@ -17,7 +17,9 @@ export const limitUsage = `  Limits (per client: per address, but 127.0.0.1 and 
   --max-blocking-per-client N
                           blocking queries waiting at once per client; past it 429 (default ${d.maxBlockingPerClient})
   --max-blocking-per-token N
-                          the same per token name; agents may share one (default ${d.maxBlockingPerToken})`;
+                          the same per token name; agents may share one (default ${d.maxBlockingPerToken})
+  --pattern-timeout DUR   longest a namePattern or hostPattern (an RE2 regular expression) may take
+                          to match the host names; past it 400 (default ${seconds(d.patternTimeoutMs)})`;
 
 export const limitOptions = {
   'headers-timeout': { type: 'string' },
@@ -27,6 +29,7 @@ export const limitOptions = {
   'max-conns-per-client': { type: 'string' },
   'max-blocking-per-client': { type: 'string' },
   'max-blocking-per-token': { type: 'string' },
+  'pattern-timeout': { type: 'string' },
 } as const;
 
 type LimitValues = { [K in keyof typeof limitOptions]?: string };
@@ -55,6 +58,7 @@ export function parseLimitFlags(values: LimitValues): Partial<MasterLimits> {
     maxConnectionsPerClient: number('max-conns-per-client'),
     maxBlockingPerClient: number('max-blocking-per-client'),
     maxBlockingPerToken: number('max-blocking-per-token'),
+    patternTimeoutMs: duration('pattern-timeout'),
   };
   // Node refuses a headers timeout longer than the request timeout.
   const headers = limits.headersTimeoutMs ?? d.headersTimeoutMs;

@@ -6,6 +6,7 @@ import { actorOf, type MasterContext } from '../context.js';
 import { audit } from '../actions/guards.js';
 import { isUp, hostStatus } from '../views.js';
 import { matchesSelectors, parseSelector } from '../hostSelectors.js';
+import { namesMatching } from '../namePatterns.js';
 import { HostParams, NameList } from './schemas.js';
 import { clusterGuard } from './clusterGuard.js';
 
@@ -16,6 +17,11 @@ const ListQuery = Type.Object({
 
 const RegisterQuery = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 
+/** `?status=UP|DOWN`: only hosts in that state (Helios' filter of the host status endpoints). */
+const StatusQuery = Type.Object({
+  status: Type.Optional(Type.Union([Type.Literal('UP'), Type.Literal('DOWN')], { errorMessage: 'status is UP or DOWN' })),
+});
+
 /** Hosts: list (name pattern, label selectors), register, deregister, status. */
 export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   const { store } = ctx;
@@ -23,10 +29,9 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   app.get<{ Querystring: Static<typeof ListQuery> }>('/hosts', { schema: { querystring: ListQuery } }, async (request) => {
     const { namePattern, selector } = request.query;
     const selectors = (selector === undefined ? [] : Array.isArray(selector) ? selector : [selector]).map(parseSelector);
-    return store.hosts.list()
-      .filter((h) => !namePattern || h.name.includes(namePattern))
-      .filter((h) => selectors.length === 0 || matchesSelectors(h.labels, selectors))
-      .map((h) => h.name);
+    const hosts = store.hosts.list().filter((h) => selectors.length === 0 || matchesSelectors(h.labels, selectors));
+    const names = hosts.map((h) => h.name);
+    return namePattern ? namesMatching('namePattern', namePattern, names, ctx.options.limits.patternTimeoutMs) : names;
   });
 
   app.put<{ Params: Static<typeof HostParams>; Querystring: Static<typeof RegisterQuery> }>('/hosts/:host',
@@ -74,21 +79,29 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
     return { status: 'OK' };
   });
 
-  app.get<{ Params: Static<typeof HostParams> }>('/hosts/:host/status', { schema: { params: HostParams } }, async (request) =>
-    store.read(() => {
-      const host = store.hosts.get(request.params.host);
-      if (!host) throw hostNotFound(request.params.host);
-      return hostStatus(ctx, host);
-    }));
+  app.get<{ Params: Static<typeof HostParams>; Querystring: Static<typeof StatusQuery> }>('/hosts/:host/status',
+    { schema: { params: HostParams, querystring: StatusQuery } }, async (request) =>
+      store.read(() => {
+        const host = store.hosts.get(request.params.host);
+        if (!host) throw hostNotFound(request.params.host);
+        const status = hostStatus(ctx, host);
+        const wanted = request.query.status;
+        if (wanted && status.status !== wanted) {
+          throw new HeliosError('HOST_NOT_FOUND', `host ${host.name} is ${status.status}, not ${wanted} (query parameter status)`, { host: host.name, hostStatus: status.status });
+        }
+        return status;
+      }));
 
   const Names = NameList('host names');
-  app.post<{ Body: Static<typeof Names> }>('/hosts/statuses', { schema: { body: Names } }, async (request) =>
-    store.read(() => {
-      const result: Record<string, HostStatus> = {};
-      for (const name of request.body) {
-        const host = store.hosts.get(name);
-        if (host) result[name] = hostStatus(ctx, host);
-      }
-      return result;
-    }));
+  app.post<{ Body: Static<typeof Names>; Querystring: Static<typeof StatusQuery> }>('/hosts/statuses',
+    { schema: { body: Names, querystring: StatusQuery } }, async (request) =>
+      store.read(() => {
+        const result: Record<string, HostStatus> = {};
+        for (const name of request.body) {
+          const host = store.hosts.get(name);
+          const status = host && hostStatus(ctx, host);
+          if (status && (!request.query.status || status.status === request.query.status)) result[name] = status;
+        }
+        return result;
+      }));
 }

@@ -6,6 +6,7 @@ import { actorOf, type MasterContext } from '../context.js';
 import { createJob, findJob, removeJob } from '../actions/jobs.js';
 import { jobStatus } from '../views.js';
 import { admitJob } from '../auth/admit.js';
+import { namesMatching } from '../namePatterns.js';
 import { checkJobSize } from '../limits/jobSize.js';
 import { GuardQuery, JobParams, NameList } from './schemas.js';
 
@@ -26,7 +27,9 @@ export function jobsRoutes(app: FastifyInstance, ctx: MasterContext): void {
       let jobs = store.jobs.listJson();
       if (q) jobs = jobs.filter(([id]) => id.includes(q));
       if (hostPattern) {
-        const onHosts = new Set(store.deployments.jobIdsOnHostsMatching(hostPattern));
+        const pairs = store.deployments.hostJobPairs();
+        const hosts = new Set(namesMatching('hostPattern', hostPattern, [...new Set(pairs.map(([host]) => host))], ctx.options.limits.patternTimeoutMs));
+        const onHosts = new Set(pairs.filter(([host]) => hosts.has(host)).map(([, jobId]) => jobId));
         jobs = jobs.filter(([id]) => onHosts.has(id));
       }
       return `{${jobs.map(([id, json]) => `${JSON.stringify(id)}:${json}`).join(',')}}`;

@@ -47,7 +47,7 @@ export function createDeploymentsStore(db: Database.Database) {
     `SELECT d.job_id, d.goal, j.spec, j.created, j.creating_user, j.owner
      FROM deployments d JOIN jobs j ON j.id = d.job_id WHERE d.host = ? AND d.job_id > ? ORDER BY d.job_id`);
   const toTask = (r: TaskRow): DesiredTask => ({ jobId: r.job_id, job: toJob(r), goal: r.goal });
-  const jobIdsOnHostsMatching = db.prepare<[string], string>('SELECT DISTINCT job_id FROM deployments WHERE instr(host, ?) > 0').pluck();
+  const hostJobPairs = db.prepare<[], [string, string]>('SELECT host, job_id FROM deployments ORDER BY host').raw();
   const portHolders = db.prepare<[string, string, number], { job_id: string }>(
     'SELECT job_id FROM host_ports WHERE host = ? AND protocol = ? AND port = ? ORDER BY job_id');
 
@@ -81,8 +81,8 @@ export function createDeploymentsStore(db: Database.Database) {
       }
       return { tasks };
     },
-    /** Ids of the jobs deployed on a host whose name contains `pattern`. */
-    jobIdsOnHostsMatching: (pattern: string): string[] => jobIdsOnHostsMatching.all(pattern),
+    /** `[host, jobId]` of every deployment, by host (GET /jobs?hostPattern= matches the hosts). */
+    hostJobPairs: (): Array<[string, string]> => hostJobPairs.all(),
     /** The jobs deployed on `host` that hold static external port `port` (kept by triggers, see migration 2). */
     portHolders: (host: string, protocol: string, port: number) => portHolders.all(host, protocol, port).map((r) => r.job_id),
     insert: (d: { host: string; jobId: string; goal: Goal; owner: string; deployerUser: string | null; deployerMaster: string | null }, index: number) =>
