@@ -1,7 +1,9 @@
 /**
  * One simulated agent: speaks the agent protocol (core/schema/protocol.ts) without Docker. It
  * registers, heartbeats every `heartbeatMs`, holds a blocking query on its desired tasks, and reports
- * every new task RUNNING at once, as a real agent would after starting the container.
+ * every new task RUNNING at once, as a real agent would after starting the container. With
+ * `lifecycle`, it reports every state a real agent does: PULLING_IMAGE, CREATING, STARTING and RUNNING
+ * for a new task; for an undeployed one STOPPING, then STOPPED with its removal, in a second report.
  */
 import os from 'node:os';
 import type { DesiredTasks, HeartbeatRequest, StatusReport, TaskStatus } from '../../core/index.js';
@@ -16,7 +18,13 @@ export interface SimAgentOptions {
   waitMs: number;
   onReceived: (receipt: Receipt) => void;
   stats: SimStats;
+  /** Report every state of a task's life, not only RUNNING (see above). */
+  lifecycle?: boolean;
+  /** After the master took a report: the tasks it said RUNNING, and those it said removed. */
+  onReported?: (report: { running: string[]; removed: string[] }) => void;
 }
+
+const STARTING: TaskStatus['state'][] = ['PULLING_IMAGE', 'CREATING', 'STARTING', 'RUNNING'];
 
 export function agentId(host: string): string {
   return `bench-agent-${host}`;
@@ -44,22 +52,31 @@ export function createSimAgent(o: SimAgentOptions) {
     }
   }
 
+  const post = (updates: StatusReport['updates'], removed: string[]) =>
+    api.request('POST', `${path}/statuses`, { id: agentId(host), updates, removed } satisfies StatusReport).then(() => { stats.reports++; });
+
   function onTasks(tasks: DesiredTasks['tasks'], at: number) {
     const now = new Set<string>();
     const updates: StatusReport['updates'] = [];
+    const running: string[] = [];
+    const timestamp = Math.round(at);
     for (const task of tasks) {
       now.add(task.jobId);
       if (known.has(task.jobId)) continue;
       known.add(task.jobId);
       o.onReceived([host, task.jobId, at]);
-      updates.push({ status: runningStatus(task.jobId, task.goal), timestamp: Math.round(at) });
+      running.push(task.jobId);
+      for (const state of o.lifecycle ? STARTING : ['RUNNING' as const]) updates.push({ status: taskStatus(task.jobId, task.goal, state), timestamp });
     }
     const removed = [...known].filter((id) => !now.has(id));
     for (const id of removed) known.delete(id);
     if (updates.length === 0 && removed.length === 0) return;
+    const stopped = (state: TaskStatus['state']) => removed.map((id) => ({ status: taskStatus(id, 'UNDEPLOY', state), timestamp }));
     // Reported in the background, as the real agent does: the next blocking query starts at once.
-    api.request('POST', `${path}/statuses`, { id: agentId(host), updates, removed } satisfies StatusReport)
-      .then(() => { stats.reports++; }, fail);
+    const report = o.lifecycle && removed.length > 0
+      ? post([...updates, ...stopped('STOPPING')], []).then(() => post(stopped('STOPPED'), removed))
+      : post(updates, removed);
+    report.then(() => o.onReported?.({ running, removed }), fail);
   }
 
   async function pollLoop() {
@@ -99,11 +116,9 @@ export function createSimAgent(o: SimAgentOptions) {
   };
 }
 
-function runningStatus(jobId: string, goal: TaskStatus['goal']): TaskStatus {
-  return {
-    jobId, goal, state: 'RUNNING', containerId: `sim-${jobId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 40)}`,
-    throttled: 'NO', ports: {}, env: {}, containerError: null,
-  };
+function taskStatus(jobId: string, goal: TaskStatus['goal'], state: TaskStatus['state']): TaskStatus {
+  const containerId = state === 'PULLING_IMAGE' || state === 'CREATING' ? null : `sim-${jobId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 40)}`;
+  return { jobId, goal, state, containerId, throttled: 'NO', ports: {}, env: {}, containerError: null };
 }
 
 function heartbeatBody(host: string, startTime: number): HeartbeatRequest {
