@@ -52,6 +52,8 @@ test('HostListCommandTest.testPatternFilter and testSelectorFilter: names short 
   t.is((await helios(m, ['hosts', '-q'], search)).stdout, 'foo1\nhost1\nhost2.other.net\n', 'a host outside the search list stays whole');
   t.is((await helios(m, ['hosts', '-q', '-f'], search)).stdout, 'foo1.example.com\nhost1.example.com\nhost2.other.net\n');
   t.deepEqual((await helios(m, ['hosts', '-q', '--json'], search)).json(), ['foo1.example.com', 'host1.example.com', 'host2.other.net'], '--json: full names');
+  // The pattern is a regular expression on the master, as in Helios.
+  t.is((await helios(m, ['hosts', '-q', '-f', '^(host|foo)[0-9]\\.example'], search)).stdout, 'foo1.example.com\nhost1.example.com\n');
 });
 
 test('HostListCommandTest.testSelectorSlurping: a pattern before or after -s selectors', async (t) => {

@@ -44,7 +44,7 @@ JOB is a job reference: any unambiguous part of name:version:hash.
       throw new HeliosError('INVALID_ARGUMENT', `give JOB or -j FILTER, not both (see helios ${this.name} --help)`);
     }
     const pattern = stringFlag(flags.host) || undefined;
-    const hostMatches = pattern === undefined ? () => true : hostPatternTest(pattern);
+    const hostMatches = pattern === undefined ? () => true : await hostPatternTest(pattern);
     const client = await connect(global);
     let statuses: Record<string, JobStatus>;
     if (positionals[0] !== undefined) {
@@ -74,15 +74,20 @@ JOB is a job reference: any unambiguous part of name:version:hash.
   },
 });
 
-/** `--host PATTERN` as a test of host names: a regular expression found anywhere in the name, as Helios' client filter (Guava's containsPattern). */
-function hostPatternTest(pattern: string): (host: string) => boolean {
-  let re: RegExp;
+/**
+ * `--host PATTERN` as a test of host names: a regular expression found anywhere in the name, as
+ * Helios' client filter (Guava's containsPattern) and the master's hostPattern, on the master's
+ * engine (core's RE2 name patterns: nothing backtracks). Loaded only when --host is given.
+ */
+async function hostPatternTest(pattern: string): Promise<(host: string) => boolean> {
+  const { compileNamePattern } = await import('../../core/model/namePattern.js');
   try {
-    re = new RegExp(pattern);
+    const compiled = compileNamePattern(pattern);
+    return (host) => compiled.test(host);
   } catch (err) {
-    throw new HeliosError('INVALID_ARGUMENT', `--host ${pattern} is not a regular expression: ${(err as Error).message}`, { hostPattern: pattern });
+    if (err instanceof HeliosError) throw new HeliosError(err.code, `--host: ${err.message}`, err.data, { cause: err });
+    throw err;
   }
-  return (host) => re.test(host);
 }
 
 function onlyHosts(s: JobStatus, keep: (host: string) => boolean): JobStatus {
