@@ -1,4 +1,4 @@
-import { validateJob, type FileError, type JobSpec } from '../../core/index.js';
+import { jobFileValidation, validateJob, type FileError, type JobSpec } from '../../core/index.js';
 import { didYouMean } from '../../core/model/didYouMean.js';
 import { MAX_DEPLOY_HOSTS, forbiddenKeyPath, jobBytes } from '../../core/model/limits.js';
 import { defaultManifestLimits, type ManifestLimits } from './limits.js';
@@ -58,7 +58,11 @@ export function parseJobFile(file: string, text: string, limits: Pick<ManifestLi
   };
 }
 
-/** The job rules of core (`validateJob`, unknown fields refused) plus the `deploy` block, each error once, in line order. */
+/**
+ * The job rules of core (`validateJob` as job files are validated: unknown fields refused, an `expires`
+ * in the past allowed, since the master treats that job as absent) plus the `deploy` block, each error
+ * once, in line order.
+ */
 function checkJobFile(value: Record<string, unknown>, source: ParsedSource): { line?: number; message: string }[] {
   const errors: { line?: number; message: string }[] = [];
   const add = (segments: string[], message: string) => {
@@ -68,7 +72,7 @@ function checkJobFile(value: Record<string, unknown>, source: ParsedSource): { l
   if ('id' in value) add(['id'], 'not allowed in a job file: give name and version (the hash is computed)');
   const { deploy, $schema, ...spec } = value;
   if ($schema !== undefined && typeof $schema !== 'string') add(['$schema'], 'must be the JSON Schema\'s path or URL (a string)');
-  for (const e of validateJob(spec, { unknownFields: 'refuse' }).errors) {
+  for (const e of validateJob(spec, jobFileValidation).errors) {
     const segments = e.path ? e.path.split('.') : [];
     add(segments, explain(e.message, valueAt(spec, segments)));
   }
