@@ -1,6 +1,7 @@
 import type { HealthCheck } from '../../core/index.js';
 import type { BoundPorts } from '../docker/containerSpec.js';
-import { httpProbe, probeHost, tcpProbe, type ProbeResult } from './probes.js';
+import { probeHost } from './probeHost.js';
+import { httpProbe, tcpProbe, type ProbeResult } from './probes.js';
 
 export interface HealthContext {
   containerId: string;
@@ -20,9 +21,11 @@ export async function runHealthCheck(check: HealthCheck, ctx: HealthContext): Pr
     }
     const port = ctx.ports[check.port];
     if (!port) return { ok: false, message: `health check port "${check.port}" is not one of the job's ports` };
+    const target = probeHost(port.ip);
+    if ('refused' in target) return { ok: false, message: `not probed: ports.${check.port}.ip ${target.refused}` };
     return check.type === 'http'
-      ? await httpProbe(probeHost(port.ip), port.externalPort, check.path)
-      : await tcpProbe(probeHost(port.ip), port.externalPort);
+      ? await httpProbe(target.host, port.externalPort, check.path)
+      : await tcpProbe(target.host, port.externalPort);
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
   }

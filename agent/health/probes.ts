@@ -1,18 +1,15 @@
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, isIP } from 'node:net';
 
 export interface ProbeResult { ok: boolean; message: string }
 
 const CONNECT_TIMEOUT_MS = 500;
 const RESPONSE_TIMEOUT_MS = 5_000;
 
-/** The address to probe a published port at: the host's loopback unless it is bound to one address. */
-export const probeHost = (ip: string | undefined) => (!ip || ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip);
-
 /** GET http://host:port/path; healthy on 200–399. Connect timeout 500 ms, as Helios. */
 export function httpProbe(host: string, port: number, path: string): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const url = `http://${host}:${port}${path.startsWith('/') ? path : `/${path}`}`;
+    const url = `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}${path.startsWith('/') ? path : `/${path}`}`;
     const req = request(url, { method: 'GET', timeout: RESPONSE_TIMEOUT_MS, headers: { 'User-Agent': 'helios-agent' } }, (res) => {
       res.resume();
       const code = res.statusCode ?? 0;
