@@ -38,6 +38,8 @@ export interface RunningMaster {
   reloadTokens(): { tokens: number; roles: Record<string, number>; warnings: string[] };
   /** How many blocking queries are waiting now. */
   waitingQueries(): number;
+  /** Runs every reaper once, now, as its timer does (a test gives `now` to step past a retention). */
+  reapOnce(now?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -127,6 +129,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
       return { tokens: tokens.size(), roles: tokens.roles(), warnings: next.warnings };
     },
     waitingQueries: () => notifier.waiting(),
+    reapOnce: (now?: number) => reaper.runOnce(now),
     close: () => (closing ??= (async () => {
       await reaper.stop();
       // In-flight requests get a moment to finish; a socket a client opened and never used (an

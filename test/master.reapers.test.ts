@@ -2,18 +2,14 @@
  * The master's reapers (master/reapers/) against a real master and its SQLite file: the history and
  * statuses of removed jobs, DOWN hosts and unused sync sources go after their retention, and what is
  * still in use stays. Retention values are small so the tests run fast; the boundaries are checked by
- * running the reaper with a chosen `now` on a second connection to the same database.
+ * running the master's reaper by hand (`reapOnce`) with a chosen `now`.
  */
 import { rm } from 'node:fs/promises';
 import test from 'ava';
 import Database from 'better-sqlite3';
-import { pino } from 'pino';
 import type { SyncApplyRequest, TaskStatus } from '../core/index.js';
-import { openStore } from '../master/store/store.js';
 import { migrations } from '../master/store/migrations.js';
-import { startReaper } from '../master/reaper.js';
-import { resolveRetention, type Retention } from '../master/reapers/retention.js';
-import { dumpDb, expectError, heartbeatBody, startTestMaster, type TestMaster } from './harness/master.js';
+import { dumpDb, expectError, heartbeatBody, startTestMaster, type TestMaster, type TestMasterOptions } from './harness/master.js';
 import { startMasterFor, startTestAgent, waitForState } from './harness/agent.js';
 import { tempDir, waitFor } from './harness/processes.js';
 
@@ -39,12 +35,8 @@ const historyReaped = (m: TestMaster, id: string) => waitFor(async () => {
 
 const reapAudits = async (m: TestMaster) => (await m.client.audit()).events.filter((e) => e.action === 'reap');
 
-/** The reaper on a second connection to the master's database, run by hand with a chosen `now`. */
-function reaperOn(dbPath: string, retention: Partial<Retention>, downAfterMs = 30_000) {
-  const store = openStore(dbPath);
-  const reaper = startReaper(store, { intervalMs: 3_600_000, master: 'test', downAfterMs, retention: resolveRetention(retention), log: pino({ level: 'silent' }) });
-  return { runOnce: reaper.runOnce, close: async () => { await reaper.stop(); store.close(); } };
-}
+/** A master whose reapers run only when the test says (`m.master.reapOnce(now)`). */
+const reapedByHand = (options: Partial<TestMasterOptions> = {}) => startTestMaster({ reaperIntervalMs: 3_600_000, ...options });
 
 const sync = (jobs: SyncApplyRequest['jobs']): SyncApplyRequest => ({ repo: 'https://git.example/r.git', branch: 'main', path: 'jobs', commit: 'c1', errors: [], jobs });
 
@@ -58,11 +50,12 @@ test('the history and statuses of a removed job are reaped after --history-reten
     await m.client.deployments.deploy('h1', id);
     await report(m, 'h1', 'a1', id, 'RUNNING');
   }
-  await m.client.deployments.undeploy('h1', gone);
-  await m.client.jobs.remove(gone);
-  // The agent has not reported the task removed: its status and history are what is left of the job.
   t.is((await m.client.hosts.status('h1')).statuses[gone]?.state, 'RUNNING');
   t.is((await m.client.jobs.history(gone)).events.length, 1);
+  // The agent has not reported the task removed: its status and history are what is left of the job
+  // (the audit event below counts them; checked here they could be gone already on a slow machine).
+  await m.client.deployments.undeploy('h1', gone);
+  await m.client.jobs.remove(gone);
 
   await historyReaped(m, gone);
   t.deepEqual(Object.keys((await m.client.hosts.status('h1')).statuses), [kept], 'the removed job\'s status went too');
@@ -75,7 +68,7 @@ test('the history and statuses of a removed job are reaped after --history-reten
 });
 
 test('a removed job\'s history stays for --history-retention after its removal and goes at the first run after it, unless the job is created again', async (t) => {
-  const m = await startTestMaster({ reaperIntervalMs: 3_600_000 });
+  const m = await reapedByHand({ retention: { historyMs: 3_600_000 } });
   t.teardown(m.close);
   await m.client.hosts.register('h1', 'a1');
   const [id, again] = await Promise.all(['web:1', 'again:1'].map(async (ref) => (await m.client.jobs.create({ id: ref, ...busybox })).id));
@@ -89,32 +82,29 @@ test('a removed job\'s history stays for --history-retention after its removal a
   await m.client.jobs.remove(again);
   const removedAfter = Date.now();
   t.is((await m.client.jobs.create({ id: 'again:1', ...busybox })).id, again, 'the same job, created again');
-  const reaper = reaperOn(m.dbPath, { historyMs: 3_600_000 });
-  t.teardown(reaper.close);
   const before = dumpDb(m.dbPath);
-  await reaper.runOnce(removedBefore + 3_600_000 - 1_000);
+  await m.master.reapOnce(removedBefore + 3_600_000 - 1_000);
   t.deepEqual(dumpDb(m.dbPath), before, 'kept within the retention; a run with nothing due writes nothing, not even the index');
-  await reaper.runOnce(removedAfter + 3_600_000 + 1_000);
+  await m.master.reapOnce(removedAfter + 3_600_000 + 1_000);
   await expectError(t, m.client.jobs.history(id), 'JOB_NOT_FOUND');
   t.is((await m.client.jobs.history(again)).events.length, 1, 'a job that exists again keeps its history');
 });
 
 test('a host DOWN longer than --host-reap-after is deregistered with its statuses, history and hand-made deployments; git\'s stay, an UP host stays', async (t) => {
-  // DOWN after 2 s without a heartbeat, reaped 2 s later: the UP host heartbeats every 100 ms, so only
-  // a stall of 4 s could make it look dead.
+  // DOWN after 2 s without a heartbeat, reaped 2 s later: both hosts heartbeat every 100 ms until the
+  // set-up is done, then only the UP one, so only a stall of 4 s could make it look dead.
   const m = await startTestMaster({ reaperIntervalMs: 50, downAfterMs: 2_000, retention: { hostReapAfterMs: 2_000 } });
   t.teardown(m.close);
   await m.client.hosts.register('dead', 'a-dead');
   await m.client.hosts.register('alive', 'a-alive');
-  await m.client.agents.heartbeat('dead', heartbeatBody('a-dead'));
-  let beating = true;
-  const beat = (async () => {
-    while (beating) {
-      await m.client.agents.heartbeat('alive', heartbeatBody('a-alive'));
+  const beating = new Set(['dead', 'alive']);
+  const beats = [...beating].map(async (host) => {
+    while (beating.has(host)) {
+      await m.client.agents.heartbeat(host, heartbeatBody(`a-${host}`));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  })();
-  t.teardown(async () => { beating = false; await beat; });
+  });
+  t.teardown(async () => { beating.clear(); await Promise.all(beats); });
   const cli = (await m.client.jobs.create({ id: 'cli:1', ...busybox })).id;
   for (const host of ['dead', 'alive']) {
     await m.client.deployments.deploy(host, cli);
@@ -124,6 +114,7 @@ test('a host DOWN longer than --host-reap-after is deregistered with its statuse
   t.is(applied.state, 'APPLIED');
   const git = Object.keys(await m.client.jobs.list()).find((id) => id.startsWith('web:1:'))!;
   await report(m, 'dead', 'a-dead', git, 'RUNNING');
+  beating.delete('dead');
 
   await waitFor(async () => !(await m.client.hosts.list()).includes('dead'), { timeoutMs: REAPED_WITHIN_MS, message: 'dead host deregistered' });
   t.deepEqual(await m.client.hosts.list(), ['alive']);
@@ -143,24 +134,24 @@ test('a host DOWN longer than --host-reap-after is deregistered with its statuse
 });
 
 test('a host is reaped once DOWN for --host-reap-after, not before, and never with off', async (t) => {
-  const m = await startTestMaster({ reaperIntervalMs: 3_600_000 });
-  t.teardown(m.close);
-  await m.client.hosts.register('h1', 'a1');
-  const seenBefore = Date.now();
-  await m.client.agents.heartbeat('h1', heartbeatBody('a1'));
-  const seenAfter = Date.now();
   const downAfterMs = 30_000;
   const reapAfterMs = 86_400_000;
-  const off = reaperOn(m.dbPath, { hostReapAfterMs: null }, downAfterMs);
+  const [off, on] = await Promise.all([null, reapAfterMs].map((hostReapAfterMs) => reapedByHand({ downAfterMs, retention: { hostReapAfterMs } })));
   t.teardown(off.close);
-  await off.runOnce(seenAfter + 365 * 86_400_000);
-  t.deepEqual(await m.client.hosts.list(), ['h1'], 'off: never');
-  const reaper = reaperOn(m.dbPath, { hostReapAfterMs: reapAfterMs }, downAfterMs);
-  t.teardown(reaper.close);
-  await reaper.runOnce(seenBefore + downAfterMs + reapAfterMs - 1_000);
-  t.deepEqual(await m.client.hosts.list(), ['h1'], 'DOWN, but not for long enough');
-  await reaper.runOnce(seenAfter + downAfterMs + reapAfterMs + 1_000);
-  t.deepEqual(await m.client.hosts.list(), []);
+  t.teardown(on.close);
+  const seen: Record<string, [number, number]> = {};
+  for (const m of [off, on]) {
+    await m.client.hosts.register('h1', 'a1');
+    const before = Date.now();
+    await m.client.agents.heartbeat('h1', heartbeatBody('a1'));
+    seen[m.url] = [before, Date.now()];
+  }
+  await off.master.reapOnce(seen[off.url][1] + 365 * 86_400_000);
+  t.deepEqual(await off.client.hosts.list(), ['h1'], 'off: never');
+  await on.master.reapOnce(seen[on.url][0] + downAfterMs + reapAfterMs - 1_000);
+  t.deepEqual(await on.client.hosts.list(), ['h1'], 'DOWN, but not for long enough');
+  await on.master.reapOnce(seen[on.url][1] + downAfterMs + reapAfterMs + 1_000);
+  t.deepEqual(await on.client.hosts.list(), []);
 });
 
 test('a sync source that owns nothing is removed after --source-reap-after; one that owns jobs stays, and so does one still syncing', async (t) => {
