@@ -18,6 +18,7 @@
  */
 import type { Logger } from 'pino';
 import { createClient, HELIOS_VERSION, isHeliosError, type DesiredTask, type DesiredTasks, type HostInfo, type TaskStatus } from '../core/index.js';
+import { reportedAgentEnv } from './docker/containerSpec.js';
 import { createDockerAdapter, type ObservedContainer } from './docker/dockerAdapter.js';
 import { isDockerError } from './docker/errors.js';
 import { followEvents } from './docker/followEvents.js';
@@ -229,7 +230,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       hostInfo: hostInfo(o.dockerHost, dockerVersion),
       agentInfo: { name: o.name, version: HELIOS_VERSION, startTime, uptime: Date.now() - startTime },
       labels: o.labels,
-      environment: o.env,
+      environment: reportedAgentEnv(o.env),
       dockerError: dockerTrouble.message,
     };
   }

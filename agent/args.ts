@@ -17,7 +17,8 @@ export const usage = `usage: helios-agent --master URL [options]
                           (default: $DOCKER_HOST, else unix:///var/run/docker.sock)
   --state-dir DIR         local state (default: $HELIOS_HOME/agent-<name>, HELIOS_HOME default ~/.helios)
   --labels K=V            a host label (repeatable), for host selectors
-  --env K=V               an environment variable for every container (repeatable)
+  --env K=V               an environment variable for every container (repeatable); the master
+                          is told its name only, never its value (statuses, host status)
   --port-range START:END  range of dynamically allocated ports (default 20000:32768)
   --heartbeat DURATION    heartbeat interval, e.g. 5s, 500ms (default 5s)
   --bind-ip IP            host address ports are published on (default 0.0.0.0)

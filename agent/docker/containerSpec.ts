@@ -25,6 +25,21 @@ export function containerEnv(job: Job, ports: BoundPorts, ctx: SpecContext): Rec
   return Object.assign(env, ctx.agentEnv, job.env ?? {});
 }
 
+/** What the master is told in place of the value of each of the agent's `--env` variables. */
+export const HIDDEN_VALUE = '<hidden>';
+
+/**
+ * The environment a task's status reports: the container's, without the agent's `--env` (often
+ * registry credentials), since statuses are read by every token holder (review L10). The job's own env
+ * is in the job anyway; HELIOS_PORT_* says where the task is.
+ */
+export const reportedEnv = (job: Job, ports: BoundPorts, ctx: SpecContext): Record<string, string> =>
+  containerEnv(job, ports, { ...ctx, agentEnv: {} });
+
+/** The agent's `--env` as its heartbeat reports it (the host status): the names, each value hidden. */
+export const reportedAgentEnv = (agentEnv: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.keys(agentEnv).map((name) => [name, HIDDEN_VALUE]));
+
 /** Splits Helios' `"/path[:ro|rw]"` volume key into path and mode. */
 function volumeKey(key: string): { path: string; mode?: string } {
   const match = /^(.*):(ro|rw)$/.exec(key);

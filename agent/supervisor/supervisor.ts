@@ -20,7 +20,7 @@
  */
 import type { Logger } from 'pino';
 import type { DesiredTask, Job, TaskState, TaskStatus, ThrottleState } from '../../core/index.js';
-import { boundPortsFromContainer, containerEnv, containerSpec, type BoundPorts, type SpecContext } from '../docker/containerSpec.js';
+import { boundPortsFromContainer, containerSpec, reportedEnv, type BoundPorts, type SpecContext } from '../docker/containerSpec.js';
 import type { ContainerDetails, DockerAdapter, ObservedContainer } from '../docker/dockerAdapter.js';
 import { isDockerError } from '../docker/errors.js';
 import { healthBackoffMs, runHealthCheck } from '../health/healthCheck.js';
@@ -524,7 +524,7 @@ export class Supervisor {
       ports: Object.fromEntries(Object.entries(this.ports).map(([name, p]) => [name, {
         ip: p.ip, internalPort: p.internalPort, externalPort: p.externalPort, protocol: p.protocol,
       }])),
-      env: containerEnv(job, this.ports, this.deps),
+      env: reportedEnv(job, this.ports, this.deps),
       containerError: this.containerError,
       ...(this.healthCheckError === null ? {} : { healthCheckError: this.healthCheckError }),
     };
