@@ -50,21 +50,30 @@ export function printHostResults(out: Output, results: HostResult[]): number {
 const SHOWN_HOSTS = 5;
 
 /**
- * Adds to each HOST_NOT_FOUND what the user needs to fix the name: the registered host it most likely
- * meant and a few of the known ones (`registered`, else one GET /hosts, only when a host was not found).
- * @example  'host agnet-1 not found; did you mean agent-1? known hosts: agent-1, agent-2'
+ * Adds to each HOST_NOT_FOUND what the user needs to fix the name (`unknownHostMessage`), from
+ * `registered`, else one GET /hosts, only when a host was not found.
  */
 export async function explainUnknownHosts(client: HeliosClient, results: HostResult[], registered?: string[]): Promise<HostResult[]> {
   if (!results.some((r) => r.status === 'HOST_NOT_FOUND')) return results;
-  const known = [...(registered ?? await client.hosts.list())].sort();
+  const known = registered ?? await client.hosts.list();
+  return results.map((r) => (r.status === 'HOST_NOT_FOUND' ? { ...r, message: unknownHostMessage(r.host, known) } : r));
+}
+
+/**
+ * Why `host` names no registered host, and what it may have meant: the hosts whose name starts with
+ * it (as Helios' deregister lists them), else the likeliest typo fix, and a few known hosts.
+ * @example  unknownHostMessage('agnet-1', ['agent-1', 'agent-2'])  // → 'host agnet-1 not found; did you mean agent-1? known hosts: agent-1, agent-2'
+ */
+export function unknownHostMessage(host: string, registered: string[]): string {
+  const known = [...registered].sort();
   const shown = known.length === 0 ? 'no host has registered yet (start helios-agent on it, or npm start here)'
     : `known hosts: ${known.slice(0, SHOWN_HOSTS).join(', ')}${known.length > SHOWN_HOSTS ? `, … (${known.length} in all: helios hosts)` : ''}`;
-  return results.map((r) => {
-    if (r.status !== 'HOST_NOT_FOUND') return r;
-    if (r.host === LOCAL) return { ...r, message: `${whyNoLocal(known)}; ${shown}` };
-    const suggestion = didYouMean(r.host, known);
-    return { ...r, message: `host ${r.host} not found;${suggestion ? ` did you mean ${suggestion}?` : ''} ${shown}` };
-  });
+  if (host === LOCAL) return `${whyNoLocal(known)}; ${shown}`;
+  const starting = known.filter((name) => name.startsWith(host));
+  const suggestion = didYouMean(host, known);
+  const hint = starting.length > 0 ? ` hosts starting with ${host}: ${starting.slice(0, SHOWN_HOSTS).join(', ')};`
+    : suggestion ? ` did you mean ${suggestion}?` : '';
+  return `host ${host} not found;${hint} ${shown}`;
 }
 
 export const exitCodeOf = (results: HostResult[]) => (results.every((r) => r.status === 'OK') ? 0 : 1);

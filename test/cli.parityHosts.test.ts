@@ -112,6 +112,14 @@ test('HostResolverTest.testAmbiguousWithSearchPathDisambiguation: two hosts of o
   t.is(r.stdout, 'ho: failed: AMBIGUOUS_HOST (host prefix ho matches 2 hosts: host1.foo.com, host2.foo.com; give more of the name)\n');
 });
 
+test('HostDeregisterCommand: deregister takes the exact name only and lists the hosts that start with it', async (t) => {
+  const m = await withHosts(t, ['host1.bar.com', 'host1.foo.com', 'db1']);
+  const r = await helios(m, ['deregister', 'host1', '--yes']);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /^helios: host host1 not found; hosts starting with host1: host1\.bar\.com, host1\.foo\.com; known hosts: /m);
+  t.deepEqual((await m.client.hosts.list()).sort(), ['db1', 'host1.bar.com', 'host1.foo.com']);
+});
+
 test('an exact name wins over the longer names it starts', async (t) => {
   const m = await withHosts(t, ['web1', 'web10']);
   await helios(m, ['create', 'web:1', 'busybox:latest']);
