@@ -11,7 +11,7 @@ import { latencyFigures, type BenchOptions, type Figure } from './lib/figures.js
 import { createJsonClient, seg, type JsonClient } from './lib/http.js';
 import { startMaster } from './lib/masterProcess.js';
 import { createJobs, deployAll, registerHosts, syncApplyJobs } from './lib/populate.js';
-import { openFileLimit } from './lib/machine.js';
+import { requireOpenFilesFor } from './lib/machine.js';
 import { cpuSeconds, fileSize, memoryBytes, openFiles } from './lib/proc.js';
 import { sleep, wallNow } from './lib/timing.js';
 import { agentId } from './sim/simAgent.js';
@@ -32,12 +32,7 @@ export async function run(options: BenchOptions = {}): Promise<Figure[]> {
   const budget = options.budgetMs ?? (options.quick ? 90_000 : 240_000);
   const at = (fraction: number) => t0 + budget * fraction;
 
-  // Each agent holds a long-poll socket and a keep-alive one on both sides: check the fd limit first.
-  const limit = await openFileLimit();
-  const soft = Number(limit.split('/')[0]);
-  if (soft < size.agents * 2 + 256) {
-    throw new Error(`ulimit -n is ${limit}: ${size.agents} agents need about ${size.agents * 2 + 256} open files in the master; raise it (ulimit -n 65536)`);
-  }
+  const limit = await requireOpenFilesFor(size.agents);
 
   const master = await startMaster({ args: ['--down-after', String(10 * 60_000)] });
   const api = createJsonClient({ baseUrl: master.baseUrl, timeoutMs: 60_000 });

@@ -13,6 +13,8 @@ export interface JsonClientOptions {
   timeoutMs?: number;
 }
 
+const FREE_SOCKET_MS = 5_000;
+
 export class HttpStatusError extends Error {
   constructor(readonly statusCode: number, readonly body: string, method: string, path: string) {
     super(`${method} ${path} answered HTTP ${statusCode}: ${body.slice(0, 300)}`);
@@ -26,7 +28,10 @@ export class HttpStatusError extends Error {
  */
 export function createJsonClient(options: JsonClientOptions) {
   const url = new URL(options.baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4096 });
+  // An idle socket is closed by this side first, after 5 s or a second before the server's Keep-Alive
+  // hint (node's global agent does the same): one the master closes as idle (--idle-timeout) while a
+  // request is being sent on it fails with ECONNRESET, which the soak's simulated agents met.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4096, timeout: FREE_SOCKET_MS });
   const headers = { 'Helios-Version': HELIOS_VERSION, 'Helios-Owner': options.owner ?? 'cli' };
 
   /** JSON in and out: the body serialized, the answer parsed (its text when it is not JSON). */

@@ -9,3 +9,4 @@ export * from './pool.js';
 export * from './masterProcess.js';
 export * from './populate.js';
 export * from './normalize.js';
+export * from './daemon.js';

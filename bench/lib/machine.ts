@@ -63,3 +63,16 @@ export async function openFileLimit(): Promise<string> {
     return 'unknown';
   }
 }
+
+/**
+ * Throws unless `ulimit -n` lets the master hold `agents` agents: each holds a long-poll socket and a
+ * keep-alive one, on both sides. Returns the limit ('soft/hard') for the report.
+ */
+export async function requireOpenFilesFor(agents: number): Promise<string> {
+  const limit = await openFileLimit();
+  const needed = agents * 2 + 256;
+  if (Number(limit.split('/')[0]) < needed) {
+    throw new Error(`ulimit -n is ${limit}: ${agents} agents need about ${needed} open files in the master; raise it (ulimit -n 65536)`);
+  }
+  return limit;
+}
