@@ -19,6 +19,7 @@ export const benchmarks: BenchmarkEntry[] = [
   { name: 'gitopsLatency', title: 'commit → RUNNING, local watched repo and HTTP remote + webhook', budgetMs: 60_000, quickBudgetMs: 30_000 },
   { name: 'syncerScale', title: '10,000 job files: first sync and one-file incremental sync', budgetMs: 90_000, quickBudgetMs: 45_000 },
   { name: 'syncApplyScale', title: "the master's sync apply: 10,000 jobs over 100 hosts, 2,000 on one host", budgetMs: 60_000, quickBudgetMs: 20_000 },
+  { name: 'syncMode', title: '--sync-mode full (a group fsync before each write is answered) vs normal', budgetMs: 45_000, quickBudgetMs: 20_000 },
   { name: 'masterScale', title: '1,000 simulated agents, 10,000 jobs, 20,000 deployments', budgetMs: 150_000, quickBudgetMs: 60_000 },
   { name: 'churn', title: 'create/deploy/undeploy/remove 10,000 times: database and RSS, reaped vs history kept', budgetMs: 180_000, quickBudgetMs: 60_000 },
 ];

@@ -42,8 +42,14 @@ export function buildApp(ctx: MasterContext, https?: HttpsOptions): FastifyInsta
   installJsonParser(app);
   app.addHook('onRequest', async (_request, reply) => { reply.header('Helios-Server-Version', HELIOS_VERSION).header(CLUSTER_ID_HEADER, ctx.store.clusterId); });
   installAuth(app, { tokens: ctx.tokens, clientCertificates: https?.requestCert === true });
-  installErrorHandler(app);
+  installErrorHandler(app, ctx.store.storeError);
   app.addHook('preClose', async () => { ctx.notifier.releaseAll(); });
+  // A write is answered once it is on disk (--sync-mode full: store/durableCommits.ts), a refusal
+  // too, as the write may have committed before it. An fsync that fails answers 500 (not waited on).
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 500) await ctx.store.flushed();
+    return payload;
+  });
 
   jobsRoutes(app, ctx);
   historyRoutes(app, ctx);

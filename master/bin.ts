@@ -2,32 +2,41 @@
 /**
  * helios-master: parses flags, starts the master, and shuts it down gracefully on SIGTERM/SIGINT
  * (in-flight requests finish, blocking queries are released, the database is closed). SIGHUP re-reads
- * the files given on the command line.
+ * the files given on the command line. `backup FILE` and `check` work on the database instead.
  */
-import { parseFlags, usage } from './flags.js';
+import Database from 'better-sqlite3';
+import { parseCommandLine, usage, type MasterCommand } from './flags.js';
 import { SchemaTooNewError } from './store/migrations.js';
+import { DatabaseInUseError } from './store/dbLock.js';
+import { backupDatabase, checkDatabase, DatabaseCommandError } from './store/dbCommands.js';
 import { TokenFileError } from './auth/tokenFile.js';
 import { InsecureListenError, startMaster, type RunningMaster, type StartOptions } from './server.js';
 import { isHeliosError } from '../core/index.js';
 
 async function main(): Promise<void> {
-  let options: StartOptions | 'help';
+  let command: MasterCommand;
   try {
-    options = parseFlags(process.argv.slice(2));
+    command = parseCommandLine(process.argv.slice(2));
   } catch (err) {
     process.stderr.write(`helios-master: ${(err as Error).message}\n\n${usage}\n`);
     process.exit(2);
   }
-  if (options === 'help') {
-    process.stdout.write(`${usage}\n`);
-    return;
-  }
+  if (command.command === 'help') process.stdout.write(`${usage}\n`);
+  else if (command.command === 'serve') await serve(command.options);
+  else await databaseCommand(command);
+}
+
+async function serve(options: StartOptions): Promise<void> {
   let master;
   try {
     master = await startMaster(options);
   } catch (err) {
-    const known = err instanceof SchemaTooNewError || err instanceof InsecureListenError || err instanceof TokenFileError || isHeliosError(err, 'INVALID_ARGUMENT');
-    process.stderr.write(`helios-master: ${known ? (err as Error).message : (err as Error).stack}\n`);
+    const known = err instanceof SchemaTooNewError || err instanceof InsecureListenError || err instanceof TokenFileError
+      || err instanceof DatabaseInUseError || isHeliosError(err, 'INVALID_ARGUMENT');
+    const message = known ? (err as Error).message
+      : err instanceof Database.SqliteError ? `cannot open the database ${options.dbPath}: ${err.message} (${err.code})`
+        : (err as Error).stack;
+    process.stderr.write(`helios-master: ${message}\n`);
     process.exit(1);
   }
   master.app.log.info({ url: master.url, db: options.dbPath, tokenFile: options.tokenFile ?? null }, 'master listening');
@@ -44,6 +53,28 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => reload(master, options));
+}
+
+/** backup and check: the result on stdout, what is wrong on stderr with exit code 1. */
+async function databaseCommand(command: Exclude<MasterCommand, { command: 'help' | 'serve' }>): Promise<void> {
+  try {
+    if (command.command === 'backup') {
+      const { index, bytes } = await backupDatabase(command.dbPath, command.file);
+      process.stdout.write(`${command.file}: a backup of ${command.dbPath} at index ${index}, ${bytes} bytes, quick_check ok\n`);
+      return;
+    }
+    const { problems, index } = checkDatabase(command.dbPath);
+    if (problems.length === 0) {
+      process.stdout.write(`${command.dbPath}: ok (integrity_check and foreign_key_check found nothing wrong; index ${index})\n`);
+      return;
+    }
+    process.stderr.write(`${command.dbPath}: damaged (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  ${p}\n`).join('')}`
+      + 'restore a backup (helios-master backup FILE makes one) with the master stopped\n');
+  } catch (err) {
+    if (!(err instanceof DatabaseCommandError)) throw err;
+    process.stderr.write(`helios-master: ${err.message}\n`);
+  }
+  process.exitCode = 1;
 }
 
 /** SIGHUP: files that fail to load are logged and the running ones kept (a typo must not stop the master). */

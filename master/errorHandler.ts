@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { HeliosError, isHeliosError } from '../core/index.js';
+import { createLogThrottle } from './limits/logThrottle.js';
 import { formatBytes } from './limits/byteSize.js';
 
 declare module 'fastify' {
@@ -12,13 +13,22 @@ declare module 'fastify' {
 /**
  * The one place errors become responses: a HeliosError answers with its code's HTTP status and
  * `{ status, message, ...data }`; fastify's own client errors (bad JSON, body too large, wrong
- * content type) become INVALID_REQUEST or PAYLOAD_TOO_LARGE; anything else is a bug, logged, and
- * answered INTERNAL_ERROR without its details.
+ * content type) become INVALID_REQUEST or PAYLOAD_TOO_LARGE; a failure of the database's environment
+ * (a full disk, a lock held by another process, an I/O error) is what `storeError` makes of it
+ * (DISK_FULL, DATABASE_BUSY, STORAGE_ERROR), logged at most once per code every 5 s; anything else is
+ * a bug, logged, and answered INTERNAL_ERROR without its details. An error with `retryAfter` in its
+ * data answers with that Retry-After header.
  */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, storeError: (err: unknown) => HeliosError | undefined): void {
+  // A full disk fails every write, heartbeats included: one line per code and interval, not thousands.
+  const storageLog = createLogThrottle({ intervalMs: 5_000 });
   app.setErrorHandler((err: FastifyError | HeliosError, request, reply) => {
-    const error = toHeliosError(err, request);
+    const fromStore = isHeliosError(err) ? undefined : storeError(err);
+    const error = fromStore ?? toHeliosError(err, request);
+    const logged = fromStore && storageLog.take(fromStore.code);
+    if (logged) request.log.error({ err, suppressed: logged.suppressed }, 'database failure');
     if (error.code === 'INTERNAL_ERROR') request.log.error({ err }, 'request failed');
+    if (typeof error.data.retryAfter === 'number') reply.header('Retry-After', String(error.data.retryAfter));
     return reply.code(error.httpStatus).send(error.toBody());
   });
 

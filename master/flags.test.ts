@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parseFlags, usage } from './flags.js';
+import { parseCommandLine, parseFlags, usage } from './flags.js';
 import type { StartOptions } from './server.js';
 
 const parse = (argv: string[]) => parseFlags(argv, { HELIOS_HOME: '/h' }) as StartOptions;
@@ -21,4 +21,21 @@ test('TLS flags that do not go together are refused naming what is missing', (t)
 test('the usage text lists the TLS flags and what --insecure waives', (t) => {
   for (const flag of ['--tls-cert FILE', '--tls-key FILE', '--client-ca FILE']) t.true(usage.includes(flag), flag);
   t.regex(usage, /--insecure\s+allow a non-loopback --http address without TLS or authentication/);
+});
+
+test('--sync-mode is full or normal (full by default); --db-busy-timeout is a duration (100ms by default)', (t) => {
+  t.like(parse([]), { syncMode: 'full', busyTimeoutMs: 100 });
+  t.like(parse(['--sync-mode', 'normal', '--db-busy-timeout', '50ms']), { syncMode: 'normal', busyTimeoutMs: 50 });
+  t.throws(() => parse(['--sync-mode', 'off']), { message: '--sync-mode "off": it is full or normal' });
+  for (const flag of ['--sync-mode MODE', '--db-busy-timeout DURATION', 'helios-master backup FILE [--db PATH]', 'helios-master check [--db PATH]']) t.true(usage.includes(flag), flag);
+});
+
+test('backup FILE and check are database commands, on --db or $HELIOS_HOME/master.db', (t) => {
+  const env = { HELIOS_HOME: '/h' };
+  t.deepEqual(parseCommandLine(['backup', '/b/copy.db'], env), { command: 'backup', dbPath: '/h/master.db', file: '/b/copy.db' });
+  t.deepEqual(parseCommandLine(['check', '--db', '/d/m.db'], env), { command: 'check', dbPath: '/d/m.db' });
+  t.like(parseCommandLine(['--http', ':5801'], env), { command: 'serve', options: { port: 5801, dbPath: '/h/master.db' } });
+  t.deepEqual(parseCommandLine(['check', '--help'], env), { command: 'help' });
+  t.throws(() => parseCommandLine(['backup'], env), { message: 'backup needs one FILE to write the copy to: helios-master backup FILE [--db PATH]' });
+  t.throws(() => parseCommandLine(['check', 'm.db'], env), { message: 'check takes no arguments, got "m.db" (give the database as --db PATH)' });
 });

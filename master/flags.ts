@@ -1,15 +1,24 @@
-/** helios-master's command line: flags → StartOptions. */
+/** helios-master's command line: flags → StartOptions, or a database command (backup, check). */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { StartOptions } from './server.js';
 import type { TlsFiles } from './tls.js';
+import { syncModes, type SyncMode } from './store/durableCommits.js';
 import { parseDuration } from '../core/model/duration.js';
 import { limitOptions, limitUsage, parseLimitFlags } from './limits/limitFlags.js';
 import { parseReaperFlags, reaperOptions, reaperUsage } from './reapers/reaperFlags.js';
 import { parseSizeFlags, sizeOptions, sizeUsage } from './limits/sizeFlags.js';
 
 export const usage = `usage: helios-master [options]
+       helios-master backup FILE [--db PATH]
+       helios-master check [--db PATH]
+
+  backup FILE             copy the database to FILE (made 0600; never over an existing file) while a
+                          master serves from it: SQLite's online backup of one snapshot, checked
+                          (quick_check) before it is kept
+  check                   check the whole database (integrity_check, foreign_key_check), also while a
+                          master serves from it: exit 0 when it is sound, 1 with what is wrong
 
   --http HOST:PORT        listen address (default 127.0.0.1:5801)
   --db PATH               SQLite database (default $HELIOS_HOME/master.db, HELIOS_HOME=~/.helios)
@@ -23,6 +32,11 @@ export const usage = `usage: helios-master [options]
   --insecure              allow a non-loopback --http address without TLS or authentication
                           (--tls-cert/--tls-key, and --token-file or --client-ca)
   --down-after DURATION   a host is DOWN after this long without a heartbeat (default 30s)
+  --sync-mode MODE        full (default): every write but a heartbeat is on disk (fsync) before it is
+                          answered, so it survives a power loss; normal: fsync at checkpoints only, so
+                          a power loss may undo the last writes answered (a crash of the master never)
+  --db-busy-timeout DURATION  how long a write waits for another process's lock on the database
+                          (an sqlite3 shell), holding every request, before 503 DATABASE_BUSY (default 100ms)
 ${reaperUsage}
   Privileged job fields (repeatable; only an admin token creates jobs beyond them):
   --allow-host-path PATH  host paths under PATH may be bind-mounted ("/" and the Docker socket only
@@ -36,6 +50,9 @@ ${sizeUsage}
   --log-level LEVEL       pino level (default info)
   -h, --help              show this help`;
 
+
+/** `$HELIOS_HOME/master.db`, HELIOS_HOME defaulting to ~/.helios. */
+const defaultDbPath = (env: NodeJS.ProcessEnv) => join(env.HELIOS_HOME || join(homedir(), '.helios'), 'master.db');
 
 /** `HOST:PORT`, `[::1]:PORT` or `:PORT`. */
 export function parseHttp(text: string): { host: string; port: number } {
@@ -58,6 +75,8 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
       'client-ca': { type: 'string' },
       insecure: { type: 'boolean', default: false },
       'down-after': { type: 'string', default: '30s' },
+      'sync-mode': { type: 'string', default: 'full' },
+      'db-busy-timeout': { type: 'string', default: '100ms' },
       ...reaperOptions,
       'allow-host-path': { type: 'string', multiple: true, default: [] },
       'allow-network-mode': { type: 'string', multiple: true, default: [] },
@@ -73,7 +92,6 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
   });
   if (values.help) return 'help';
   const { host, port } = parseHttp(values.http!);
-  const home = env.HELIOS_HOME || join(homedir(), '.helios');
   for (const path of values['allow-host-path']!) {
     if (!path.startsWith('/')) throw new Error(`--allow-host-path ${JSON.stringify(path)}: give an absolute path`);
   }
@@ -82,12 +100,14 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
   }
   return {
     host, port,
-    dbPath: values.db ?? join(home, 'master.db'),
+    dbPath: values.db ?? defaultDbPath(env),
     name: values.name,
     tokenFile: values['token-file'],
     insecure: values.insecure,
     tls: tlsFlags(values['tls-cert'], values['tls-key'], values['client-ca']),
     downAfterMs: parseDuration(values['down-after']!, '--down-after'),
+    syncMode: parseSyncMode(values['sync-mode']!),
+    busyTimeoutMs: parseDuration(values['db-busy-timeout']!, '--db-busy-timeout'),
     retention: parseReaperFlags(values),
     admission: {
       hostPaths: values['allow-host-path']!,
@@ -106,4 +126,39 @@ function tlsFlags(certFile: string | undefined, keyFile: string | undefined, cli
   if (keyFile && !certFile) throw new Error('--tls-key needs --tls-cert FILE (the certificate it belongs to)');
   if (clientCaFile && !certFile) throw new Error('--client-ca needs --tls-cert FILE --tls-key FILE: client certificates are checked over TLS');
   return certFile && keyFile ? { certFile, keyFile, ...(clientCaFile ? { clientCaFile } : {}) } : undefined;
+}
+
+function parseSyncMode(text: string): SyncMode {
+  if (!(syncModes as readonly string[]).includes(text)) throw new Error(`--sync-mode ${JSON.stringify(text)}: it is ${syncModes.join(' or ')}`);
+  return text as SyncMode;
+}
+
+/** What `helios-master` was asked to do: serve (the default), or a database command. */
+export type MasterCommand =
+  | { command: 'serve'; options: StartOptions }
+  | { command: 'backup'; dbPath: string; file: string }
+  | { command: 'check'; dbPath: string }
+  | { command: 'help' };
+
+/** `helios-master [options]`, `helios-master backup FILE [--db PATH]`, `helios-master check [--db PATH]`. */
+export function parseCommandLine(argv: string[], env = process.env): MasterCommand {
+  const [first, ...rest] = argv;
+  if (first !== 'backup' && first !== 'check') {
+    const options = parseFlags(argv, env);
+    return options === 'help' ? { command: 'help' } : { command: 'serve', options };
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { db: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) return { command: 'help' };
+  const dbPath = values.db ?? defaultDbPath(env);
+  if (first === 'check') {
+    if (positionals.length > 0) throw new Error(`check takes no arguments, got ${JSON.stringify(positionals[0])} (give the database as --db PATH)`);
+    return { command: 'check', dbPath };
+  }
+  if (positionals.length !== 1) throw new Error('backup needs one FILE to write the copy to: helios-master backup FILE [--db PATH]');
+  return { command: 'backup', dbPath, file: positionals[0] };
 }

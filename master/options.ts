@@ -1,6 +1,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { AdmissionPolicy } from '../core/index.js';
 import type { TokenEntry } from './auth/tokenFile.js';
+import type { SyncMode } from './store/durableCommits.js';
 import type { Retention } from './reapers/retention.js';
 import { DEFAULT_MAX_JOB_BYTES } from '../core/model/limits.js';
 
@@ -26,6 +27,10 @@ export interface MasterOptions {
   admission?: Partial<AdmissionPolicy>;
   /** Longest a blocking query may wait (default 5 min). */
   maxWaitMs?: number;
+  /** When commits are fsynced (--sync-mode; store/durableCommits.ts): full (default) or normal. */
+  syncMode?: SyncMode;
+  /** How long a write waits for another process's lock on the database before DATABASE_BUSY (--db-busy-timeout, default 100 ms). */
+  busyTimeoutMs?: number;
   /** Timeouts and caps that keep one client from wearing the master down (defaults: `defaults.limits`). */
   limits?: Partial<MasterLimits>;
   /** fastify's logger option (pino); false for silence. */
@@ -74,6 +79,9 @@ export const defaults = {
   downAfterMs: 30_000,
   reaperIntervalMs: 5_000,
   maxWaitMs: 5 * 60_000,
+  syncMode: 'full' as SyncMode,
+  // Short: better-sqlite3 waits on the event loop, every request waits with it.
+  busyTimeoutMs: 100,
   limits: {
     headersTimeoutMs: 10_000,
     // Room for a 64 MiB sync body over a slow link; an unauthenticated one is refused after its headers.

@@ -74,6 +74,8 @@ export function resolveOptions(options: MasterOptions): ResolvedOptions {
     tokenFile: options.tokenFile,
     admission: { ...emptyPolicy, ...options.admission },
     maxWaitMs: options.maxWaitMs ?? defaults.maxWaitMs,
+    syncMode: options.syncMode ?? defaults.syncMode,
+    busyTimeoutMs: options.busyTimeoutMs ?? defaults.busyTimeoutMs,
     limits: resolveLimits(options.limits),
     retention: resolveRetention(options.retention),
     logger: options.logger,
@@ -94,7 +96,9 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   const missing = { tls: !options.tls, auth: tokens.size() === 0 && options.tls?.clientCaFile === undefined };
   if (!LOOPBACK.test(host) && (missing.tls || missing.auth) && !options.insecure) throw new InsecureListenError(host, missing);
   const https = options.tls && tlsServerOptions(options.tls);
-  const store = openStore(resolved.dbPath);
+  const store = openStore(resolved.dbPath, {
+    syncMode: resolved.syncMode, busyTimeoutMs: resolved.busyTimeoutMs, listen: `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 5801}`,
+  });
   const notifier = createNotifier();
   store.onHostsChanged((hosts) => notifier.notify(hosts));
   const app = buildApp({ store, notifier, options: resolved, tokens }, https);

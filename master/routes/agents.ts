@@ -51,7 +51,7 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
       store.write((tx) => {
         registeredHost(ctx, host, request.body.id);
         store.hosts.heartbeat(host, request.body, Date.now(), tx.index);
-      });
+      }, { durable: false }); // the next heartbeat comes within seconds: no fsync of its own (store/durableCommits.ts)
       return { downAfterMs: ctx.options.downAfterMs };
     });
 

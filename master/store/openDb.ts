@@ -1,21 +1,22 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { migrate } from './migrations.js';
+import { createPrivateFile } from './privateFiles.js';
+import { defaults } from '../options.js';
 
 /**
- * Opens (creating if needed) the master's database: WAL so readers never block the writer,
- * `synchronous=NORMAL` (a committed transaction is in the WAL before `COMMIT` returns, so it survives
- * a kill -9 of the process; only an OS crash may lose the last commits), and a busy timeout in case
- * another process holds the file.
+ * Opens (creating it 0600 if needed) the master's database: WAL, so readers never block the writer;
+ * `synchronous=NORMAL`, so a committed transaction is in the WAL and survives a kill -9 (the fsync
+ * before an answer is durableCommits.ts'); foreign keys. Its folder must exist (openStore makes it).
+ * better-sqlite3 is synchronous, so a lock held by another process (an sqlite3 shell, a VACUUM) is
+ * waited for on the event loop: the wait is kept short, and a write still locked after it answers
+ * DATABASE_BUSY (sqliteErrors.ts) instead of freezing every request for seconds.
  */
-export function openDb(path: string): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+export function openDb(path: string, options: { busyTimeoutMs?: number } = {}): Database.Database {
+  if (path !== ':memory:') createPrivateFile(path);
+  const db = new Database(path, { timeout: options.busyTimeoutMs ?? defaults.busyTimeoutMs });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     migrate(db, path);
     return db;
