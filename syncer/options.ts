@@ -4,7 +4,9 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SyncerUsageError } from './errors.js';
+import { parseBytes } from '../core/model/byteSize.js';
 import { parseDuration } from '../core/model/duration.js';
+import { defaultManifestLimits, type ManifestLimits } from './manifests/limits.js';
 import { readTlsFiles, tlsPathsFrom, type TlsOptions } from '../core/index.js';
 
 export const usage = `usage: helios-syncer --master URL --repo URL|PATH [options]
@@ -31,9 +33,26 @@ options:
   --watch                    local repository: sync as soon as the branch moves (watches its refs)
   --webhook HOST:PORT        serve POST /webhook (GitHub X-Hub-Signature-256 or GitLab X-Gitlab-Token):
                              a push to --branch syncs; other events and branches, and replays, do not.
-                             GET /healthz says ok or failing (details with Authorization: Bearer SECRET)
+                             GET /healthz says ok, failing or stale (503: no pass succeeded for
+                             --stale-after; details with Authorization: Bearer SECRET)
   --webhook-secret-file PATH the webhook secret (required with --webhook)
-  --cache-dir DIR            where a remote is fetched to (default $HELIOS_HOME/syncer-SOURCE)
+  --cache-dir DIR            where a remote is fetched to (default $HELIOS_HOME/syncer-SOURCE); fetches are
+                             shallow (the branch's last commit) and the cache is started afresh past 16 packs
+  --git-timeout DURATION     a git server must connect, and then send something, within this, or the
+                             request fails (default 30s)
+  --git-retries N            a git request that failed on the network, a timeout or a 5xx is tried again
+                             up to N times, after 1 s, 2 s, ... (with jitter; default 2)
+  --pass-timeout DURATION    a pass (fetch, read, apply) not done by then is given up and retried
+                             (default 2m). A failed pass is retried after 5 s, 10 s, 20 s, ... up to
+                             3 min (with jitter), and at the latest at the next --interval
+  --stale-after DURATION     GET /healthz answers 503 once no pass has succeeded for this long (default:
+                             3 --interval, at least --pass-timeout)
+  --max-file-bytes SIZE      a job file, as stored and with its YAML aliases expanded; past it the file
+                             is an error (default 1MiB; sizes in bytes, or with KiB, MiB)
+  --max-job-bytes SIZE       a job spec as JSON, env included; past it the file is an error (default
+                             256KiB, the master's --max-job-bytes)
+  --max-sync-bytes SIZE      the commit's whole set of jobs as JSON; past it the commit is refused
+                             (default 64MiB, the master's --max-sync-bytes)
   --host-alias NAME=HOST     a name used in deploy.hosts stands for HOST (repeatable; helios solo
                              maps local=<its agent>)
   --once                     sync once and exit: 0 applied (or nothing to do), 1 refused or failed
@@ -63,6 +82,16 @@ export interface SyncerConfig {
   adopt: boolean;
   webhook?: { host: string; port: number; secret: string };
   cacheDir: string;
+  /** Connect and read timeout of each git HTTP request (--git-timeout). */
+  gitTimeoutMs: number;
+  /** Retries of a git request that failed on the network, a timeout or a 5xx (--git-retries). */
+  gitRetries: number;
+  /** A pass's deadline (--pass-timeout). */
+  passTimeoutMs: number;
+  /** /healthz answers 503 when no pass has succeeded for this long (--stale-after). */
+  staleAfterMs: number;
+  /** --max-file-bytes, --max-job-bytes, --max-sync-bytes. */
+  limits: ManifestLimits;
   gitToken?: string;
   gitUsername?: string;
   /** `--host-alias NAME=HOST`: deploy.hosts names replaced before sending. */
@@ -82,7 +111,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         path: { type: 'string', default: 'jobs' }, name: { type: 'string' }, interval: { type: 'string', default: '30s' },
         watch: { type: 'boolean', default: false }, once: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false }, adopt: { type: 'boolean', default: false }, webhook: { type: 'string' }, 'webhook-secret-file': { type: 'string' },
-        'cache-dir': { type: 'string' }, 'host-alias': { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h', default: false },
+        'cache-dir': { type: 'string' }, 'git-timeout': { type: 'string', default: '30s' }, 'git-retries': { type: 'string', default: '2' },
+        'pass-timeout': { type: 'string', default: '2m' }, 'stale-after': { type: 'string' },
+        'max-file-bytes': { type: 'string' }, 'max-job-bytes': { type: 'string' }, 'max-sync-bytes': { type: 'string' }, 'host-alias': { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h', default: false },
       },
     }));
   } catch (err) {
@@ -104,6 +135,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (once && (values.watch || values.webhook)) throw new SyncerUsageError('--once and --dry-run sync once and exit: drop --watch and --webhook');
   if (values['webhook-secret-file'] && !values.webhook) throw new SyncerUsageError('--webhook-secret-file needs --webhook HOST:PORT');
   const home = env.HELIOS_HOME || path.join(homedir(), '.helios');
+  const intervalMs = parseInterval(values.interval);
+  const passTimeoutMs = parseTimeout(values['pass-timeout'], '--pass-timeout');
   return {
     master,
     token: env.HELIOS_TOKEN || undefined,
@@ -113,13 +146,18 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     branch: values.branch,
     path: values.path,
     name,
-    intervalMs: parseInterval(values.interval),
+    intervalMs,
     watch: values.watch,
     once,
     dryRun: values['dry-run'],
     adopt: values.adopt,
     webhook: values.webhook ? { ...parseAddress(values.webhook), secret: readSecret(values['webhook-secret-file']) } : undefined,
     cacheDir: path.resolve(values['cache-dir'] ?? path.join(home, `syncer-${name}`)),
+    gitTimeoutMs: parseTimeout(values['git-timeout'], '--git-timeout'),
+    gitRetries: parseCount(values['git-retries'], '--git-retries'),
+    passTimeoutMs,
+    staleAfterMs: values['stale-after'] === undefined ? Math.max(3 * intervalMs, passTimeoutMs) : parseTimeout(values['stale-after'], '--stale-after'),
+    limits: parseLimits(values),
     gitToken: env.HELIOS_GIT_TOKEN || undefined,
     gitUsername: env.HELIOS_GIT_USERNAME || undefined,
     hostAliases: parseHostAliases(values['host-alias']),
@@ -145,6 +183,34 @@ function parseInterval(text: string): number {
   const ms = parseDuration(text, '--interval');
   if (ms < 100) throw new SyncerUsageError(`--interval: at least 100ms, got ${text}`);
   return ms;
+}
+
+function parseTimeout(text: string, flag: string): number {
+  const ms = parseDuration(text, flag);
+  if (ms < 100) throw new SyncerUsageError(`${flag}: at least 100ms, got ${text}`);
+  return ms;
+}
+
+function parseCount(text: string, flag: string): number {
+  if (!/^\d{1,3}$/.test(text)) throw new SyncerUsageError(`${flag}: expected a whole number (0 to 999), got ${text}`);
+  return Number(text);
+}
+
+function parseLimits(values: { 'max-file-bytes'?: string; 'max-job-bytes'?: string; 'max-sync-bytes'?: string }): ManifestLimits {
+  const size = (flag: 'max-file-bytes' | 'max-job-bytes' | 'max-sync-bytes', fallback: number) => {
+    const text = values[flag];
+    if (text === undefined) return fallback;
+    let bytes: number;
+    try {
+      bytes = parseBytes(text, `--${flag}`);
+    } catch (err) {
+      throw new SyncerUsageError((err as Error).message);
+    }
+    if (!(bytes > 0)) throw new SyncerUsageError(`--${flag}: more than 0, got ${text}`);
+    return bytes;
+  };
+  const d = defaultManifestLimits;
+  return { maxFileBytes: size('max-file-bytes', d.maxFileBytes), maxJobBytes: size('max-job-bytes', d.maxJobBytes), maxSyncBytes: size('max-sync-bytes', d.maxSyncBytes) };
 }
 
 function parseAddress(text: string): { host: string; port: number } {

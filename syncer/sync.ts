@@ -4,13 +4,17 @@
  *  - triggers (interval timer, ref watch, webhook) only signal; the reactor runs the pass;
  *  - never two passes at once; signals during a pass collapse into one more pass;
  *  - a pass runs every interval even without a new commit, so hand-made drift is put back;
- *  - a failure is logged when it starts and when it ends, not on every pass.
+ *  - a failure is logged when it starts and when it ends, not on every pass;
+ *  - a failed pass is retried with backoff (PASS_BACKOFF), a pass has a deadline (--pass-timeout),
+ *    and /healthz turns stale (503) when no pass has succeeded for --stale-after.
  */
 import pino, { type Logger } from 'pino';
 import { createClient, isHeliosError, type HeliosClient } from '../core/index.js';
 import type { SyncerConfig } from './options.js';
 import { formatError } from './output.js';
+import { createHealth } from './health.js';
 import { createReactor, type Reactor } from './reactor.js';
+import { backoffDelay } from './retry.js';
 import type { GitSource } from './repo/gitSource.js';
 import { openLocalRepo } from './repo/localRepo.js';
 import { openRemoteRepo } from './repo/remoteRepo.js';
@@ -32,13 +36,20 @@ export function createLogger(): Logger {
 /** The repository, the client and the pass of a configuration (shared by the daemon and `--once`). */
 export async function preparePass(config: SyncerConfig, log: Logger, client?: HeliosClient) {
   const source = config.remote
-    ? await openRemoteRepo({ url: config.repo, branch: config.branch, cacheDir: config.cacheDir, token: config.gitToken, username: config.gitUsername })
+    ? await openRemoteRepo({
+      url: config.repo, branch: config.branch, cacheDir: config.cacheDir, token: config.gitToken, username: config.gitUsername,
+      timeoutMs: config.gitTimeoutMs, retries: config.gitRetries,
+      onRetry: (what, err, attempt, delayMs) => log.info({ what, attempt, delayMs, reason: err instanceof Error ? err.message : String(err) }, 'git request failed: retrying'),
+    })
     : await openLocalRepo({ dir: config.repo, branch: config.branch });
   const helios = client ?? createClient({ baseUrl: config.master, token: config.token, tls: config.tls, owner: 'syncer', masterHint: '--master or HELIOS_MASTER' });
   const pass = createSyncPass({ source, client: helios, name: config.name, branch: config.branch, path: config.path, dryRun: config.dryRun,
-    adopt: config.adopt, hostAliases: config.hostAliases, log });
+    adopt: config.adopt, hostAliases: config.hostAliases, limits: config.limits, log });
   return { source, pass };
 }
+
+/** A failed pass is retried after 5 s, 10 s, 20 s, … up to 3 min, with jitter (Argo CD's retry backoff). */
+export const PASS_BACKOFF = { baseMs: 5_000, maxMs: 180_000 };
 
 /**
  * Starts the daemon: the first pass at once, then on every trigger.
@@ -50,16 +61,18 @@ export async function preparePass(config: SyncerConfig, log: Logger, client?: He
 export async function startSyncer(config: SyncerConfig, log: Logger = createLogger()): Promise<Syncer> {
   log = log.child({ component: 'syncer', source: config.name });
   const { source, pass } = await preparePass(config, log);
+  const health = createHealth({ staleAfterMs: config.staleAfterMs });
   let failure: string | undefined;
   let failureCode: string | undefined;
   let refused: string | undefined;
   let last: { commit: string; state: string; at: number } | undefined;
 
-  const run = async () => {
-    const outcome = await pass();
+  const run = async (signal: AbortSignal) => {
+    const outcome = await pass(signal);
     if (failure) log.info({ after: failure }, 'sync recovered');
     failure = undefined;
     failureCode = undefined;
+    health.passed({ refused: outcome.result.state === 'REFUSED' });
     last = { commit: outcome.commit, state: outcome.result.state, at: Date.now() };
     const key = outcome.result.state === 'REFUSED' ? `${outcome.commit}\0${outcome.result.errors.map(formatError).join('\n')}` : undefined;
     if (key && key !== refused) log.warn({ commit: outcome.commit, errors: outcome.result.errors.map(formatError) }, 'commit refused');
@@ -68,14 +81,16 @@ export async function startSyncer(config: SyncerConfig, log: Logger = createLogg
   };
   const reactor = createReactor({
     resyncMs: config.intervalMs,
+    passTimeoutMs: config.passTimeoutMs,
     // A source of another repository, or a token that may not: retrying soon only repeats the refusal.
-    retryMs: (err) => (needsAPerson(err) ? config.intervalMs : 5_000),
+    retryMs: (err, failures) => (needsAPerson(err) ? config.intervalMs : backoffDelay(failures, PASS_BACKOFF)),
     run,
     onError: (err) => {
       const message = err instanceof Error ? err.message : String(err);
-      if (message !== failure) log.error({ err, code: isHeliosError(err) ? err.code : undefined }, 'sync failed');
+      if (message !== failure) log.error({ err, code: errorCode(err) }, 'sync failed');
       failure = message;
-      failureCode = isHeliosError(err) ? err.code : undefined;
+      failureCode = errorCode(err);
+      health.failed(message);
     },
   });
 
@@ -97,10 +112,14 @@ export async function startSyncer(config: SyncerConfig, log: Logger = createLogg
         },
         // At most one line a second, never the URL: a flood of bad calls must not fill the log.
         onRejected: (reason, suppressed) => log.warn({ reason, ...(suppressed ? { suppressed } : {}) }, 'webhook rejected'),
-        health: () => ({
-          ok: failure === undefined && last?.state !== 'REFUSED',
-          detail: { source: config.name, lastCommit: last?.commit ?? null, lastState: last?.state ?? null, failing: failure ?? null, code: failureCode ?? null },
-        }),
+        health: () => {
+          const report = health.report(reactor.runningSince);
+          return {
+            state: report.state,
+            detail: { source: config.name, lastCommit: last?.commit ?? null, lastState: last?.state ?? null, failing: failure ?? null, code: failureCode ?? null,
+              message: report.message, lastGoodPassSecondsAgo: Math.round(report.sinceGoodMs / 1000) },
+          };
+        },
       });
       closers.push(webhook.close);
       log.info({ url: `${webhook.url}/webhook` }, 'webhook listening');
@@ -120,6 +139,8 @@ export async function startSyncer(config: SyncerConfig, log: Logger = createLogg
     throw err;
   }
 }
+
+const errorCode = (err: unknown): string | undefined => (isHeliosError(err) ? err.code : (err as { code?: unknown }).code === 'PASS_TIMEOUT' ? 'PASS_TIMEOUT' : undefined);
 
 /** Failures only a person fixes (another repository's source, a token without the role): no quick retry. */
 const needsAPerson = (err: unknown) => isHeliosError(err, 'SOURCE_MISMATCH') || isHeliosError(err, 'FORBIDDEN') || isHeliosError(err, 'UNAUTHORIZED');

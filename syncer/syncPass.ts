@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { isHeliosError, type HeliosClient, type SyncResult } from '../core/index.js';
 import { normalizeSourcePath } from '../core/model/sourceLocation.js';
 import { aliasHosts } from './manifests/hostAliases.js';
+import type { ManifestLimits } from './manifests/limits.js';
 import { createManifestSet } from './manifests/manifestSet.js';
 import type { GitSource } from './repo/gitSource.js';
 import { diffTree, type TreeNode } from './repo/treeWalk.js';
@@ -19,6 +20,8 @@ export interface SyncPassOptions {
   adopt?: boolean;
   /** deploy.hosts names replaced by real host names before sending (`--host-alias`). */
   hostAliases?: ReadonlyMap<string, string>;
+  /** --max-file-bytes, --max-job-bytes, --max-sync-bytes (default: manifests/limits.ts). */
+  limits?: ManifestLimits;
   log: Logger;
 }
 
@@ -43,20 +46,20 @@ export function createSyncPass(options: SyncPassOptions) {
   const { source, client, name, branch, log } = options;
   const path = normalizeSourcePath(options.path);
   const hostAliases = options.hostAliases ?? new Map<string, string>();
-  const manifests = createManifestSet();
+  const manifests = createManifestSet(options.limits);
   let snapshot: TreeNode | undefined;
   // The digest of each entry the master took in the last request: unchanged ones go by reference.
   let sent = new Map<string, string | undefined>();
   let byReference = true;
   let adopt = options.adopt === true;
 
-  return async function syncPass(): Promise<SyncOutcome> {
+  return async function syncPass(signal?: AbortSignal): Promise<SyncOutcome> {
     const started = performance.now();
-    const commit = await source.resolveCommit();
+    const commit = await source.resolveCommit(signal);
     await source.refresh();
     const pathOid = await findPath(source, await source.readCommitTree(commit), path);
     const diff = await diffTree(source.readTree, path ? `${path}/` : '', pathOid, snapshot);
-    const filesRead = await manifests.update(diff, source.readBlob);
+    const filesRead = await manifests.update(diff, source.readBlob, signal);
     snapshot = diff.node;
     const desired = manifests.desired(path);
     if (pathOid === undefined) {
@@ -67,6 +70,7 @@ export function createSyncPass(options: SyncPassOptions) {
     const request = { repo: source.display, branch, path, commit, dryRun: options.dryRun || undefined, adopt: adopt || undefined, errors: desired.errors };
     const byRef = jobs.map((j) => (j.digest !== undefined && sent.get(j.file) === j.digest ? { file: j.file, digest: j.digest } : j));
     let result: SyncResult;
+    signal?.throwIfAborted();
     try {
       result = await client.sync.apply(name, { ...request, jobs: byRef });
     } catch (err) {
@@ -77,6 +81,7 @@ export function createSyncPass(options: SyncPassOptions) {
       // Refused as invalid by reference, taken in full: a master from before references, sent full sets from now on.
       if (isHeliosError(err, 'INVALID_REQUEST')) byReference = false;
     }
+    signal?.throwIfAborted();
     if (byReference) sent = new Map(jobs.map((j) => [j.file, j.digest]));
     // The master has recorded this triple (a dry run records nothing, so it keeps asking).
     if (!options.dryRun) adopt = false;

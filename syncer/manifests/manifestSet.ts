@@ -63,10 +63,15 @@ export function createManifestSet(limits: ManifestLimits = defaultManifestLimits
       return files.size;
     },
 
-    /** Reads the changed files (job files, and links where one could be; the others are ignored) and forgets the removed ones. */
-    async update(change: { changed: FileChange[]; removed: string[] }, readBlob: ReadBlob): Promise<number> {
+    /**
+     * Reads the changed files (job files, and links where one could be; the others are ignored) and
+     * forgets the removed ones; nothing changes when `signal` aborts first.
+     */
+    async update(change: { changed: FileChange[]; removed: string[] }, readBlob: ReadBlob, signal?: AbortSignal): Promise<number> {
       const wanted = change.changed.filter((c) => isRead(c) && (files.get(c.path)?.oid !== c.oid || files.get(c.path)?.mode !== c.mode));
       const results = await mapLimit(wanted, READ_CONCURRENCY, (c) => readOne(c, readBlob));
+      // A pass given up on (its deadline passed) must not change what the next one starts from.
+      signal?.throwIfAborted();
       for (const path of change.removed) files.delete(path);
       wanted.forEach(({ path, oid, mode }, i) => {
         const result = results[i];

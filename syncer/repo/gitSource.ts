@@ -7,8 +7,8 @@ export interface GitSource {
   gitdir: string;
   /** The repository as shown in the master's status (credentials stripped from URLs). */
   display: string;
-  /** The branch's current commit (fetching first, for a remote). */
-  resolveCommit(): Promise<string>;
+  /** The branch's current commit (fetching first, for a remote); `signal` ends a fetch under way. */
+  resolveCommit(signal?: AbortSignal): Promise<string>;
   readCommitTree(commit: string): Promise<string>;
   readTree(oid: string): Promise<TreeEntry[]>;
   /** The blob; BlobTooLargeError (with its size) when its object header says it is over `maxBytes`, not inflated. */

@@ -86,8 +86,8 @@ test('a replayed delivery is answered "already seen" without a push: the same de
   t.deepEqual(s.pushes, ['github', 'github', 'gitlab']);
 });
 
-test('GET /healthz says only ok or failing, and the details to a caller with the secret; other paths and methods do not trigger', async (t) => {
-  let health: WebhookHealth = { ok: false, detail: { source: 'apps', failing: 'sync source apps follows …' } };
+test('GET /healthz says only ok, failing or stale (503), and the details to a caller with the secret; other paths and methods do not trigger', async (t) => {
+  let health: WebhookHealth = { state: 'failing', detail: { source: 'apps', failing: 'sync source apps follows …' } };
   const s = await server(t, () => health);
   const anonymous = await fetch(`${s.hook.url}/healthz`);
   t.is(anonymous.status, 200);
@@ -95,8 +95,15 @@ test('GET /healthz says only ok or failing, and the details to a caller with the
   const detailed = await fetch(`${s.hook.url}/healthz`, { headers: { authorization: `Bearer ${secret}` } });
   t.deepEqual(await detailed.json(), { status: 'failing', source: 'apps', failing: 'sync source apps follows …' });
   t.is((await fetch(`${s.hook.url}/healthz`, { headers: { authorization: 'Bearer guess' } })).status, 401);
-  health = { ok: true, detail: {} };
+  health = { state: 'ok', detail: {} };
   t.deepEqual(await (await fetch(`${s.hook.url}/healthz`)).json(), { status: 'ok' });
+  health = { state: 'stale', detail: { message: 'the git server at git.internal:443 did not answer within 30 s' } };
+  const stale = await fetch(`${s.hook.url}/healthz`);
+  t.is(stale.status, 503);
+  t.deepEqual(await stale.json(), { status: 'stale' }, 'no server name, error or age to anyone');
+  const staleDetail = await fetch(`${s.hook.url}/healthz`, { headers: { authorization: `Bearer ${secret}` } });
+  t.is(staleDetail.status, 503);
+  t.deepEqual(await staleDetail.json(), { status: 'stale', message: 'the git server at git.internal:443 did not answer within 30 s' });
   t.is((await fetch(`${s.hook.url}/webhook`)).status, 405);
   t.is((await fetch(`${s.hook.url}/other`, { method: 'POST', body })).status, 404);
   t.deepEqual(s.pushes, []);

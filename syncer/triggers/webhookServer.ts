@@ -26,7 +26,8 @@ export const defaultWebhookLimits: WebhookLimits = {
 };
 
 export interface WebhookHealth {
-  ok: boolean;
+  /** ok and failing answer 200; stale (no pass has succeeded for a while) 503. See health.ts. */
+  state: 'ok' | 'failing' | 'stale';
   /** Shown only to a caller that sends the secret (`Authorization: Bearer <secret>`). */
   detail: Record<string, unknown>;
 }
@@ -62,8 +63,8 @@ type Refuse = (status: number, reason: string, body: Record<string, unknown>, he
  * both compared in constant time. Nothing is buffered before the headers vouch for the call: a wrong
  * GitLab token or a missing or malformed GitHub signature gets 401 and the socket is closed unread; a
  * GitHub body is hashed as it streams, up to `maxBodyBytes`. A delivery seen before (its id, or its
- * very body) is answered "already seen" without a pass. `GET /healthz` says ok or failing, and more
- * to a caller with the secret.
+ * very body) is answered "already seen" without a pass. `GET /healthz` says ok, failing or stale
+ * (503), and more to a caller with the secret.
  * @example
  *   const hook = await startWebhookServer({ host: '127.0.0.1', port: 0, secret, branch: 'main', onPush: () => reactor.signal() });
  */
@@ -144,17 +145,22 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   };
 }
 
-/** ok or failing for anyone (a load balancer); the source, commit and last error only with the secret (L9). */
+/**
+ * ok, failing or stale (503) for anyone, a load balancer or a liveness probe; what is wrong (the
+ * failure, which names the git server or the master, the source, the commit) only with the secret (L9):
+ * the server may listen on 0.0.0.0, and those are a map of the inside for whoever asks.
+ */
 function healthz(req: http.IncomingMessage, reply: Reply, refuse: Refuse, options: WebhookServerOptions): void {
-  const health = options.health?.() ?? { ok: true, detail: {} };
-  const status = health.ok ? 'ok' : 'failing';
+  const health = options.health?.() ?? { state: 'ok', detail: {} };
+  const status = health.state;
+  const code = status === 'stale' ? 503 : 200;
   const auth = single(req.headers.authorization);
-  if (auth === undefined) return reply(200, { status });
+  if (auth === undefined) return reply(code, { status });
   const bearer = /^Bearer\s+(.+)$/i.exec(auth.trim());
   if (!bearer || !sameSecret(bearer[1], options.secret)) {
     return refuse(401, 'wrong healthz secret', { status: 'UNAUTHORIZED', message: 'GET /healthz answers details to Authorization: Bearer <webhook secret> only' });
   }
-  reply(200, { status, ...health.detail });
+  reply(code, { status, ...health.detail });
 }
 
 const unauthorized = (reason: string) => ({ status: 'UNAUTHORIZED', message: 'missing or wrong X-Hub-Signature-256 / X-Gitlab-Token', reason });
