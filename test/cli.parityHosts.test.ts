@@ -1,7 +1,7 @@
 /**
  * Helios' HostListCommandTest and HostResolverTest replayed through the real `helios` against a real
  * master (no agent: hosts register and heartbeat by hand). The DNS search list comes from
- * LOCALDOMAIN, as the C library takes it, so that the machine's resolv.conf does not matter.
+ * LOCALDOMAIN, as the C library takes it (the harness sets it empty unless a test gives one).
  * Same outcomes and shapes as Helios (order, which host, exit codes), not its wording.
  */
 import test, { type ExecutionContext } from 'ava';
@@ -17,11 +17,10 @@ async function withHosts(t: ExecutionContext, hosts: string[], up: Record<string
 }
 
 const firstColumn = (stdout: string) => tableRows(stdout).map((row) => row[0]);
-const noSearch = { env: { LOCALDOMAIN: '' } };
 
 test('HostListCommandTest.testCommand and testNonQuietOutputIsSorted: one row per host, sorted, Up and Down', async (t) => {
   const m = await withHosts(t, ['host3', 'host1', 'host2'], { host1: { foo: 'bar', baz: 'qux' }, host2: { foo: 'bar', baz: 'qux' } });
-  const r = await helios(m, ['hosts'], noSearch);
+  const r = await helios(m, ['hosts']);
   t.is(r.code, 0, r.stderr);
   const rows = tableRows(r.stdout);
   t.deepEqual(rows[0], ['HOST', 'STATUS', 'DEPLOYED', 'RUNNING', 'CPUS', 'MEM', 'LOAD AVG', 'MEM USAGE', 'OS', 'HELIOS', 'DOCKER', 'LABELS']);
@@ -33,7 +32,7 @@ test('HostListCommandTest.testCommand and testNonQuietOutputIsSorted: one row pe
 
 test('HostListCommandTest.testQuietOutputIsSorted', async (t) => {
   const m = await withHosts(t, ['host3', 'host1', 'host2']);
-  t.is((await helios(m, ['hosts', '-q'], noSearch)).stdout, 'host1\nhost2\nhost3\n');
+  t.is((await helios(m, ['hosts', '-q'])).stdout, 'host1\nhost2\nhost3\n');
 });
 
 test('HostListCommandTest.testInvalidStatusThrowsError: --status DWN exits 1', async (t) => {
@@ -58,9 +57,9 @@ test('HostListCommandTest.testPatternFilter and testSelectorFilter: names short 
 
 test('HostListCommandTest.testSelectorSlurping: a pattern before or after -s selectors', async (t) => {
   const m = await withHosts(t, ['blah-1', 'blah-2', 'blarp-1'], { 'blah-1': { foo: 'bar' }, 'blarp-1': { a: 'b', z: '1' } });
-  for (const args of [['-s', 'foo=bar', 'blah'], ['blah', '-s', 'foo=bar']]) t.is((await helios(m, ['hosts', '-q', ...args], noSearch)).stdout, 'blah-1\n', args.join(' '));
+  for (const args of [['-s', 'foo=bar', 'blah'], ['blah', '-s', 'foo=bar']]) t.is((await helios(m, ['hosts', '-q', ...args])).stdout, 'blah-1\n', args.join(' '));
   for (const args of [['-s', 'a=b', '-s', 'z=1', 'blarp'], ['blarp', '--selector', 'a=b', '--selector', 'z=1']]) {
-    t.is((await helios(m, ['hosts', '-q', ...args], noSearch)).stdout, 'blarp-1\n', args.join(' '));
+    t.is((await helios(m, ['hosts', '-q', ...args])).stdout, 'blarp-1\n', args.join(' '));
   }
 });
 
@@ -76,21 +75,21 @@ test('masters prints the master short in the search domain, full with -f', async
 test('HostResolverTest.test: exact and unique-prefix names deploy; an unknown one is HOST_NOT_FOUND; an ambiguous one is AMBIGUOUS_HOST', async (t) => {
   const m = await withHosts(t, ['host1.bar.com', 'host1.foo.com']);
   const id = (await helios(m, ['create', 'web:1', 'busybox:latest'])).lastLine;
-  const exact = await helios(m, ['deploy', 'web:1', 'host1.bar.com'], noSearch);
+  const exact = await helios(m, ['deploy', 'web:1', 'host1.bar.com']);
   t.is(exact.stdout, 'host1.bar.com: done\n');
-  const unknown = await helios(m, ['deploy', 'web:1', 'whee.bar.com'], noSearch);
+  const unknown = await helios(m, ['deploy', 'web:1', 'whee.bar.com']);
   t.is(unknown.code, 1);
   t.regex(unknown.stdout, /^whee\.bar\.com: failed: HOST_NOT_FOUND /);
-  const prefix = await helios(m, ['deploy', 'web:1', 'host1.f'], noSearch);
+  const prefix = await helios(m, ['deploy', 'web:1', 'host1.f']);
   t.is(prefix.code, 0, prefix.stdout);
   t.is(prefix.stderr, `Deploying Deployment{jobId=${id}, goal=START} on [host1.foo.com]\n`);
   t.is(prefix.stdout, 'host1.foo.com: done\n');
-  const ambiguous = await helios(m, ['stop', 'web:1', 'host1', 'host1.b'], noSearch);
+  const ambiguous = await helios(m, ['stop', 'web:1', 'host1', 'host1.b']);
   t.is(ambiguous.code, 1);
   t.is(ambiguous.stdout, 'host1: failed: AMBIGUOUS_HOST (host prefix host1 matches 2 hosts: host1.bar.com, host1.foo.com; give more of the name)\n'
     + 'host1.bar.com: done\n', 'the other host is still done');
   t.is((await m.client.deployments.get('host1.bar.com', id)).goal, 'STOP');
-  const json = await helios(m, ['start', 'web:1', 'host1', '--json'], noSearch);
+  const json = await helios(m, ['start', 'web:1', 'host1', '--json']);
   t.deepEqual(json.json<{ results: object[] }>().results, [{ host: 'host1', status: 'AMBIGUOUS_HOST',
     message: 'host prefix host1 matches 2 hosts: host1.bar.com, host1.foo.com; give more of the name' }]);
 });
@@ -123,5 +122,5 @@ test('HostDeregisterCommand: deregister takes the exact name only and lists the 
 test('an exact name wins over the longer names it starts', async (t) => {
   const m = await withHosts(t, ['web1', 'web10']);
   await helios(m, ['create', 'web:1', 'busybox:latest']);
-  t.is((await helios(m, ['deploy', 'web:1', 'web1'], noSearch)).stdout, 'web1: done\n');
+  t.is((await helios(m, ['deploy', 'web:1', 'web1'])).stdout, 'web1: done\n');
 });

@@ -9,7 +9,6 @@ import { masterWithHosts, type TestMaster } from './harness/master.js';
 import { CLI_BIN, ensureCliBuilt, helios, tableRows } from './cliHarness.js';
 
 const create = async (m: TestMaster, ...args: string[]) => (await helios(m, ['create', ...args])).lastLine;
-const noSearch = { env: { LOCALDOMAIN: '' } };
 /** JOB ID, HOST and GOAL of each row after the header. */
 const rowsOf = (stdout: string) => tableRows(stdout).slice(1).map((row) => row.slice(0, 3));
 
@@ -20,7 +19,7 @@ test('JobStatusCommandTest.testFilterJob: status -j foo shows every job whose id
   await create(m, 'other:1', 'busybox:latest');
   await helios(m, ['deploy', bar, 'host1']);
   await helios(m, ['deploy', bat, 'host2']);
-  const r = await helios(m, ['status', '-j', 'foo'], noSearch);
+  const r = await helios(m, ['status', '-j', 'foo']);
   t.is(r.code, 0, r.stderr);
   t.deepEqual(tableRows(r.stdout)[0].slice(0, 6), ['JOB ID', 'HOST', 'GOAL', 'STATE', 'CONTAINER ID', 'PORTS']);
   t.deepEqual(rowsOf(r.stdout), [[bar, 'host1', 'START'], [bat, 'host2', 'START']]);
@@ -39,12 +38,12 @@ test('JobStatusCommandTest.testFilterJobAndHost: --host is a pattern found in th
   const bat = await create(m, 'foo:bat', 'busybox:latest');
   await helios(m, ['deploy', bar, 'host1', 'db1']);
   await helios(m, ['deploy', bat, 'host2']);
-  const r = await helios(m, ['status', '-j', 'foo', '--host', 'host'], noSearch);
+  const r = await helios(m, ['status', '-j', 'foo', '--host', 'host']);
   t.is(r.code, 0, r.stderr);
   t.deepEqual(rowsOf(r.stdout), [[bar, 'host1', 'START'], [bat, 'host2', 'START']]);
-  t.deepEqual(rowsOf((await helios(m, ['status', '--host', '1'], noSearch)).stdout), [[bar, 'db1', 'START'], [bar, 'host1', 'START']]);
-  t.deepEqual(rowsOf((await helios(m, ['job', bar, '--host', 'db'], noSearch)).stdout), [[bar, 'db1', 'START']]);
-  t.deepEqual(rowsOf((await helios(m, ['status', '--host', '^(db|host2)$|^db'], noSearch)).stdout), [[bar, 'db1', 'START'], [bat, 'host2', 'START']]);
+  t.deepEqual(rowsOf((await helios(m, ['status', '--host', '1'])).stdout), [[bar, 'db1', 'START'], [bar, 'host1', 'START']]);
+  t.deepEqual(rowsOf((await helios(m, ['job', bar, '--host', 'db'])).stdout), [[bar, 'db1', 'START']]);
+  t.deepEqual(rowsOf((await helios(m, ['status', '--host', '^(db|host2)$|^db'])).stdout), [[bar, 'db1', 'START'], [bat, 'host2', 'START']]);
   const json = (await helios(m, ['status', '--host', 'host2', '--json'])).json<Record<string, { deployments: object }>>();
   t.deepEqual(Object.keys(json), [bat], 'only the jobs deployed on a matching host');
   t.deepEqual(Object.keys(json[bat].deployments), ['host2']);

@@ -75,8 +75,11 @@ export function ensureCliBuilt(): Promise<void> {
 export async function helios(master: { url: string } | null, args: string[],
   opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   await ensureCliBuilt();
-  // GIT_COMMIT (set by CI) would go into every created job's metadata, and so change its id.
-  const env: NodeJS.ProcessEnv = { ...process.env, HELIOS_MASTER: master?.url, HELIOS_TOKEN: undefined, NO_COLOR: undefined, GIT_COMMIT: undefined, ...opts.env };
+  // GIT_COMMIT (set by CI) would go into every created job's metadata, and so change its id; an empty
+  // LOCALDOMAIN keeps this machine's DNS search list out of host names (a test gives its own).
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, HELIOS_MASTER: master?.url, HELIOS_TOKEN: undefined, NO_COLOR: undefined, GIT_COMMIT: undefined, LOCALDOMAIN: '', ...opts.env,
+  };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
