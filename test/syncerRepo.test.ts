@@ -3,6 +3,7 @@
  * and local repositories made with the git CLI; and the ref watcher on a real commit.
  */
 import test from 'ava';
+import { readdir, readFile } from 'node:fs/promises';
 import { commitFiles, git, gitRepo, startGitServer } from './harness/gitServer.js';
 import { tempDir, waitFor } from './harness/processes.js';
 import { openLocalRepo } from '../syncer/repo/localRepo.js';
@@ -35,6 +36,27 @@ test('a token-protected HTTP remote is fetched with HELIOS_GIT_TOKEN and refused
   const next = await commitFiles(f.repo.work, { 'jobs/api.yaml': 'name: api\n' });
   t.is(await source.resolveCommit(), next, 'a new commit is fetched into the cache');
   t.is(await source.resolveCommit(), next, 'and a second look does not need to fetch again');
+});
+
+test('a remote is fetched shallow: the cache holds the branch\'s last commit, not its history, and starts afresh past 16 packs', async (t) => {
+  const f = await fixture(t);
+  const source = await openRemoteRepo({ url: f.url, branch: 'main', cacheDir: f.cacheDir });
+  const packs = async () => (await readdir(`${f.cacheDir}/objects/pack`)).filter((p) => p.endsWith('.pack')).length;
+  let head = await source.resolveCommit();
+  const counts: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    head = await commitFiles(f.repo.work, { [`jobs/f${i}.yaml`]: `name: f${i}\n` });
+    t.is(await source.resolveCommit(), head);
+    await source.refresh();
+    const jobs = (await source.readTree(await source.readCommitTree(head))).find((e) => e.path === 'jobs')!;
+    t.is((await source.readTree(jobs.oid)).length, i + 2, 'every file of the commit is there');
+    counts.push(await packs());
+  }
+  t.true(Math.max(...counts) <= 16, `packs after each fetch: ${counts.join(' ')}`);
+  t.true(counts.some((n, i) => i > 0 && n < counts[i - 1]), `the cache was started afresh: ${counts.join(' ')}`);
+  // Shallow, and renewed: the first commit fetched is gone, and the last one is a shallow root.
+  await t.throwsAsync(git(['cat-file', '-e', f.repo.head], f.cacheDir));
+  t.true((await readFile(`${f.cacheDir}/shallow`, 'utf8')).split('\n').includes(head));
 });
 
 test('credentials in the remote URL are not shown', async (t) => {
