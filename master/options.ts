@@ -68,8 +68,8 @@ export interface MasterLimits {
   maxConcurrentSyncs: number;
   /** The specs the sync build cache keeps over all sources, as JSON bytes (--max-sync-cache-bytes). */
   maxSyncCacheBytes: number;
-  /** A paged answer of an agent's desired tasks ends past this many bytes of jobs (--max-tasks-page-bytes). */
-  maxTasksPageBytes: number;
+  /** A page (an agent's desired tasks, GET /jobs, a job's history, asked with limit) ends before this many characters (--max-page-bytes). */
+  maxPageBytes: number;
 }
 
 export type ResolvedOptions = Required<Omit<MasterOptions, 'logger' | 'tokens' | 'tokenFile' | 'admission' | 'limits' | 'retention'>> & Pick<MasterOptions, 'logger' | 'tokenFile'>
@@ -108,7 +108,7 @@ export const defaults = {
     // 10,000 jobs are about 3.3 MB; room for dozens of large repositories.
     maxSyncCacheBytes: 128 * 1024 ** 2,
     // Far below V8's 512 MiB string limit whatever the jobs weigh; a page holds one job at least.
-    maxTasksPageBytes: 4 * 1024 ** 2,
+    maxPageBytes: 4 * 1024 ** 2,
   } satisfies MasterLimits,
 };
 

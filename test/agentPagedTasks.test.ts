@@ -1,6 +1,6 @@
 /**
  * A host's desired set in pages (review F12): whole, it could pass V8's string limit and every poll of
- * the host would fail. Here pages are made small with --max-tasks-page-bytes, so that a few hundred
+ * the host would fail. Here pages are made small with --max-page-bytes, so that a few hundred
  * jobs take many pages.
  */
 import test from 'ava';
@@ -18,8 +18,8 @@ const job = (name: string, host: string, goal: 'START' | 'STOP' = 'STOP'): SyncJ
 const commit = (c: string, jobs: SyncJob[]) => ({ repo: 'http://127.0.0.1/repo.git', branch: 'main', path: 'jobs', commit: c, jobs, errors: [] });
 const names = (count: number) => Array.from({ length: count }, (_, i) => `job${String(i).padStart(4, '0')}`);
 
-test('a real agent receives every one of 150 tasks of its host, which the master answers in pages of --max-tasks-page-bytes', async (t) => {
-  const m = await startTestMaster({ limits: { maxTasksPageBytes: PAGE_BYTES } });
+test('a real agent receives every one of 150 tasks of its host, which the master answers in pages of --max-page-bytes', async (t) => {
+  const m = await startTestMaster({ limits: { maxPageBytes: PAGE_BYTES } });
   t.teardown(m.close);
   const host = uniqueName('paged');
   // Goal STOP: the agent reports each task STOPPED without a container, so 150 tasks cost no Docker work.
@@ -47,7 +47,7 @@ test('a real agent receives every one of 150 tasks of its host, which the master
 });
 
 test('the pages of one set all carry its index: a change between two pages starts the reading again', async (t) => {
-  const m = await startTestMaster({ limits: { maxTasksPageBytes: PAGE_BYTES } });
+  const m = await startTestMaster({ limits: { maxPageBytes: PAGE_BYTES } });
   t.teardown(m.close);
   await m.client.hosts.register('h1', 'a1');
   t.is((await m.client.sync.apply('s', commit('c1', names(60).map((n) => job(n, 'h1'))))).state, 'APPLIED');

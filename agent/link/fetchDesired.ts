@@ -1,7 +1,7 @@
 import type { DesiredTasks, HeliosClient } from '../../core/index.js';
 
 /**
- * Tasks per page asked of the master. A page also ends at the master's --max-tasks-page-bytes, so
+ * Tasks per page asked of the master. A page also ends at the master's --max-page-bytes, so
  * this only keeps an answer of small jobs from being one huge array.
  */
 export const TASKS_PAGE_LIMIT = 1000;

@@ -17,6 +17,18 @@ export interface OkResponse {
   status: 'OK';
 }
 
+/** One page of GET /jobs (asked with `limit`): pass `next` as `after` for the next page; absent on the last. */
+export interface JobsPage {
+  jobs: Record<string, Job>;
+  next?: string;
+}
+
+/** One page of a job's history (asked with `limit`), in arrival order; `next` as for JobsPage. */
+export interface HistoryPage {
+  events: TaskStatusEvent[];
+  next?: number;
+}
+
 /**
  * An agent's calls carry the cluster it has recorded, none before its first desired set: a master of
  * another cluster refuses them with CLUSTER_MISMATCH.
@@ -54,6 +66,17 @@ export function createClient(options: ClientOptions) {
       status: (id: string) => request<JobStatus>('GET', `/jobs/${seg(id)}/status`),
       statuses: (ids: string[]) => request<Record<string, JobStatus>>('POST', '/jobs/statuses', { body: ids }),
       history: (id: string) => request<{ events: TaskStatusEvent[] }>('GET', `/history/jobs/${seg(id)}`),
+      /**
+       * One page of the jobs, in id order (the same filters as `list`).
+       * @example
+       *   for (let page = await helios.jobs.page({ limit: 500 }); ; page = await helios.jobs.page({ limit: 500, after: page.next })) {
+       *     use(page.jobs);
+       *     if (page.next === undefined) break;
+       *   }
+       */
+      page: (o: { q?: string; hostPattern?: string; limit: number; after?: string }) => request<JobsPage>('GET', '/jobs', { query: o }),
+      /** One page of a job's history, in arrival order (`after`: the previous page's `next`). */
+      historyPage: (id: string, o: { limit: number; after?: number }) => request<HistoryPage>('GET', `/history/jobs/${seg(id)}`, { query: o }),
     },
     hosts: {
       list: (filter: { namePattern?: string; selector?: string[] } = {}) => request<string[]>('GET', '/hosts', { query: filter }),

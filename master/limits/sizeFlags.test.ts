@@ -4,9 +4,9 @@ import { parseFlags, usage } from '../flags.js';
 import type { StartOptions } from '../server.js';
 
 test('size flags take bytes or binary units and become MasterLimits; the others keep their defaults', (t) => {
-  t.deepEqual(parseSizeFlags({ 'max-job-bytes': '64KiB', 'max-sync-bytes': '8MiB', 'max-concurrent-syncs': '2', 'max-tasks-page-bytes': '4096' }), {
+  t.deepEqual(parseSizeFlags({ 'max-job-bytes': '64KiB', 'max-sync-bytes': '8MiB', 'max-concurrent-syncs': '2', 'max-page-bytes': '4096' }), {
     maxBodyBytes: undefined, maxSyncBytes: 8 * 1024 ** 2, maxJobBytes: 64 * 1024, maxConcurrentSyncs: 2,
-    maxSyncCacheBytes: undefined, maxTasksPageBytes: 4096,
+    maxSyncCacheBytes: undefined, maxPageBytes: 4096,
   });
   t.is(parseSizeFlags({ 'max-sync-cache-bytes': '1g' }).maxSyncCacheBytes, 1024 ** 3);
   const parsed = parseFlags(['--max-job-bytes', '100KiB', '--max-concurrent-syncs', '9'], { HELIOS_HOME: '/h' }) as StartOptions;
@@ -26,7 +26,7 @@ test('a bad size flag is refused naming the flag', (t) => {
 test('helios-master --help lists every size flag with its default', (t) => {
   t.true(usage.includes(sizeUsage));
   for (const line of ['--max-body-bytes SIZE', '(default 1MiB)', '--max-sync-bytes SIZE', '(default 64MiB)', '--max-job-bytes SIZE', '(default 256KiB)',
-    '--max-concurrent-syncs N', '(default 4)', '--max-sync-cache-bytes SIZE', '(default 128MiB)', '--max-tasks-page-bytes SIZE', '(default 4MiB)']) {
+    '--max-concurrent-syncs N', '(default 4)', '--max-sync-cache-bytes SIZE', '(default 128MiB)', '--max-page-bytes SIZE', '(default 4MiB)']) {
     t.true(sizeUsage.includes(line), line);
   }
 });

@@ -16,8 +16,8 @@ export const sizeUsage = `  Sizes (bytes, or with KiB, MiB, GiB):
   --max-sync-cache-bytes SIZE
                           the job specs kept between syncs (of all sources) to skip rebuilding
                           unchanged files; past it the least recently synced are dropped (default ${size(d.maxSyncCacheBytes)})
-  --max-tasks-page-bytes SIZE
-                          one page of an agent's desired tasks (default ${size(d.maxTasksPageBytes)})`;
+  --max-page-bytes SIZE   one page of a paged answer: an agent's desired tasks, GET /jobs?limit=,
+                          a job's history with ?limit= (default ${size(d.maxPageBytes)})`;
 
 export const sizeOptions = {
   'max-body-bytes': { type: 'string' },
@@ -25,7 +25,7 @@ export const sizeOptions = {
   'max-job-bytes': { type: 'string' },
   'max-concurrent-syncs': { type: 'string' },
   'max-sync-cache-bytes': { type: 'string' },
-  'max-tasks-page-bytes': { type: 'string' },
+  'max-page-bytes': { type: 'string' },
 } as const;
 
 type SizeValues = { [K in keyof typeof sizeOptions]?: string };
@@ -47,7 +47,7 @@ export function parseSizeFlags(values: SizeValues): Partial<MasterLimits> {
     maxJobBytes: bytes('max-job-bytes'),
     maxConcurrentSyncs: syncs === undefined ? undefined : Number(syncs),
     maxSyncCacheBytes: bytes('max-sync-cache-bytes'),
-    maxTasksPageBytes: bytes('max-tasks-page-bytes'),
+    maxPageBytes: bytes('max-page-bytes'),
   };
   // A job must fit in the bodies that carry it, or the job cap would never be the one that refuses.
   const job = limits.maxJobBytes ?? d.maxJobBytes;

@@ -8,6 +8,7 @@ import type { OkResponse } from '../../core/client/createClient.js';
 import type { MasterContext } from '../context.js';
 import { HostParams } from './schemas.js';
 import { clusterGuard } from './clusterGuard.js';
+import { nextField } from '../store/page.js';
 import { createLogThrottle } from '../limits/logThrottle.js';
 
 const TasksQuery = Type.Object({
@@ -15,7 +16,7 @@ const TasksQuery = Type.Object({
   wait: Type.Optional(Type.Integer({ minimum: 0 })),
   /** The asking agent's registration id (see registeredHost). */
   id: Type.String({ minLength: 1, maxLength: 200 }),
-  /** Answer one page of at most this many tasks (and --max-tasks-page-bytes); without it, the whole set. */
+  /** Answer one page of at most this many tasks (and --max-page-bytes); without it, the whole set. */
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
   /** The page after this job id (the previous page's `next`). */
   after: Type.Optional(Type.String({ maxLength: 1000 })),
@@ -92,12 +93,11 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
       }
       // A page and its index are read in one snapshot: an agent that gets the same index on every page
       // of a set has one consistent set (the index moves with every change of the host's tasks). The
-      // page is spliced from the stored JSON, so --max-tasks-page-bytes bounds the very text sent.
+      // page is spliced from the stored JSON, so --max-page-bytes bounds the very text sent.
       const body = store.read(() => {
         registeredHost(ctx, host, id);
-        const page = store.deployments.taskPageJson(host, after ?? '', limit, ctx.options.limits.maxTasksPageBytes);
-        const next = page.next === undefined ? '' : `,"next":${JSON.stringify(page.next)}`;
-        return `{"index":${desired()},"tasks":[${page.tasks.join(',')}]${next},"clusterId":${JSON.stringify(store.clusterId)}}`;
+        const page = store.deployments.taskPageJson(host, after ?? '', limit, ctx.options.limits.maxPageBytes);
+        return `{"index":${desired()},"tasks":[${page.texts.join(',')}]${nextField(page)},"clusterId":${JSON.stringify(store.clusterId)}}`;
       });
       return reply.type('application/json; charset=utf-8').send(body);
     });

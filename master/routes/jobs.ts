@@ -9,10 +9,15 @@ import { admitJob } from '../auth/admit.js';
 import { namesMatching } from '../namePatterns.js';
 import { checkJobSize } from '../limits/jobSize.js';
 import { GuardQuery, JobParams, NameList } from './schemas.js';
+import { nextField } from '../store/page.js';
 
 const ListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 1000 })),
   hostPattern: Type.Optional(Type.String({ maxLength: 1000 })),
+  /** One page of at most this many jobs (and --max-page-bytes), as {jobs, next}; without it, Helios' whole map. */
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  /** The page after this job id (the previous page's `next`). */
+  after: Type.Optional(Type.String({ maxLength: 1000 })),
 });
 
 /** Jobs: list, get, create (the master computes the id), remove, status. */
@@ -20,22 +25,28 @@ export function jobsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   const { store } = ctx;
 
   // The list is spliced from the stored JSON texts (store/jobs.ts `jobJson`): 10,000 jobs are about
-  // 3 MB, and parsing each spec only to serialize it again was most of the request's time.
+  // 3 MB, and parsing each spec only to serialize it again was most of the request's time. Without
+  // `limit` it is Helios' map of every job; with it, one page `{jobs: {…}, next}` (store/page.ts).
   app.get<{ Querystring: Static<typeof ListQuery> }>('/jobs', { schema: { querystring: ListQuery } }, async (request, reply) => {
-    const { q, hostPattern } = request.query;
+    const { q, hostPattern, limit, after } = request.query;
     const body = store.read(() => {
-      let jobs = store.jobs.listJson();
-      if (q) jobs = jobs.filter(([id]) => id.includes(q));
-      if (hostPattern) {
-        const pairs = store.deployments.hostJobPairs();
-        const hosts = new Set(namesMatching('hostPattern', hostPattern, [...new Set(pairs.map(([host]) => host))], ctx.options.limits.patternTimeoutMs));
-        const onHosts = new Set(pairs.filter(([host]) => hosts.has(host)).map(([, jobId]) => jobId));
-        jobs = jobs.filter(([id]) => onHosts.has(id));
+      const onHosts = hostPattern === undefined || hostPattern === '' ? undefined : jobIdsOnHosts(hostPattern);
+      const keep = (id: string) => (!q || id.includes(q)) && (!onHosts || onHosts.has(id));
+      if (limit === undefined) {
+        return `{${store.jobs.listJson().filter(([id]) => keep(id)).map(([id, json]) => `${JSON.stringify(id)}:${json}`).join(',')}}`;
       }
-      return `{${jobs.map(([id, json]) => `${JSON.stringify(id)}:${json}`).join(',')}}`;
+      const page = store.jobs.pageJson(after ?? '', limit, ctx.options.limits.maxPageBytes, keep);
+      return `{"jobs":{${page.texts.join(',')}}${nextField(page)}}`;
     });
     return reply.type('application/json; charset=utf-8').send(body);
   });
+
+  /** The jobs deployed on a host `pattern` matches. */
+  function jobIdsOnHosts(pattern: string): Set<string> {
+    const pairs = store.deployments.hostJobPairs();
+    const hosts = new Set(namesMatching('hostPattern', pattern, [...new Set(pairs.map(([host]) => host))], ctx.options.limits.patternTimeoutMs));
+    return new Set(pairs.filter(([host]) => hosts.has(host)).map(([, jobId]) => jobId));
+  }
 
   app.get<{ Params: Static<typeof JobParams> }>('/jobs/:id', { schema: { params: JobParams } }, async (request) => {
     const job = findJob(store, request.params.id);

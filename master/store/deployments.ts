@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Deployment, DesiredTask, Goal } from '../../core/index.js';
 import { jobJson, toJob } from './jobs.js';
+import { takePage, type Page } from './page.js';
 
 interface DeploymentRow {
   host: string;
@@ -62,25 +63,14 @@ export function createDeploymentsStore(db: Database.Database) {
     /** A host's desired tasks with their jobs, in one query (an agent's blocking query answers with them). */
     tasksOf: (host: string): DesiredTask[] => tasksOf.all(host).map(toTask),
     /**
-     * One page of a host's desired tasks as JSON texts (each `{jobId, job, goal}` as `tasksOf` gives
-     * it, spliced from the stored spec as GET /jobs is), in job id order after `after` (`''`: from the
-     * first): up to `limit` tasks, ending earlier once their texts pass `maxChars` (one task at least,
-     * so a page always moves on). `next` is the `after` of the following page, absent on the last.
+     * One page (store/page.ts) of a host's desired tasks as JSON texts (each `{jobId, job, goal}` as
+     * `tasksOf` gives it, spliced from the stored spec as GET /jobs is), in job id order after `after`
+     * (`''`: from the first).
      */
-    taskPageJson: (host: string, after: string, limit: number, maxChars: number): { tasks: string[]; next?: string } => {
-      const tasks: string[] = [];
-      let chars = 0;
-      let last = '';
-      // Rows are read one at a time; leaving the loop early finalizes the statement.
-      for (const row of tasksAfter.iterate(host, after)) {
-        const json = `{"jobId":${JSON.stringify(row.job_id)},"job":${jobJson(row)},"goal":${JSON.stringify(row.goal)}}`;
-        if (tasks.length === limit || (tasks.length > 0 && chars + json.length > maxChars)) return { tasks, next: last };
-        tasks.push(json);
-        chars += json.length + 1;
-        last = row.job_id;
-      }
-      return { tasks };
-    },
+    taskPageJson: (host: string, after: string, limit: number, maxChars: number): Page<string> => takePage(tasksAfter.iterate(host, after), {
+      limit, maxChars, key: (row) => row.job_id,
+      text: (row) => `{"jobId":${JSON.stringify(row.job_id)},"job":${jobJson(row)},"goal":${JSON.stringify(row.goal)}}`,
+    }),
     /** `[host, jobId]` of every deployment, by host (GET /jobs?hostPattern= matches the hosts). */
     hostJobPairs: (): Array<[string, string]> => hostJobPairs.all(),
     /** The jobs deployed on `host` that hold static external port `port` (kept by triggers, see migration 2). */

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Job } from '../../core/index.js';
+import { takePage, type Page } from './page.js';
 
 interface JobRow {
   id: string;
@@ -41,6 +42,7 @@ export function createJobsStore(db: Database.Database) {
   const get = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
   const byNameVersion = db.prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE name = ? AND version = ?');
   const all = db.prepare<[], JobRow>('SELECT * FROM jobs ORDER BY id');
+  const after = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id > ? ORDER BY id');
   const byOwner = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE owner = ? ORDER BY id');
   const insert = db.prepare(`INSERT INTO jobs (id, name, version, spec, created, creating_user, owner, token, expires, modify_index)
     VALUES (@id, @name, @version, @spec, @created, @creatingUser, @owner, @token, @expires, @index)`);
@@ -65,6 +67,12 @@ export function createJobsStore(db: Database.Database) {
     ownerOfNameVersion: (name: string, version: string) => ownerOfNameVersion.get(name, version),
     /** Every job as [id, JSON text of the job] (see `jobJson`), in id order: a list answered without JSON.parse. */
     listJson: (): Array<[string, string]> => all.all().map((row) => [row.id, jobJson(row)]),
+    /**
+     * One page (store/page.ts) of the jobs `keep` takes, in id order after `afterId` (`''`: from the
+     * first), each as the `"id":{job}` member of GET /jobs' map.
+     */
+    pageJson: (afterId: string, limit: number, maxChars: number, keep: (id: string) => boolean): Page<string> =>
+      takePage(after.iterate(afterId), { limit, maxChars, key: (row) => row.id, text: (row) => (keep(row.id) ? `${JSON.stringify(row.id)}:${jobJson(row)}` : undefined) }),
     expiredIds: (now: number): string[] => expired.all(now).map((r) => r.id),
     insert: (j: NewJob, index: number) => {
       const { created: _c, creatingUser: _u, owner: _o, ...spec } = j.job;

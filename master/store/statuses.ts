@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { TaskStatus, TaskStatusEvent } from '../../core/index.js';
+import { takePage, type Page } from './page.js';
 
 /** How many history events are kept per job and host (the newest by arrival). */
 export const HISTORY_LIMIT = 100;
@@ -40,6 +41,8 @@ export function createStatusesStore(db: Database.Database) {
     AND seq <= (SELECT seq FROM history WHERE job_id = @jobId AND host = @host ORDER BY seq DESC LIMIT 1 OFFSET @keep)`);
   const events = db.prepare<[string], { host: string; timestamp: number; status: string }>(
     'SELECT host, timestamp, status FROM history WHERE job_id = ? ORDER BY seq');
+  const eventsAfter = db.prepare<[string, number], { seq: number; host: string; timestamp: number; status: string }>(
+    'SELECT seq, host, timestamp, status FROM history WHERE job_id = ? AND seq > ? ORDER BY seq');
   const deleteJobEvents = db.prepare<[string, number]>('DELETE FROM history WHERE seq IN (SELECT seq FROM history WHERE job_id = ? LIMIT ?)');
   const deleteHostEvents = db.prepare<[string, number]>('DELETE FROM history WHERE seq IN (SELECT seq FROM history WHERE host = ? LIMIT ?)');
   const removedDue = db.prepare<[number, number], string>('SELECT job_id FROM removed_jobs WHERE removed <= ? ORDER BY removed LIMIT ?').pluck();
@@ -68,6 +71,14 @@ export function createStatusesStore(db: Database.Database) {
     /** A job's history on every host, in the order it arrived. */
     history: (jobId: string): TaskStatusEvent[] =>
       events.all(jobId).map((r) => ({ host: r.host, timestamp: r.timestamp, status: JSON.parse(r.status) as TaskStatus })),
+    /**
+     * One page (store/page.ts) of a job's history, in arrival order after event `afterSeq` (0: from the
+     * first), each event's JSON spliced from its stored status as `history` gives it.
+     */
+    historyPage: (jobId: string, afterSeq: number, limit: number, maxChars: number): Page<number> => takePage(eventsAfter.iterate(jobId, afterSeq), {
+      limit, maxChars, key: (r) => r.seq,
+      text: (r) => `{"host":${JSON.stringify(r.host)},"timestamp":${r.timestamp},"status":${r.status}}`,
+    }),
     /** Jobs removed at or before `cutoff` whose history and statuses are still kept, oldest removal first. */
     removedBefore: (cutoff: number, limit: number): string[] => removedDue.all(cutoff, limit),
     /**
