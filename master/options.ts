@@ -3,7 +3,7 @@ import type { AdmissionPolicy } from '../core/index.js';
 import type { TokenEntry } from './auth/tokenFile.js';
 import type { SyncMode } from './store/durableCommits.js';
 import type { Retention } from './reapers/retention.js';
-import { DEFAULT_MAX_JOB_BYTES } from '../core/model/limits.js';
+import { DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_SYNC_BYTES } from '../core/model/limits.js';
 
 export interface MasterOptions {
   /** SQLite file; created with its directory when missing. */
@@ -101,7 +101,7 @@ export const defaults = {
     maxBodyBytes: 1024 ** 2,
     // A 100,000-file repository's first full sync is about 33 MB; with maxConcurrentSyncs, at most
     // 4 × 64 MiB of bodies are held at once.
-    maxSyncBytes: 64 * 1024 ** 2,
+    maxSyncBytes: DEFAULT_MAX_SYNC_BYTES,
     maxJobBytes: DEFAULT_MAX_JOB_BYTES,
     // Applies run one at a time (one synchronous transaction); more only overlap reading bodies.
     maxConcurrentSyncs: 4,
