@@ -455,8 +455,14 @@ export class Supervisor {
     return null;
   }
 
-  /** A container that failed to start is removed, so the next attempt starts clean (new ports too). */
+  /**
+   * A container that failed to start is removed, so the next attempt starts clean (new ports too). One
+   * whose start got no answer (the engine away or restarting) is kept: Docker never said the start
+   * failed, and forgetting the container made the next create clash with it and remove it (or leave
+   * it half removed), a running task's container lost to a dockerd restart.
+   */
   private async dropContainer(err: unknown): Promise<void> {
+    if (isDockerError(err, 'DOCKER_UNAVAILABLE') || isDockerError(err, 'DOCKER_TIMEOUT')) return;
     const id = this.containerId;
     this.containerId = null;
     if (isDockerError(err, 'PORT_IN_USE')) await this.deps.portBook.release(this.jobId);

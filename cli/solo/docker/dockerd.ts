@@ -17,7 +17,14 @@ export const DAEMON_DIR_PREFIX = 'hdk-';
 export interface PrivateDaemon {
   dockerHost: string;
   dir: string;
-  pid: number;
+  /** The running daemon's pid (a new one after `restart`). */
+  readonly pid: number;
+  /**
+   * Stops the daemon as a service manager would (SIGTERM, then its own shutdown, which stops its
+   * containers), runs `whileDown`, and starts it again on the same data dir, socket and bridge: for
+   * tests of what survives a dockerd restart. Resolves once it answers /_ping again.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   /** Stops the daemon (SIGTERM, then SIGKILL), removes its bridge and its temp dir. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -123,6 +130,31 @@ export async function stopDaemonIn(dir: string, log: Log): Promise<void> {
   await teardown(dir, undefined, (await readOwner(dir))?.network, log);
 }
 
+/**
+ * Spawns dockerd with `args` (its log appended to the dir's) and waits until it answers /_ping; its pid
+ * goes to `onSpawn` at once, so that a daemon that fails to get ready can still be stopped.
+ */
+async function launchDockerd(dockerd: string, args: string[], dir: string, readyTimeoutMs: number, onSpawn: (pid: number) => void): Promise<void> {
+  const p = paths(dir);
+  const logFd = openSync(p.logFile, 'a');
+  // Own process group: a Ctrl-C in the terminal reaches the tests, and we stop the daemon after them.
+  const child = spawn(dockerd, args, { detached: true, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  child.unref();
+  if (child.pid !== undefined) onSpawn(child.pid);
+  let exitedEarly: string | undefined;
+  child.on('error', (err) => (exitedEarly = err.message));
+  child.on('exit', (code, signal) => (exitedEarly = `exited with ${signal ?? code}`));
+  const deadline = Date.now() + readyTimeoutMs;
+  while (!(await pingDocker(`unix://${p.socket}`, 1_000))) {
+    if (exitedEarly || Date.now() > deadline) {
+      const why = exitedEarly ? `dockerd ${exitedEarly}` : `dockerd did not answer /_ping within ${readyTimeoutMs / 1000}s`;
+      throw new Error(`${why}. Last lines of ${p.logFile}:\n${await logTail(dir)}`);
+    }
+    await sleep(200);
+  }
+}
+
 /** Starts a private dockerd under a fresh temp dir and waits until it answers /_ping. */
 export async function startDockerd(opts: { log: Log; readyTimeoutMs?: number }): Promise<PrivateDaemon> {
   const { log } = opts;
@@ -146,26 +178,24 @@ export async function startDockerd(opts: { log: Log; readyTimeoutMs?: number }):
     const args = ['--data-root', p.dataRoot, '--exec-root', p.execRoot, '-H', `unix://${p.socket}`, '--pidfile', p.pidfile];
     if (network) args.push('--bridge', network.bridge, '--iptables=false', '--default-address-pool', `base=${network.pool},size=24`);
     log(`starting dockerd in ${dir}${network ? ` on bridge ${network.bridge}` : ''}`);
-    const logFd = openSync(p.logFile, 'a');
-    // Own process group: a Ctrl-C in the terminal reaches the tests, and we stop the daemon after them.
-    const child = spawn(dockerd, args, { detached: true, stdio: ['ignore', logFd, logFd] });
-    closeSync(logFd);
-    child.unref();
-    pid = child.pid;
-    let exitedEarly: string | undefined;
-    child.on('error', (err) => (exitedEarly = err.message));
-    child.on('exit', (code, signal) => (exitedEarly = `exited with ${signal ?? code}`));
     const dockerHost = `unix://${p.socket}`;
-    const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
-    while (!(await pingDocker(dockerHost, 1_000))) {
-      if (exitedEarly || Date.now() > deadline) {
-        const why = exitedEarly ? `dockerd ${exitedEarly}` : `dockerd did not answer /_ping within ${(opts.readyTimeoutMs ?? 60_000) / 1000}s`;
-        throw new Error(`${why}. Last lines of ${p.logFile}:\n${await logTail(dir)}`);
-      }
-      await sleep(200);
-    }
-    log(`dockerd ${pid} ready at ${dockerHost}`);
-    return { dockerHost, dir, pid: pid ?? 0, stop };
+    const launch = async () => {
+      await launchDockerd(dockerd, args, dir, opts.readyTimeoutMs ?? 60_000, (started) => (pid = started));
+      log(`dockerd ${pid} ready at ${dockerHost}`);
+    };
+    await launch();
+    return {
+      dockerHost,
+      dir,
+      get pid() { return pid ?? 0; },
+      async restart(whileDown) {
+        if (pid !== undefined && !(await terminate(pid, STOP_TIMEOUT_MS))) log(`dockerd ${pid} ignored SIGTERM for ${STOP_TIMEOUT_MS / 1000}s: killed it`);
+        await whileDown?.();
+        log(`starting dockerd in ${dir} again`);
+        await launch();
+      },
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
