@@ -17,6 +17,7 @@ import { agentsRoutes } from './routes/agents.js';
 import { syncRoutes } from './routes/sync.js';
 import { metaRoutes } from './routes/meta.js';
 import { auditRoutes } from './routes/audit.js';
+import { installHeliosWire } from './heliosWire/installHeliosWire.js';
 
 /**
  * Builds the master's fastify app over an open store; never listens (server.ts does), so tests can
@@ -31,7 +32,8 @@ export function buildApp(ctx: MasterContext, https?: HttpsOptions): FastifyInsta
     // Blocking queries are in flight at shutdown; preClose releases them, so close() need not wait.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    routerOptions: { maxParamLength: 1000 },
+    // Helios' Java client asks for /jobs/, /hosts/, /masters/ and /version/.
+    routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true },
     // One line per request (requestLog.ts) instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -41,6 +43,7 @@ export function buildApp(ctx: MasterContext, https?: HttpsOptions): FastifyInsta
   // JSON only: a text/plain body is refused (415 → INVALID_REQUEST) rather than read as a string.
   installJsonParser(app);
   app.addHook('onRequest', async (_request, reply) => { reply.header('Helios-Server-Version', HELIOS_VERSION).header(CLUSTER_ID_HEADER, ctx.store.clusterId); });
+  installHeliosWire(app, { jobOf: (id) => ctx.store.jobs.get(id) });
   installAuth(app, { tokens: ctx.tokens, clientCertificates: https?.requestCert === true });
   installErrorHandler(app, ctx.store.storeError);
   app.addHook('preClose', async () => { ctx.notifier.releaseAll(); });

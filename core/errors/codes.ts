@@ -25,6 +25,7 @@ export const errorCodes = {
   GIT_OWNED: { http: 409, exit: 1, doc: 'Git owns this job or deployment; change the repo, or use --force (the next sync restores it).' },
   STACK_OWNED: { http: 409, exit: 1, doc: 'Another Pulumi stack owns this job or deployment (the message names it); change it from that stack, or drop it from this one with pulumi state delete.' },
   PAYLOAD_TOO_LARGE: { http: 413, exit: 1, doc: "The request body, or a job in it, is over the master's size limit; the message names the flag that sets it." },
+  INCOMPATIBLE_CLIENT: { http: 426, exit: 1, doc: 'A Helios client of another major version (its Helios-Version header); this master speaks Helios 0.9.282: use a 0.x client.' },
   TOO_MANY_REQUESTS: { http: 429, exit: 1, doc: 'The client holds too many connections or blocking queries; retry after the Retry-After seconds.' },
   DATABASE_BUSY: { http: 503, exit: 1, doc: "The master's database is locked by another process (an sqlite3 shell, a VACUUM); nothing was written: retry after the Retry-After seconds." },
   DISK_FULL: { http: 507, exit: 1, doc: "The master's disk is full: writes fail and nothing is written, reads still work; the operator frees space, then writes succeed again." },

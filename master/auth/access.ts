@@ -19,6 +19,7 @@ export type Access = 'public' | 'any' | 'read' | 'deploy' | 'admin' | 'agent' | 
 export const routeAccess: Readonly<Record<string, Access>> = {
   'GET /healthz': 'public',
   'GET /version': 'any',
+  'GET /version/check': 'any',
   'GET /whoami': 'any',
   'GET /masters': 'read',
   'GET /jobs': 'read',

@@ -1,10 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
 import { HELIOS_VERSION, type Whoami } from '../../core/index.js';
+import { versionCheck, type VersionCheckResponse } from '../heliosWire/version.js';
 import type { MasterContext } from '../context.js';
 import { admissionFor } from '../auth/admit.js';
 
+const VersionCheckQuery = Type.Object({ client: Type.Optional(Type.String({ maxLength: 100 })) });
+
 /**
- * `GET /masters` → [name]; `GET /version` → the version as a JSON string; `GET /whoami` → the caller's
+ * `GET /masters` → [name]; `GET /version` → the version as a JSON string; `GET /version/check?client=`
+ * → how compatible a Helios client of that version is (heliosWire/version.ts); `GET /whoami` → the caller's
  * token; `GET /healthz` (no token needed) → 200 `{status: "ok"}` while the master can read its
  * database, else 503 `{status: "unavailable"}`, and nothing more: a probe learns no state.
  */
@@ -19,4 +24,6 @@ export function metaRoutes(app: FastifyInstance, ctx: MasterContext): void {
       clusterId: ctx.store.clusterId, admission: admissionFor(request, ctx.options.admission) ?? null };
   });
   app.get('/version', async (_request, reply) => reply.type('application/json').send(JSON.stringify(HELIOS_VERSION)));
+  app.get<{ Querystring: Static<typeof VersionCheckQuery> }>('/version/check', { schema: { querystring: VersionCheckQuery } },
+    async (request): Promise<VersionCheckResponse> => versionCheck(request.query.client));
 }
