@@ -18,6 +18,7 @@ export const benchmarks: BenchmarkEntry[] = [
   { name: 'deployLatency', title: 'deploy → RUNNING vs dockerode create+start; 50 jobs at once', budgetMs: 120_000, quickBudgetMs: 50_000 },
   { name: 'gitopsLatency', title: 'commit → RUNNING, local watched repo and HTTP remote + webhook', budgetMs: 60_000, quickBudgetMs: 30_000 },
   { name: 'syncerScale', title: '10,000 job files: first sync and one-file incremental sync', budgetMs: 90_000, quickBudgetMs: 45_000 },
+  { name: 'gzip', title: 'GET /jobs (12,000 jobs) gzipped as Helios clients ask, vs uncompressed', budgetMs: 40_000, quickBudgetMs: 20_000 },
   { name: 'syncApplyScale', title: "the master's sync apply: 10,000 jobs over 100 hosts, 2,000 on one host", budgetMs: 60_000, quickBudgetMs: 20_000 },
   { name: 'syncMode', title: '--sync-mode full (a group fsync before each write is answered) vs normal', budgetMs: 45_000, quickBudgetMs: 20_000 },
   { name: 'masterScale', title: '1,000 simulated agents, 10,000 jobs, 20,000 deployments', budgetMs: 150_000, quickBudgetMs: 60_000 },

@@ -18,6 +18,8 @@ import { syncRoutes } from './routes/sync.js';
 import { metaRoutes } from './routes/meta.js';
 import { auditRoutes } from './routes/audit.js';
 import { installHeliosWire } from './heliosWire/installHeliosWire.js';
+import { installCors } from './cors.js';
+import { installCompression } from './compression.js';
 
 /**
  * Builds the master's fastify app over an open store; never listens (server.ts does), so tests can
@@ -43,10 +45,13 @@ export function buildApp(ctx: MasterContext, https?: HttpsOptions): FastifyInsta
   // JSON only: a text/plain body is refused (415 → INVALID_REQUEST) rather than read as a string.
   installJsonParser(app);
   app.addHook('onRequest', async (_request, reply) => { reply.header('Helios-Server-Version', HELIOS_VERSION).header(CLUSTER_ID_HEADER, ctx.store.clusterId); });
+  // CORS answers a preflight (which carries no token) before authentication, and before Helios' version filter.
+  installCors(app, ctx.options.corsOrigins);
   installHeliosWire(app, { jobOf: (id) => ctx.store.jobs.get(id) });
   installAuth(app, { tokens: ctx.tokens, clientCertificates: https?.requestCert === true });
   installErrorHandler(app, ctx.store.storeError);
   app.addHook('preClose', async () => { ctx.notifier.releaseAll(); });
+  installCompression(app);
   // A write is answered once it is on disk (--sync-mode full: store/durableCommits.ts), a refusal
   // too, as the write may have committed before it. An fsync that fails answers 500 (not waited on).
   app.addHook('onSend', async (request, reply, payload) => {

@@ -39,3 +39,15 @@ test('backup FILE and check are database commands, on --db or $HELIOS_HOME/maste
   t.throws(() => parseCommandLine(['backup'], env), { message: 'backup needs one FILE to write the copy to: helios-master backup FILE [--db PATH]' });
   t.throws(() => parseCommandLine(['check', 'm.db'], env), { message: 'check takes no arguments, got "m.db" (give the database as --db PATH)' });
 });
+
+test('--cors-origin takes * or origins (scheme, host, port), repeated; none by default', (t) => {
+  t.deepEqual(parse([]).corsOrigins, []);
+  t.deepEqual(parse(['--cors-origin', 'https://ui.example.com:8443', '--cors-origin', 'http://localhost:3000']).corsOrigins,
+    ['https://ui.example.com:8443', 'http://localhost:3000']);
+  t.deepEqual(parse(['--cors-origin', '*']).corsOrigins, ['*']);
+  for (const bad of ['ui.example.com', 'https://ui.example.com/app', 'ftp://x']) {
+    t.throws(() => parse(['--cors-origin', bad]), { message: new RegExp(`^--cors-origin "${bad.replaceAll('.', '\\.').replaceAll('/', '\\/')}": give \\* or an origin`) }, bad);
+  }
+  t.true(usage.includes('--cors-origin ORIGIN'));
+  t.true(usage.includes('--pattern-timeout DUR'));
+});

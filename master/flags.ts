@@ -9,6 +9,7 @@ import { parseDuration } from '../core/model/duration.js';
 import { limitOptions, limitUsage, parseLimitFlags } from './limits/limitFlags.js';
 import { parseReaperFlags, reaperOptions, reaperUsage } from './reapers/reaperFlags.js';
 import { parseSizeFlags, sizeOptions, sizeUsage } from './limits/sizeFlags.js';
+import { corsOriginProblem } from './cors.js';
 
 export const usage = `usage: helios-master [options]
        helios-master backup FILE [--db PATH]
@@ -45,6 +46,9 @@ ${reaperUsage}
   --allow-capability CAP  a capability jobs may add
   --allow-security-opt O  a securityOpt that lifts confinement, by exact value (e.g. seccomp=unconfined,
                           label=type:spc_t)
+  --cors-origin ORIGIN    web pages of this origin (https://ui.example.com:8443, or * for any) may call
+                          the API: CORS headers and preflights (repeatable; none by default, so no page
+                          of another origin can; * on a master without --token-file lets any page deploy)
 ${limitUsage}
 ${sizeUsage}
   --log-level LEVEL       pino level (default info)
@@ -82,6 +86,7 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
       'allow-network-mode': { type: 'string', multiple: true, default: [] },
       'allow-capability': { type: 'string', multiple: true, default: [] },
       'allow-security-opt': { type: 'string', multiple: true, default: [] },
+      'cors-origin': { type: 'string', multiple: true, default: [] },
       ...limitOptions,
       ...sizeOptions,
       'log-level': { type: 'string', default: 'info' },
@@ -94,6 +99,10 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
   const { host, port } = parseHttp(values.http!);
   for (const path of values['allow-host-path']!) {
     if (!path.startsWith('/')) throw new Error(`--allow-host-path ${JSON.stringify(path)}: give an absolute path`);
+  }
+  for (const origin of values['cors-origin']!) {
+    const problem = corsOriginProblem(origin);
+    if (problem) throw new Error(`--cors-origin ${JSON.stringify(origin)}: ${problem}`);
   }
   for (const mode of values['allow-network-mode']!) {
     if (mode !== 'host' && mode !== 'container') throw new Error(`--allow-network-mode ${JSON.stringify(mode)}: it is host or container`);
@@ -115,6 +124,7 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
       capabilities: values['allow-capability']!,
       securityOpts: values['allow-security-opt']!,
     },
+    corsOrigins: values['cors-origin']!,
     limits: { ...parseLimitFlags(values), ...parseSizeFlags(values) },
     logger: { level: values['log-level']! },
   };

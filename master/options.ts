@@ -31,6 +31,8 @@ export interface MasterOptions {
   syncMode?: SyncMode;
   /** How long a write waits for another process's lock on the database before DATABASE_BUSY (--db-busy-timeout, default 100 ms). */
   busyTimeoutMs?: number;
+  /** Origins whose web pages may call the API (--cors-origin; `*` for any); none by default (cors.ts). */
+  corsOrigins?: string[];
   /** Timeouts and caps that keep one client from wearing the master down (defaults: `defaults.limits`). */
   limits?: Partial<MasterLimits>;
   /** fastify's logger option (pino); false for silence. */

@@ -78,6 +78,7 @@ export function resolveOptions(options: MasterOptions): ResolvedOptions {
     busyTimeoutMs: options.busyTimeoutMs ?? defaults.busyTimeoutMs,
     limits: resolveLimits(options.limits),
     retention: resolveRetention(options.retention),
+    corsOrigins: options.corsOrigins ?? [],
     logger: options.logger,
   };
 }
@@ -105,6 +106,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   for (const warning of loaded.warnings) app.log.warn(warning);
   if (tokens.size() === 0 && options.tls?.clientCaFile === undefined) {
     app.log.warn('no tokens: anyone who can reach this master can deploy (on 127.0.0.1, anyone on this machine); give --token-file to require them');
+    if (resolved.corsOrigins.includes('*')) app.log.warn('--cors-origin * without tokens: any web page its users open can deploy on this master; give --token-file, or name the UI\'s origin');
   }
   const reaper = startReaper(store, {
     intervalMs: resolved.reaperIntervalMs, master: resolved.name, downAfterMs: resolved.downAfterMs, retention: resolved.retention, log: app.log,

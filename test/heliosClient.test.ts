@@ -72,6 +72,8 @@ test('a Helios Java client creates, deploys, watches to RUNNING, reads history, 
   t.deepEqual(await helios.deleteJob(id), { status: 'JOB_NOT_FOUND' });
   t.is(await helios.jobStatus(id), null);
 
+  // Answers of 1 KiB and more (a host status) came gzipped, and the client inflated them.
+  t.true(helios.responses.some((r) => r.headers['content-encoding'] === 'gzip'));
   t.deepEqual([...new Set(helios.versionStatuses)], ['EQUAL']);
   t.true(helios.responses.every((r) => r.headers['helios-server-version'] === '0.9.282'));
 });
