@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { TaskStatus } from '../core/schema/status.js';
-import { commandString, envString, humanDuration, portsString, printable, shortContainerId, shortJobId, taskReason, utcTimestamp } from './format.js';
+import { commandString, envString, humanDuration, portsString, shortContainerId, shortJobId, taskReason, utcTimestamp } from './format.js';
 
 test('job ids shorten to 7 hash characters', (t) => {
   t.is(shortJobId('foo:v1:2a89d5a87851d68678aabdad38d31faa296f5bf1'), 'foo:v1:2a89d5a');
@@ -45,11 +45,4 @@ test('a task\'s reason: its container error, its last failed health check, or ho
   t.is(taskReason(status({ state: 'STOPPING' }), { gracePeriod: 5, secondsToWaitBeforeKill: 2 }),
     'given 2 s to stop after SIGTERM before it is killed (SIGTERM after a 5 s grace period)');
   t.is(taskReason(status({ state: 'STOPPING' })), '', 'without the job nothing is guessed');
-  t.is(taskReason(status({ state: 'EXITED', containerError: 'bad\u001b[2J' })), 'bad\\u001b[2J');
-});
-
-test('server strings print their control characters as escapes, so none reaches the terminal', (t) => {
-  t.is(printable('c0ffee\u001b]0;owned\u0007\u001b[2J'), 'c0ffee\\u001b]0;owned\\u0007\\u001b[2J');
-  t.is(printable('a\tb\nc\r\u007f\u009b'), 'a\\u0009b\\u000ac\\u000d\\u007f\\u009b');
-  t.is(printable('https://git.example/ops.git ü ✓'), 'https://git.example/ops.git ü ✓');
 });

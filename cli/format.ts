@@ -54,13 +54,6 @@ export const labelsString = (labels: Record<string, string> | undefined) =>
 /** `[a, b]`, as Helios prints host lists. */
 export const bracketList = (items: string[]) => `[${items.join(', ')}]`;
 
-/**
- * A server string made safe to print on a terminal (review L5): control characters (C0, DEL, C1) are
- * shown as `\u001b` escapes, so a crafted commit, source or message cannot move the cursor, retitle
- * or clear an operator's screen (kubectl's CVE-2021-25743). `--json` needs none: JSON escapes them.
- */
-// eslint-disable-next-line no-control-regex -- the control characters are what is replaced
-export const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** The hosts a job status knows, sorted: those it is deployed on and those still reporting a task. */
 export const statusHosts = (s: JobStatus) => [...new Set([...Object.keys(s.deployments), ...Object.keys(s.taskStatuses)])].sort();
@@ -87,5 +80,5 @@ export function taskReason(status: TaskStatus, job?: Pick<Job, 'gracePeriod' | '
     status.healthCheckError ? `health check: ${status.healthCheckError}` : '',
     status.state === 'STOPPING' && job ? stopWaitString(job) : '',
   ];
-  return printable(parts.filter(Boolean).join('; '));
+  return parts.filter(Boolean).join('; ');
 }

@@ -9,6 +9,7 @@ import { HELIOS_VERSION } from '../core/version.js';
 import { mergeGlobals, parseCommandArgs, splitInvocation } from './argv.js';
 import { commandHelp, mainHelp } from './help.js';
 import { listCommands, loadCommand } from './registry.js';
+import { terminalJson, terminalText } from './terminalText.js';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const streams = { stdout: process.stdout, stderr: process.stderr };
@@ -67,14 +68,15 @@ async function unknownCommand(name: string): Promise<HeliosError> {
 
 function report(err: unknown, { verbose, json }: { verbose: boolean; json: boolean }): number {
   if (err instanceof HeliosError) {
-    if (json) process.stdout.write(JSON.stringify({ status: err.code, message: err.message, ...detail(err) }, null, 2) + '\n');
-    process.stderr.write(`helios: ${err.message}\n`);
+    // The message may be the master's: escaped like everything else that reaches a terminal (terminalText.ts).
+    if (json) process.stdout.write(terminalJson({ status: err.code, message: err.message, ...detail(err) }, 2) + '\n');
+    process.stderr.write(`helios: ${terminalText(err.message)}\n`);
     if (verbose && err.cause instanceof Error) process.stderr.write(`caused by: ${err.cause.stack ?? err.cause.message}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  if (json) process.stdout.write(JSON.stringify({ status: 'INTERNAL_ERROR', message }, null, 2) + '\n');
-  process.stderr.write(`helios: ${message}\n`);
+  if (json) process.stdout.write(terminalJson({ status: 'INTERNAL_ERROR', message }, 2) + '\n');
+  process.stderr.write(`helios: ${terminalText(message)}\n`);
   if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('helios: this is a bug in the helios command; run again with -v for the stack trace\n');
   return 1;

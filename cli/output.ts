@@ -1,6 +1,10 @@
 import { renderTable } from './table.js';
+import { markEscapes, terminalCell, terminalJson, terminalText } from './terminalText.js';
 
-/** Colour functions: real ones from zx's chalk on a terminal, identity when piped or with --json. */
+/**
+ * Colour functions: real ones from zx's chalk on a terminal (their codes marked to pass the printers,
+ * terminalText.ts), identity when piped or with --json.
+ */
 export interface Colors {
   good(text: string): string;
   bad(text: string): string;
@@ -11,7 +15,10 @@ export interface Colors {
 
 const plain: Colors = { good: (t) => t, bad: (t) => t, warn: (t) => t, dim: (t) => t, bold: (t) => t };
 
-/** Where a command writes: results to stdout, progress and diagnostics to stderr. */
+/**
+ * Where a command writes: results to stdout, progress and diagnostics to stderr. Every printer
+ * escapes control characters (terminalText.ts): a command prints server strings as they are.
+ */
 export interface Output {
   json: boolean;
   /** True when stdout is a terminal (live redraws, colours). */
@@ -25,7 +32,7 @@ export interface Output {
   printJson(value: unknown): void;
   /** An aligned borderless table on stdout. */
   printTable(head: string[], rows: string[][]): Promise<void>;
-  /** The same table as a string (for live redraws). */
+  /** The same table as a string for `print` (live redraws). */
   renderTable(head: string[], rows: string[][]): Promise<string>;
 }
 
@@ -34,18 +41,23 @@ export interface Streams {
   stderr: NodeJS.WriteStream;
 }
 
+/** The table laid out from escaped cells; its only escape sequences are the colours, marked again for `print`. */
+const tableText = async (head: string[], rows: string[][]) =>
+  markEscapes(await renderTable(head.map(terminalCell), rows.map((row) => row.map(terminalCell))));
+
 export async function createOutput(streams: Streams, options: { json: boolean; env: NodeJS.ProcessEnv }): Promise<Output> {
   const isTTY = streams.stdout.isTTY === true;
   const colors = isTTY && !options.json && !options.env.NO_COLOR ? await loadColors() : plain;
+  const print = (line = '') => void streams.stdout.write(terminalText(line) + '\n');
   return {
     json: options.json,
     isTTY,
     colors,
-    print: (line = '') => void streams.stdout.write(line + '\n'),
-    info: (line) => void streams.stderr.write(line + '\n'),
-    printJson: (value) => void streams.stdout.write(JSON.stringify(value, null, 2) + '\n'),
-    printTable: async (head, rows) => void streams.stdout.write(await renderTable(head, rows) + '\n'),
-    renderTable,
+    print,
+    info: (line) => void streams.stderr.write(terminalText(line) + '\n'),
+    printJson: (value) => void streams.stdout.write(terminalJson(value, 2) + '\n'),
+    printTable: async (head, rows) => print(await tableText(head, rows)),
+    renderTable: tableText,
   };
 }
 
@@ -54,7 +66,9 @@ async function loadColors(): Promise<Colors> {
   // We have decided on colour (a terminal, no NO_COLOR); chalk would still turn it off under CI=true.
   process.env.FORCE_COLOR ??= '1';
   const { chalk } = await import('zx/core');
-  return { good: chalk.green, bad: chalk.red, warn: chalk.yellow, dim: chalk.dim, bold: chalk.bold };
+  // The text is escaped first, so the only sequences marked are chalk's.
+  const paint = (style: (text: string) => string) => (text: string) => markEscapes(style(terminalCell(text)));
+  return { good: paint(chalk.green), bad: paint(chalk.red), warn: paint(chalk.yellow), dim: paint(chalk.dim), bold: paint(chalk.bold) };
 }
 
 /** Colours a task state: RUNNING green, FAILED/EXITED red, anything in between yellow. */

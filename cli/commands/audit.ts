@@ -1,6 +1,6 @@
 import { defineCommand } from '../command.js';
 import { connect } from '../connect.js';
-import { printable, utcTimestamp } from '../format.js';
+import { utcTimestamp } from '../format.js';
 import { resolveJob } from '../resolveJob.js';
 import { countFlag, expectPositionals, stringFlag } from '../usage.js';
 import { commandMeta } from '../registry.js';
@@ -31,6 +31,6 @@ register, deregister or sync (a whole applied commit).
     await out.printTable(['TIMESTAMP', 'TOKEN', 'USER', 'ACTION', 'JOB', 'HOST', 'DETAIL'], events.map((e) => [
       utcTimestamp(e.timestamp), e.token, e.user ?? '', e.action, e.jobId ?? e.source ?? '', e.host ?? '',
       e.detail === undefined ? '' : Object.entries(e.detail).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' '),
-    ].map(printable)));
+    ]));
   },
 });

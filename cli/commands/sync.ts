@@ -2,7 +2,7 @@ import { HeliosError } from '../../core/errors/HeliosError.js';
 import type { SyncSource } from '../../core/schema/sync.js';
 import { defineCommand, type RunArgs } from '../command.js';
 import { connect } from '../connect.js';
-import { printable, utcTimestamp } from '../format.js';
+import { utcTimestamp } from '../format.js';
 import { colorState } from '../output.js';
 import { expectPositionals, stringFlag } from '../usage.js';
 import { commandMeta } from '../registry.js';
@@ -56,8 +56,8 @@ async function status(self: Self, { positionals, global, out }: RunArgs): Promis
   await out.printTable(['SOURCE', 'REPO', 'BRANCH', 'PATH', 'APPLIED', 'ATTEMPTED', 'STATE', 'LAST ATTEMPT (UTC)'],
     sources.map((s) => {
       const tried = s.lastAttempt ?? s.lastSync; // a master from before lastAttempt sends only lastSync
-      return [...[s.name, s.repo, s.branch, s.path, short(s.lastAppliedCommit), short(s.lastAttemptedCommit)].map(printable),
-        colorState(out.colors, printable(s.state)), tried ? utcTimestamp(tried) : 'never'];
+      return [s.name, s.repo, s.branch, s.path, short(s.lastAppliedCommit), short(s.lastAttemptedCommit),
+        colorState(out.colors, s.state), tried ? utcTimestamp(tried) : 'never'];
     }));
   for (const line of problemLines(sources)) out.print(line);
   return code;
@@ -70,7 +70,7 @@ async function register(self: Self, { positionals, flags, global, out }: RunArgs
   const client = await connect(global);
   const source = await client.sync.register(positionals[1], { repo, branch: stringFlag(flags.branch) ?? 'main', path: stringFlag(flags.path) ?? 'jobs' });
   if (out.json) out.printJson(source);
-  else out.print(printable(`${source.name}: follows ${source.repo} branch ${source.branch} path ${source.path || '/'}`));
+  else out.print(`${source.name}: follows ${source.repo} branch ${source.branch} path ${source.path || '/'}`);
 }
 
 async function remove(self: Self, { positionals, global, out }: RunArgs): Promise<void> {
@@ -88,7 +88,7 @@ function problemLines(sources: SyncSource[]): string[] {
     const problems = [...s.errors.map((e) => ({ ...e, kind: '' })), ...(s.warnings ?? []).map((w) => ({ ...w, kind: 'warning: ' }))];
     if (problems.length === 0) continue;
     if (lines.length === 0) lines.push('');
-    for (const p of problems) lines.push(printable(`${s.name}: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.kind}${p.message}`));
+    for (const p of problems) lines.push(`${s.name}: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.kind}${p.message}`);
   }
   return lines;
 }

@@ -3,6 +3,7 @@ import { defineCommand, type RunArgs } from '../command.js';
 import { connect } from '../connect.js';
 import { goalOn, statusHosts, taskReason, utcTimestamp } from '../format.js';
 import { colorState } from '../output.js';
+import { clearScreen } from '../terminalText.js';
 import { resolveJob } from '../resolveJob.js';
 import { boolFlag, expectPositionals, secondsFlag } from '../usage.js';
 import { commandMeta } from '../registry.js';
@@ -67,7 +68,7 @@ async function watchJob({ positionals, flags, global, out }: RunArgs): Promise<n
         rows.map((r, i) => [r.jobId, r.host, colorState(out.colors, r.state ?? (r.deployed ? '-' : 'NOT DEPLOYED')), r.throttled ?? '',
           reasons[i]]));
       if (out.isTTY) {
-        out.print(`\x1b[H\x1b[2J${out.colors.dim(`${utcTimestamp(Date.now())} UTC, every ${intervalMs / 1000} s (Ctrl-C to stop)`)}\n${table}`);
+        out.print(`${clearScreen}${out.colors.dim(`${utcTimestamp(Date.now())} UTC, every ${intervalMs / 1000} s (Ctrl-C to stop)`)}\n${table}`);
       } else if (snapshot !== previous) {
         out.print(`${previous ? '\n' : ''}${table}`);
       }

@@ -1,6 +1,5 @@
 import { defineCommand } from '../command.js';
 import { connect } from '../connect.js';
-import { printable } from '../format.js';
 import { expectPositionals } from '../usage.js';
 import { commandMeta } from '../registry.js';
 
@@ -22,15 +21,14 @@ and its role, e.g. "ci (deploy)", the master's cluster id, then what jobs you cr
       return;
     }
     const bound = me.sources ? ` of ${me.sources.join(', ')}` : me.host ? ` of host ${me.host}` : '';
-    const print = (line: string) => out.print(printable(line));
-    print(me.anonymous ? 'anonymous (the master has no token file: anyone who reaches it may deploy)' : `${me.name} (${me.role}${bound})`);
-    print(`cluster ${me.clusterId}`);
+    out.print(me.anonymous ? 'anonymous (the master has no token file: anyone who reaches it may deploy)' : `${me.name} (${me.role}${bound})`);
+    out.print(`cluster ${me.clusterId}`);
     if (me.admission === null) {
-      print('privileged job fields: any (admin)');
+      out.print('privileged job fields: any (admin)');
       return;
     }
     const list = (items: readonly string[]) => (items.length === 0 ? 'none' : items.join(', '));
-    print(`privileged job fields allowed: host paths ${list(me.admission.hostPaths)}; network modes ${list(me.admission.networkModes)}; `
+    out.print(`privileged job fields allowed: host paths ${list(me.admission.hostPaths)}; network modes ${list(me.admission.networkModes)}; `
       + `capabilities ${list(me.admission.capabilities)}; security options ${list(me.admission.securityOpts)}`);
   },
 });
