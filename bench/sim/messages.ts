@@ -13,7 +13,12 @@ export interface StopMessage {
   type: 'stop';
 }
 
-export type ToSim = StartMessage | StopMessage;
+/** Asks for the counters so far, answered with a 'stats' message. */
+export interface StatsRequest {
+  type: 'stats';
+}
+
+export type ToSim = StartMessage | StopMessage | StatsRequest;
 
 /** [host, jobId, wall-clock ms when the agent's blocking query returned with the task]. */
 export type Receipt = [string, string, number];

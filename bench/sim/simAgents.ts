@@ -38,6 +38,8 @@ async function start(m: StartMessage) {
 process.on('message', (message: ToSim) => {
   if (message.type === 'start') {
     start(message).catch((err: unknown) => send({ type: 'failed', message: err instanceof Error ? err.message : String(err) }));
+  } else if (message.type === 'stats') {
+    send({ type: 'stats', stats });
   } else if (message.type === 'stop') {
     for (const agent of agents) agent.stop();
     send({ type: 'stats', stats });

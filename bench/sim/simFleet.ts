@@ -22,7 +22,10 @@ export async function startFleet(o: FleetOptions) {
   const waiters = new Map<string, (at: number) => void>();
   const countWaiters = new Set<() => void>();
   const children: ChildProcess[] = [];
+  // The last counters each child sent, how many times children sent them, and who waits for more.
   const stats: SimStats[] = [];
+  let statsReplies = 0;
+  const statsWaiters = new Set<() => void>();
   let failure: Error | undefined;
 
   const entry = fileURLToPath(new URL('./simAgents.ts', import.meta.url));
@@ -37,8 +40,11 @@ export async function startFleet(o: FleetOptions) {
       child.on('message', (m: FromSim) => {
         if (m.type === 'ready') resolve();
         else if (m.type === 'failed') reject(new Error(`simulated agents failed to start: ${m.message}`));
-        else if (m.type === 'stats') stats.push(m.stats);
-        else if (m.type === 'received') {
+        else if (m.type === 'stats') {
+          stats[p] = m.stats;
+          statsReplies++;
+          for (const wake of [...statsWaiters]) wake();
+        } else if (m.type === 'received') {
           for (const [host, jobId, at] of m.receipts) {
             const k = key(host, jobId);
             received.set(k, at);
@@ -106,11 +112,28 @@ export async function startFleet(o: FleetOptions) {
         else c.kill('SIGKILL');
       }));
       await Promise.all(exits);
-      return stats.reduce((sum, s) => ({
-        heartbeats: sum.heartbeats + s.heartbeats, polls: sum.polls + s.polls, reports: sum.reports + s.reports,
-        errors: sum.errors + s.errors, lastError: s.lastError ?? sum.lastError,
-      }), { heartbeats: 0, polls: 0, reports: 0, errors: 0 } as SimStats);
+      return sumStats(stats);
+    },
+    /** The counters so far, summed over the children (asked of each; a child that does not answer in 5 s keeps its last). */
+    async stats(): Promise<SimStats> {
+      const asked = children.filter((c) => c.connected);
+      const until = statsReplies + asked.length;
+      await new Promise<void>((resolve) => {
+        const done = () => { clearTimeout(timer); statsWaiters.delete(check); resolve(); };
+        const check = () => { if (statsReplies >= until) done(); };
+        const timer = setTimeout(done, 5_000);
+        statsWaiters.add(check);
+        for (const c of asked) c.send({ type: 'stats' } satisfies ToSim);
+      });
+      return sumStats(stats);
     },
   };
 }
 export type Fleet = Awaited<ReturnType<typeof startFleet>>;
+
+function sumStats(stats: readonly SimStats[]): SimStats {
+  return stats.reduce((sum, s) => ({
+    heartbeats: sum.heartbeats + s.heartbeats, polls: sum.polls + s.polls, reports: sum.reports + s.reports,
+    errors: sum.errors + s.errors, lastError: s.lastError ?? sum.lastError,
+  }), { heartbeats: 0, polls: 0, reports: 0, errors: 0 } as SimStats);
+}
