@@ -2,7 +2,7 @@
  * The master's byte limits (issue 14, review F10-F12): each is a flag, and past it the request gets
  * a 4xx naming the flag, with nothing stored.
  */
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
 import test from 'ava';
 import { MAX_DEPLOY_HOSTS, type SyncApplyRequest, type SyncJob } from '../core/index.js';
@@ -81,7 +81,7 @@ test('past --max-concurrent-syncs a sync is 503 with Retry-After naming the flag
   t.deepEqual(dumpDb(m.dbPath), before);
 
   slow.end(body.slice(20));
-  const [response] = await answered as [import('node:http').IncomingMessage];
+  const [response] = await answered as [IncomingMessage];
   const chunks: Buffer[] = [];
   for await (const chunk of response) chunks.push(chunk as Buffer);
   t.is(response.statusCode, 200);
