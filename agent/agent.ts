@@ -66,7 +66,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const store = await openStateStore(o.stateDir, (err) => log.error({ err, stateDir: o.stateDir }, 'agent state file unreadable, starting empty'));
   if (o.joinNewCluster) await joinNewCluster(store, log);
   const docker = createDockerAdapter(o.dockerHost, o.name);
-  const client = createClient({ baseUrl: o.master, token: o.token, tls: o.tls, owner: 'agent', masterHint: '--master' });
+  const client = createClient({ baseUrl: o.master, token: o.token, tls: o.tls, owner: 'agent', masterHint: '--master',
+    // --master is required, so it is set: what may be wrong is the master, or the address given.
+    masterDownHint: 'is the master running there? --master is where this agent looks for it' });
   const dockerTrouble = createTrouble(log, `Docker engine at ${o.dockerHost}`, describeDockerError);
   const masterTrouble = createTrouble(log, `master at ${o.master}`, (err) => (err instanceof Error ? err.message : String(err)));
   const standing = createClusterStanding({ log, master: o.master, stateDir: o.stateDir, onChange: () => reactor.signal() });

@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import test from 'ava';
-import { waitFor } from './harness/processes.js';
+import { freePort, waitFor } from './harness/processes.js';
 import { agentContainers, deployJob, dockerClient, startMasterFor, startTestAgent, uniqueName, waitForState, waitForStatus } from './harness/agent.js';
 
 /** A registry (v2 API) on 127.0.0.1 that has no images at all: every manifest is unknown. */
@@ -94,4 +94,14 @@ test('an unreachable Docker engine is reported in the heartbeat and logged once,
   const before = (await master.client.hosts.status(agent.name)).lastSeen!;
   await waitFor(async () => (await master.client.hosts.status(agent.name)).lastSeen! > before, { message: 'heartbeats continue' });
   t.false(agent.name in (await master.client.jobs.status(jobId)).taskStatuses, 'no status without a Docker engine');
+});
+
+test('a master that does not answer is logged once, asking whether it runs at --master (which is set), not to set it', async (t) => {
+  const url = `http://127.0.0.1:${await freePort()}`;
+  const agent = await startTestAgent(t, { url });
+  const logged = await waitFor(() => agent.logs.find((l) => typeof l.msg === 'string' && (l.msg as string).startsWith(`master at ${url} unreachable`)),
+    { timeoutMs: 15_000, message: 'the master logged unreachable' });
+  t.is(logged.msg, `master at ${url} unreachable: cannot reach the master at ${url}: connection refused (is the master running there? --master is where this agent looks for it)`);
+  await new Promise((resolve) => setTimeout(resolve, 2_000)); // several retries
+  t.is(agent.logs.filter((l) => String(l.msg).startsWith(`master at ${url} unreachable`)).length, 1, 'logged once, not on every retry');
 });

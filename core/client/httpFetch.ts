@@ -1,3 +1,4 @@
+import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { FetchLike, TlsOptions } from './transport.js';
 
@@ -15,7 +16,7 @@ export function createHttpFetch(tls?: TlsOptions): FetchLike {
   return async (url, init) => {
     const secure = url.protocol === 'https:';
     const { request } = secure ? await import('node:https') : await import('node:http');
-    const agent = secure && tls ? await httpsAgent(tls) : undefined;
+    const agent = secure ? await httpsAgent(tls ?? {}) : await httpAgent();
     const headers = init.body === undefined ? init.headers : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
     return new Promise((resolve, reject) => {
       const fail = (err: unknown) => reject(init.signal.aborted ? init.signal.reason : new TypeError('fetch failed', { cause: err }));
@@ -36,6 +37,20 @@ export function createHttpFetch(tls?: TlsOptions): FetchLike {
 }
 
 /**
+ * What every agent of this client keeps alive, http and https alike (Node 20's global agents' options,
+ * written out so that both stay the same): an idle socket is closed after 5 s, or a second before the
+ * server's `Keep-Alive: timeout=N` hint, so a request is never sent on a socket the server is closing
+ * as idle (ECONNRESET, socket hang up). Without `timeout` an agent ignores that hint.
+ */
+const KEEP_ALIVE = { keepAlive: true, timeout: 5_000, scheduling: 'lifo' } as const;
+
+let plainAgent: Promise<HttpAgent> | undefined;
+
+function httpAgent(): Promise<HttpAgent> {
+  return plainAgent ??= import('node:http').then(({ Agent }) => new Agent(KEEP_ALIVE));
+}
+
+/**
  * One keep-alive agent per TLS configuration in the process, as the global fetch shares one pool:
  * an agent's heartbeats and long-polls reuse one TLS session instead of a handshake per request, and
  * clients made per call (the Pulumi provider makes one per method) take the sockets the last one left
@@ -47,6 +62,6 @@ const httpsAgents = new Map<string, Promise<HttpsAgent>>();
 function httpsAgent(tls: TlsOptions): Promise<HttpsAgent> {
   const key = JSON.stringify([tls.ca, tls.cert, tls.key]);
   let agent = httpsAgents.get(key);
-  if (!agent) httpsAgents.set(key, agent = import('node:https').then(({ Agent }) => new Agent({ keepAlive: true, ...tls })));
+  if (!agent) httpsAgents.set(key, agent = import('node:https').then(({ Agent }) => new Agent({ ...KEEP_ALIVE, ...tls })));
   return agent;
 }

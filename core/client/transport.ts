@@ -26,6 +26,8 @@ export interface ClientOptions {
   tls?: TlsOptions;
   /** How this program's user sets the master's address, named when it cannot be reached (default `-z or HELIOS_MASTER`). */
   masterHint?: string;
+  /** What to check when nothing answers at the master's address (default `set <masterHint>`); see ReachHints.down. */
+  masterDownHint?: string;
   /** How to give a CA, named when the master's certificate cannot be verified (default `--ca FILE (HELIOS_CA)`). */
   caHint?: string;
   /** How to give a client certificate, named when the master wants one (default `--cert FILE --key FILE (HELIOS_CERT, HELIOS_KEY)`). */
@@ -73,6 +75,7 @@ export function createTransport(options: ClientOptions): Transport {
   const send = options.fetch ?? (options.tls ? createHttpFetch(options.tls) : fetch);
   const hints = {
     master: options.masterHint ?? '-z or HELIOS_MASTER',
+    down: options.masterDownHint,
     ca: options.caHint ?? '--ca FILE (HELIOS_CA)',
     cert: options.certHint ?? '--cert FILE --key FILE (HELIOS_CERT, HELIOS_KEY)',
   };

@@ -4,6 +4,11 @@ import { HeliosError } from '../errors/HeliosError.js';
 export interface ReachHints {
   /** The master's address, e.g. `-z or HELIOS_MASTER`. */
   master: string;
+  /**
+   * What to check when nothing answers at the address (refused, timed out); default `set <master>`.
+   * A program whose address is a required flag says so instead of asking to set it.
+   */
+  down?: string;
   /** A CA to trust, e.g. `--ca FILE (HELIOS_CA)`. */
   ca: string;
   /** A client certificate, e.g. `--cert FILE --key FILE (HELIOS_CERT, HELIOS_KEY)`. */
@@ -26,7 +31,8 @@ export function unreachable(baseUrl: string, err: unknown, hints: ReachHints, se
 }
 
 function reason(baseUrl: string, err: unknown, hints: ReachHints, sentCert: boolean): string {
-  if (err instanceof Error && err.name === 'TimeoutError') return `timed out (set ${hints.master})`;
+  const down = hints.down ?? `set ${hints.master}`;
+  if (err instanceof Error && err.name === 'TimeoutError') return `timed out (${down})`;
   const cause = (err as { cause?: { code?: string; message?: string; reason?: string } })?.cause;
   const detail = cause?.message ?? '';
   // node:https reports some TLS alerts as EPROTO with the alert in the message; undici names them.
@@ -34,7 +40,7 @@ function reason(baseUrl: string, err: unknown, hints: ReachHints, sentCert: bool
     : cause?.code === 'EPROTO' && /alert handshake failure/.test(detail) ? 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE'
       : cause?.code;
   const secure = baseUrl.startsWith('https:');
-  if (code === 'ECONNREFUSED') return `connection refused (set ${hints.master})`;
+  if (code === 'ECONNREFUSED') return `connection refused (${down})`;
   if (code && UNTRUSTED.has(code)) return `its certificate is not signed by a CA this client trusts (${code}); give the CA with ${hints.ca}`;
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return `its certificate is for another name: ${cause?.reason ?? detail} (${code}); use an address the certificate names, `
@@ -55,5 +61,5 @@ function reason(baseUrl: string, err: unknown, hints: ReachHints, sentCert: bool
   if ((code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') && !secure) {
     return `the connection was closed (${code}); if the master serves HTTPS, use an https:// URL (set ${hints.master})`;
   }
-  return `${code ?? (err instanceof Error ? err.message : String(err))} (set ${hints.master})`;
+  return `${code ?? (err instanceof Error ? err.message : String(err))} (${down})`;
 }
