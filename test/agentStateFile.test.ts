@@ -59,9 +59,10 @@ test('a desired task without its job (a master of another version) is logged, an
   const master = await startMasterFor(t);
   const port = Number(new URL(master.url).port);
   // A stand-in for a master that sends a task in a shape this agent does not know: forwards to the
-  // real one and drops `job` from the task of "broken" in every desired set.
+  // real one and drops `job` from the task of "broken" in every desired set (asking for answers
+  // uncompressed, so that it can read them).
   const proxy = createServer((req, res) => {
-    const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+    const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: { ...req.headers, 'accept-encoding': 'identity' } }, (answer) => {
       const chunks: Buffer[] = [];
       answer.on('data', (c: Buffer) => chunks.push(c));
       answer.on('end', () => {

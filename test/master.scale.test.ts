@@ -114,7 +114,8 @@ test('a database from before host_ports gets the ports of its deployments, and u
   const oldId = `old:1:${'a'.repeat(40)}`;
   const spec = { id: oldId, image: 'busybox:latest', ports: { http: { internalPort: 80, externalPort: 18080, protocol: 'tcp' }, dyn: { internalPort: 81 } } };
   db.prepare("INSERT INTO jobs (id, name, version, spec, created, owner, modify_index) VALUES (?, 'old', '1', ?, 1, 'cli', 1)").run(oldId, JSON.stringify(spec));
-  db.exec("INSERT INTO hosts (name, agent_id, registered, desired_index, modify_index) VALUES ('h1', 'a1', 1, 2, 2)");
+  // Registered now: a host DOWN since 1970 would be deregistered by the dead-host reaper at start.
+  db.prepare("INSERT INTO hosts (name, agent_id, registered, desired_index, modify_index) VALUES ('h1', 'a1', ?, 2, 2)").run(Date.now());
   db.prepare("INSERT INTO deployments (host, job_id, goal, owner, created, modify_index) VALUES ('h1', ?, 'START', 'cli', 1, 3)").run(oldId);
   db.close();
 
