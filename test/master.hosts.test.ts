@@ -93,3 +93,20 @@ test('a malformed selector is INVALID_REQUEST with the parser message', async (t
   t.regex(err.message, /selector/);
   t.regex(err.message, /role/);
 });
+
+test('deregister takes the host\'s statuses and history with it (as the dead-host reaper does); other hosts keep theirs', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
+  for (const host of ['h1', 'h2']) {
+    await m.client.hosts.register(host, `agent-${host}`);
+    await m.client.deployments.deploy(host, id);
+    const status = { jobId: id, goal: 'START' as const, state: 'RUNNING' as const, containerId: 'c0ffee', throttled: 'NO' as const, ports: {}, env: {}, containerError: null };
+    await m.client.agents.reportStatuses(host, { id: `agent-${host}`, updates: [{ status, timestamp: Date.now() }], removed: [] });
+  }
+  t.deepEqual((await m.client.jobs.history(id)).events.map((e) => e.host), ['h1', 'h2']);
+  await m.client.deployments.undeploy('h1', id);
+  await m.client.hosts.deregister('h1');
+  t.deepEqual((await m.client.jobs.history(id)).events.map((e) => e.host), ['h2'], 'h1\'s events went with it');
+  t.deepEqual(Object.keys((await m.client.jobs.status(id)).taskStatuses), ['h2']);
+});

@@ -22,6 +22,9 @@ const StatusQuery = Type.Object({
   status: Type.Optional(Type.Union([Type.Literal('UP'), Type.Literal('DOWN')], { errorMessage: 'status is UP or DOWN' })),
 });
 
+/** History events deleted per statement when a host is deregistered (all in its one transaction). */
+const HISTORY_BATCH = 1_000;
+
 /** Hosts: list (name pattern, label selectors), register, deregister, status. */
 export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   const { store } = ctx;
@@ -70,6 +73,9 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
       if (jobs.length > 0) {
         throw new HeliosError('HOST_STILL_IN_USE', `host ${host} still has jobs deployed (${jobs.join(', ')}); undeploy them first`, { host, jobs });
       }
+      // Its history goes with it, as the dead-host reaper takes it: kept, a job that outlives its hosts
+      // would hold up to 100 events of every host it ever ran on, for ever (review F15).
+      while (store.statuses.reapHostHistory(host, HISTORY_BATCH) === HISTORY_BATCH);
       store.statuses.removeHost(host);
       store.hosts.remove(host);
       tx.touchHost(host);
