@@ -35,6 +35,10 @@ export const usage = `usage: helios-agent --master URL [options]
                             always   before every container creation, as Helios does (a failed
                                      pull is fine when the image is present locally)
                             missing  only when the Docker engine does not have the image
+  --docker-config DIR     the docker config whose config.json gives registry credentials, as the
+                          docker CLI reads it: auths, credsStore, credHelpers (docker-credential-NAME
+                          get, 10 s at most), read again for every pull (default: $DOCKER_CONFIG,
+                          else ~/.docker)
   --join-new-cluster      forget the cluster recorded in the state dir and its desired set, and join
                           the cluster of the master that answers: for an agent that the master refuses
                           as another cluster's (CLUSTER_MISMATCH), once you have checked that --master
@@ -59,6 +63,7 @@ export interface AgentArgs {
   heartbeat?: string;
   'bind-ip'?: string;
   pull?: string;
+  'docker-config'?: string;
   'health-timeout'?: string;
   'max-kill-timeout'?: string;
   'join-new-cluster'?: boolean;
@@ -94,6 +99,7 @@ export function parseAgentArgs(args: AgentArgs, env: NodeJS.ProcessEnv = process
     heartbeatMs: args.heartbeat === undefined ? undefined : parseDuration(args.heartbeat, '--heartbeat'),
     bindIp,
     pullPolicy: pull,
+    dockerConfig: args['docker-config'],
     healthBackoff: args['health-timeout'] === undefined ? undefined : { giveUpMs: parseDuration(args['health-timeout'], '--health-timeout') },
     maxKillTimeoutMs: args['max-kill-timeout'] === undefined ? undefined : parseDuration(args['max-kill-timeout'], '--max-kill-timeout'),
     joinNewCluster: args['join-new-cluster'],

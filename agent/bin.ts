@@ -46,6 +46,7 @@ function argSpec() {
     heartbeat: { type: 'string' },
     'bind-ip': { type: 'string' },
     pull: { type: 'string' },
+    'docker-config': { type: 'string' },
     'health-timeout': { type: 'string' },
     'max-kill-timeout': { type: 'string' },
     'join-new-cluster': { type: 'boolean' },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { MAX_JOB_WAIT_SECONDS, type TlsOptions } from '../core/index.js';
 import { defaultDockerHost } from './docker/dockerHost.js';
+import { defaultDockerConfigDir } from './registry/dockerConfig.js';
 import { parsePortRange, type PortRange } from './ports.js';
 import { isPullPolicy, PULL_POLICIES, type PullPolicy } from './supervisor/pullPolicy.js';
 import { defaultRestartPolicy, type RestartPolicyOptions } from './supervisor/restartPolicy.js';
@@ -40,6 +41,11 @@ export interface AgentOptions {
    * to the local image) or `missing`.
    */
   pullPolicy?: PullPolicy;
+  /**
+   * The docker config folder whose `config.json` gives registry credentials (`--docker-config`): `auths`,
+   * `credsStore`, `credHelpers`, read again for every pull. Default `$DOCKER_CONFIG`, else `~/.docker`.
+   */
+  dockerConfig?: string;
   /**
    * The longest a container is given to stop (`--max-kill-timeout`): a job's gracePeriod and its
    * secondsToWaitBeforeKill are each cut to this. Default 10 min; from 1 s to a day.
@@ -110,6 +116,7 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
     restartPolicy: { ...defaultRestartPolicy, ...o.restartPolicy },
     healthBackoff: { baseMs: o.healthBackoff?.baseMs ?? 1_000, maxMs: o.healthBackoff?.maxMs ?? 30_000, giveUpMs: o.healthBackoff?.giveUpMs ?? 300_000 },
     pullPolicy,
+    dockerConfig: o.dockerConfig ?? defaultDockerConfigDir(env),
     maxKillTimeoutMs,
     resyncMs: o.resyncMs ?? 30_000,
     pollWaitMs: o.pollWaitMs ?? 30_000,

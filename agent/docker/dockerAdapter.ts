@@ -3,6 +3,7 @@ import type { ContainerCreateOptions } from 'dockerode';
 import { AGENT_LABEL, JOB_LABEL, STOP_TIMEOUT_LABEL } from './labels.js';
 import { dockerConnection } from './dockerHost.js';
 import { DockerError, translateDockerError } from './errors.js';
+import type { RegistryAuth } from '../registry/registryAuth.js';
 
 /** One container labelled for this agent, as listed. */
 export interface ObservedContainer {
@@ -118,9 +119,12 @@ export function createDockerAdapter(dockerHost: string, agentName: string, timeo
       };
     }),
 
-    /** Pulls and follows the progress stream to its end: errors inside the stream are errors too. */
-    pull: (ref: string) => call(`pull ${ref}`, t.pullMs, async (abortSignal) => {
-      const stream = await docker.pull(ref, { abortSignal });
+    /**
+     * Pulls and follows the progress stream to its end: errors inside the stream are errors too. `auth`
+     * goes to the engine in X-Registry-Auth (dockerode keeps it out of the URL).
+     */
+    pull: (ref: string, o: { auth?: RegistryAuth } = {}) => call(`pull ${ref}`, t.pullMs, async (abortSignal) => {
+      const stream = await docker.pull(ref, { abortSignal, ...(o.auth && { authconfig: o.auth }) });
       await new Promise<void>((resolve, reject) => {
         docker.modem.followProgress(stream, (err: Error | null, output: Array<{ error?: string }>) => {
           const failed = output?.find((o) => o.error);

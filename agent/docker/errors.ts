@@ -34,7 +34,8 @@ export function engineMessage(err: unknown): string {
     return (e.json as { message: string }).message.trim();
   }
   if (typeof e?.json === 'string' && e.json.trim()) return e.json.trim();
-  return String(e?.message ?? err).trim();
+  // A streamed call (a pull) that fails at once has no json: docker-modem puts the body in the message.
+  return String(e?.message ?? err).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
 }
 
 const portInUse = /port is already allocated|address already in use|bind: .*in use/i;

@@ -1,8 +1,9 @@
 import test from 'ava';
 import { pino } from 'pino';
 import { DockerError } from '../docker/errors.js';
+import type { RegistryAuth } from '../registry/registryAuth.js';
 import { createWithImage } from './createWithImage.js';
-import { TaskSetbackError } from './pullImage.js';
+import { TaskSetbackError, type CredentialsFor } from './pullImage.js';
 import type { PullPolicy } from './pullPolicy.js';
 
 /** A fake engine that records the calls; `local` says whether it has the image, `registry` what a pull does. */
@@ -12,8 +13,8 @@ function engine(o: { local: boolean; registry: 'ok' | 'missing' | 'unreachable' 
   return {
     calls,
     docker: {
-      pull: async (ref: string) => {
-        calls.push('pull');
+      pull: async (ref: string, pulled: { auth?: RegistryAuth } = {}) => {
+        calls.push(pulled.auth ? `pull as ${pulled.auth.username}` : 'pull');
         if (o.registry === 'missing') throw new DockerError('IMAGE_NOT_FOUND', 'manifest unknown', { op: `pull ${ref}`, statusCode: 404 });
         if (o.registry === 'unreachable') throw new DockerError('IMAGE_PULL_FAILED', 'connection refused', { op: `pull ${ref}` });
         local = true;
@@ -27,10 +28,10 @@ function engine(o: { local: boolean; registry: 'ok' | 'missing' | 'unreachable' 
   };
 }
 
-async function create(policy: PullPolicy, image: string, e: ReturnType<typeof engine>) {
+async function create(policy: PullPolicy, image: string, e: ReturnType<typeof engine>, credentials: CredentialsFor = async () => undefined) {
   const states: string[] = [];
   const result = await createWithImage({
-    docker: e.docker, image, policy, spec: async () => ({ Image: image }), onState: (s) => states.push(s), log: pino({ level: 'silent' }),
+    docker: e.docker, credentials, image, policy, spec: async () => ({ Image: image }), onState: (s) => states.push(s), log: pino({ level: 'silent' }),
   }).catch((err: unknown) => err);
   return { result, states, calls: e.calls };
 }
@@ -79,7 +80,28 @@ test('errors of the create other than a missing image are thrown as they are', a
   const conflict = new DockerError('NAME_CONFLICT', 'name in use', { op: 'create', statusCode: 409 });
   const err = await createWithImage({
     docker: { pull: async () => {}, create: async () => { throw conflict; } },
+    credentials: async () => undefined,
     image: 'app:1', policy: 'missing', spec: async () => ({}), onState: () => {}, log: pino({ level: 'silent' }),
   }).catch((e: unknown) => e);
   t.is(err, conflict);
+});
+
+test('each pull asks for credentials and hands them to the engine; credentials that cannot be had fail the pull', async (t) => {
+  let asked = 0;
+  const alice = async (image: string) => {
+    asked++;
+    return { serveraddress: image.split('/')[0], username: 'alice', password: 'pw' };
+  };
+  const pulled = await create('always', 'reg.example:5000/app:1', engine({ local: false, registry: 'ok' }), alice);
+  t.is(pulled.result, 'c1');
+  t.deepEqual(pulled.calls, ['pull as alice', 'create']);
+  t.is(asked, 1);
+
+  const helperDown: CredentialsFor = async () => { throw new Error('credential helper docker-credential-x is not on PATH'); };
+  const failed = await create('missing', 'reg.example:5000/app:1', engine({ local: false, registry: 'ok' }), helperDown);
+  t.is((failed.result as TaskSetbackError).kind, 'imagePullFailed');
+  t.is((failed.result as Error).message, 'image pull failed: reg.example:5000/app:1: credential helper docker-credential-x is not on PATH');
+  t.deepEqual(failed.calls, ['create']);
+  const present = await create('always', 'reg.example:5000/app:1', engine({ local: true, registry: 'ok' }), helperDown);
+  t.is(present.result, 'c1', 'pull always: the local image is used as when the registry is away');
 });

@@ -2,11 +2,12 @@ import type { ContainerCreateOptions } from 'dockerode';
 import type { Logger } from 'pino';
 import type { DockerAdapter } from '../docker/dockerAdapter.js';
 import { isDockerError } from '../docker/errors.js';
-import { imageSetback, tryPull } from './pullImage.js';
+import { imageSetback, tryPull, type CredentialsFor } from './pullImage.js';
 import { pullsFirst, type PullPolicy } from './pullPolicy.js';
 
 export interface CreateWithImageOptions {
   docker: Pick<DockerAdapter, 'pull' | 'create'>;
+  credentials: CredentialsFor;
   image: string;
   policy: PullPolicy;
   /** The create options; asked for once, after CREATING is reported (ports are decided there). */
@@ -27,7 +28,7 @@ export interface CreateWithImageOptions {
 export async function createWithImage(o: CreateWithImageOptions): Promise<string> {
   o.onState('PULLING_IMAGE');
   const pulledFirst = pullsFirst(o.policy, o.image);
-  const pullError = pulledFirst ? await tryPull(o.docker, o.image) : null;
+  const pullError = pulledFirst ? await tryPull(o, o.image) : null;
   if (pullError) o.log.debug({ image: o.image, err: pullError }, 'pull failed, trying the local image');
   o.onState('CREATING');
   const spec = await o.spec();
@@ -38,7 +39,7 @@ export async function createWithImage(o: CreateWithImageOptions): Promise<string
     if (pulledFirst) throw pullError ? imageSetback(o.image, pullError) : err;
   }
   o.onState('PULLING_IMAGE');
-  const error = await tryPull(o.docker, o.image);
+  const error = await tryPull(o, o.image);
   if (error) throw imageSetback(o.image, error);
   o.onState('CREATING');
   return o.docker.create(spec);

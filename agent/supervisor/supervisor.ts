@@ -30,6 +30,7 @@ import { restartDecision, type RestartPolicyOptions, type Setback } from './rest
 import { resolvePorts, staticHostPorts, type PortBook } from './taskPorts.js';
 import { createWithImage } from './createWithImage.js';
 import { TaskSetbackError } from './pullImage.js';
+import type { CredentialsFor } from './pullImage.js';
 import type { PullPolicy } from './pullPolicy.js';
 import { adoptionMismatch } from './adoptionCheck.js';
 import { stopWaits } from './stopWaits.js';
@@ -42,6 +43,8 @@ export interface SupervisorDeps extends SpecContext {
   bindIp: string;
   health: { baseMs: number; maxMs: number; giveUpMs: number };
   pullPolicy: PullPolicy;
+  /** A pull's registry credentials, found anew for each pull (`--docker-config`). */
+  credentials: CredentialsFor;
   log: Logger;
   onStatus(status: TaskStatus): void;
   onRemoved(jobId: string): void;
@@ -255,6 +258,7 @@ export class Supervisor {
     try {
       id = await createWithImage({
         docker,
+        credentials: this.deps.credentials,
         image: job.image,
         policy: this.deps.pullPolicy,
         spec: async () => {
