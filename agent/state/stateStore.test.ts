@@ -66,6 +66,28 @@ test('a state file that parses but breaks the schema anywhere starts at index 0 
   }
 });
 
+test('a broken agent id, cluster id or top level also starts at index 0 with no tasks: a broken id is made anew, a broken cluster forgotten', async (t) => {
+  const sound = { agentId: 'agent-7', clusterId: 'c-1', index: 57, tasks: [task('api:1:y')], ports: {} };
+  const broken: Array<[string, unknown, { agentId?: string; clusterId: string | null }]> = [
+    ['an agent id that is a number', { ...sound, agentId: 7 }, { clusterId: 'c-1' }],
+    ['an empty agent id', { ...sound, agentId: '' }, { clusterId: 'c-1' }],
+    ['a cluster id that is a number', { ...sound, clusterId: 1 }, { agentId: 'agent-7', clusterId: null }],
+    ['a list at the top', [sound], { clusterId: null }],
+    ['null at the top', null, { clusterId: null }],
+    ['a string at the top', 'state', { clusterId: null }],
+  ];
+  for (const [what, content, kept] of broken) {
+    const dir = await mkdtemp(join(tmpdir(), 'helios-state-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'state.json'), JSON.stringify(content));
+    const problems: unknown[] = [];
+    const store = await openStateStore(dir, (err) => problems.push(err));
+    t.is(problems.length, 1, what);
+    t.like(store.get(), { index: 0, tasks: [], ports: {}, ...kept }, what);
+    if (kept.agentId === undefined) t.regex(store.get().agentId, /^[0-9a-f-]{36}$/, `${what}: a new agent id`);
+  }
+});
+
 test('a state file of an older agent (no cluster id) is read whole, with no cluster recorded', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'helios-state-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
