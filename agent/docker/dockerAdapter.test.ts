@@ -8,12 +8,13 @@ const dockerHost = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
 
 test('the event stream outlives the per-call timeout and still delivers events', async (t) => {
   const agent = `events-${randomBytes(4).toString('hex')}`;
-  const docker = createDockerAdapter(dockerHost, agent, { callMs: 300 });
+  // callMs short next to the wait, yet long enough for a loaded engine to answer the subscription.
+  const docker = createDockerAdapter(dockerHost, agent, { callMs: 1_000 });
   const events: DockerEvent[] = [];
   let ended: unknown = 'no';
   const subscription = await docker.events((e) => events.push(e), (err) => { ended = err ?? 'ended'; });
   t.teardown(() => subscription.close());
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
   t.is(ended, 'no', 'the stream is still open after three times callMs');
 
   const id = await createDockerAdapter(dockerHost, agent).create({
