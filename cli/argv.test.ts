@@ -7,7 +7,7 @@ test('--ca, --cert and --key go before the command name; their values are not ta
   const inv = splitInvocation(['-z', 'https://m:5801', '--ca', 'ca.pem', '--cert', 'c.pem', '--key', 'k.pem', 'hosts', '-s', 'role=web'], {});
   t.is(inv.name, 'hosts');
   t.deepEqual(inv.argv, ['-s', 'role=web']);
-  t.deepEqual(inv.global.masters, ['https://m:5801']);
+  t.deepEqual(inv.global.target.masters, ['https://m:5801']);
   t.deepEqual(inv.global.tls, { ca: 'ca.pem', cert: 'c.pem', key: 'k.pem' });
 });
 
@@ -25,7 +25,7 @@ test('after the command name they win over those before it and over the environm
 });
 
 test('an https:// master is accepted; another scheme names both that are', (t) => {
-  t.deepEqual(splitInvocation(['-z', 'https://master.example:5801', 'hosts'], {}).global.masters, ['https://master.example:5801']);
+  t.deepEqual(splitInvocation(['-z', 'https://master.example:5801', 'hosts'], {}).global.target.masters, ['https://master.example:5801']);
   t.throws(() => splitInvocation(['-z', 'ftp://m', 'hosts'], {}),
     { message: "invalid master URL 'ftp://m': expected http://host:port or https://host:port (-z or HELIOS_MASTER)" });
 });

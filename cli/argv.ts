@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HeliosError } from '../core/errors/HeliosError.js';
 import { tlsPathsFrom } from '../core/client/tlsPaths.js';
 import type { FlagValue, GlobalOptions } from './command.js';
-import { stringFlag } from './usage.js';
+import { listFlag, stringFlag } from './usage.js';
 
 export const DEFAULT_MASTER = 'http://127.0.0.1:5801';
 
@@ -11,6 +11,11 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** Accepted before the command name and after it, by every command. */
 export const globalOptions = {
   master: { type: 'string', short: 'z', multiple: true },
+  domains: { type: 'string', short: 'd', multiple: true },
+  'srv-name': { type: 'string' },
+  username: { type: 'string', short: 'u' },
+  'http-timeout': { type: 'string' },
+  'retry-timeout': { type: 'string' },
   ca: { type: 'string' },
   cert: { type: 'string' },
   key: { type: 'string' },
@@ -20,7 +25,8 @@ export const globalOptions = {
 } as const satisfies Options;
 
 /** The global options whose value is the next word (`-z URL`, not `-z=URL`). */
-const TAKES_VALUE = new Set(['-z', '--master', '--ca', '--cert', '--key']);
+const TAKES_VALUE = new Set(['-z', '--master', '-d', '--domains', '--srv-name', '-u', '--username', '--http-timeout', '--retry-timeout',
+  '--ca', '--cert', '--key']);
 
 /** Only before a command name: `helios --version`. */
 const topLevelOptions = { ...globalOptions, version: { type: 'boolean' } } as const satisfies Options;
@@ -87,9 +93,17 @@ export function parseCommandArgs(argv: string[], options: Options, commandName: 
 /** Global options given after the command name win over those before it. */
 export function mergeGlobals(before: GlobalOptions, flags: Record<string, FlagValue>, env: NodeJS.ProcessEnv): GlobalOptions {
   const after = globalsFrom(flags, env);
-  const explicit = Array.isArray(flags.master) && flags.master.length > 0;
+  const given = (name: string) => flags[name] !== undefined;
   return {
-    masters: explicit ? after.masters : before.masters,
+    target: {
+      masters: after.target.masters.length > 0 ? after.target.masters : before.target.masters,
+      domains: after.target.domains.length > 0 ? after.target.domains : before.target.domains,
+      srvName: after.target.srvName ?? before.target.srvName,
+    },
+    masters: [],
+    username: after.username ?? before.username,
+    httpTimeoutMs: given('http-timeout') ? after.httpTimeoutMs : before.httpTimeoutMs,
+    retryTimeoutMs: given('retry-timeout') ? after.retryTimeoutMs : before.retryTimeoutMs,
     json: before.json || after.json,
     verbose: before.verbose || after.verbose,
     authToken: before.authToken,
@@ -98,20 +112,34 @@ export function mergeGlobals(before: GlobalOptions, flags: Record<string, FlagVa
 }
 
 function globalsFrom(values: Record<string, FlagValue>, env: NodeJS.ProcessEnv): GlobalOptions {
-  const given = Array.isArray(values.master) ? (values.master as string[]) : [];
-  const masters = given.length > 0 ? given : [env.HELIOS_MASTER || DEFAULT_MASTER];
+  const masters = listFlag(values.master);
   for (const url of masters) {
     if (!/^https?:\/\/[^/\s]+/.test(url)) {
       throw new HeliosError('INVALID_ARGUMENT', `invalid master URL '${url}': expected http://host:port or https://host:port (-z or HELIOS_MASTER)`);
     }
   }
   return {
-    masters,
+    target: { masters, domains: listFlag(values.domains), srvName: stringFlag(values['srv-name']) },
+    masters: [],
+    username: stringFlag(values.username),
+    httpTimeoutMs: timeoutFlag(values['http-timeout'], '--http-timeout', env.HELIOS_CLI_HTTP_TIMEOUT, 'HELIOS_CLI_HTTP_TIMEOUT', 60, false),
+    retryTimeoutMs: timeoutFlag(values['retry-timeout'], '--retry-timeout', env.HELIOS_CLI_TOTAL_TIMEOUT, 'HELIOS_CLI_TOTAL_TIMEOUT', 0, true),
     json: values.json === true,
     verbose: values.verbose === true,
     authToken: env.HELIOS_TOKEN || undefined,
     tls: tlsPathsFrom({ ca: stringFlag(values.ca), cert: stringFlag(values.cert), key: stringFlag(values.key) }, env),
   };
+}
+
+/** Seconds from the flag, else the variable (Helios' order), else the default; in ms. */
+function timeoutFlag(flag: FlagValue, name: string, variable: string | undefined, variableName: string, fallback: number, zeroAllowed: boolean): number {
+  const [text, from] = typeof flag === 'string' ? [flag, name] : variable ? [variable, variableName] : [undefined, name];
+  if (text === undefined) return fallback * 1000;
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0 || (seconds === 0 && !zeroAllowed)) {
+    throw new HeliosError('INVALID_ARGUMENT', `${from} must be a ${zeroAllowed ? 'number of seconds (0 or more)' : 'positive number of seconds'}, got '${text}'`);
+  }
+  return seconds * 1000;
 }
 
 /**

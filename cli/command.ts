@@ -3,8 +3,19 @@ import type { Output } from './output.js';
 
 /** Options every command accepts, before or after its name. */
 export interface GlobalOptions {
-  /** Master URLs from -z/--master, else HELIOS_MASTER, else the default; the first is used. */
+  /** Where the masters are, as given on the command line (clusters.ts turns it into clusters). */
+  target: { masters: string[]; domains: string[]; srvName?: string };
+  /**
+   * The masters of the cluster the command runs on now, tried in order (set by `main` for each
+   * cluster: -z URLs, HELIOS_MASTER, ~/.helios/config, or an SRV lookup of a -d domain).
+   */
   masters: string[];
+  /** Sent as Helios-User (recorded as deployerUser): -u, else the OS user. */
+  username?: string;
+  /** Each request's time (--http-timeout, HELIOS_CLI_HTTP_TIMEOUT; 60 s). */
+  httpTimeoutMs: number;
+  /** How long a request that reached no master is retried (--retry-timeout, HELIOS_CLI_TOTAL_TIMEOUT; 0). */
+  retryTimeoutMs: number;
   json: boolean;
   verbose: boolean;
   /** Bearer token for the master (HELIOS_TOKEN); not the job token (--token). */
@@ -49,6 +60,10 @@ export interface Command extends CommandMeta {
    * positionals come before it, so that an option among the words after them is told to go after `--`.
    */
   commandAfter?: (positionals: string[]) => number;
+  /** Talks to no master of -z/-d (`solo` runs its own): no cluster is looked up for it. */
+  local?: boolean;
+  /** Runs on one cluster only (`watch` never ends): several are refused (eachCluster.ts). */
+  oneCluster?: boolean;
   run(args: RunArgs): Promise<number | void>;
 }
 

@@ -3,31 +3,31 @@ import type { GlobalOptions } from './command.js';
 import { DEFAULT_MASTER } from './argv.js';
 
 /**
- * The client of the master named by -z / HELIOS_MASTER, loaded on first use so that `--help` and
- * argument errors never pay for it. Sends `Helios-Owner: cli`; requests go over node:http(s) (see
- * core/client/httpFetch.ts for why), with --ca/--cert/--key when given. A master that cannot be
- * reached at the default address is most likely the one `npm start` (`helios solo`) runs: the
- * message asks whether it is running.
+ * The client of the cluster's masters (`global.masters`: -z, HELIOS_MASTER, ~/.helios/config or an
+ * SRV lookup, see clusters.ts), loaded on first use so that `--help` and argument errors never pay for
+ * it. Sends `Helios-Owner: cli` and `Helios-User` (-u, else the OS user); requests go over
+ * node:http(s) (see core/client/httpFetch.ts for why), with --ca/--cert/--key when given, to the
+ * master that answers (masterFetch.ts: fail-over, --http-timeout, --retry-timeout). A master that
+ * cannot be reached at the default address is most likely the one `npm start` (`helios solo`) runs:
+ * the message asks whether it is running.
  */
 export async function connect(global: GlobalOptions): Promise<HeliosClient> {
-  const [{ createClient }, { createHttpFetch }, tls] = await Promise.all([
-    import('../core/client/createClient.js'), import('../core/client/httpFetch.js'), readTls(global.tls)]);
-  const fetch = createHttpFetch(tls);
-  const clientOf = (baseUrl: string) => createClient({ baseUrl, token: global.authToken, owner: 'cli', fetch, tls,
-    masterHint: baseUrl === DEFAULT_MASTER ? '-z or HELIOS_MASTER to another master; is `npm start` (or helios solo) running?' : undefined });
-  if (global.masters.length === 1) return clientOf(global.masters[0]);
-  // Several -z: the first master that answers (one GET /version each, only in this case).
-  let lastError: unknown;
-  for (const url of global.masters) {
-    const client = clientOf(url);
-    try {
-      await client.version();
-      return client;
-    } catch (err) {
-      lastError = err;
-    }
-  }
-  throw lastError;
+  const [{ createClient }, { createHttpFetch }, { createMasterFetch }, { reachHints, unreachable }, tls] = await Promise.all([
+    import('../core/client/createClient.js'), import('../core/client/httpFetch.js'), import('./masterFetch.js'),
+    import('../core/client/unreachable.js'), readTls(global.tls)]);
+  const { masters, httpTimeoutMs, retryTimeoutMs } = global;
+  const masterHint = masters.length === 1 && masters[0] === DEFAULT_MASTER
+    ? '-z or HELIOS_MASTER to another master; is `npm start` (or helios solo) running?' : undefined;
+  const hints = reachHints({ masterHint });
+  const fetch = createMasterFetch({
+    masters, send: createHttpFetch(tls), httpTimeoutMs, retryTimeoutMs,
+    explain: (master, err) => unreachable(master, err, hints, tls?.cert !== undefined),
+  });
+  return createClient({
+    baseUrl: masters[0], token: global.authToken, owner: 'cli', user: global.username, fetch, tls, masterHint,
+    // Each attempt has its own --http-timeout (masterFetch.ts); this bounds the whole of a request's retries.
+    timeoutMs: retryTimeoutMs + (masters.length + 1) * httpTimeoutMs + 1_000,
+  });
 }
 
 async function readTls(paths: GlobalOptions['tls']) {

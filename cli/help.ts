@@ -3,8 +3,19 @@ import { DEFAULT_MASTER } from './argv.js';
 import { HELIOS_VERSION } from '../core/version.js';
 
 export const GLOBAL_HELP = `Global options (before or after the command):
-  -z, --master URL   the master to talk to (default: $HELIOS_MASTER, else ${DEFAULT_MASTER});
-                     repeat it to name several: the first that answers is used
+  -z, --master URL   a master of the cluster to talk to; repeat it to name more masters of that
+                     cluster: each request goes to the first that answers (fail-over; Helios runs
+                     the command once per -z instead: for several clusters use -d)
+  -d, --domains D,…  find the masters of each domain by DNS SRV (_SRVNAME._https.D, else
+                     _SRVNAME._http.D); several domains are several clusters: the command runs on
+                     each in turn, under a 'D ([masters])' header (--json: {"D": …}), as in Helios
+      --srv-name N   the SRV service name (default: srvName of ~/.helios/config, else helios)
+  -u, --username U   who you are to the master (Helios-User, recorded as deployerUser; default:
+                     the OS user)
+      --http-timeout S   each request's time, in seconds (default: $HELIOS_CLI_HTTP_TIMEOUT, else 60)
+      --retry-timeout S  how long a request that reached no master is retried, 1 s apart, over
+                     the cluster's masters (default: $HELIOS_CLI_TOTAL_TIMEOUT, else 0: fail at once;
+                     Helios waits 240 s)
       --ca FILE      the PEM CA that signed an https:// master's certificate (default: the
                      CAs built into Node and NODE_EXTRA_CA_CERTS); always verified
       --cert FILE    a PEM client certificate, for a master that requires one (--client-ca)
@@ -13,8 +24,10 @@ export const GLOBAL_HELP = `Global options (before or after the command):
   -v, --verbose      show stack traces of unexpected errors
   -h, --help         show help
       --version      print the client version (before any command)
-Environment: HELIOS_MASTER (master URL), HELIOS_TOKEN (bearer token for a master that requires one),
-HELIOS_CA, HELIOS_CERT, HELIOS_KEY (as --ca, --cert, --key), NO_COLOR (no colours even on a terminal).`;
+Masters, the first found of: -z, -d, $HELIOS_MASTER (http://…, https://… or domain://DOMAIN),
+masterEndpoints then domains of ~/.helios/config (JSON, as Helios'), else ${DEFAULT_MASTER}.
+Environment: HELIOS_TOKEN (bearer token for a master that requires one), HELIOS_CA, HELIOS_CERT,
+HELIOS_KEY (as --ca, --cert, --key), NO_COLOR (no colours even on a terminal).`;
 
 export function mainHelp(commands: CommandMeta[]): string {
   const label = (c: CommandMeta) => {

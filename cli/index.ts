@@ -1,15 +1,14 @@
 /**
- * The `helios` command: the one place that turns errors into exit codes and one-line messages.
- * A HeliosError exits with its registry exit code and its message on stderr; anything else is a bug
- * and exits 1 with its message (and the stack with -v). With --json the error is also printed on
- * stdout as `{"status": CODE, "message": …}` so that scripts always get JSON.
+ * The `helios` command: the one place that turns errors into exit codes and one-line messages
+ * (errorReport.ts; eachCluster.ts does the same per cluster when a command runs on several). With
+ * --json the error is also printed on stdout as `{"status": CODE, "message": …}` so that scripts
+ * always get JSON.
  */
 import { HeliosError } from '../core/errors/HeliosError.js';
 import { HELIOS_VERSION } from '../core/version.js';
 import { mergeGlobals, parseCommandArgs, splitInvocation } from './argv.js';
 import { commandHelp, mainHelp } from './help.js';
 import { listCommands, loadCommand } from './registry.js';
-import { terminalJson, terminalText } from './terminalText.js';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const streams = { stdout: process.stdout, stderr: process.stderr };
@@ -30,11 +29,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       streams.stdout.write(commandHelp(command) + '\n');
       return 0;
     }
-    const { createOutput } = await import('./output.js');
-    const out = await createOutput(streams, { json: global.json, env });
-    return (await command.run({ ...parsed, global, out, env })) ?? 0;
+    const { runOnClusters } = await import('./eachCluster.js');
+    return await runOnClusters(command, { ...parsed, global, env }, streams);
   } catch (err) {
-    return report(err, { verbose, json });
+    return await report(err, { verbose, json });
   }
 }
 
@@ -66,21 +64,12 @@ async function unknownCommand(name: string): Promise<HeliosError> {
   return new HeliosError('INVALID_ARGUMENT', `unknown command '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''} (see helios --help)`);
 }
 
-function report(err: unknown, { verbose, json }: { verbose: boolean; json: boolean }): number {
-  if (err instanceof HeliosError) {
-    // The message may be the master's: escaped like everything else that reaches a terminal (terminalText.ts).
-    if (json) process.stdout.write(terminalJson({ status: err.code, message: err.message, ...detail(err) }, 2) + '\n');
-    process.stderr.write(`helios: ${terminalText(err.message)}\n`);
-    if (verbose && err.cause instanceof Error) process.stderr.write(`caused by: ${err.cause.stack ?? err.cause.message}\n`);
-    return err.exitCode;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  if (json) process.stdout.write(terminalJson({ status: 'INTERNAL_ERROR', message }, 2) + '\n');
-  process.stderr.write(`helios: ${terminalText(message)}\n`);
-  if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-  else process.stderr.write('helios: this is a bug in the helios command; run again with -v for the stack trace\n');
-  return 1;
+/** Loaded only on failure: `helios --help` stays at its few modules. */
+async function report(err: unknown, { verbose, json }: { verbose: boolean; json: boolean }): Promise<number> {
+  const [{ errorReport }, { terminalJson }] = await Promise.all([import('./errorReport.js'), import('./terminalText.js')]);
+  const r = errorReport(err, verbose);
+  if (json) process.stdout.write(terminalJson(r.json, 2) + '\n');
+  process.stderr.write(`${r.line}\n`);
+  if (r.detail) process.stderr.write(`${r.detail}\n`);
+  return r.exitCode;
 }
-
-/** The error's structured data for --json, e.g. `errors` of INVALID_JOB_DEFINITION. */
-const detail = (err: HeliosError) => Object.fromEntries(Object.entries(err.data).filter(([k]) => k !== 'status' && k !== 'message'));

@@ -30,6 +30,7 @@ Without a registry to pull from, it imports busybox:latest (the sample job's ima
   --no-syncer          start no syncer
   --cleanup            on Ctrl-C, stop this agent's containers (each gets its job's kill wait), then
                        undeploy and remove them; one that does not stop in time keeps its deployment`,
+  local: true,
   options: {
     http: { type: 'string', default: '127.0.0.1:5801' },
     home: { type: 'string' },

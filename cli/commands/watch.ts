@@ -23,6 +23,7 @@ a job reference.
 {"time": ms, "tasks": [{"jobId", "host", "deployed", "goal", "state", "throttled", "containerId",
 "containerError", "healthCheckError"}]} (null where the master has no value; goal UNDEPLOY while an
 undeployed task's container is still being removed)`,
+  oneCluster: true,
   options: { interval: { type: 'string', short: 'n' }, exact: { type: 'boolean' } },
   async run(args) {
     expectPositionals(this, args.positionals, 1, Infinity);

@@ -3,7 +3,7 @@ import { isErrorCode } from '../errors/codes.js';
 import { userInfo } from 'node:os';
 import { HELIOS_VERSION } from '../version.js';
 import { createHttpFetch } from './httpFetch.js';
-import { unreachable } from './unreachable.js';
+import { reachHints, unreachable } from './unreachable.js';
 
 export interface ClientOptions {
   /** The master's URL, e.g. http://127.0.0.1:5801 */
@@ -73,12 +73,7 @@ export function createTransport(options: ClientOptions): Transport {
   // The global fetch takes no CA or client certificate; its default stays, as it answers short
   // requests about 0.1 ms sooner (long-polls are answered as fast over either).
   const send = options.fetch ?? (options.tls ? createHttpFetch(options.tls) : fetch);
-  const hints = {
-    master: options.masterHint ?? '-z or HELIOS_MASTER',
-    down: options.masterDownHint,
-    ca: options.caHint ?? '--ca FILE (HELIOS_CA)',
-    cert: options.certHint ?? '--cert FILE --key FILE (HELIOS_CERT, HELIOS_KEY)',
-  };
+  const hints = reachHints(options);
 
   return async function request<T>(method: string, path: string, req: RequestOptions = {}): Promise<T> {
     const url = new URL(baseUrl + path);
@@ -102,7 +97,8 @@ export function createTransport(options: ClientOptions): Transport {
         redirect: 'manual',
       });
     } catch (err) {
-      if (req.signal?.aborted) throw err;
+      // A fetch of several masters (the CLI's fail-over) has already said which failed and why.
+      if (req.signal?.aborted || err instanceof HeliosError) throw err;
       throw unreachable(baseUrl, err, hints, options.tls?.cert !== undefined);
     }
     const text = await response.text();

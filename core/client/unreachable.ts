@@ -15,6 +15,14 @@ export interface ReachHints {
   cert: string;
 }
 
+/** The hints a client was given, each defaulting to the CLI's flags and variables. */
+export const reachHints = (given: { masterHint?: string; masterDownHint?: string; caHint?: string; certHint?: string }): ReachHints => ({
+  master: given.masterHint ?? '-z or HELIOS_MASTER',
+  down: given.masterDownHint,
+  ca: given.caHint ?? '--ca FILE (HELIOS_CA)',
+  cert: given.certHint ?? '--cert FILE --key FILE (HELIOS_CERT, HELIOS_KEY)',
+});
+
 const UNTRUSTED = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT',
   'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_SIGNATURE_FAILURE']);
 const CERT_REFUSED = new Set(['ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
