@@ -6,13 +6,13 @@
  * (dist/cli/bin.js: `npm run build` first) and a master child process (dist/master/bin.js).
  * Run alone: `npx tsx bench/cliStartup.ts [--quick] [--jobs N] [--runs N]` prints JSON, then a table.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { BenchOptions, Figure } from './lib/figures.js';
 import { latencyFigures } from './lib/figures.js';
 import { createJsonClient } from './lib/http.js';
 import { repoRoot, startMaster } from './lib/masterProcess.js';
 import { createJobs } from './lib/populate.js';
+import { timeProcess } from './lib/proc.js';
 import { renderTable } from './lib/table.js';
 
 const CLI = path.join(repoRoot, 'dist/cli/bin.js');
@@ -22,17 +22,7 @@ export interface CliStartupOptions extends BenchOptions {
   runs?: number;
 }
 
-/** Wall time of one process from spawn to exit, its output thrown away; rejects on a non-zero exit. */
-function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const start = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr.trim()}`))));
-  });
-}
+const timeNode = (args: string[], env: NodeJS.ProcessEnv) => timeProcess(process.execPath, args, { cwd: repoRoot, env });
 
 export async function run(options: CliStartupOptions = {}): Promise<Figure[]> {
   const log = options.log ?? (() => {});
@@ -48,18 +38,18 @@ export async function run(options: CliStartupOptions = {}): Promise<Figure[]> {
     log(`created ${created.ids.length} jobs in ${(created.ms / 1000).toFixed(1)} s`);
     const env = { HELIOS_MASTER: master.baseUrl, NO_COLOR: '1' };
     // Warm the OS file cache and the master's first-request paths: untimed.
-    await timeProcess(['-e', '0'], env);
-    await timeProcess([CLI, '--help'], env);
-    await timeProcess([CLI, 'jobs'], env);
+    await timeNode(['-e', '0'], env);
+    await timeNode([CLI, '--help'], env);
+    await timeNode([CLI, 'jobs'], env);
 
     const node: number[] = [];
     const help: number[] = [];
     const jobs: number[] = [];
     const deadline = started + budgetMs * 0.9;
     for (let i = 0; i < runs && (i < 3 || performance.now() < deadline); i++) {
-      node.push(await timeProcess(['-e', '0'], env));
-      help.push(await timeProcess([CLI, '--help'], env));
-      jobs.push(await timeProcess([CLI, 'jobs'], env));
+      node.push(await timeNode(['-e', '0'], env));
+      help.push(await timeNode([CLI, '--help'], env));
+      jobs.push(await timeNode([CLI, 'jobs'], env));
     }
     log(`${node.length} rounds`);
     const baseline = { name: 'node -e 0', samples: node };

@@ -13,6 +13,7 @@ export interface BenchmarkEntry {
 }
 
 export const benchmarks: BenchmarkEntry[] = [
+  { name: 'cliHelp', title: 'helios --help through the helios npm link puts on PATH vs node -e 0', budgetMs: 45_000, quickBudgetMs: 20_000 },
   { name: 'cliStartup', title: 'helios --help and helios jobs (10,000 jobs) vs node -e 0', budgetMs: 90_000, quickBudgetMs: 30_000 },
   { name: 'blockingQuery', title: 'blocking query wake-up latency vs a plain request', budgetMs: 30_000, quickBudgetMs: 20_000 },
   { name: 'deployLatency', title: 'deploy → RUNNING vs dockerode create+start; 50 jobs at once', budgetMs: 120_000, quickBudgetMs: 50_000 },

@@ -6,9 +6,8 @@
  * the README stays true.
  *
  * What is substituted, and only this:
- * - `npx` is a shim on PATH that runs this checkout's built `helios` (dist/cli/bin.js): the real
- *   npx would look the package up in the registry from the test's repository, which has no
- *   package.json.
+ * - `helios` is this checkout's, put on PATH as the README says, by `npm link` (into a prefix of the
+ *   test's own, npm_config_prefix, so that nothing global changes).
  * - `hostname` is a shim on PATH printing the agent's name: the agent is named readme-<random>, not
  *   after this machine, so that it never takes (or reaps) the containers of another agent on the
  *   shared engine. solo names its agent after this machine by default; `$(hostname)` then means it.
@@ -20,7 +19,7 @@
  * (test/harness/fixedPorts.ts) and fails, naming the port, when something else listens on them.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { createClient } from '../core/index.js';
@@ -65,9 +64,9 @@ test('the README walkthrough works as written: hosts, create, deploy --watch, cu
   const [, before, after] = /sed -i 's\/([^/]+)\/([^/]+)\/'/.exec(commitLine) ?? [];
   if (!before || !after) throw new Error(`the commit line does not change the greeting with sed -i 's/OLD/NEW/': ${commitLine}`);
   const kinds = {
-    hosts: find(/^npx helios hosts\b/, 'helios hosts'),
-    create: find(/^npx helios create\b/, 'helios create'),
-    deploy: find(/^npx helios deploy\b.*--watch/, 'helios deploy --watch'),
+    hosts: find(/^helios hosts\b/, 'helios hosts'),
+    create: find(/^helios create\b/, 'helios create'),
+    deploy: find(/^helios deploy\b.*--watch/, 'helios deploy --watch'),
     container: find(/^curl\b.*:18081\//, 'curl of the new job (port 18081)'),
     commit: commitLine,
     synced: find(/^curl\b.*:18080\//, 'curl of the sample job (port 18080)'),
@@ -83,10 +82,11 @@ test('the README walkthrough works as written: hosts, create, deploy --watch, cu
   const repo = join(dir.path, 'repo');
   const bin = join(dir.path, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'npx'), `#!/bin/sh\n[ "$1" = helios ] || { echo "npx shim of test/readme.walkthrough.test.ts: only helios, got $1" >&2; exit 127; }\n`
-    + `shift\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_BIN)} "$@"\n`);
+  const prefix = join(dir.path, 'npm-prefix');
+  execFileSync('npm', ['link', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ROOT, env: { ...process.env, npm_config_prefix: prefix } });
+  t.is(realpathSync(join(prefix, 'bin', 'helios')), realpathSync(CLI_BIN), 'npm link puts this checkout\'s helios on PATH');
   writeFileSync(join(bin, 'hostname'), `#!/bin/sh\necho ${agent}\n`);
-  for (const shim of ['npx', 'hostname']) chmodSync(join(bin, shim), 0o755);
+  chmodSync(join(bin, 'hostname'), 0o755);
   const identity = { GIT_AUTHOR_NAME: 'readme test', GIT_AUTHOR_EMAIL: 'readme@test.invalid', GIT_COMMITTER_NAME: 'readme test', GIT_COMMITTER_EMAIL: 'readme@test.invalid' };
   mkdirSync(repo);
   cpSync(join(ROOT, 'jobs'), join(repo, 'jobs'), { recursive: true });
@@ -112,7 +112,7 @@ test('the README walkthrough works as written: hosts, create, deploy --watch, cu
   });
 
   const { HELIOS_TOKEN: _token, ...inherited } = process.env;
-  const env: NodeJS.ProcessEnv = { ...inherited, ...identity, PATH: `${bin}:${process.env.PATH}`, HELIOS_MASTER: master, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...inherited, ...identity, PATH: `${bin}:${join(prefix, 'bin')}:${process.env.PATH}`, HELIOS_MASTER: master, NO_COLOR: '1' };
   let jobId = '';
   for (const line of lines) {
     if (line === kinds.synced) {

@@ -124,7 +124,7 @@ test('npm start in a fresh clone runs the sample job; a commit deploys its new v
   t.regex(solo.npm.stdout, new RegExp(`master +${solo.client.baseUrl.replace(/[.]/g, '\\.')} +database .*master\\.db`));
   t.regex(solo.npm.stdout, new RegExp(`agent +${solo.agent} +Docker at ${dockerHost}`));
   t.regex(solo.npm.stdout, new RegExp(`syncer +${solo.clone} jobs/ on \\S+ at ${head}`));
-  t.regex(solo.npm.stdout, /Try: npx helios -z \S+ hosts/);
+  t.regex(solo.npm.stdout, /Try: (npx )?helios -z \S+ hosts/);
 
   const greeting = String(parseDocument(readFileSync(join(solo.clone, SAMPLE), 'utf8')).getIn(['env', 'GREETING']));
   const first = await helloJob(solo, 'RUNNING');

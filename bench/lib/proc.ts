@@ -1,5 +1,5 @@
-/** Process and file measurements from /proc (Linux): CPU time, resident memory, free ports, file sizes. */
-import { execFileSync } from 'node:child_process';
+/** Process and file measurements from /proc (Linux): CPU time, resident memory, free ports, file sizes, process wall time. */
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 
@@ -61,4 +61,20 @@ export function openFiles(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * Wall time of one process from spawn to exit (ms), its output thrown away; rejects on a non-zero exit
+ * with its stderr. `command` is run as given (a path to an executable, or node itself).
+ */
+export function timeProcess(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<number> {
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(performance.now() - start)
+      : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.trim()}`))));
+  });
 }

@@ -23,7 +23,7 @@ import { listenForShutdown, type ShutdownSignals } from './shutdownSignals.js';
 import { soloCommand } from './soloCommand.js';
 import { noEngineAdvice } from './engineAdvice.js';
 import { chooseEngine, ensureSampleImage, startPrivateEngine, type EngineChoice, type SoloEngine } from './soloEngine.js';
-import { printSummary } from './summary.js';
+import { cliCommand, printSummary } from './summary.js';
 
 export interface SoloOptions {
   http: string;
@@ -190,6 +190,7 @@ async function supervise(plan: Plan, engine: SoloEngine, components: Component[]
     agentName: options.agent ? agentName : null,
     dockerHost: engine.dockerHost,
     privateEngine: engine.private,
+    cli: cliCommand(),
   });
   const progress = watchProgress(client, { host: options.agent ? agentName : null, source: repo ? SOURCE : null, startedAt }, out);
   const died = Promise.race(components.map(async (c) => ({ component: c, code: await c.exited })));

@@ -1,4 +1,6 @@
 /** The lines solo prints once everything has started: where each part is, and what to try next. */
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import type { Output } from '../output.js';
 import type { RepoInfo } from './gitRepo.js';
 import { soloCommand } from './soloCommand.js';
@@ -15,6 +17,8 @@ export interface SummaryFacts {
   repo: (RepoInfo & { branch: string }) | null;
   path: string;
   logs: string;
+  /** How to run the CLI here: `helios` when it is on PATH (npm link, npm install -g), else `npx helios`. */
+  cli: string;
 }
 
 export function printSummary(out: Output, s: SummaryFacts): void {
@@ -29,8 +33,21 @@ export function printSummary(out: Output, s: SummaryFacts): void {
     : '  syncer   (none: --no-syncer)');
   out.print(`  logs     ${s.logs}`);
   const z = s.masterUrl === 'http://127.0.0.1:5801' ? '' : ` -z ${s.masterUrl}`;
-  out.print(`Try: npx helios${z} hosts · npx helios${z} jobs · edit ${s.path}/hello.yaml and git commit`);
+  out.print(`Try: ${s.cli}${z} hosts · ${s.cli}${z} jobs · edit ${s.path}/hello.yaml and git commit`);
   out.print(dim(s.privateEngine
     ? 'Ctrl-C stops master, agent and syncer, then the private dockerd and its containers (their deployments stay).'
     : `Ctrl-C stops master, agent and syncer; containers keep running unless ${soloCommand('--cleanup')}.`));
+}
+
+/** `helios` when a directory of PATH has it (what npm link and npm install -g give), else `npx helios`. */
+export function cliCommand(path = process.env.PATH ?? ''): string {
+  const onPath = path.split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, 'helios'), constants.X_OK);
+      return dir !== '';
+    } catch {
+      return false;
+    }
+  });
+  return onPath ? 'helios' : 'npx helios';
 }
