@@ -29,6 +29,20 @@ test('deploy to an unknown host fails for that host with HOST_NOT_FOUND', async 
   t.regex(r.stdout, /^nohost: failed: HOST_NOT_FOUND \(.*nohost.*\)\nh1: done\n$/);
 });
 
+test('deploy --watch --interval S (Helios\' JobDeployCommand) looks every S seconds until --timeout; a bad S exits 1 before deploying', async (t) => {
+  const m = await masterWithHosts(t, ['h1']);
+  const id = await create(m, 'web:1', 'busybox:latest');
+  const bad = await helios(m, ['deploy', 'web:1', 'h1', '--watch', '--interval', '0']);
+  t.is(bad.code, 1);
+  t.is(bad.stderr.trim(), "helios: --interval must be a positive number of seconds, got '0'");
+  t.deepEqual((await m.client.jobs.status(id)).deployments, {});
+  // No agent: the task never leaves its first state, so the watch ends at --timeout.
+  const r = await helios(m, ['deploy', 'web:1', 'h1', '--watch', '--interval', '1', '--timeout', '2']);
+  t.is(r.code, 1);
+  t.regex(r.stdout, /^h1: done\n/);
+  t.regex(r.stderr, /timed out after 2 s waiting for RUNNING on h1/);
+});
+
 test('deploy --no-start deploys with goal STOP; start and stop set the goal', async (t) => {
   const m = await masterWithHosts(t, ['h1']);
   const id = await create(m, 'web:1', 'busybox:latest');
