@@ -29,6 +29,8 @@ export interface MasterFetchOptions {
 export function createMasterFetch(options: MasterFetchOptions): FetchLike {
   const { masters, send, httpTimeoutMs, retryTimeoutMs, delayMs = 1_000 } = options;
   const base = masters[0].replace(/\/+$/, '');
+  // The path after the first master's: URL drops a default port (:80) and lower-cases the host, so the text of `base` is no guide.
+  const basePath = new URL(base).pathname.replace(/\/+$/, '');
   let current = 0;
   return async (url, init) => {
     const deadline = Date.now() + retryTimeoutMs;
@@ -39,7 +41,7 @@ export function createMasterFetch(options: MasterFetchOptions): FetchLike {
         const master = masters[index].replace(/\/+$/, '');
         const attempt = AbortSignal.any([init.signal, AbortSignal.timeout(httpTimeoutMs)]);
         try {
-          const response = await send(new URL(master + url.href.slice(base.length)), { ...init, signal: attempt });
+          const response = await send(new URL(master + url.pathname.slice(basePath.length) + url.search), { ...init, signal: attempt });
           current = index;
           return response;
         } catch (err) {
