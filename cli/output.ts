@@ -1,5 +1,5 @@
 import { renderTable } from './table.js';
-import { markEscapes, terminalCell, terminalJson, terminalText } from './terminalText.js';
+import { clearLine, markEscapes, terminalCell, terminalJson, terminalText } from './terminalText.js';
 
 /**
  * Colour functions: real ones from zx's chalk on a terminal (their codes marked to pass the printers,
@@ -34,12 +34,20 @@ export interface Output {
   printTable(head: string[], rows: string[][]): Promise<void>;
   /** The same table as a string for `print` (live redraws). */
   renderTable(head: string[], rows: string[][]): Promise<string>;
+  /**
+   * On a terminal: a line on stdout that the next `transient` redraws in place and the next `print`
+   * or `info` clears first (a progress bar); '' clears it. Nothing when stdout is not a terminal.
+   */
+  transient(line: string): void;
 }
 
 export interface Streams {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
+
+/** Back to the start of the line, which is then erased. */
+const CLEAR_LINE = terminalCell(clearLine);
 
 /** The table laid out from escaped cells; its only escape sequences are the colours, marked again for `print`. */
 const tableText = async (head: string[], rows: string[][]) =>
@@ -48,13 +56,26 @@ const tableText = async (head: string[], rows: string[][]) =>
 export async function createOutput(streams: Streams, options: { json: boolean; env: NodeJS.ProcessEnv }): Promise<Output> {
   const isTTY = streams.stdout.isTTY === true;
   const colors = isTTY && !options.json && !options.env.NO_COLOR ? await loadColors() : plain;
-  const print = (line = '') => void streams.stdout.write(terminalText(line) + '\n');
+  let transientShown = false;
+  const clearTransient = () => {
+    if (!transientShown) return;
+    transientShown = false;
+    streams.stdout.write(CLEAR_LINE);
+  };
+  const print = (line = '') => { clearTransient(); streams.stdout.write(terminalText(line) + '\n'); };
   return {
     json: options.json,
     isTTY,
     colors,
     print,
-    info: (line) => void streams.stderr.write(terminalText(line) + '\n'),
+    info: (line) => { clearTransient(); streams.stderr.write(terminalText(line) + '\n'); },
+    transient: (line) => {
+      if (!isTTY) return;
+      clearTransient();
+      if (line === '') return;
+      streams.stdout.write(terminalCell(line));
+      transientShown = true;
+    },
     printJson: (value) => void streams.stdout.write(terminalJson(value, 2) + '\n'),
     printTable: async (head, rows) => print(await tableText(head, rows)),
     renderTable: tableText,

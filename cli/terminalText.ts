@@ -22,6 +22,8 @@ export const markEscapes = (sequence: string) => sequence.replaceAll('\x1b', MAR
 
 /** Clears the screen and puts the cursor home (watch's redraw). */
 export const clearScreen = markEscapes('\x1b[H\x1b[2J');
+/** Erases the line and puts the cursor at its start (a progress line redrawn in place; CR is escaped as any C0). */
+export const clearLine = markEscapes('\x1b[2K\x1b[1G');
 
 /** One table cell or one-line message: every control character escaped (a line break too), marked sequences kept. */
 export const terminalCell = (text: string) => text.replace(CONTROL, escape).replaceAll(MARK, '\x1b');

@@ -211,7 +211,7 @@ test('watch --json prints one JSON line per change and exits 0 on SIGINT', async
   const lines = watch.stdout.trim().split('\n').map((line) => JSON.parse(line) as { time: number; tasks: object[] });
   t.is(lines.length, 2, watch.stdout);
   t.deepEqual(Object.keys(lines[0]), ['time', 'tasks']);
-  const none = { state: null, throttled: null, containerId: null, containerError: null, healthCheckError: null };
+  const none = { state: null, throttled: null, containerId: null, containerError: null, healthCheckError: null, pullProgress: null };
   t.deepEqual(lines[0].tasks, [{ jobId: id, host: 'h1', deployed: false, goal: null, ...none }]);
   t.deepEqual(lines[1].tasks, [{ jobId: id, host: 'h1', deployed: true, goal: 'START', ...none }]);
 });

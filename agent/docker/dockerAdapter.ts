@@ -4,6 +4,7 @@ import { AGENT_LABEL, JOB_LABEL, STOP_TIMEOUT_LABEL } from './labels.js';
 import { dockerConnection } from './dockerHost.js';
 import { DockerError, translateDockerError } from './errors.js';
 import type { RegistryAuth } from '../registry/registryAuth.js';
+import type { PullEvent } from './pullProgress.js';
 
 /** One container labelled for this agent, as listed. */
 export interface ObservedContainer {
@@ -121,17 +122,17 @@ export function createDockerAdapter(dockerHost: string, agentName: string, timeo
 
     /**
      * Pulls and follows the progress stream to its end: errors inside the stream are errors too. `auth`
-     * goes to the engine in X-Registry-Auth (dockerode keeps it out of the URL).
+     * goes to the engine in X-Registry-Auth (dockerode keeps it out of the URL); `onEvent` gets each line.
      */
-    pull: (ref: string, o: { auth?: RegistryAuth } = {}) => call(`pull ${ref}`, t.pullMs, async (abortSignal) => {
+    pull: (ref: string, o: { auth?: RegistryAuth; onEvent?: (event: PullEvent) => void } = {}) => call(`pull ${ref}`, t.pullMs, async (abortSignal) => {
       const stream = await docker.pull(ref, { abortSignal, ...(o.auth && { authconfig: o.auth }) });
       await new Promise<void>((resolve, reject) => {
         docker.modem.followProgress(stream, (err: Error | null, output: Array<{ error?: string }>) => {
-          const failed = output?.find((o) => o.error);
+          const failed = output?.find((line) => line.error);
           if (err) reject(err);
           else if (failed) reject(Object.assign(new Error(failed.error), { json: { message: failed.error } }));
           else resolve();
-        });
+        }, o.onEvent);
       });
     }),
 

@@ -192,3 +192,30 @@ test('a failed POST keeps a removal, unless its task was pushed again meanwhile;
   t.deepEqual(sent.at(-1)?.removed, ['y'], 'the removal went on without the refused update');
   await reporter.stop();
 });
+
+test('a pull\'s progress queued behind the master replaces the progress still queued for its task, nothing else', async (t) => {
+  const sent: StatusBatch[] = [];
+  let up = false;
+  const reporter = createStatusReporter({
+    send: async (r) => { if (!up) throw new Error('down'); sent.push(r); },
+    batchMs: 0, retryMs: 10, maxRetryMs: 40, onSendError: () => {}, onSendOk: () => {},
+  });
+  const progress = (jobId: string, bytesDone: number): TaskUpdate => {
+    const u = update(jobId, 'PULLING_IMAGE');
+    return { ...u, status: { ...u.status, pullProgress: { bytesDone, bytesTotal: 100, layersDone: 0, layersTotal: 1 } } };
+  };
+  reporter.push(update('a', 'PULLING_IMAGE'));
+  for (const bytes of [10, 20, 30]) reporter.push(progress('a', bytes));
+  reporter.push(progress('b', 5));
+  reporter.push(progress('a', 40));
+  reporter.push(update('a', 'CREATING'));
+  reporter.push(progress('a', 1));
+  await sleep(50);
+  up = true;
+  reporter.retryNow();
+  await sleep(100);
+  const shown = sent.flatMap((b) => b.updates).map((u) => `${u.status.jobId} ${u.status.state}${u.status.pullProgress ? ` ${u.status.pullProgress.bytesDone}` : ''}`);
+  // The newest progress takes the place of the one it replaces: each task's updates stay in order.
+  t.deepEqual(shown, ['a PULLING_IMAGE', 'a PULLING_IMAGE 40', 'b PULLING_IMAGE 5', 'a CREATING', 'a PULLING_IMAGE 1']);
+  await reporter.stop();
+});

@@ -114,7 +114,11 @@ export function createStatusReporter(o: StatusReporterOptions) {
       // A task deployed again after its removal was queued: the master applies a report's updates before
       // its removals, so the stale removal would delete the new status.
       if (removed.length > 0) removed = removed.filter((id) => id !== update.status.jobId);
-      updates.push(update);
+      // A pull's progress replaces the progress still queued for its task: only the newest counts
+      // (the master keeps none in history), so a slow or absent master meets no pile of them.
+      const last = updates.findLastIndex((u) => u.status.jobId === update.status.jobId);
+      if (last >= 0 && update.status.pullProgress && updates[last].status.pullProgress) updates[last] = update;
+      else updates.push(update);
       trim();
       schedule();
     },

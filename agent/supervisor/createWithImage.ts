@@ -1,4 +1,5 @@
 import type { ContainerCreateOptions } from 'dockerode';
+import type { PullProgress } from '../../core/index.js';
 import type { Logger } from 'pino';
 import type { DockerAdapter } from '../docker/dockerAdapter.js';
 import { isDockerError } from '../docker/errors.js';
@@ -13,6 +14,8 @@ export interface CreateWithImageOptions {
   /** The create options; asked for once, after CREATING is reported (ports are decided there). */
   spec(): Promise<ContainerCreateOptions>;
   onState(state: 'PULLING_IMAGE' | 'CREATING'): void;
+  /** A pull's progress, while PULLING_IMAGE. */
+  onProgress?(progress: PullProgress): void;
   log: Logger;
 }
 

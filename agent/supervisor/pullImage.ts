@@ -1,5 +1,7 @@
 import type { DockerAdapter } from '../docker/dockerAdapter.js';
 import { DockerError, isDockerError } from '../docker/errors.js';
+import type { PullProgress } from '../../core/index.js';
+import { createPullProgress, type PullEvent } from '../docker/pullProgress.js';
 import type { RegistryAuth } from '../registry/registryAuth.js';
 
 /** The image cannot be had: the task is throttled (IMAGE_MISSING or IMAGE_PULL_FAILED). */
@@ -13,9 +15,14 @@ export class TaskSetbackError extends Error {
 /** The credentials for pulling an image (undefined: anonymous), found again for every pull. */
 export type CredentialsFor = (image: string) => Promise<RegistryAuth | undefined>;
 
+/** Least time between two progress reports of one pull (the master records each as the task's status). */
+export const PULL_PROGRESS_INTERVAL_MS = 1_000;
+
 export interface PullDeps {
   docker: Pick<DockerAdapter, 'pull'>;
   credentials: CredentialsFor;
+  /** The pull's progress: at once when the first layer is seen, then at most every PULL_PROGRESS_INTERVAL_MS. */
+  onProgress?(progress: PullProgress): void;
 }
 
 /**
@@ -30,8 +37,15 @@ export async function tryPull(o: PullDeps, image: string): Promise<DockerError |
   } catch (err) {
     return new DockerError('IMAGE_PULL_FAILED', err instanceof Error ? err.message : String(err), { op: `pull ${image}` }, { cause: err });
   }
+  const progress = createPullProgress();
+  let reportedAt = -Infinity;
+  const onEvent = o.onProgress && ((event: PullEvent) => {
+    if (!progress.add(event) || Date.now() - reportedAt < PULL_PROGRESS_INTERVAL_MS) return;
+    reportedAt = Date.now();
+    o.onProgress?.(progress.snapshot()!);
+  });
   try {
-    await o.docker.pull(image, { auth });
+    await o.docker.pull(image, { auth, ...(onEvent && { onEvent }) });
     return null;
   } catch (err) {
     if (isDockerError(err, 'DOCKER_UNAVAILABLE')) throw err;

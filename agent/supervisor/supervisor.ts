@@ -19,7 +19,7 @@
  * event costs nothing but latency (the agent's resync wakes every supervisor). `wake()` interrupts a wait.
  */
 import type { Logger } from 'pino';
-import type { DesiredTask, Job, TaskState, TaskStatus, ThrottleState } from '../../core/index.js';
+import type { DesiredTask, Job, PullProgress, TaskState, TaskStatus, ThrottleState } from '../../core/index.js';
 import { boundPortsFromContainer, containerSpec, reportedEnv, type BoundPorts, type SpecContext } from '../docker/containerSpec.js';
 import type { ContainerDetails, DockerAdapter, ObservedContainer } from '../docker/dockerAdapter.js';
 import { isDockerError } from '../docker/errors.js';
@@ -74,6 +74,8 @@ export class Supervisor {
   private throttle: ThrottleState = 'NO';
   private containerError: string | null = null;
   private healthCheckError: string | null = null;
+  /** The pull under way's progress; a new state starts without it. */
+  private pullProgress: PullProgress | null = null;
   private ports: BoundPorts = {};
   private lastSent = '';
   private healthy = false;
@@ -266,6 +268,7 @@ export class Supervisor {
           return containerSpec(job, this.ports, this.deps);
         },
         onState: (state) => this.emit(state),
+        onProgress: (progress) => this.emitProgress(progress),
         log: this.deps.log,
       });
     } catch (err) {
@@ -515,11 +518,23 @@ export class Supervisor {
     this.state = state;
     this.containerError = errors.containerError ?? null;
     this.healthCheckError = errors.healthCheckError ?? null;
+    this.pullProgress = null;
+    this.send();
+  }
+
+  /** A pull's progress, reported with the PULLING_IMAGE status (the master keeps it out of history). */
+  private emitProgress(progress: PullProgress): void {
+    if (this.state !== 'PULLING_IMAGE') return;
+    this.pullProgress = progress;
+    this.send();
+  }
+
+  private send(): void {
     const status = this.status();
     const key = JSON.stringify(status);
     if (key === this.lastSent) return;
     this.lastSent = key;
-    this.deps.log.debug({ jobId: this.jobId, state, containerId: this.containerId }, 'task state');
+    if (!status.pullProgress) this.deps.log.debug({ jobId: this.jobId, state: this.state, containerId: this.containerId }, 'task state');
     this.deps.onStatus(status);
   }
 
@@ -537,6 +552,7 @@ export class Supervisor {
       env: reportedEnv(job, this.ports, this.deps),
       containerError: this.containerError,
       ...(this.healthCheckError === null ? {} : { healthCheckError: this.healthCheckError }),
+      ...(this.pullProgress && { pullProgress: this.pullProgress }),
     };
   }
 }

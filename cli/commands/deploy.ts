@@ -22,7 +22,8 @@ this machine, or the only host of a master on 127.0.0.1.
   --no-start      deploy with goal STOP: reserved on the host, not started
   --watch         then follow the tasks: one line 'HOST: STATE' per state change, until every
                   host is RUNNING (exit 0), or one FAILED, is throttled, or --timeout passes
-                  (exit 1); ignored with --no-start
+                  (exit 1); on a terminal, a pull's progress as a bar while PULLING_IMAGE;
+                  ignored with --no-start
   --interval S    seconds between two looks of --watch at the job's history (default 0.1;
                   Helios' 1 s is accepted: no state is missed either way)
   --timeout S     seconds --watch waits (default 120)

@@ -1,8 +1,9 @@
-import type { JobStatus } from '../../core/schema/status.js';
+import type { JobStatus, PullProgress } from '../../core/schema/status.js';
 import { defineCommand, type RunArgs } from '../command.js';
 import { connect } from '../connect.js';
 import { goalOn, statusHosts, taskReason, utcTimestamp } from '../format.js';
 import { colorState } from '../output.js';
+import { pullBar } from '../pullBar.js';
 import { clearScreen } from '../terminalText.js';
 import { resolveJob } from '../resolveJob.js';
 import { boolFlag, expectPositionals, secondsFlag } from '../usage.js';
@@ -14,15 +15,17 @@ export default defineCommand({
 Helios: HOST is a prefix; every host without any), refreshed every -n seconds, as a table:
   JOB  HOST  STATE  THROTTLED?  REASON
 REASON is why the task is in its state (the container's error, the last failed health check, the
-time a STOPPING container has), as in helios job. On a terminal the screen is redrawn; when piped, the table is printed again each time it changes.
+time a STOPPING container has), as in helios job; on a terminal, a task PULLING_IMAGE shows its
+pull's progress there as a bar ([####----] 21.0MB/48.2MB, 1/2 layers). On a terminal the screen is redrawn; when piped, the table is printed again each time it changes.
 A HOST that is the prefix of none of them shows as NOT DEPLOYED. Stops on Ctrl-C (exit 0). JOB is
 a job reference.
   -n, --interval SECONDS   refresh period (default 1)
       --exact              the HOSTs are exact names, each shown even when the job is not there
 --json: one JSON object per line each time something changes:
 {"time": ms, "tasks": [{"jobId", "host", "deployed", "goal", "state", "throttled", "containerId",
-"containerError", "healthCheckError"}]} (null where the master has no value; goal UNDEPLOY while an
-undeployed task's container is still being removed)`,
+"containerError", "healthCheckError", "pullProgress"}]} (null where the master has no value; goal
+UNDEPLOY while an undeployed task's container is still being removed; pullProgress while
+PULLING_IMAGE: {"bytesDone", "bytesTotal", "layersDone", "layersTotal"})`,
   oneCluster: true,
   options: { interval: { type: 'string', short: 'n' }, exact: { type: 'boolean' } },
   async run(args) {
@@ -42,6 +45,7 @@ interface Row {
   containerId: string | null;
   containerError: string | null;
   healthCheckError: string | null;
+  pullProgress: PullProgress | null;
 }
 
 async function watchJob({ positionals, flags, global, out }: RunArgs): Promise<number> {
@@ -60,7 +64,12 @@ async function watchJob({ positionals, flags, global, out }: RunArgs): Promise<n
   while (!stop) {
     const status = await client.jobs.status(id);
     const rows = rowsOf(id, status, watchedHosts(statusHosts(status), hosts, exact));
-    const reasons = rows.map((r) => { const task = status.taskStatuses[r.host]; return task ? taskReason(task, status.job) : ''; });
+    // A pull's progress only on a terminal: piped, the table is printed again on every change.
+    const reasons = rows.map((r) => {
+      const task = status.taskStatuses[r.host];
+      if (out.isTTY && r.state === 'PULLING_IMAGE' && r.pullProgress) return pullBar(r.pullProgress);
+      return task ? taskReason(task, status.job) : '';
+    });
     const snapshot = JSON.stringify(rows);
     if (out.json) {
       if (snapshot !== previous) out.print(JSON.stringify({ time: Date.now(), tasks: rows }));
@@ -106,6 +115,7 @@ function rowsOf(jobId: string, status: JobStatus, hosts: string[]): Row[] {
       containerId: task?.containerId ?? null,
       containerError: task?.containerError ?? null,
       healthCheckError: task?.healthCheckError ?? null,
+      pullProgress: task?.pullProgress ?? null,
     };
   });
 }

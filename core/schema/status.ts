@@ -36,6 +36,19 @@ export const DeploymentSchema = Type.Object({
 });
 export type Deployment = Static<typeof DeploymentSchema>;
 
+/**
+ * How far an image pull has come, as the engine reports it: bytes downloaded of the layers whose size
+ * is known so far (a layer's size is known once its download starts), and layers done (downloaded,
+ * or already present) of those the engine has named so far; both totals can still grow.
+ */
+export const PullProgressSchema = Type.Object({
+  bytesDone: Type.Integer({ minimum: 0 }),
+  bytesTotal: Type.Integer({ minimum: 0 }),
+  layersDone: Type.Integer({ minimum: 0 }),
+  layersTotal: Type.Integer({ minimum: 0 }),
+});
+export type PullProgress = Static<typeof PullProgressSchema>;
+
 export const TaskStatusSchema = Type.Object({
   jobId: Type.String(),
   goal: GoalSchema,
@@ -52,6 +65,13 @@ export const TaskStatusSchema = Type.Object({
    * one (an addition to Helios' TaskStatus: optional, so older agents and Helios clients are unaffected).
    */
   healthCheckError: Type.Optional(Type.String()),
+  /**
+   * While PULLING_IMAGE, once the engine has said anything of the layers: the pull's progress, sent at
+   * most once a second. An addition to Helios' TaskStatus, left out of Helios' wire format. A status
+   * carrying it is the task's current status but no history event (the PULLING_IMAGE that begins the
+   * pull, without it, is one), so a long pull does not push real events out of the history.
+   */
+  pullProgress: Type.Optional(PullProgressSchema),
 });
 export type TaskStatus = Static<typeof TaskStatusSchema>;
 

@@ -2,15 +2,16 @@
  * Helios' TaskStatus carries the whole job (`{job: {...}, goal, state, ...}`, TaskStatus.java), and its
  * Java client refuses one without it; ours names the job (`jobId`). These put the job in, from the
  * answer itself where it has it (a job's status) or by id; a status whose job is gone is left out,
- * as Helios had none for a removed job.
+ * as Helios had none for a removed job. Pull progress stays out: Helios' wire format is Helios'.
  */
 import type { Job, TaskStatus } from '../../core/index.js';
 
 export type JobLookup = (jobId: string) => Job | undefined;
 
-export type HeliosTaskStatus = Omit<TaskStatus, 'jobId'> & { job: Job };
+export type HeliosTaskStatus = Omit<TaskStatus, 'jobId' | 'pullProgress'> & { job: Job };
 
-export function withJob({ jobId: _id, ...status }: TaskStatus, job: Job): HeliosTaskStatus {
+/** Helios' TaskStatus of ours: the job in, and pull progress (which Helios never had) out. */
+export function withJob({ jobId: _id, pullProgress: _progress, ...status }: TaskStatus, job: Job): HeliosTaskStatus {
   return { job, ...status };
 }
 

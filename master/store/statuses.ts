@@ -18,6 +18,12 @@ export const clampTimestamp = (timestamp: number, now: number): number =>
   Math.min(now + CLOCK_AHEAD_MS, Math.max(now - CLOCK_BEHIND_MS, timestamp));
 
 /**
+ * A pull's progress report: the task's current status, not a history event (a long pull would push
+ * real events out of the job's history; the PULLING_IMAGE that began it is one).
+ */
+const isPullProgress = (status: TaskStatus) => status.state === 'PULLING_IMAGE' && status.pullProgress !== undefined;
+
+/**
  * Observed state written by agents: current task statuses and the history of their changes. History
  * is ordered and pruned by arrival (`seq`), never by the agents' clocks: an agent whose clock ran
  * ahead cannot push real events out or reorder them.
@@ -54,14 +60,15 @@ export function createStatusesStore(db: Database.Database) {
     ofJob: (jobId: string): Record<string, TaskStatus> =>
       Object.fromEntries(ofJob.all(jobId).map((r) => [r.host, JSON.parse(r.status) as TaskStatus])),
     /**
-     * Records the status as current and as a history event dated by the agent (clamped, see
-     * clampTimestamp), and prunes the job+host history. A task that is neither deployed on the host
+     * Records the status as current and, unless it reports a pull's progress, as a history event
+     * dated by the agent (clamped, see clampTimestamp), and prunes the job+host history. A task that is neither deployed on the host
      * nor already known there is not recorded: false.
      */
     record: (host: string, status: TaskStatus, timestamp: number, now: number, index: number): boolean => {
       if (!reportable.get({ host, jobId: status.jobId })) return false;
       const json = JSON.stringify(status);
       upsert.run({ host, jobId: status.jobId, status: json, updated: now, index });
+      if (isPullProgress(status)) return true;
       addEvent.run({ jobId: status.jobId, host, timestamp: clampTimestamp(timestamp, now), status: json });
       prune.run({ host, jobId: status.jobId, keep: HISTORY_LIMIT });
       return true;

@@ -16,5 +16,6 @@ export function capturedOutput(): Output & { lines: string[] } {
     printJson: unused,
     printTable: unused,
     renderTable: unused,
+    transient: () => {},
   };
 }

@@ -8,7 +8,8 @@
  *   const registry = await startRegistry({ alice: 's3cret' }); t.teardown(registry.close);
  *   const image = await registry.push('busybox:latest', 'private/busybox:1', 'alice'); // 127.0.0.1:PORT/private/busybox:1
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findProgram, run } from '../../cli/solo/docker/exec.js';
 import { dockerHost } from './agent.js';
@@ -24,6 +25,11 @@ export interface TestRegistry {
    * must pull it again (its layers stay when another tag holds them). Resolves with the reference.
    */
   push(localImage: string, name: string, user: string): Promise<string>;
+  /**
+   * Builds `busybox:latest` plus one layer of `bytes` random (incompressible) bytes and pushes it as
+   * `name`, then removes it from the engine: a pull must download that layer. Resolves with the reference.
+   */
+  pushLargeImage(name: string, bytes: number, user: string): Promise<string>;
   /** A docker config (its folder) that logs `user` in with `password`, as `docker login` writes it. */
   dockerConfig(user: string, password: string, dir: string): Promise<string>;
   /** The registry's log so far (tests look for secrets in it). */
@@ -93,6 +99,22 @@ export async function startRegistry(users: Record<string, string>): Promise<Test
       await docker(['push', ref]);
       await docker(['rmi', ref]);
       return ref;
+    },
+    async pushLargeImage(name, bytes, user) {
+      const context = join(dir.path, 'build');
+      await mkdir(context, { recursive: true });
+      await writeFile(join(context, 'blob'), randomBytes(bytes));
+      await writeFile(join(context, 'Dockerfile'), 'FROM busybox:latest\nCOPY blob /blob\n');
+      const local = `helios-test-large-${randomBytes(4).toString('hex')}:1`;
+      // The classic builder: nothing to install beyond docker.io, and busybox:latest is local only.
+      await run(dockerBin, ['build', '-q', '-t', local, context],
+        { env: { ...process.env, DOCKER_HOST: dockerHost(), DOCKER_CONFIG: pushConfig, DOCKER_BUILDKIT: '0' } });
+      await rm(context, { recursive: true, force: true });
+      try {
+        return await registry.push(local, name, user);
+      } finally {
+        await docker(['rmi', local]);
+      }
     },
     get log() { return server.stdout + server.stderr; },
     async close() {
