@@ -79,16 +79,17 @@ test('timeouts, retries and sizes: defaults, and each bad one named', (t) => {
   const repo = ['--repo', 'https://git.example.com/team/apps.git'];
   t.like(parse(repo), {
     gitTimeoutMs: 30_000, gitRetries: 2, passTimeoutMs: 120_000, staleAfterMs: 120_000,
-    limits: { maxFileBytes: 1024 * 1024, maxJobBytes: 256 * 1024, maxSyncBytes: 64 * 1024 * 1024 },
+    limits: { maxFileBytes: 1024 * 1024, maxJobBytes: 256 * 1024, maxSyncBytes: 64 * 1024 * 1024 }, maxGitObjectBytes: 100 * 1024 * 1024,
   });
   t.like(parse([...repo, '--interval', '5m']), { staleAfterMs: 15 * 60_000 }, 'three intervals when longer than the pass timeout');
-  t.like(parse([...repo, '--git-timeout', '5s', '--git-retries', '0', '--pass-timeout', '30s', '--stale-after', '1m', '--max-file-bytes', '2MiB', '--max-job-bytes', '512KiB', '--max-sync-bytes', '100MiB']), {
+  t.like(parse([...repo, '--git-timeout', '5s', '--git-retries', '0', '--pass-timeout', '30s', '--stale-after', '1m', '--max-file-bytes', '2MiB', '--max-job-bytes', '512KiB', '--max-sync-bytes', '100MiB', '--max-git-object-bytes', '1GiB']), {
     gitTimeoutMs: 5000, gitRetries: 0, passTimeoutMs: 30_000, staleAfterMs: 60_000,
-    limits: { maxFileBytes: 2 * 1024 * 1024, maxJobBytes: 512 * 1024, maxSyncBytes: 100 * 1024 * 1024 },
+    limits: { maxFileBytes: 2 * 1024 * 1024, maxJobBytes: 512 * 1024, maxSyncBytes: 100 * 1024 * 1024 }, maxGitObjectBytes: 1024 * 1024 * 1024,
   });
   t.throws(() => parse([...repo, '--git-timeout', 'forever']), { message: /--git-timeout/ });
   t.throws(() => parse([...repo, '--git-timeout', '10ms']), { message: /--git-timeout: at least 100ms/ });
   t.throws(() => parse([...repo, '--git-retries', '-1']), { message: /--git-retries/ });
   t.throws(() => parse([...repo, '--max-job-bytes', 'lots']), { message: /--max-job-bytes "lots": give a size in bytes/ });
   t.throws(() => parse([...repo, '--max-file-bytes', '0']), { message: /--max-file-bytes: more than 0/ });
+  t.throws(() => parse([...repo, '--max-git-object-bytes', 'big']), { message: /--max-git-object-bytes "big": give a size in bytes/ });
 });

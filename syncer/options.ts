@@ -53,6 +53,10 @@ options:
                              256KiB, the master's --max-job-bytes)
   --max-sync-bytes SIZE      the commit's whole set of jobs as JSON; past it the commit is refused
                              (default 64MiB, the master's --max-sync-bytes)
+  --max-git-object-bytes SIZE
+                             any object of a fetched commit, in the folder or not; past it the fetch
+                             fails as the pack arrives, before it is inflated (default 100MiB, GitHub's
+                             limit for a file)
   --host-alias NAME=HOST     a name used in deploy.hosts stands for HOST (repeatable; helios solo
                              maps local=<its agent>)
   --once                     sync once and exit: 0 applied (or nothing to do), 1 refused or failed
@@ -92,6 +96,8 @@ export interface SyncerConfig {
   staleAfterMs: number;
   /** --max-file-bytes, --max-job-bytes, --max-sync-bytes. */
   limits: ManifestLimits;
+  /** A fetched pack holding a larger object fails as it arrives (--max-git-object-bytes). */
+  maxGitObjectBytes: number;
   gitToken?: string;
   gitUsername?: string;
   /** `--host-alias NAME=HOST`: deploy.hosts names replaced before sending. */
@@ -113,7 +119,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         'dry-run': { type: 'boolean', default: false }, adopt: { type: 'boolean', default: false }, webhook: { type: 'string' }, 'webhook-secret-file': { type: 'string' },
         'cache-dir': { type: 'string' }, 'git-timeout': { type: 'string', default: '30s' }, 'git-retries': { type: 'string', default: '2' },
         'pass-timeout': { type: 'string', default: '2m' }, 'stale-after': { type: 'string' },
-        'max-file-bytes': { type: 'string' }, 'max-job-bytes': { type: 'string' }, 'max-sync-bytes': { type: 'string' }, 'host-alias': { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h', default: false },
+        'max-file-bytes': { type: 'string' }, 'max-job-bytes': { type: 'string' }, 'max-sync-bytes': { type: 'string' }, 'max-git-object-bytes': { type: 'string' }, 'host-alias': { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h', default: false },
       },
     }));
   } catch (err) {
@@ -158,6 +164,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     passTimeoutMs,
     staleAfterMs: values['stale-after'] === undefined ? Math.max(3 * intervalMs, passTimeoutMs) : parseTimeout(values['stale-after'], '--stale-after'),
     limits: parseLimits(values),
+    maxGitObjectBytes: parseSize(values, 'max-git-object-bytes', DEFAULT_MAX_GIT_OBJECT_BYTES),
     gitToken: env.HELIOS_GIT_TOKEN || undefined,
     gitUsername: env.HELIOS_GIT_USERNAME || undefined,
     hostAliases: parseHostAliases(values['host-alias']),
@@ -196,21 +203,31 @@ function parseCount(text: string, flag: string): number {
   return Number(text);
 }
 
-function parseLimits(values: { 'max-file-bytes'?: string; 'max-job-bytes'?: string; 'max-sync-bytes'?: string }): ManifestLimits {
-  const size = (flag: 'max-file-bytes' | 'max-job-bytes' | 'max-sync-bytes', fallback: number) => {
-    const text = values[flag];
-    if (text === undefined) return fallback;
-    let bytes: number;
-    try {
-      bytes = parseBytes(text, `--${flag}`);
-    } catch (err) {
-      throw new SyncerUsageError((err as Error).message);
-    }
-    if (!(bytes > 0)) throw new SyncerUsageError(`--${flag}: more than 0, got ${text}`);
-    return bytes;
-  };
+/** Git's objects the syncer fetches: GitHub refuses files past 100 MB, so a repository rarely holds one. */
+const DEFAULT_MAX_GIT_OBJECT_BYTES = 100 * 1024 * 1024;
+
+type SizeFlag = 'max-file-bytes' | 'max-job-bytes' | 'max-sync-bytes' | 'max-git-object-bytes';
+
+function parseSize(values: Partial<Record<SizeFlag, string>>, flag: SizeFlag, fallback: number): number {
+  const text = values[flag];
+  if (text === undefined) return fallback;
+  let bytes: number;
+  try {
+    bytes = parseBytes(text, `--${flag}`);
+  } catch (err) {
+    throw new SyncerUsageError((err as Error).message);
+  }
+  if (!(bytes > 0)) throw new SyncerUsageError(`--${flag}: more than 0, got ${text}`);
+  return bytes;
+}
+
+function parseLimits(values: Partial<Record<SizeFlag, string>>): ManifestLimits {
   const d = defaultManifestLimits;
-  return { maxFileBytes: size('max-file-bytes', d.maxFileBytes), maxJobBytes: size('max-job-bytes', d.maxJobBytes), maxSyncBytes: size('max-sync-bytes', d.maxSyncBytes) };
+  return {
+    maxFileBytes: parseSize(values, 'max-file-bytes', d.maxFileBytes),
+    maxJobBytes: parseSize(values, 'max-job-bytes', d.maxJobBytes),
+    maxSyncBytes: parseSize(values, 'max-sync-bytes', d.maxSyncBytes),
+  };
 }
 
 function parseAddress(text: string): { host: string; port: number } {

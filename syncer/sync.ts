@@ -38,7 +38,7 @@ export async function preparePass(config: SyncerConfig, log: Logger, client?: He
   const source = config.remote
     ? await openRemoteRepo({
       url: config.repo, branch: config.branch, cacheDir: config.cacheDir, token: config.gitToken, username: config.gitUsername,
-      timeoutMs: config.gitTimeoutMs, retries: config.gitRetries,
+      timeoutMs: config.gitTimeoutMs, retries: config.gitRetries, maxObjectBytes: config.maxGitObjectBytes,
       onRetry: (what, err, attempt, delayMs) => log.info({ what, attempt, delayMs, reason: err instanceof Error ? err.message : String(err) }, 'git request failed: retrying'),
     })
     : await openLocalRepo({ dir: config.repo, branch: config.branch });

@@ -59,6 +59,24 @@ test('a remote is fetched shallow: the cache holds the branch\'s last commit, no
   t.true((await readFile(`${f.cacheDir}/shallow`, 'utf8')).split('\n').includes(head));
 });
 
+test('a commit holding an object over --max-git-object-bytes (anywhere in the tree) fails its fetch naming it, before it is inflated; the next commit without it is fetched', async (t) => {
+  const f = await fixture(t);
+  const source = await openRemoteRepo({ url: f.url, branch: 'main', cacheDir: f.cacheDir, maxObjectBytes: 1024 * 1024, retries: 2 });
+  t.is(await source.resolveCommit(), f.repo.head);
+  const tried: string[] = [];
+  const retrying = await openRemoteRepo({ url: f.url, branch: 'main', cacheDir: `${f.cacheDir}-2`, maxObjectBytes: 1024 * 1024, retries: 2, onRetry: (what) => tried.push(what) });
+  await commitFiles(f.repo.work, { 'assets/big.bin': 'y'.repeat(3 * 1024 * 1024) });
+  for (const repo of [source, retrying]) {
+    await t.throwsAsync(repo.resolveCommit(), {
+      message: /^cannot fetch http:\/\/127\.0\.0\.1:\d+\/repo\d+\.git: the commit holds a git blob of 3145728 bytes, over the 1048576-byte limit for one object \(--max-git-object-bytes\)/,
+    });
+  }
+  t.deepEqual(tried, [], 'not retried: the same commit would send it again');
+  await git(['rm', '-q', 'assets/big.bin'], f.repo.work);
+  const next = await commitFiles(f.repo.work, { 'jobs/api.yaml': 'name: api\n' });
+  t.is(await source.resolveCommit(), next);
+});
+
 test('credentials in the remote URL are not shown', async (t) => {
   const f = await fixture(t, 'tok-9');
   const source = await openRemoteRepo({ url: f.url.replace('http://', 'http://tok-9@'), branch: 'main', cacheDir: f.cacheDir });

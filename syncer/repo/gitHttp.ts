@@ -11,6 +11,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
+import { watchPack } from './packWatch.js';
 
 export interface GitHttpOptions {
   timeoutMs: number;
@@ -18,6 +19,9 @@ export interface GitHttpOptions {
   signal?: AbortSignal;
   /** What the timeout's error names as the way to change it. */
   flag?: string;
+  /** A fetched pack holding a larger object fails as it streams (packWatch.ts), named by `objectFlag`. */
+  maxObjectBytes?: number;
+  objectFlag?: string;
 }
 
 /** The git server did not connect, or went quiet, for longer than the timeout. */
@@ -47,7 +51,9 @@ export function createGitHttp(options: GitHttpOptions): HttpClient {
             statusCode: res.statusCode ?? 0,
             statusMessage: res.statusMessage ?? '',
             headers: flatHeaders(res.headers),
-            body: res[Symbol.asyncIterator](),
+            body: options.maxObjectBytes !== undefined && url.pathname.endsWith('/git-upload-pack')
+              ? watchPack(res, options.maxObjectBytes, options.objectFlag ?? 'maxObjectBytes')
+              : res[Symbol.asyncIterator](),
           };
         }
         res.resume();

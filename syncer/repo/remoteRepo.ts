@@ -22,6 +22,8 @@ export interface RemoteRepoOptions {
   retries?: number;
   /** Told of each retried call. */
   onRetry?: (what: string, err: unknown, attempt: number, delayMs: number) => void;
+  /** A fetch whose pack holds a larger object fails before isomorphic-git inflates it (`--max-git-object-bytes`). */
+  maxObjectBytes?: number;
   fs?: typeof nodeFs;
 }
 
@@ -46,7 +48,7 @@ export async function openRemoteRepo(options: RemoteRepoOptions): Promise<GitSou
   await initCache(fs, gitdir, options.branch, display);
   const reader = createObjectReader(gitdir);
   const call = async <T>(what: string, signal: AbortSignal | undefined, fn: (http: git.HttpClient) => Promise<T>): Promise<T> => {
-    const http = createGitHttp({ timeoutMs, flag: '--git-timeout', signal });
+    const http = createGitHttp({ timeoutMs, flag: '--git-timeout', signal, maxObjectBytes: options.maxObjectBytes, objectFlag: '--max-git-object-bytes' });
     try {
       return await withRetries(() => fn(http), {
         attempts: 1 + (options.retries ?? 2), baseMs: 1000, maxMs: 10_000, signal, retryable: isTransient,
