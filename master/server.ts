@@ -97,7 +97,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   const missing = { tls: !options.tls, auth: tokens.size() === 0 && options.tls?.clientCaFile === undefined };
   if (!LOOPBACK.test(host) && (missing.tls || missing.auth) && !options.insecure) throw new InsecureListenError(host, missing);
   const https = options.tls && tlsServerOptions(options.tls);
-  const store = openStore(resolved.dbPath, {
+  const store = await openStore(resolved.dbPath, {
     syncMode: resolved.syncMode, busyTimeoutMs: resolved.busyTimeoutMs, listen: `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 5801}`,
   });
   const notifier = createNotifier();
@@ -115,7 +115,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
     await app.listen({ host, port: options.port ?? 5801 });
   } catch (err) {
     await reaper.stop();
-    store.close();
+    await store.close();
     throw err;
   }
   const address = app.server.address();
@@ -143,7 +143,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
       const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
       await app.close();
       clearTimeout(force);
-      store.close();
+      await store.close();
     })()),
   };
 }

@@ -1,7 +1,7 @@
 import type { Deployment, HostStatus, Job, JobStatus } from '../core/index.js';
 import type { HostDeployment } from './store/deployments.js';
 import type { HostRecord } from './store/hosts.js';
-import type { MasterContext } from './context.js';
+import type { Queries } from './store/store.js';
 
 /** UP while heartbeats arrive; DOWN after `downAfterMs` without one (computed on read). */
 export const isUp = (host: Pick<HostRecord, 'lastSeen'>, downAfterMs: number, now = Date.now()) =>
@@ -9,19 +9,19 @@ export const isUp = (host: Pick<HostRecord, 'lastSeen'>, downAfterMs: number, no
 
 export const toDeployment = ({ host: _h, ...d }: HostDeployment): Deployment => d;
 
-export function jobStatus(ctx: MasterContext, job: Job): JobStatus {
-  const deployments = Object.fromEntries(ctx.store.deployments.ofJob(job.id).map((d) => [d.host, toDeployment(d)]));
-  return { job, deployments, taskStatuses: ctx.store.statuses.ofJob(job.id) };
+export async function jobStatus(q: Queries, job: Job): Promise<JobStatus> {
+  const deployments = Object.fromEntries((await q.deployments.ofJob(job.id)).map((d) => [d.host, toDeployment(d)]));
+  return { job, deployments, taskStatuses: await q.statuses.ofJob(job.id) };
 }
 
-export function hostStatus(ctx: MasterContext, host: HostRecord): HostStatus {
-  const jobs = Object.fromEntries(ctx.store.deployments.ofHost(host.name).map((d) => [d.jobId, toDeployment(d)]));
+export async function hostStatus(q: Queries, host: HostRecord, downAfterMs: number): Promise<HostStatus> {
+  const jobs = Object.fromEntries((await q.deployments.ofHost(host.name)).map((d) => [d.jobId, toDeployment(d)]));
   return {
-    status: isUp(host, ctx.options.downAfterMs) ? 'UP' : 'DOWN',
+    status: isUp(host, downAfterMs) ? 'UP' : 'DOWN',
     hostInfo: host.hostInfo,
     agentInfo: host.agentInfo,
     jobs,
-    statuses: ctx.store.statuses.ofHost(host.name),
+    statuses: await q.statuses.ofHost(host.name),
     environment: host.environment,
     labels: host.labels,
     lastSeen: host.lastSeen,

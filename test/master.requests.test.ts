@@ -51,11 +51,11 @@ test('GET /healthz answers without a token, whatever token it carries, and says 
 test('GET /healthz answers 503 once the database cannot be read', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'helios-healthz-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const store = openStore(join(dir, 'master.db'));
+  const store = await openStore(join(dir, 'master.db'));
   const app = buildApp({ store, notifier: createNotifier(), options: resolveOptions({ dbPath: join(dir, 'master.db') }), tokens: createTokenRegistry([]) });
   t.teardown(() => app.close());
   t.is((await app.inject({ url: '/healthz' })).statusCode, 200);
-  store.close();
+  await store.close();
   const res = await app.inject({ url: '/healthz' });
   t.is(res.statusCode, 503);
   t.deepEqual(res.json(), { status: 'unavailable' });

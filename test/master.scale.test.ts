@@ -67,23 +67,23 @@ test('a one-file change of a large commit plans exactly that file\'s four action
 
 // This test asserted the time bomb of review F13 (a cached job whose expires had passed refused the
 // whole commit, and every later one): an expired job now counts as absent, with a warning.
-test('a cached job whose expires has passed is undeployed and removed by the next sync, with a warning, and the rest applies', (t) => {
-  const store = openStore(tempDb(t));
+test('a cached job whose expires has passed is undeployed and removed by the next sync, with a warning, and the rest applies', async (t) => {
+  const store = await openStore(tempDb(t));
   t.teardown(() => store.close());
   const cache = createBuildCache();
   const actor = { user: null, tokenName: 'test', master: 'm' };
   const web = file('web', 'h1', undefined, { expires: '2031-01-01T00:00:00Z' });
-  const before = applySync(store, 's', commit('c1', [web]), actor, { now: Date.parse('2030-12-31T00:00:00Z'), cache });
+  const before = await applySync(store, 's', commit('c1', [web]), actor, { now: Date.parse('2030-12-31T00:00:00Z'), cache });
   t.is(before.state, 'APPLIED');
   t.deepEqual(before.warnings, []);
   const webId = before.actions[0].jobId;
-  const after = applySync(store, 's', commit('c2', [web, file('api', 'h1', undefined)]), actor, { now: Date.parse('2031-01-02T00:00:00Z'), cache });
+  const after = await applySync(store, 's', commit('c2', [web, file('api', 'h1', undefined)]), actor, { now: Date.parse('2031-01-02T00:00:00Z'), cache });
   t.is(after.state, 'APPLIED');
   t.deepEqual(after.errors, []);
   t.deepEqual(after.warnings, [{ file: 'jobs/web.yaml', line: undefined, message: 'expired at 2031-01-01T00:00:00.000Z, not deployed' }]);
   t.deepEqual(after.actions.map((a) => [a.action, a.jobId.split(':')[0]]), [['undeploy', 'web'], ['remove', 'web'], ['create', 'api'], ['deploy', 'api']]);
-  t.is(store.jobs.get(webId), undefined);
-  t.like(store.syncSources.get('s'), { state: 'OK', lastAppliedCommit: 'c2' });
+  t.is(await store.jobs.get(webId), undefined);
+  t.like(await store.syncSources.get('s'), { state: 'OK', lastAppliedCommit: 'c2' });
 });
 
 test('GET /jobs is the same JSON as each job read alone, with its filters', async (t) => {

@@ -1,12 +1,11 @@
 import { isHeliosError, type FileError, type SyncApplyRequest, type SyncRegistration, type SyncResult, type SyncSource } from '../../core/index.js';
-import type { Store } from '../store/store.js';
-import { planFromView } from '../plan/syncPlan.js';
+import type { Queries, Store } from '../store/store.js';
 import { createJob, removeJob } from './jobs.js';
 import { deploy, setGoal, undeploy } from './deployments.js';
 import { audit, type Actor } from './guards.js';
 import { createBuildCache } from '../plan/buildCache.js';
 import { validateSyncJobs, type SyncValidationOptions } from './validateSyncJobs.js';
-import { sourceView } from './sourceView.js';
+import { planOverStore } from './sourceView.js';
 import { followed, sameFollowed, sourceMismatch } from './sourceIdentity.js';
 
 /**
@@ -17,17 +16,17 @@ import { followed, sameFollowed, sourceMismatch } from './sourceIdentity.js';
  * A request from another repository, branch or path than the source follows is refused with
  * SOURCE_MISMATCH and changes nothing at all, unless it adopts (see sourceIdentity.ts).
  */
-export function applySync(store: Store, source: string, body: SyncApplyRequest, actor: Omit<Actor, 'owner' | 'system'>,
-  options: Partial<Omit<SyncValidationOptions, 'tokenName'>> = {}): SyncResult {
+export async function applySync(store: Store, source: string, body: SyncApplyRequest, actor: Omit<Actor, 'owner' | 'system'>,
+  options: Partial<Omit<SyncValidationOptions, 'tokenName'>> = {}): Promise<SyncResult> {
   const now = options.now ?? Date.now();
   const owner = `git:${source}`;
   const system: Actor = { ...actor, owner, system: true };
   // Before anything reads the request's entries: a request of another repository changes nothing.
-  const follows = checkFollowed(store, source, body);
+  const follows = await checkFollowed(store, source, body);
   const { desired, errors, warnings } = validateSyncJobs(source, body, { ...options, now, cache: options.cache ?? createBuildCache(), tokenName: actor.tokenName });
 
-  const record = (state: 'OK' | 'ERROR', fileErrors: FileError[]): SyncSource => {
-    const previous = store.syncSources.get(source);
+  const record = async (q: Queries, state: 'OK' | 'ERROR', fileErrors: FileError[]): Promise<SyncSource> => {
+    const previous = await q.syncSources.get(source);
     return {
       name: source, ...follows,
       lastAppliedCommit: state === 'OK' ? body.commit : previous?.lastAppliedCommit ?? null,
@@ -37,13 +36,13 @@ export function applySync(store: Store, source: string, body: SyncApplyRequest, 
       lastAttempt: now,
     };
   };
-  const refuse = (fileErrors: FileError[]): SyncResult => {
-    if (!body.dryRun) store.write((tx) => store.syncSources.put(record('ERROR', fileErrors), tx.index));
+  const refuse = async (fileErrors: FileError[]): Promise<SyncResult> => {
+    if (!body.dryRun) await store.write(async (tx) => tx.syncSources.put(await record(tx, 'ERROR', fileErrors), tx.index));
     return { state: 'REFUSED', commit: body.commit, actions: [], errors: fileErrors, warnings };
   };
 
   if (errors.length > 0) return refuse(errors);
-  const plan = store.read(() => planFromView(source, desired, sourceView(store, owner)));
+  const plan = await store.read((q) => planOverStore(q, source, desired));
   if (plan.errors.length > 0) return refuse(plan.errors);
   if (body.dryRun) return { state: 'PLANNED', commit: body.commit, actions: plan.actions, errors: [], warnings };
 
@@ -52,19 +51,19 @@ export function applySync(store: Store, source: string, body: SyncApplyRequest, 
   const jobs = new Map(desired.filter((d) => creates.has(d.job.id)).map((d) => [d.job.id, d.job]));
   try {
     // The plan was computed in a read snapshot; this transaction re-checks every rule as it applies.
-    store.write((tx) => {
+    await store.write(async (tx) => {
       for (const a of plan.actions) {
         switch (a.action) {
-          case 'undeploy': undeploy(store, tx, a.host!, a.jobId, system); break;
-          case 'remove': removeJob(store, tx, a.jobId, system); break;
-          case 'create': createJob(store, tx, jobs.get(a.jobId)!, system, now); break;
-          case 'deploy': deploy(store, tx, { host: a.host!, jobId: a.jobId, goal: a.goal as 'START' | 'STOP' }, system, { requireHost: false }); break;
-          case 'set-goal': setGoal(store, tx, { host: a.host!, jobId: a.jobId, goal: a.goal as 'START' | 'STOP' }, system); break;
+          case 'undeploy': await undeploy(tx, a.host!, a.jobId, system); break;
+          case 'remove': await removeJob(tx, a.jobId, system); break;
+          case 'create': await createJob(tx, jobs.get(a.jobId)!, system, now); break;
+          case 'deploy': await deploy(tx, { host: a.host!, jobId: a.jobId, goal: a.goal as 'START' | 'STOP' }, system, { requireHost: false }); break;
+          case 'set-goal': await setGoal(tx, { host: a.host!, jobId: a.jobId, goal: a.goal as 'START' | 'STOP' }, system); break;
         }
       }
-      store.syncSources.put(record('OK', []), tx.index);
+      await tx.syncSources.put(await record(tx, 'OK', []), tx.index);
       // One audit event for the whole commit, in its transaction (its actions run as the system's).
-      audit(store, { ...actor, owner }, { action: 'sync', source, detail: { commit: body.commit, actions: plan.actions.length } });
+      await audit(tx, { ...actor, owner }, { action: 'sync', source, detail: { commit: body.commit, actions: plan.actions.length } });
     });
   } catch (err) {
     if (!isHeliosError(err)) throw err;
@@ -74,9 +73,9 @@ export function applySync(store: Store, source: string, body: SyncApplyRequest, 
 }
 
 /** What the source follows after this request: the recorded triple, or the request's on a first sync or an adopt. */
-function checkFollowed(store: Store, source: string, body: SyncApplyRequest): SyncRegistration {
+async function checkFollowed(store: Store, source: string, body: SyncApplyRequest): Promise<SyncRegistration> {
   const requested = followed(body);
-  const previous = store.syncSources.get(source);
+  const previous = await store.syncSources.get(source);
   if (!previous || body.adopt) return requested;
   const recorded = { repo: previous.repo, branch: previous.branch, path: previous.path };
   if (!sameFollowed(recorded, requested)) throw sourceMismatch(source, recorded, requested);

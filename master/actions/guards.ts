@@ -1,5 +1,5 @@
 import { HeliosError, type AuditEvent, type Job } from '../../core/index.js';
-import type { Store } from '../store/store.js';
+import type { Queries } from '../store/store.js';
 import { sameSecret } from '../auth/secretDigest.js';
 
 /** Who is asking: the owner recorded on what they create, the user and master recorded on deploys. */
@@ -18,9 +18,9 @@ export interface Actor {
 }
 
 /** Records a write in the audit log (in the caller's transaction); the system's own writes are not audited one by one. */
-export function audit(store: Store, actor: Actor, event: Omit<AuditEvent, 'seq' | 'timestamp' | 'token' | 'user'>): void {
+export async function audit(tx: Queries, actor: Actor, event: Omit<AuditEvent, 'seq' | 'timestamp' | 'token' | 'user'>): Promise<void> {
   if (actor.system) return;
-  store.audit.record({ timestamp: Date.now(), token: actor.tokenName, user: actor.user, ...event });
+  await tx.audit.record({ timestamp: Date.now(), token: actor.tokenName, user: actor.user, ...event });
 }
 
 export const isGitOwner = (owner: string | undefined): owner is string => !!owner && owner.startsWith('git:');

@@ -25,7 +25,7 @@ export function installHeliosWire(app: FastifyInstance, options: { jobOf: JobLoo
     if (!request.heliosWire || url === undefined) return payload;
     const mapper = responseMappers[`${request.method} ${url}`];
     if (!mapper) return payload;
-    const answer = mapper({ status: reply.statusCode, body: payload }, { request, jobOf: options.jobOf });
+    const answer = await mapper({ status: reply.statusCode, body: payload }, { request, jobOf: options.jobOf });
     reply.code(answer.status);
     return answer.body;
   });

@@ -19,7 +19,7 @@ export interface MapperContext {
   jobOf: JobLookup;
 }
 
-export type ResponseMapper = (answer: Answer, ctx: MapperContext) => Answer;
+export type ResponseMapper = (answer: Answer, ctx: MapperContext) => Answer | Promise<Answer>;
 
 interface ErrorBody {
   status: ErrorCode;
@@ -51,7 +51,7 @@ function statusResponse(errors: Translations, fields: (request: FastifyRequest) 
 
 /** Only successful answers change. */
 const onSuccess = (change: (body: unknown, ctx: MapperContext) => unknown): ResponseMapper =>
-  (answer, ctx) => (isError(answer) ? answer : { status: answer.status, body: change(answer.body, ctx) });
+  async (answer, ctx) => (isError(answer) ? answer : { status: answer.status, body: await change(answer.body, ctx) });
 
 const errorStrings = (errors: FieldError[] = []) => errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
 
@@ -86,17 +86,17 @@ const createJob: ResponseMapper = (answer, { request }) => {
   }
 };
 
-const jobStatus = (status: JobStatus) => ({ ...status, taskStatuses: withJobs(status.taskStatuses, () => status.job) });
-const hostStatus = (status: HostStatus, jobOf: JobLookup) => ({ ...status, statuses: withJobs(status.statuses, jobOf) });
-const eachValue = <T>(map: Record<string, T>, change: (value: T) => unknown) =>
-  Object.fromEntries(Object.entries(map).map(([key, value]) => [key, change(value)]));
+const jobStatus = async (status: JobStatus) => ({ ...status, taskStatuses: await withJobs(status.taskStatuses, async () => status.job) });
+const hostStatus = async (status: HostStatus, jobOf: JobLookup) => ({ ...status, statuses: await withJobs(status.statuses, jobOf) });
+const eachValue = async <T>(map: Record<string, T>, change: (value: T) => Promise<unknown>) =>
+  Object.fromEntries(await Promise.all(Object.entries(map).map(async ([key, value]) => [key, await change(value)])));
 
 /** TaskStatusEvents: 200 `{events, status: OK}`; an unknown (or removed) job is 200 `{events: [], status: JOB_ID_NOT_FOUND}`. */
-const history: ResponseMapper = (answer, { jobOf }) => {
+const history: ResponseMapper = async (answer, { jobOf }) => {
   const notFound = { status: 200, body: { events: [], status: 'JOB_ID_NOT_FOUND' } };
   if (isError(answer)) return (answer.body as ErrorBody).status === 'JOB_NOT_FOUND' ? notFound : answer;
   const events = (answer.body as { events: TaskStatusEvent[] }).events;
-  const job = events.length > 0 ? jobOf(events[0].status.jobId) : undefined;
+  const job = events.length > 0 ? await jobOf(events[0].status.jobId) : undefined;
   if (!job) return notFound;
   return { status: 200, body: { events: events.map((e) => ({ ...e, status: withJob(e.status, job) })), status: 'OK' } };
 };

@@ -6,7 +6,7 @@
  */
 import type { Job, TaskStatus } from '../../core/index.js';
 
-export type JobLookup = (jobId: string) => Job | undefined;
+export type JobLookup = (jobId: string) => Promise<Job | undefined>;
 
 export type HeliosTaskStatus = Omit<TaskStatus, 'jobId' | 'pullProgress'> & { job: Job };
 
@@ -16,11 +16,11 @@ export function withJob({ jobId: _id, pullProgress: _progress, ...status }: Task
 }
 
 /** A map of statuses (by host or by job id) with their jobs; `jobOf` is asked once per job. */
-export function withJobs(statuses: Record<string, TaskStatus>, jobOf: JobLookup): Record<string, HeliosTaskStatus> {
+export async function withJobs(statuses: Record<string, TaskStatus>, jobOf: JobLookup): Promise<Record<string, HeliosTaskStatus>> {
   const jobs = new Map<string, Job | undefined>();
   const out: Record<string, HeliosTaskStatus> = {};
   for (const [key, status] of Object.entries(statuses)) {
-    if (!jobs.has(status.jobId)) jobs.set(status.jobId, jobOf(status.jobId));
+    if (!jobs.has(status.jobId)) jobs.set(status.jobId, await jobOf(status.jobId));
     const job = jobs.get(status.jobId);
     if (job) out[key] = withJob(status, job);
   }

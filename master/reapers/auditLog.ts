@@ -5,5 +5,5 @@ import type { Reaper } from './context.js';
  * primary key, outside write() so that it bumps no index.
  */
 export const pruneAuditLog: Reaper = async (ctx) => {
-  ctx.store.audit.prune();
+  await ctx.store.audit.prune();
 };

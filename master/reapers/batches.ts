@@ -5,9 +5,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
  * giving the event loop a turn between two batches: requests are served while a reaper works through
  * a backlog, and what is left waits for the next run.
  */
-export async function inBatches(batch: () => { more: boolean }, maxBatches: number, stopped: () => boolean): Promise<void> {
+export async function inBatches(batch: () => Promise<{ more: boolean }>, maxBatches: number, stopped: () => boolean): Promise<void> {
   for (let i = 0; i < maxBatches && !stopped(); i++) {
-    if (!batch().more) return;
+    if (!(await batch()).more) return;
     await nextTurn();
   }
 }

@@ -10,17 +10,17 @@ const JOBS_PER_RUN = 100;
  */
 export const reapExpiredJobs: Reaper = async (ctx, now) => {
   const { store, log, actor } = ctx;
-  for (const jobId of store.jobs.expiredIds(now).slice(0, JOBS_PER_RUN)) {
+  for (const jobId of (await store.jobs.expiredIds(now)).slice(0, JOBS_PER_RUN)) {
     if (ctx.stopped()) return;
     try {
-      const hosts = store.write((tx) => {
-        const deployed = store.deployments.ofJob(jobId).map((d) => d.host);
+      const hosts = await store.write(async (tx) => {
+        const deployed = (await tx.deployments.ofJob(jobId)).map((d) => d.host);
         for (const host of deployed) {
-          store.deployments.remove(host, jobId);
+          await tx.deployments.remove(host, jobId);
           tx.touchHost(host);
         }
-        store.jobs.remove(jobId);
-        audit(store, actor, { action: 'reap', jobId, detail: { reason: 'expired', undeployedFrom: deployed } });
+        await tx.jobs.remove(jobId);
+        await audit(tx, actor, { action: 'reap', jobId, detail: { reason: 'expired', undeployedFrom: deployed } });
         return deployed;
       });
       log.info({ jobId, hosts }, 'expired job removed');

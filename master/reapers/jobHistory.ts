@@ -19,11 +19,11 @@ export const reapJobHistory: Reaper = async (ctx, now) => {
   const reaped: string[] = [];
   let events = 0;
   // Looked for before writing: a run with nothing to reap writes nothing (not even the index).
-  await inBatches(() => store.statuses.removedBefore(cutoff, 1).length === 0 ? { more: false } : store.write(() => {
-    const due = store.statuses.removedBefore(cutoff, JOBS_PER_BATCH);
+  await inBatches(async () => (await store.statuses.removedBefore(cutoff, 1)).length === 0 ? { more: false } : store.write(async (tx) => {
+    const due = await tx.statuses.removedBefore(cutoff, JOBS_PER_BATCH);
     const batch = { jobs: 0, events: 0, statuses: 0 };
     for (const jobId of due) {
-      const result = store.statuses.reapJob(jobId, EVENTS_PER_BATCH - batch.events);
+      const result = await tx.statuses.reapJob(jobId, EVENTS_PER_BATCH - batch.events);
       batch.events += result.events;
       batch.statuses += result.statuses;
       if (!result.done) break;
@@ -31,7 +31,7 @@ export const reapJobHistory: Reaper = async (ctx, now) => {
       reaped.push(jobId);
     }
     if (batch.jobs + batch.events > 0) {
-      audit(store, actor, { action: 'reap', detail: { reason: 'history of removed jobs', ...batch } });
+      await audit(tx, actor, { action: 'reap', detail: { reason: 'history of removed jobs', ...batch } });
     }
     events += batch.events;
     return { more: due.length === JOBS_PER_BATCH || batch.events === EVENTS_PER_BATCH };

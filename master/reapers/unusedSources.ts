@@ -12,13 +12,17 @@ export const reapUnusedSources: Reaper = async (ctx, now) => {
   const { store, log, actor } = ctx;
   if (ctx.retention.sourceReapAfterMs === null) return;
   const cutoff = now - ctx.retention.sourceReapAfterMs;
-  if (store.syncSources.unusedSince(cutoff, 1).length === 0) return; // nothing to write, not even the index
-  const reaped = store.write(() => store.syncSources.unusedSince(cutoff, SOURCES_PER_RUN).map((name) => {
-    const source = store.syncSources.get(name)!;
-    store.syncSources.remove(name);
-    const detail = { reason: 'unused', repo: source.repo, lastAttempt: source.lastAttempt === null ? null : new Date(source.lastAttempt).toISOString() };
-    audit(store, actor, { action: 'reap', source: name, detail });
-    return { source: name, ...detail };
-  }));
+  if ((await store.syncSources.unusedSince(cutoff, 1)).length === 0) return; // nothing to write, not even the index
+  const reaped = await store.write(async (tx) => {
+    const removed = [];
+    for (const name of await tx.syncSources.unusedSince(cutoff, SOURCES_PER_RUN)) {
+      const source = (await tx.syncSources.get(name))!;
+      await tx.syncSources.remove(name);
+      const detail = { reason: 'unused', repo: source.repo, lastAttempt: source.lastAttempt === null ? null : new Date(source.lastAttempt).toISOString() };
+      await audit(tx, actor, { action: 'reap', source: name, detail });
+      removed.push({ source: name, ...detail });
+    }
+    return removed;
+  });
   for (const source of reaped) log.info(source, 'unused sync source removed');
 };

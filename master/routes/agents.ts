@@ -6,6 +6,7 @@ import {
 } from '../../core/index.js';
 import type { OkResponse } from '../../core/client/createClient.js';
 import type { MasterContext } from '../context.js';
+import type { Queries } from '../store/store.js';
 import { HostParams } from './schemas.js';
 import { clusterGuard } from './clusterGuard.js';
 import { nextField } from '../store/page.js';
@@ -27,8 +28,8 @@ const TasksQuery = Type.Object({
  * same name, or an old one after another took the host over, must neither receive the host's tasks
  * nor overwrite its statuses. The registered id is never told: it is what tells agents apart.
  */
-function registeredHost(ctx: MasterContext, host: string, agentId: string) {
-  const record = ctx.store.hosts.get(host);
+async function registeredHost(q: Queries, host: string, agentId: string) {
+  const record = await q.hosts.get(host);
   if (!record) throw hostNotFound(host);
   if (record.agentId !== agentId) {
     throw new HeliosError('HOST_ID_MISMATCH', `host ${host} is registered by another agent; register again`, { host });
@@ -49,9 +50,9 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   app.post<{ Params: Static<typeof HostParams>; Body: HeartbeatRequest }>('/agents/:host/heartbeat',
     { onRequest, schema: { params: HostParams, body: HeartbeatRequestSchema } }, async (request): Promise<HeartbeatResponse> => {
       const { host } = request.params;
-      store.write((tx) => {
-        registeredHost(ctx, host, request.body.id);
-        store.hosts.heartbeat(host, request.body, Date.now(), tx.index);
+      await store.write(async (tx) => {
+        await registeredHost(tx, host, request.body.id);
+        await tx.hosts.heartbeat(host, request.body, Date.now(), tx.index);
       }, { durable: false }); // the next heartbeat comes within seconds: no fsync of its own (store/durableCommits.ts)
       return { downAfterMs: ctx.options.downAfterMs };
     });
@@ -61,13 +62,13 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
       const { host } = request.params;
       const { index, id, limit, after } = request.query;
       const wait = Math.min(request.query.wait ?? 0, ctx.options.maxWaitMs);
-      registeredHost(ctx, host, id);
-      const desired = () => {
-        const value = store.hosts.desiredIndex(host);
+      await registeredHost(store, host, id);
+      const desired = async (q: Queries) => {
+        const value = await q.hosts.desiredIndex(host);
         if (value === undefined) throw hostNotFound(host);
         return value;
       };
-      let current = desired();
+      let current = await desired(store);
       // Within one database a host's desired index only grows, so an index past it means the agent knew
       // another database (a restored one): answer at once. Wait only while the index is the current one.
       if (current === index && wait > 0) {
@@ -79,25 +80,25 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
         try {
           while (current <= index && !gone.signal.aborted && !notifier.closed && Date.now() < deadline) {
             await notifier.wait(host, deadline - Date.now(), gone.signal);
-            current = desired();
+            current = await desired(store);
           }
         } finally {
           reply.raw.off('close', onClose);
         }
       }
       if (limit === undefined) {
-        return store.read(() => {
-          registeredHost(ctx, host, id);
-          return { index: desired(), tasks: store.deployments.tasksOf(host), clusterId: store.clusterId };
+        return store.read(async (q) => {
+          await registeredHost(q, host, id);
+          return { index: await desired(q), tasks: await q.deployments.tasksOf(host), clusterId: store.clusterId };
         });
       }
       // A page and its index are read in one snapshot: an agent that gets the same index on every page
       // of a set has one consistent set (the index moves with every change of the host's tasks). The
       // page is spliced from the stored JSON, so --max-page-bytes bounds the very text sent.
-      const body = store.read(() => {
-        registeredHost(ctx, host, id);
-        const page = store.deployments.taskPageJson(host, after ?? '', limit, ctx.options.limits.maxPageBytes);
-        return `{"index":${desired()},"tasks":[${page.texts.join(',')}]${nextField(page)},"clusterId":${JSON.stringify(store.clusterId)}}`;
+      const body = await store.read(async (q) => {
+        await registeredHost(q, host, id);
+        const page = await q.deployments.taskPageJson(host, after ?? '', limit, ctx.options.limits.maxPageBytes);
+        return `{"index":${await desired(q)},"tasks":[${page.texts.join(',')}]${nextField(page)},"clusterId":${JSON.stringify(store.clusterId)}}`;
       });
       return reply.type('application/json; charset=utf-8').send(body);
     });
@@ -107,10 +108,11 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
       const { host } = request.params;
       const { id, updates, removed } = request.body;
       const now = Date.now();
-      const ignored = store.write((tx) => {
-        registeredHost(ctx, host, id);
-        const notDeployed = updates.filter((update) => !store.statuses.record(host, update.status, update.timestamp, now, tx.index));
-        for (const jobId of removed) store.statuses.remove(host, jobId);
+      const ignored = await store.write(async (tx) => {
+        await registeredHost(tx, host, id);
+        const notDeployed = [];
+        for (const update of updates) if (!await tx.statuses.record(host, update.status, update.timestamp, now, tx.index)) notDeployed.push(update);
+        for (const jobId of removed) await tx.statuses.remove(host, jobId);
         return notDeployed;
       });
       // Answered OK all the same: the agent has nothing to retry, and a job it no longer runs (it was

@@ -16,7 +16,7 @@ const AuditQuery = Type.Object({
 export function auditRoutes(app: FastifyInstance, ctx: MasterContext): void {
   app.get<{ Querystring: Static<typeof AuditQuery> }>('/audit', { schema: { querystring: AuditQuery } }, async (request): Promise<{ events: AuditEvent[] }> => {
     const { job, host, before, limit } = request.query;
-    const jobId = job === undefined ? undefined : findJob(ctx.store, job)?.id ?? job;
-    return { events: ctx.store.audit.list({ jobId, host, before, limit: limit ?? 100 }) };
+    const jobId = job === undefined ? undefined : (await findJob(ctx.store, job))?.id ?? job;
+    return { events: await ctx.store.audit.list({ jobId, host, before, limit: limit ?? 100 }) };
   });
 }

@@ -19,9 +19,9 @@ const GoalBody = Type.Object({ job: Type.Optional(Type.String({ maxLength: 500 }
 type Route = { Params: Static<typeof HostJobParams>; Querystring: Static<typeof GuardQuery> };
 
 /** A body's `job`, when given, must name the job of the path. */
-function checkBodyJob(ctx: MasterContext, request: FastifyRequest<Route>, bodyJob: string | undefined): void {
+async function checkBodyJob(ctx: MasterContext, request: FastifyRequest<Route>, bodyJob: string | undefined): Promise<void> {
   if (bodyJob === undefined || bodyJob === request.params.jobId) return;
-  const job = findJob(ctx.store, request.params.jobId);
+  const job = await findJob(ctx.store, request.params.jobId);
   if (job && bodyJob === job.id) return;
   throw invalidRequest(`body.job: ${bodyJob} is not the job of the path (${request.params.jobId})`, { field: 'job' });
 }
@@ -35,11 +35,11 @@ export function deploymentsRoutes(app: FastifyInstance, ctx: MasterContext): voi
     { schema: { params: HostJobParams, querystring: GuardQuery, body: DeployBody } }, async (request): Promise<OkResponse> => {
       const { host, jobId } = request.params;
       const body = request.body ?? {};
-      checkBodyJob(ctx, request, body.job);
+      await checkBodyJob(ctx, request, body.job);
       const goal: Goal = body.goal ?? 'START';
       if (goal === 'UNDEPLOY') throw invalidRequest('body.goal: deploy with START or STOP; to undeploy, send DELETE', { field: 'goal' });
       const actor = actorOf(ctx, request, request.query);
-      const job = store.write((tx) => deploy(store, tx, { host, jobId, goal }, actor));
+      const job = await store.write((tx) => deploy(tx, { host, jobId, goal }, actor));
       request.log.info({ host, jobId: job.id, goal, owner: actor.owner }, 'job deployed');
       return { status: 'OK' };
     });
@@ -47,12 +47,12 @@ export function deploymentsRoutes(app: FastifyInstance, ctx: MasterContext): voi
   app.patch<Route & { Body: Static<typeof GoalBody> }>(path,
     { schema: { params: HostJobParams, querystring: GuardQuery, body: GoalBody } }, async (request): Promise<OkResponse> => {
       const { host, jobId } = request.params;
-      checkBodyJob(ctx, request, request.body.job);
+      await checkBodyJob(ctx, request, request.body.job);
       const actor = actorOf(ctx, request, request.query);
       const goal = request.body.goal;
-      const job = store.write((tx) => goal === 'UNDEPLOY'
-        ? undeploy(store, tx, host, jobId, actor)
-        : setGoal(store, tx, { host, jobId, goal }, actor));
+      const job = await store.write((tx) => goal === 'UNDEPLOY'
+        ? undeploy(tx, host, jobId, actor)
+        : setGoal(tx, { host, jobId, goal }, actor));
       request.log.info({ host, jobId: job.id, goal }, 'goal set');
       return { status: 'OK' };
     });
@@ -60,15 +60,15 @@ export function deploymentsRoutes(app: FastifyInstance, ctx: MasterContext): voi
   app.delete<Route>(path, { schema: { params: HostJobParams, querystring: GuardQuery } }, async (request): Promise<OkResponse> => {
     const { host, jobId } = request.params;
     const actor = actorOf(ctx, request, request.query);
-    const job = store.write((tx) => undeploy(store, tx, host, jobId, actor));
+    const job = await store.write((tx) => undeploy(tx, host, jobId, actor));
     request.log.info({ host, jobId: job.id }, 'job undeployed');
     return { status: 'OK' };
   });
 
   app.get<Route>(path, { schema: { params: HostJobParams } }, async (request) => {
     const { host, jobId } = request.params;
-    const id = findJob(store, jobId)?.id ?? jobId;
-    const deployment = store.deployments.get(host, id);
+    const id = (await findJob(store, jobId))?.id ?? jobId;
+    const deployment = await store.deployments.get(host, id);
     if (!deployment) throw new HeliosError('JOB_NOT_DEPLOYED', `job ${jobId} is not deployed on host ${host}`, { jobId, host });
     return toDeployment(deployment);
   });

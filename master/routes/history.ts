@@ -19,17 +19,17 @@ export function historyRoutes(app: FastifyInstance, ctx: MasterContext): void {
   app.get<{ Params: Static<typeof JobParams>; Querystring: Static<typeof HistoryQuery> }>('/history/jobs/:id',
     { schema: { params: JobParams, querystring: HistoryQuery } }, async (request, reply) => {
       const { limit, after } = request.query;
-      const body = store.read(() => {
-        const id = findJob(store, request.params.id)?.id ?? request.params.id;
+      const body = await store.read(async (q) => {
+        const id = (await findJob(q, request.params.id))?.id ?? request.params.id;
         // No event and no job: a job id nobody knows (a removed job's history stays a while).
-        const unknown = () => store.jobs.get(id) === undefined;
+        const unknown = async () => await q.jobs.get(id) === undefined;
         if (limit === undefined) {
-          const events = store.statuses.history(id);
-          if (events.length === 0 && unknown()) throw jobNotFound(request.params.id);
+          const events = await q.statuses.history(id);
+          if (events.length === 0 && await unknown()) throw jobNotFound(request.params.id);
           return { events };
         }
-        const page = store.statuses.historyPage(id, after ?? 0, limit, ctx.options.limits.maxPageBytes);
-        if (page.texts.length === 0 && after === undefined && unknown()) throw jobNotFound(request.params.id);
+        const page = await q.statuses.historyPage(id, after ?? 0, limit, ctx.options.limits.maxPageBytes);
+        if (page.texts.length === 0 && after === undefined && await unknown()) throw jobNotFound(request.params.id);
         return `{"events":[${page.texts.join(',')}]${nextField(page)}}`;
       });
       return typeof body === 'string' ? reply.type('application/json; charset=utf-8').send(body) : body;

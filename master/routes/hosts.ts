@@ -32,7 +32,7 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   app.get<{ Querystring: Static<typeof ListQuery> }>('/hosts', { schema: { querystring: ListQuery } }, async (request) => {
     const { namePattern, selector } = request.query;
     const selectors = (selector === undefined ? [] : Array.isArray(selector) ? selector : [selector]).map(parseSelector);
-    const hosts = store.hosts.list().filter((h) => selectors.length === 0 || matchesSelectors(h.labels, selectors));
+    const hosts = (await store.hosts.list()).filter((h) => selectors.length === 0 || matchesSelectors(h.labels, selectors));
     const names = hosts.map((h) => h.name);
     return namePattern ? namesMatching('namePattern', namePattern, names, ctx.options.limits.patternTimeoutMs) : names;
   });
@@ -42,12 +42,12 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
       const { host } = request.params;
       const { id } = request.query;
       const now = Date.now();
-      const outcome = store.write((tx) => {
-        const existing = store.hosts.get(host);
+      const outcome = await store.write(async (tx) => {
+        const existing = await tx.hosts.get(host);
         if (!existing) {
-          store.hosts.insert(host, id, now, tx.index);
+          await tx.hosts.insert(host, id, now, tx.index);
           tx.touchHost(host);
-          audit(store, actorOf(ctx, request), { action: 'register', host });
+          await audit(tx, actorOf(ctx, request), { action: 'register', host });
           return 'registered';
         }
         if (existing.agentId === id) return 'unchanged';
@@ -56,9 +56,9 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
             `host ${host} is registered by another agent that is still UP; stop it, or wait until it is DOWN`,
             { host });
         }
-        store.hosts.takeOver(host, id, now, tx.index);
+        await tx.hosts.takeOver(host, id, now, tx.index);
         tx.touchHost(host);
-        audit(store, actorOf(ctx, request), { action: 'register', host, detail: { takenOver: true } });
+        await audit(tx, actorOf(ctx, request), { action: 'register', host, detail: { takenOver: true } });
         return 'taken over';
       });
       if (outcome !== 'unchanged') request.log.info({ host, agentId: id, outcome }, 'host registered');
@@ -67,19 +67,19 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
 
   app.delete<{ Params: Static<typeof HostParams> }>('/hosts/:host', { schema: { params: HostParams } }, async (request): Promise<OkResponse> => {
     const { host } = request.params;
-    store.write((tx) => {
-      if (!store.hosts.get(host)) throw hostNotFound(host);
-      const jobs = store.deployments.ofHost(host).map((d) => d.jobId);
+    await store.write(async (tx) => {
+      if (!await tx.hosts.get(host)) throw hostNotFound(host);
+      const jobs = (await tx.deployments.ofHost(host)).map((d) => d.jobId);
       if (jobs.length > 0) {
         throw new HeliosError('HOST_STILL_IN_USE', `host ${host} still has jobs deployed (${jobs.join(', ')}); undeploy them first`, { host, jobs });
       }
       // Its history goes with it, as the dead-host reaper takes it: kept, a job that outlives its hosts
       // would hold up to 100 events of every host it ever ran on, for ever (review F15).
-      while (store.statuses.reapHostHistory(host, HISTORY_BATCH) === HISTORY_BATCH);
-      store.statuses.removeHost(host);
-      store.hosts.remove(host);
+      while (await tx.statuses.reapHostHistory(host, HISTORY_BATCH) === HISTORY_BATCH);
+      await tx.statuses.removeHost(host);
+      await tx.hosts.remove(host);
       tx.touchHost(host);
-      audit(store, actorOf(ctx, request), { action: 'deregister', host });
+      await audit(tx, actorOf(ctx, request), { action: 'deregister', host });
     });
     request.log.info({ host }, 'host deregistered');
     return { status: 'OK' };
@@ -87,10 +87,10 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
 
   app.get<{ Params: Static<typeof HostParams>; Querystring: Static<typeof StatusQuery> }>('/hosts/:host/status',
     { schema: { params: HostParams, querystring: StatusQuery } }, async (request) =>
-      store.read(() => {
-        const host = store.hosts.get(request.params.host);
+      store.read(async (q) => {
+        const host = await q.hosts.get(request.params.host);
         if (!host) throw hostNotFound(request.params.host);
-        const status = hostStatus(ctx, host);
+        const status = await hostStatus(q, host, ctx.options.downAfterMs);
         const wanted = request.query.status;
         if (wanted && status.status !== wanted) {
           throw new HeliosError('HOST_NOT_FOUND', `host ${host.name} is ${status.status}, not ${wanted} (query parameter status)`, { host: host.name, hostStatus: status.status });
@@ -101,11 +101,11 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   const Names = NameList('host names');
   app.post<{ Body: Static<typeof Names>; Querystring: Static<typeof StatusQuery> }>('/hosts/statuses',
     { schema: { body: Names, querystring: StatusQuery } }, async (request) =>
-      store.read(() => {
+      store.read(async (q) => {
         const result: Record<string, HostStatus> = {};
         for (const name of request.body) {
-          const host = store.hosts.get(name);
-          const status = host && hostStatus(ctx, host);
+          const host = await q.hosts.get(name);
+          const status = host && await hostStatus(q, host, ctx.options.downAfterMs);
           if (status && (!request.query.status || status.status === request.query.status)) result[name] = status;
         }
         return result;

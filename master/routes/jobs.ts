@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { buildJob, jobNotFound, type JobStatus } from '../../core/index.js';
 import type { CreateJobResponse, OkResponse } from '../../core/client/createClient.js';
 import { actorOf, type MasterContext } from '../context.js';
+import type { Queries } from '../store/store.js';
 import { createJob, findJob, removeJob } from '../actions/jobs.js';
 import { jobStatus } from '../views.js';
 import { admitJob } from '../auth/admit.js';
@@ -29,27 +30,27 @@ export function jobsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   // `limit` it is Helios' map of every job; with it, one page `{jobs: {…}, next}` (store/page.ts).
   app.get<{ Querystring: Static<typeof ListQuery> }>('/jobs', { schema: { querystring: ListQuery } }, async (request, reply) => {
     const { q, hostPattern, limit, after } = request.query;
-    const body = store.read(() => {
-      const onHosts = hostPattern === undefined || hostPattern === '' ? undefined : jobIdsOnHosts(hostPattern);
+    const body = await store.read(async (r) => {
+      const onHosts = hostPattern === undefined || hostPattern === '' ? undefined : await jobIdsOnHosts(r, hostPattern);
       const keep = (id: string) => (!q || id.includes(q)) && (!onHosts || onHosts.has(id));
       if (limit === undefined) {
-        return `{${store.jobs.listJson().filter(([id]) => keep(id)).map(([id, json]) => `${JSON.stringify(id)}:${json}`).join(',')}}`;
+        return `{${(await r.jobs.listJson()).filter(([id]) => keep(id)).map(([id, json]) => `${JSON.stringify(id)}:${json}`).join(',')}}`;
       }
-      const page = store.jobs.pageJson(after ?? '', limit, ctx.options.limits.maxPageBytes, keep);
+      const page = await r.jobs.pageJson(after ?? '', limit, ctx.options.limits.maxPageBytes, keep);
       return `{"jobs":{${page.texts.join(',')}}${nextField(page)}}`;
     });
     return reply.type('application/json; charset=utf-8').send(body);
   });
 
   /** The jobs deployed on a host `pattern` matches. */
-  function jobIdsOnHosts(pattern: string): Set<string> {
-    const pairs = store.deployments.hostJobPairs();
+  async function jobIdsOnHosts(q: Queries, pattern: string): Promise<Set<string>> {
+    const pairs = await q.deployments.hostJobPairs();
     const hosts = new Set(namesMatching('hostPattern', pattern, [...new Set(pairs.map(([host]) => host))], ctx.options.limits.patternTimeoutMs));
     return new Set(pairs.filter(([host]) => hosts.has(host)).map(([, jobId]) => jobId));
   }
 
   app.get<{ Params: Static<typeof JobParams> }>('/jobs/:id', { schema: { params: JobParams } }, async (request) => {
-    const job = findJob(store, request.params.id);
+    const job = await findJob(store, request.params.id);
     if (!job) throw jobNotFound(request.params.id);
     return job;
   });
@@ -59,7 +60,7 @@ export function jobsRoutes(app: FastifyInstance, ctx: MasterContext): void {
     checkJobSize(request.body, ctx.options.limits.maxJobBytes);
     const { job, warnings } = buildJob(request.body);
     admitJob(request, ctx.options.admission, job);
-    const stored = store.write((tx) => createJob(store, tx, job, actor));
+    const stored = await store.write((tx) => createJob(tx, job, actor));
     request.log.info({ jobId: stored.id, owner: actor.owner }, 'job created');
     reply.code(200);
     return { status: 'OK', id: stored.id, job: stored, warnings };
@@ -68,26 +69,26 @@ export function jobsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   app.delete<{ Params: Static<typeof JobParams>; Querystring: Static<typeof GuardQuery> }>('/jobs/:id',
     { schema: { params: JobParams, querystring: GuardQuery } }, async (request): Promise<OkResponse> => {
       const actor = actorOf(ctx, request, request.query);
-      const id = findJob(store, request.params.id)?.id ?? request.params.id;
-      store.write((tx) => removeJob(store, tx, id, actor));
+      const id = (await findJob(store, request.params.id))?.id ?? request.params.id;
+      await store.write((tx) => removeJob(tx, id, actor));
       request.log.info({ jobId: id }, 'job removed');
       return { status: 'OK' };
     });
 
   app.get<{ Params: Static<typeof JobParams> }>('/jobs/:id/status', { schema: { params: JobParams } }, async (request) =>
-    store.read(() => {
-      const job = findJob(store, request.params.id);
+    store.read(async (q) => {
+      const job = await findJob(q, request.params.id);
       if (!job) throw jobNotFound(request.params.id);
-      return jobStatus(ctx, job);
+      return jobStatus(q, job);
     }));
 
   const Ids = NameList('job ids');
   app.post<{ Body: Static<typeof Ids> }>('/jobs/statuses', { schema: { body: Ids } }, async (request) =>
-    store.read(() => {
+    store.read(async (q) => {
       const result: Record<string, JobStatus> = {};
       for (const id of request.body) {
-        const job = findJob(store, id);
-        if (job) result[id] = jobStatus(ctx, job);
+        const job = await findJob(q, id);
+        if (job) result[id] = await jobStatus(q, job);
       }
       return result;
     }));

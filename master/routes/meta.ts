@@ -14,7 +14,7 @@ const VersionCheckQuery = Type.Object({ client: Type.Optional(Type.String({ maxL
  * database, else 503 `{status: "unavailable"}`, and nothing more: a probe learns no state.
  */
 export function metaRoutes(app: FastifyInstance, ctx: MasterContext): void {
-  app.get('/healthz', async (_request, reply) => (ctx.store.readable()
+  app.get('/healthz', async (_request, reply) => (await ctx.store.readable()
     ? reply.send({ status: 'ok' })
     : reply.code(503).send({ status: 'unavailable' })));
   app.get('/masters', async () => [ctx.options.name]);

@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { HeliosError, invalidRequest, SyncApplyRequestSchema, SyncJobSchema, SyncRegistrationSchema, type SyncApplyRequest, type SyncRegistration, type SyncResult,
   type SyncSource } from '../../core/index.js';
 import { actorOf, type MasterContext } from '../context.js';
+import type { Queries } from '../store/store.js';
 import { applySync } from '../actions/applySync.js';
 import { audit } from '../actions/guards.js';
 import { followed } from '../actions/sourceIdentity.js';
@@ -69,7 +70,7 @@ export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
         { role: request.principal.role, needs: 'role admin' });
     }
     const actor = actorOf(ctx, request);
-    const result = applySync(store, name, request.body, { user: actor.user, tokenName: actor.tokenName, master: actor.master },
+    const result = await applySync(store, name, request.body, { user: actor.user, tokenName: actor.tokenName, master: actor.master },
       { admission: admissionFor(request, ctx.options.admission), cache });
     request.log.info({ source: name, commit: request.body.commit, state: result.state, actions: result.actions.length, errors: result.errors.length,
       warnings: result.warnings?.length ?? 0 }, 'sync');
@@ -79,7 +80,7 @@ export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
   app.get('/sync/sources', async () => store.syncSources.list());
 
   app.get<{ Params: Static<typeof SourceParams> }>('/sync/sources/:name', { schema: { params: SourceParams } }, async (request) =>
-    sourceOrThrow(request.params.name));
+    sourceOrThrow(store, request.params.name));
 
   // An admin says what a source follows before its first sync (so a syncer of another repository is
   // refused from the start), or re-points one that moved; what it applied stays.
@@ -88,36 +89,36 @@ export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
       const { name } = request.params;
       const actor = actorOf(ctx, request);
       const follows = followed(request.body);
-      store.write((tx) => {
-        store.syncSources.register(name, follows, tx.index);
-        audit(store, actor, { action: 'register', source: name, detail: follows });
+      await store.write(async (tx) => {
+        await tx.syncSources.register(name, follows, tx.index);
+        await audit(tx, actor, { action: 'register', source: name, detail: follows });
       });
       request.log.info({ source: name, ...follows }, 'sync source registered');
-      return sourceOrThrow(name);
+      return sourceOrThrow(store, name);
     });
 
   // Only a source that owns nothing: its jobs would otherwise be left with an owner no syncer is.
   app.delete<{ Params: Static<typeof SourceParams> }>('/sync/sources/:name', { schema: { params: SourceParams } }, async (request) => {
     const { name } = request.params;
     const actor = actorOf(ctx, request);
-    store.write(() => {
-      sourceOrThrow(name);
+    await store.write(async (tx) => {
+      await sourceOrThrow(tx, name);
       const owner = `git:${name}`;
-      const jobs = store.jobs.idsOwnedBy(owner).length;
-      const deployments = store.deployments.refsOwnedBy(owner).length;
+      const jobs = (await tx.jobs.idsOwnedBy(owner)).length;
+      const deployments = (await tx.deployments.refsOwnedBy(owner)).length;
       if (jobs + deployments > 0) {
         throw new HeliosError('STILL_IN_USE', `sync source ${name} still owns ${jobs} job(s) and ${deployments} deployment(s) (owner ${owner}): `
           + 'commit an empty folder and let it sync, or remove them with --force, then delete the source', { source: name, jobs, deployments });
       }
-      store.syncSources.remove(name);
-      audit(store, actor, { action: 'deregister', source: name });
+      await tx.syncSources.remove(name);
+      await audit(tx, actor, { action: 'deregister', source: name });
     });
     request.log.info({ source: name }, 'sync source deleted');
     return { status: 'OK' as const };
   });
 
-  function sourceOrThrow(name: string): SyncSource {
-    const source = store.syncSources.get(name);
+  async function sourceOrThrow(q: Queries, name: string): Promise<SyncSource> {
+    const source = await q.syncSources.get(name);
     if (!source) throw new HeliosError('SOURCE_NOT_FOUND', `sync source ${name} has neither synced nor been registered`, { source: name });
     return source;
   }

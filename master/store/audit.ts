@@ -54,4 +54,3 @@ export function createAuditStore(db: Database.Database) {
     prune: (keep = AUDIT_LIMIT): number => prune.run(keep).changes,
   };
 }
-export type AuditStore = ReturnType<typeof createAuditStore>;

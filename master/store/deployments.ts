@@ -32,8 +32,6 @@ export function createDeploymentsStore(db: Database.Database) {
   const get = db.prepare<[string, string], DeploymentRow>('SELECT * FROM deployments WHERE host = ? AND job_id = ?');
   const ofHost = db.prepare<[string], DeploymentRow>('SELECT * FROM deployments WHERE host = ? ORDER BY job_id');
   const ofJob = db.prepare<[string], DeploymentRow>('SELECT * FROM deployments WHERE job_id = ? ORDER BY host');
-  const ofOwner = db.prepare<[string], DeploymentRow>('SELECT * FROM deployments WHERE owner = ? ORDER BY job_id, host');
-  const all = db.prepare<[], DeploymentRow>('SELECT * FROM deployments ORDER BY job_id, host');
   const insert = db.prepare(`INSERT INTO deployments (host, job_id, goal, owner, deployer_user, deployer_master, created, modify_index)
     VALUES (@host, @jobId, @goal, @owner, @deployerUser, @deployerMaster, @created, @index)`);
   const setGoal = db.prepare<[Goal, number, string, string]>('UPDATE deployments SET goal = ?, modify_index = ? WHERE host = ? AND job_id = ?');
@@ -56,8 +54,6 @@ export function createDeploymentsStore(db: Database.Database) {
     get: (host: string, jobId: string) => { const row = get.get(host, jobId); return row && toDeployment(row); },
     ofHost: (host: string) => ofHost.all(host).map(toDeployment),
     ofJob: (jobId: string) => ofJob.all(jobId).map(toDeployment),
-    ownedBy: (owner: string) => ofOwner.all(owner).map(toDeployment),
-    list: () => all.all().map(toDeployment),
     /** Job, host and goal of the deployments `owner` made (job id, host order). */
     refsOwnedBy: (owner: string) => refsOfOwner.all(owner).map(([jobId, host, goal]) => ({ jobId, host, goal })),
     /** A host's desired tasks with their jobs, in one query (an agent's blocking query answers with them). */
@@ -76,9 +72,8 @@ export function createDeploymentsStore(db: Database.Database) {
     /** The jobs deployed on `host` that hold static external port `port` (kept by triggers, see migration 2). */
     portHolders: (host: string, protocol: string, port: number) => portHolders.all(host, protocol, port).map((r) => r.job_id),
     insert: (d: { host: string; jobId: string; goal: Goal; owner: string; deployerUser: string | null; deployerMaster: string | null }, index: number) =>
-      insert.run({ ...d, created: Date.now(), index }),
+{ insert.run({ ...d, created: Date.now(), index }); },
     setGoal: (host: string, jobId: string, goal: Goal, index: number) => setGoal.run(goal, index, host, jobId).changes > 0,
     remove: (host: string, jobId: string) => remove.run(host, jobId).changes > 0,
   };
 }
-export type DeploymentsStore = ReturnType<typeof createDeploymentsStore>;

@@ -60,20 +60,19 @@ export function createHostsStore(db: Database.Database) {
     get: (name: string) => { const row = get.get(name); return row && toHost(row); },
     list: () => all.all().map(toHost),
     desiredIndex: (name: string) => desiredIndex.get(name)?.desired_index,
-    insert: (name: string, agentId: string, now: number, index: number) => insert.run({ name, agentId, registered: now, index }),
-    takeOver: (name: string, agentId: string, now: number, index: number) => takeOver.run({ name, agentId, registered: now, index }),
-    heartbeat: (name: string, hb: HeartbeatRequest, now: number, index: number) => heartbeat.run({
+    insert: (name: string, agentId: string, now: number, index: number): void => { insert.run({ name, agentId, registered: now, index }); },
+    takeOver: (name: string, agentId: string, now: number, index: number): void => { takeOver.run({ name, agentId, registered: now, index }); },
+    heartbeat: (name: string, hb: HeartbeatRequest, now: number, index: number): void => { heartbeat.run({
       name, now, index,
       hostInfo: JSON.stringify(hb.hostInfo),
       agentInfo: JSON.stringify(hb.agentInfo),
       labels: JSON.stringify(hb.labels),
       environment: JSON.stringify(hb.environment),
       dockerError: hb.dockerError,
-    }),
-    setDesiredIndex: (name: string, index: number) => setDesired.run(index, name),
+    }); },
+    setDesiredIndex: (name: string, index: number): void => { setDesired.run(index, name); },
     remove: (name: string) => remove.run(name).changes > 0,
     /** Hosts with no heartbeat (or, never seen, no registration) since `cutoff`, longest silent first. */
     silentSince: (cutoff: number, limit: number): string[] => silentSince.all(cutoff, limit),
   };
 }
-export type HostsStore = ReturnType<typeof createHostsStore>;

@@ -43,7 +43,6 @@ export function createJobsStore(db: Database.Database) {
   const byNameVersion = db.prepare<[string, string], JobRow>('SELECT * FROM jobs WHERE name = ? AND version = ?');
   const all = db.prepare<[], JobRow>('SELECT * FROM jobs ORDER BY id');
   const after = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id > ? ORDER BY id');
-  const byOwner = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE owner = ? ORDER BY id');
   const insert = db.prepare(`INSERT INTO jobs (id, name, version, spec, created, creating_user, owner, token, expires, modify_index)
     VALUES (@id, @name, @version, @spec, @created, @creatingUser, @owner, @token, @expires, @index)`);
   const remove = db.prepare<[string]>('DELETE FROM jobs WHERE id = ?');
@@ -58,8 +57,6 @@ export function createJobsStore(db: Database.Database) {
       const row = byNameVersion.get(name, version);
       return row && toJob(row);
     },
-    list: (): Job[] => all.all().map(toJob),
-    ownedBy: (owner: string): Job[] => byOwner.all(owner).map(toJob),
     /** Ids of the jobs `owner` owns, without reading their specs. */
     idsOwnedBy: (owner: string): string[] => idsOfOwner.all(owner),
     /** Id and owner of a job, by id or by name and version (no spec parsed). */
@@ -86,4 +83,3 @@ export function createJobsStore(db: Database.Database) {
     remove: (id: string) => remove.run(id).changes > 0,
   };
 }
-export type JobsStore = ReturnType<typeof createJobsStore>;

@@ -103,4 +103,3 @@ export function createStatusesStore(db: Database.Database) {
     reapHostHistory: (host: string, maxEvents: number): number => deleteHostEvents.run(host, maxEvents).changes,
   };
 }
-export type StatusesStore = ReturnType<typeof createStatusesStore>;

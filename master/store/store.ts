@@ -1,21 +1,38 @@
-import type Database from 'better-sqlite3';
-import { dirname } from 'node:path';
-import { openDb } from './openDb.js';
-import { lockDatabase } from './dbLock.js';
-import { createPrivateDir } from './privateFiles.js';
-import { sqliteStoreError } from './sqliteErrors.js';
-import { createDurableCommits, type DurableCommits, type SyncMode } from './durableCommits.js';
-import { createJobsStore } from './jobs.js';
-import { createHostsStore } from './hosts.js';
-import { createDeploymentsStore } from './deployments.js';
-import { createStatusesStore } from './statuses.js';
-import { createSyncSourcesStore } from './syncSources.js';
-import { createAuditStore } from './audit.js';
-import { readClusterId } from './cluster.js';
+/**
+ * The master's store: one interface (`Store`) over the engines that implement it. Every query
+ * returns a Promise, as PostgreSQL's do; SQLite's implementation (sqliteStore.ts) keeps today's
+ * synchronous better-sqlite3 code underneath and answers each query at once.
+ *
+ * Queries go through a handle: the store itself (each query alone), a `read` snapshot, or a `write`
+ * transaction. Inside a transaction, only the transaction's handle may be used (exclusive.ts refuses
+ * the store's own, which would not see the transaction's writes and, on SQLite, would wait for it).
+ */
+import type { HeliosError } from '../../core/index.js';
+import type { SyncMode } from './durableCommits.js';
+import type { createJobsStore } from './jobs.js';
+import type { createHostsStore } from './hosts.js';
+import type { createDeploymentsStore } from './deployments.js';
+import type { createStatusesStore } from './statuses.js';
+import type { createSyncSourcesStore } from './syncSources.js';
+import type { createAuditStore } from './audit.js';
+import { openSqliteStore } from './sqliteStore.js';
 
-/** What a write transaction sees: the new global index to stamp rows with, and a way to say that a
- *  host's desired state changed (its `desired_index` is set and its blocking queries wake on commit). */
-export interface WriteTx {
+/** The same methods, each answering a Promise: what an engine's queries look like through the interface. */
+export type Async<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never };
+
+/** The queries of each table; the SQLite modules (jobs.ts, …) define their shape, synchronously. */
+export interface Queries {
+  jobs: Async<ReturnType<typeof createJobsStore>>;
+  hosts: Async<Omit<ReturnType<typeof createHostsStore>, 'setDesiredIndex'>>;
+  deployments: Async<ReturnType<typeof createDeploymentsStore>>;
+  statuses: Async<ReturnType<typeof createStatusesStore>>;
+  syncSources: Async<ReturnType<typeof createSyncSourcesStore>>;
+  audit: Async<ReturnType<typeof createAuditStore>>;
+}
+
+/** What a write transaction sees: its queries, the new global index to stamp rows with, and a way to
+ *  say that a host's desired state changed (its `desired_index` is set and its blocking queries wake on commit). */
+export interface WriteTx extends Queries {
   readonly index: number;
   touchHost(host: string): void;
 }
@@ -37,84 +54,38 @@ export interface StoreOptions {
   listen?: string;
 }
 
+export interface Store extends Queries {
+  /** This database's cluster id (a UUID made with it, never changed); see cluster.ts. */
+  readonly clusterId: string;
+  /**
+   * One transaction that bumps the global index; after it commits, `onHostsChanged` hears which
+   * hosts' desired state changed. `fn` must use `tx`'s queries only, and may run more than once
+   * when the engine retries a transaction that conflicted with another master's.
+   */
+  write<T>(fn: (tx: WriteTx) => Promise<T>, options?: WriteOptions): Promise<T>;
+  /** Reads in one transaction, so they see one consistent snapshot. */
+  read<T>(fn: (q: Queries) => Promise<T>): Promise<T>;
+  /** The global index: the last write's. */
+  index(): Promise<number>;
+  /** Whether the database answers a read (GET /healthz). */
+  readable(): Promise<boolean>;
+  onHostsChanged(listener: (hosts: string[], index: number) => void): () => void;
+  /**
+   * Resolves once every durable write so far is on disk (--sync-mode full); undefined when none
+   * waits. The app holds each write's answer on it.
+   */
+  flushed(): Promise<void> | undefined;
+  /** What a failure of this database means to a client (DISK_FULL, DATABASE_BUSY, …), or undefined. */
+  storeError(err: unknown): HeliosError | undefined;
+  close(): Promise<void>;
+}
+
 /**
- * The master's one SQLite database, locked to this process (dbLock.ts: a second master on the file
- * gets DatabaseInUseError). Every write goes through `write()`: one transaction that bumps the global
- * index; after it commits, `onHostsChanged` hears which hosts' desired state changed.
+ * Opens the store `--db` names: a file path is SQLite (`:memory:` one in memory).
  * @example
- *   const store = openStore('/tmp/master.db');
- *   store.write((tx) => store.deployments.setGoal('h1', id, 'STOP', tx.index) && tx.touchHost('h1'));
+ *   const store = await openStore('/tmp/master.db');
+ *   await store.write(async (tx) => { if (await tx.deployments.setGoal('h1', id, 'STOP', tx.index)) tx.touchHost('h1'); });
  */
-export function openStore(path: string, options: StoreOptions = {}): Store {
-  if (path === ':memory:') return createStore(openDb(path, options));
-  createPrivateDir(dirname(path));
-  const lock = lockDatabase(path, options.listen);
-  let db: Database.Database | undefined;
-  try {
-    db = openDb(path, options);
-    // openDb read the database, so SQLite has opened (or made) its -wal file.
-    const durable = createDurableCommits(`${path}-wal`, options.syncMode ?? 'full');
-    return createStore(db, { durable, onClose: () => { durable.close(); lock.release(); } });
-  } catch (err) {
-    db?.close();
-    lock.release();
-    throw err;
-  }
+export async function openStore(db: string, options: StoreOptions = {}): Promise<Store> {
+  return openSqliteStore(db, options);
 }
-
-export function createStore(db: Database.Database, options: { durable?: DurableCommits; onClose?: () => void } = {}) {
-  const bump = db.prepare<[], { value: number }>("UPDATE meta SET value = value + 1 WHERE key = 'index' RETURNING value");
-  const current = db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'index'");
-  const listeners = new Set<(hosts: string[], index: number) => void>();
-  const hosts = createHostsStore(db);
-
-  function write<T>(fn: (tx: WriteTx) => T, writeOptions: WriteOptions = {}): T {
-    const touched = new Set<string>();
-    let index = 0;
-    const result = db.transaction(() => {
-      index = bump.get()!.value;
-      const value = fn({ index, touchHost: (host) => { touched.add(host); } });
-      for (const host of touched) hosts.setDesiredIndex(host, index);
-      return value;
-    }).immediate();
-    if (writeOptions.durable !== false) options.durable?.committed();
-    if (touched.size > 0) for (const listener of listeners) listener([...touched], index);
-    return result;
-  }
-
-  return {
-    jobs: createJobsStore(db),
-    hosts,
-    deployments: createDeploymentsStore(db),
-    statuses: createStatusesStore(db),
-    syncSources: createSyncSourcesStore(db),
-    audit: createAuditStore(db),
-    /** This database's cluster id (a UUID made with it, never changed); see cluster.ts. */
-    clusterId: readClusterId(db),
-    write,
-    /** Reads run in one transaction so they see one consistent snapshot. */
-    read: <T>(fn: () => T): T => db.transaction(fn).deferred(),
-    index: () => current.get()!.value,
-    /** Whether the database answers a read (GET /healthz). */
-    readable: (): boolean => {
-      try {
-        return current.get() !== undefined;
-      } catch {
-        return false;
-      }
-    },
-    onHostsChanged: (listener: (hosts: string[], index: number) => void) => { listeners.add(listener); return () => listeners.delete(listener); },
-    /**
-     * Resolves once every durable write so far is on disk (--sync-mode full); undefined when none
-     * waits. The app holds each write's answer on it.
-     */
-    flushed: (): Promise<void> | undefined => options.durable?.flushed(),
-    /** What a failure of this database means to a client (DISK_FULL, DATABASE_BUSY, …), or undefined. */
-    storeError: sqliteStoreError,
-    close: (): void => {
-      db.close();
-      options.onClose?.();
-    },
-  };
-}
-export type Store = ReturnType<typeof createStore>;

@@ -63,11 +63,10 @@ export function createSyncSourcesStore(db: Database.Database) {
   return {
     get: (name: string) => { const row = get.get(name); return row && toSource(row); },
     list: () => all.all().map(toSource),
-    put: (s: SyncSource, index: number) => upsert.run({ ...s, errors: JSON.stringify(s.errors), warnings: JSON.stringify(s.warnings ?? []), index }),
-    register: (name: string, follows: SyncRegistration, index: number) => register.run({ name, ...follows, index }),
+    put: (s: SyncSource, index: number): void => { upsert.run({ ...s, errors: JSON.stringify(s.errors), warnings: JSON.stringify(s.warnings ?? []), index }); },
+    register: (name: string, follows: SyncRegistration, index: number): void => { register.run({ name, ...follows, index }); },
     remove: (name: string) => remove.run(name).changes > 0,
     /** Sources that own nothing and have neither tried a commit nor been registered since `cutoff`. */
     unusedSince: (cutoff: number, limit: number): string[] => unusedSince.all(cutoff, limit),
   };
 }
-export type SyncSourcesStore = ReturnType<typeof createSyncSourcesStore>;
