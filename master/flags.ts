@@ -20,9 +20,13 @@ export const usage = `usage: helios-master [options]
                           (quick_check) before it is kept
   check                   check the whole database (integrity_check, foreign_key_check), also while a
                           master serves from it: exit 0 when it is sound, 1 with what is wrong
+                          (both SQLite only: on PostgreSQL use pg_dump -Fc and pg_restore, or its
+                          replication and point-in-time recovery; PostgreSQL checks pages itself)
 
   --http HOST:PORT        listen address (default 127.0.0.1:5801)
-  --db PATH               SQLite database (default $HELIOS_HOME/master.db, HELIOS_HOME=~/.helios)
+  --db PATH|URL           SQLite database file (default $HELIOS_HOME/master.db, HELIOS_HOME=~/.helios),
+                          or postgres://USER:PASSWORD@HOST:PORT/DATABASE (or postgresql://…): PostgreSQL,
+                          which any number of masters may share (one file has one master: its lock)
   --name NAME             this master's name (default: the host name)
   --token-file PATH       require "Authorization: Bearer <token>": one "TOKEN ROLE [NAME]" per line,
                           ROLE read, deploy, admin, agent[:HOST] or sync:SOURCE; # comments; SIGHUP
@@ -37,7 +41,8 @@ export const usage = `usage: helios-master [options]
                           answered, so it survives a power loss; normal: fsync at checkpoints only, so
                           a power loss may undo the last writes answered (a crash of the master never)
   --db-busy-timeout DURATION  how long a write waits for another process's lock on the database
-                          (an sqlite3 shell), holding every request, before 503 DATABASE_BUSY (default 100ms)
+                          (an sqlite3 shell), holding every request, before 503 DATABASE_BUSY (default 100ms;
+                          SQLite only, as is --sync-mode: a PostgreSQL commit is on its disk when answered)
 ${reaperUsage}
   Privileged job fields (repeatable; only an admin token creates jobs beyond them):
   --allow-host-path PATH  host paths under PATH may be bind-mounted ("/" and the Docker socket only

@@ -50,7 +50,7 @@ test('Two sync sources of the same name from different repositories: the second 
   const first = await syncerA.pass();
   t.false(first instanceof Error);
   t.deepEqual(await jobNames(master), ['api-a', 'web-a']);
-  const before = dumpDb(master.dbPath);
+  const before = await dumpDb(master.dbPath);
 
   const syncerB = await syncer('team-b/apps', ['--webhook', '127.0.0.1:0', '--webhook-secret-file', secretFile]);
   t.is(syncerB.config.name, 'apps', 'the same default name: the case the master must catch');
@@ -58,7 +58,7 @@ test('Two sync sources of the same name from different repositories: the second 
     const err = await syncerB.pass();
     t.true(isHeliosError(err, 'SOURCE_MISMATCH'), String(err));
   }
-  t.deepEqual(dumpDb(master.dbPath), before, 'nothing pruned, nothing created, the source record untouched');
+  t.deepEqual(await dumpDb(master.dbPath), before, 'nothing pruned, nothing created, the source record untouched');
   t.like(await master.client.sync.source('apps'), { repo: urlOf('team-a/apps'), lastAppliedCommit: a.head, state: 'OK' });
 
   // The syncer's log says it once (a failure is logged when it starts), naming both repositories and the fix.

@@ -172,11 +172,11 @@ test('a status report for a job not deployed on the host stores nothing, and is 
   await m.client.hosts.register('h2', 'a2');
   const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
   await m.client.deployments.deploy('h2', id);
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   const invented = Array.from({ length: 1_000 }, (_, i) => ({ status: status(`junk:${i}:${'a'.repeat(40)}`, 'RUNNING'), timestamp: Date.now() }));
   t.deepEqual(await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'RUNNING'), timestamp: Date.now() }, ...invented], removed: [] }),
     { status: 'OK' });
-  const after = dumpDb(m.dbPath);
+  const after = await dumpDb(m.dbPath);
   for (const table of ['task_statuses', 'history']) t.deepEqual(after[table], before[table], `no ${table} row`);
   t.deepEqual((await m.client.hosts.status('h1')).statuses, {});
   t.deepEqual((await m.client.jobs.history(id)).events, []);
@@ -304,7 +304,7 @@ test('an agent of another cluster is refused with CLUSTER_MISMATCH naming both i
   await m.client.hosts.register('h1', 'a1', { clusterId: ours });
   const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
   await m.client.deployments.deploy('h1', id);
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   const theirs = { clusterId: '11111111-2222-4333-8444-555555555555' };
   const calls = [
     m.client.hosts.register('h1', 'a1', theirs),
@@ -320,7 +320,7 @@ test('an agent of another cluster is refused with CLUSTER_MISMATCH naming both i
     t.true(err.message.includes(`belongs to cluster ${theirs.clusterId}, but this master is cluster ${ours}`), err.message);
     t.regex(err.message, /check its --master, or, if this master is its cluster now, restart it with --join-new-cluster$/);
   }
-  t.deepEqual(dumpDb(m.dbPath), before, 'no registration, heartbeat or status was taken');
+  t.deepEqual(await dumpDb(m.dbPath), before, 'no registration, heartbeat or status was taken');
   t.deepEqual(await m.client.hosts.list(), ['h1']);
 
   // Its own cluster's id, or none (an agent from before cluster ids, or one that has not recorded any): accepted.

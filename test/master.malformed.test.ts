@@ -87,7 +87,7 @@ test('malformed requests get a 4xx naming what is wrong and leave the database u
   await m.client.deployments.deploy('h1', id, { token: 'tok' });
   const all = cases(id);
   t.true(all.length >= 30, `${all.length} cases`);
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   for (const c of all) {
     const res = await fetch(m.url + c.path, { method: c.method, headers: c.headers, body: c.body });
     const text = await res.text();
@@ -101,7 +101,7 @@ test('malformed requests get a 4xx naming what is wrong and leave the database u
     t.is(body.status, c.code, `${c.title}: ${text.slice(0, 300)}`);
     t.regex(body.message ?? '', c.message, c.title);
   }
-  t.deepEqual(dumpDb(m.dbPath), before);
+  t.deepEqual(await dumpDb(m.dbPath), before);
   // And the master still serves.
   t.is((await m.client.jobs.get(id)).id, id);
 });

@@ -82,9 +82,9 @@ test('a removed job\'s history stays for --history-retention after its removal a
   await m.client.jobs.remove(again);
   const removedAfter = Date.now();
   t.is((await m.client.jobs.create({ id: 'again:1', ...busybox })).id, again, 'the same job, created again');
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   await m.master.reapOnce(removedBefore + 3_600_000 - 1_000);
-  t.deepEqual(dumpDb(m.dbPath), before, 'kept within the retention; a run with nothing due writes nothing, not even the index');
+  t.deepEqual(await dumpDb(m.dbPath), before, 'kept within the retention; a run with nothing due writes nothing, not even the index');
   await m.master.reapOnce(removedAfter + 3_600_000 + 1_000);
   await expectError(t, m.client.jobs.history(id), 'JOB_NOT_FOUND');
   t.is((await m.client.jobs.history(again)).events.length, 1, 'a job that exists again keeps its history');

@@ -18,12 +18,12 @@ const commit = (c: string, jobs: SyncJob[]): SyncApplyRequest =>
 test('POST /jobs over --max-job-bytes is 413 naming the flag, env counted, and stores nothing', async (t) => {
   const m = await startTestMaster({ limits: { maxJobBytes: 4096 } });
   t.teardown(m.close);
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   const err = await expectError(t, m.client.jobs.create({ id: 'big:1', image: 'busybox:latest', env: { BLOB: 'x'.repeat(5000) } }), 'PAYLOAD_TOO_LARGE');
   t.is(err.httpStatus, 413);
   t.regex(err.message, /^the job is 4\.9 KiB as JSON, over the master's --max-job-bytes \(4 KiB\)$/);
   t.like(err.data, { limit: '--max-job-bytes', maxBytes: 4096 });
-  t.deepEqual(dumpDb(m.dbPath), before);
+  t.deepEqual(await dumpDb(m.dbPath), before);
   t.truthy((await m.client.jobs.create({ id: 'small:1', image: 'busybox:latest', env: { BLOB: 'x'.repeat(3000) } })).id);
 });
 
@@ -31,12 +31,12 @@ test('a sync entry over --max-job-bytes refuses the commit with an error on that
   const m = await startTestMaster({ limits: { maxJobBytes: 4096 } });
   t.teardown(m.close);
   const big = file('big', { metadata: { blob: 'y'.repeat(6000) } });
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   const refused = await m.client.sync.apply('s', commit('c1', [file('web'), big]));
   t.is(refused.state, 'REFUSED');
   t.deepEqual(refused.errors, [{ file: 'jobs/big.yaml', line: 1, message: "the job is 5.9 KiB as JSON, over the master's --max-job-bytes (4 KiB)" }]);
   t.like(await m.client.sync.source('s'), { state: 'ERROR', lastAppliedCommit: null, errors: refused.errors });
-  const after = dumpDb(m.dbPath);
+  const after = await dumpDb(m.dbPath);
   t.deepEqual([after.jobs, after.deployments], [before.jobs, before.deployments]);
   // Fixed in the next commit, it applies.
   const fixed = await m.client.sync.apply('s', commit('c2', [file('web'), file('big', { metadata: { blob: 'small' } })]));
@@ -47,11 +47,11 @@ test(`a sync entry deploying to more than ${MAX_DEPLOY_HOSTS} hosts refuses the 
   const m = await startTestMaster();
   t.teardown(m.close);
   const hosts = Array.from({ length: MAX_DEPLOY_HOSTS + 1 }, (_, i) => `h${i}`);
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   const refused = await m.client.sync.apply('s', commit('c1', [file('web', {}, { hosts })]));
   t.is(refused.state, 'REFUSED');
   t.deepEqual(refused.errors, [{ file: 'jobs/web.yaml', line: 5, message: `deploy.hosts: lists ${MAX_DEPLOY_HOSTS + 1} hosts, at most ${MAX_DEPLOY_HOSTS}` }]);
-  const after = dumpDb(m.dbPath);
+  const after = await dumpDb(m.dbPath);
   t.deepEqual([after.jobs, after.deployments], [before.jobs, before.deployments]);
 });
 
@@ -70,7 +70,7 @@ test('past --max-concurrent-syncs a sync is 503 with Retry-After naming the flag
   // The request's onRequest hooks run right after its 'request' event.
   await new Promise((resolve) => setImmediate(resolve));
 
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   const busy = await fetch(`${m.url}/sync/sources/other`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(commit('c1', [file('other')])) });
   t.is(busy.status, 503);
   t.is(busy.headers.get('retry-after'), '2');
@@ -78,7 +78,7 @@ test('past --max-concurrent-syncs a sync is 503 with Retry-After naming the flag
     status: 'SERVER_BUSY', limit: '--max-concurrent-syncs', retryAfter: 2,
     message: 'the master is already reading or applying 1 sync requests (--max-concurrent-syncs); retry in 2 s',
   });
-  t.deepEqual(dumpDb(m.dbPath), before);
+  t.deepEqual(await dumpDb(m.dbPath), before);
 
   slow.end(body.slice(20));
   const [response] = await answered as [IncomingMessage];

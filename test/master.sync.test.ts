@@ -1,4 +1,5 @@
 import test from 'ava';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SyncApplyRequest, SyncJob } from '../core/index.js';
 import { dumpDb, expectError, startTestMaster } from './harness/master.js';
@@ -33,7 +34,7 @@ test('an invalid file refuses the commit with file and line, records ERROR and c
   const m = await startTestMaster();
   t.teardown(m.close);
   await m.client.sync.apply('infra', commit('c1', [file('web')]));
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   const result = await m.client.sync.apply('infra', commit('c2', [
     file('web', {}, { version: '2' }),
     file('bad', {}, { ports: { http: { internalPort: 'eighty' } } }),
@@ -46,7 +47,7 @@ test('an invalid file refuses the commit with file and line, records ERROR and c
   const source = await m.client.sync.source('infra');
   t.like(source, { state: 'ERROR', lastAppliedCommit: 'c1', lastAttemptedCommit: 'c2' });
   t.deepEqual(source.errors, result.errors);
-  const after = dumpDb(m.dbPath);
+  const after = await dumpDb(m.dbPath);
   t.deepEqual(after.jobs, before.jobs);
   t.deepEqual(after.deployments, before.deployments);
 });
@@ -70,11 +71,11 @@ test('errors the syncer found, duplicate names and bad host names refuse the com
 test('dry run plans without writing anything', async (t) => {
   const m = await startTestMaster();
   t.teardown(m.close);
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   const result = await m.client.sync.apply('infra', commit('c1', [file('web')], { dryRun: true }));
   t.is(result.state, 'PLANNED');
   t.deepEqual(result.actions.map((a) => a.action), ['create', 'deploy']);
-  t.deepEqual(dumpDb(m.dbPath), before);
+  t.deepEqual(await dumpDb(m.dbPath), before);
   await expectError(t, m.client.sync.source('infra'), 'SOURCE_NOT_FOUND');
 });
 
@@ -144,12 +145,12 @@ test('unchanged entries may be sent by file and digest; one the master does not 
     ['undeploy api:1', 'remove api:1', 'create api:2', 'deploy api:2'], 'the referenced web stays as it is; only api is replaced');
   t.deepEqual(Object.values(await m.client.jobs.list()).map((j) => j.id.split(':').slice(0, 2).join(':')).sort(), ['api:2', 'web:1']);
 
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   const stale = { file: api.file, digest: 'oid-api' }; // the entry of c1, no longer the master's
   const refused = await expectError(t, m.client.sync.apply('infra', commit('c3', [{ file: web.file, digest: 'oid-web' }, stale])), 'SYNC_ENTRY_UNKNOWN');
   t.regex(refused.message, /1 entries .* by reference .*jobs\/api\.yaml.*send every entry in full/);
   await expectError(t, m.client.sync.apply('other', commit('c1', [{ file: web.file, digest: 'oid-web' }])), 'SYNC_ENTRY_UNKNOWN');
-  t.deepEqual(dumpDb(m.dbPath), before, 'nothing changed, not even the source record');
+  t.deepEqual(await dumpDb(m.dbPath), before, 'nothing changed, not even the source record');
   t.like(await m.client.sync.source('infra'), { lastAttemptedCommit: 'c2', state: 'OK' });
 
   // After a refused reference the master still has c2's entries: a reference to them works.
@@ -166,12 +167,12 @@ test('an entry is full (spec, hosts, goal) or a reference (file and digest only)
     [{ file: 'jobs/web.yaml', digest: 'd', hosts: ['h1'] }, /^body\.jobs\.0: an entry has spec, hosts and goal, or is sent by reference with only file and digest$/],
     [{ file: 'jobs/web.yaml' }, /^body\.jobs\.0: an entry has spec/],
   ];
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   for (const [entry, message] of cases) {
     const err = await expectError(t, m.client.sync.apply('infra', commit('c1', [entry as SyncJob])), 'INVALID_REQUEST');
     t.regex(err.message, message);
   }
-  t.deepEqual(dumpDb(m.dbPath), before);
+  t.deepEqual(await dumpDb(m.dbPath), before);
 });
 
 test('two entries for one file refuse the commit with an error on that file', async (t) => {
@@ -190,7 +191,7 @@ test('a source follows the repository, branch and path of its first sync: anothe
   const m = await startTestMaster();
   t.teardown(m.close);
   t.is((await m.client.sync.apply('apps', commit('a1', [file('web')], teamA))).state, 'APPLIED');
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   // Each of these would prune web:1 if it were taken: an empty set from another repo, branch or path.
   for (const other of [teamB, { ...teamA, branch: 'staging' }, { ...teamA, path: 'deploy' }]) {
     const err = await expectError(t, m.client.sync.apply('apps', commit('b1', [], other)), 'SOURCE_MISMATCH');
@@ -202,7 +203,7 @@ test('a source follows the repository, branch and path of its first sync: anothe
     // By reference too: the identity is checked before the entries are looked up.
     await expectError(t, m.client.sync.apply('apps', commit('b1', [{ file: 'jobs/web.yaml', digest: 'nope' }], other)), 'SOURCE_MISMATCH');
   }
-  t.deepEqual(dumpDb(m.dbPath), before, 'no prune, no source record change');
+  t.deepEqual(await dumpDb(m.dbPath), before, 'no prune, no source record change');
   t.like(await m.client.sync.source('apps'), { ...teamA, lastAppliedCommit: 'a1', lastAttemptedCommit: 'a1', state: 'OK' });
 });
 
@@ -229,10 +230,10 @@ test('adopt re-points a source that moved: the new repository is recorded and ap
   t.teardown(m.close);
   await m.client.sync.apply('apps', commit('a1', [file('web'), file('api')], teamA));
   // A dry run with adopt plans against what the source owns and records nothing.
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   const planned = await m.client.sync.apply('apps', commit('b1', [file('api')], { ...teamB, adopt: true, dryRun: true }));
   t.deepEqual(planned.actions.map((a) => `${a.action} ${a.jobId.split(':')[0]}`), ['undeploy web', 'remove web']);
-  t.deepEqual(dumpDb(m.dbPath), before);
+  t.deepEqual(await dumpDb(m.dbPath), before);
 
   const adopted = await m.client.sync.apply('apps', commit('b1', [file('api')], { ...teamB, adopt: true }));
   t.is(adopted.state, 'APPLIED');
@@ -248,10 +249,10 @@ test('adopt needs an admin token: a sync token bound to the source may sync it b
   t.teardown(m.close);
   const ci = m.clientWith({ token: 'sync-token' });
   t.is((await ci.sync.apply('apps', commit('a1', [file('web')], teamA))).state, 'APPLIED');
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   const refused = await expectError(t, ci.sync.apply('apps', commit('b1', [], { ...teamB, adopt: true })), 'FORBIDDEN');
   t.regex(refused.message, /token "ci" .* may not adopt .*needs role admin/);
-  t.deepEqual(dumpDb(m.dbPath), before);
+  t.deepEqual(await dumpDb(m.dbPath), before);
   t.is((await m.clientWith({ token: 'admin-token' }).sync.apply('apps', commit('b1', [], { ...teamB, adopt: true }))).state, 'APPLIED');
 });
 
@@ -271,22 +272,22 @@ test('an admin registers a source before its first sync: another repository is r
   await expectError(t, m.client.sync.apply('apps', commit('a2', [file('web')], teamA)), 'SOURCE_MISMATCH');
   t.is((await m.client.sync.apply('apps', commit('b1', [file('web')], teamB))).state, 'APPLIED');
 
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   for (const [body, message] of [[{ ...teamA, repo: '' }, /repo/], [{ repo: teamA.repo, branch: 'main' }, /path/], [{ ...teamA, extra: 1 }, /extra/]] as const) {
     const err = await expectError(t, m.client.sync.register('apps', body as typeof teamA), 'INVALID_REQUEST');
     t.regex(err.message, message);
   }
-  t.deepEqual(dumpDb(m.dbPath), before);
+  t.deepEqual(await dumpDb(m.dbPath), before);
 });
 
 test('a source is deleted only when it owns nothing (STILL_IN_USE before); an unknown one is SOURCE_NOT_FOUND', async (t) => {
   const m = await startTestMaster();
   t.teardown(m.close);
   await m.client.sync.apply('apps', commit('a1', [file('web')], teamA));
-  const before = dumpDb(m.dbPath);
+  const before = await dumpDb(m.dbPath);
   const busy = await expectError(t, m.client.sync.remove('apps'), 'STILL_IN_USE');
   t.regex(busy.message, /sync source apps still owns 1 job\(s\) and 1 deployment\(s\) \(owner git:apps\): commit an empty folder/);
-  t.deepEqual(dumpDb(m.dbPath), before);
+  t.deepEqual(await dumpDb(m.dbPath), before);
   await expectError(t, m.client.sync.remove('nope'), 'SOURCE_NOT_FOUND');
 
   await m.client.sync.apply('apps', commit('a2', [], teamA));
@@ -311,7 +312,7 @@ test('a refused commit records when it was tried (lastAttempt) and keeps lastSyn
   t.is((await m.client.sync.apply('infra', commit('c3', [file('web')], { dryRun: true }))).state, 'PLANNED');
   t.is((await m.client.sync.source('infra')).lastAttempt, refused.lastAttempt, 'a dry run records nothing');
 
-  const old = `${m.dbPath}.v4`;
+  const old = join(m.dir, 'v4.db');
   const db = new Database(old);
   for (const migration of migrations.slice(0, 4)) db.exec(migration);
   db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL); INSERT INTO meta VALUES ('schemaVersion', 4), ('index', 1)");

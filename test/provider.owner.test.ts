@@ -67,7 +67,7 @@ test('stack B cannot adopt stack A\'s job or deployment: STACK_OWNED naming stac
   const { master, a, b } = await withMaster(t);
   const { id: jobId } = await a.jobs.create(web(STACK_A));
   await a.deployments.create(onH1(STACK_A, jobId));
-  const before = dumpDb(master.dbPath);
+  const before = await dumpDb(master.dbPath);
 
   const job = await refused(t, b.jobs.create(web(STACK_B)), 'STACK_OWNED');
   t.is(job.message, `job ${jobId} belongs to Pulumi stack shop/a, not to this one (shop/b): change or delete it from stack shop/a `
@@ -75,14 +75,14 @@ test('stack B cannot adopt stack A\'s job or deployment: STACK_OWNED naming stac
   t.like(job.data, { owner: STACK_A, claimant: STACK_B });
   const deployment = await refused(t, b.deployments.create(onH1(STACK_B, jobId)), 'STACK_OWNED');
   t.regex(deployment.message, new RegExp(`^the deployment of ${jobId} on h1 belongs to Pulumi stack shop/a, not to this one \\(shop/b\\)`));
-  t.deepEqual(dumpDb(master.dbPath), before);
+  t.deepEqual(await dumpDb(master.dbPath), before);
 });
 
 test('stack B cannot update or delete stack A\'s deployment or job (its state holding them, e.g. copied): STACK_OWNED naming stack A', async (t) => {
   const { master, a, b } = await withMaster(t);
   const job = await a.jobs.create(web(STACK_A));
   const deployment = await a.deployments.create(onH1(STACK_A, job.id));
-  const before = dumpDb(master.dbPath);
+  const before = await dumpDb(master.dbPath);
   const asB = <T extends object>(outs: T) => ({ ...outs, owner: STACK_B });
 
   const update = await refused(t, b.deployments.update!(deployment.id, asB(deployment.outs!), { ...onH1(STACK_B, job.id), goal: 'START' }), 'STACK_OWNED');
@@ -91,7 +91,7 @@ test('stack B cannot update or delete stack A\'s deployment or job (its state ho
   t.regex(undeploy.message, new RegExp(`^the deployment of ${job.id} on h1 belongs to Pulumi stack shop/a`));
   const remove = await refused(t, b.jobs.delete!(job.id, asB(job.outs!)), 'STACK_OWNED');
   t.regex(remove.message, new RegExp(`^job ${job.id} belongs to Pulumi stack shop/a`));
-  t.deepEqual(dumpDb(master.dbPath), before, 'still deployed, goal STOP, job kept');
+  t.deepEqual(await dumpDb(master.dbPath), before, 'still deployed, goal STOP, job kept');
 
   // Stack A still can.
   await a.deployments.delete!(deployment.id, deployment.outs!);

@@ -4,7 +4,7 @@ import type { AuditAction, AuditEvent } from '../../core/index.js';
 /** How many events the audit log keeps (the oldest go first, pruned by the reaper). */
 export const AUDIT_LIMIT = 100_000;
 
-interface AuditRow {
+export interface AuditRow {
   seq: number;
   timestamp: number;
   token: string;
@@ -16,7 +16,7 @@ interface AuditRow {
   detail: string | null;
 }
 
-const toEvent = (row: AuditRow): AuditEvent => ({
+export const toEvent = (row: AuditRow): AuditEvent => ({
   seq: row.seq, timestamp: row.timestamp, token: row.token, user: row.user, action: row.action,
   ...(row.job_id !== null ? { jobId: row.job_id } : {}),
   ...(row.host !== null ? { host: row.host } : {}),

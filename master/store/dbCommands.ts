@@ -7,12 +7,17 @@
 import Database from 'better-sqlite3';
 import { existsSync, linkSync, rmSync, statSync } from 'node:fs';
 import { createPrivateFile } from './privateFiles.js';
+import { describeUrl, isPostgresUrl } from './postgres/postgresStore.js';
 
 export class DatabaseCommandError extends Error {
   override name = 'DatabaseCommandError';
 }
 
 function openForReading(dbPath: string): Database.Database {
+  if (isPostgresUrl(dbPath)) {
+    throw new DatabaseCommandError(`${describeUrl(dbPath)} is a PostgreSQL database: backup and check are SQLite's. Back it up with `
+      + "pg_dump -Fc (restore with pg_restore), or PostgreSQL's replication and point-in-time recovery; PostgreSQL checks its pages itself (amcheck for more)");
+  }
   if (!existsSync(dbPath)) throw new DatabaseCommandError(`${dbPath}: no such database (give --db PATH)`);
   try {
     // A master's write lock is held for a commit only: a reader that meets one waits a moment.

@@ -3,7 +3,7 @@ import type { Deployment, DesiredTask, Goal } from '../../core/index.js';
 import { jobJson, toJob } from './jobs.js';
 import { takePage, type Page } from './page.js';
 
-interface DeploymentRow {
+export interface DeploymentRow {
   host: string;
   job_id: string;
   goal: Goal;
@@ -18,7 +18,7 @@ export interface HostDeployment extends Deployment {
   owner: string;
 }
 
-const toDeployment = (row: DeploymentRow): HostDeployment => ({
+export const toDeployment = (row: DeploymentRow): HostDeployment => ({
   host: row.host,
   jobId: row.job_id,
   goal: row.goal,
@@ -26,6 +26,12 @@ const toDeployment = (row: DeploymentRow): HostDeployment => ({
   ...(row.deployer_user ? { deployerUser: row.deployer_user } : {}),
   ...(row.deployer_master ? { deployerMaster: row.deployer_master } : {}),
 });
+
+/** A desired task as read with its job (deployments joined with jobs). */
+export interface TaskRow { job_id: string; goal: Goal; spec: string; created: number; creating_user: string | null; owner: string }
+export const toTask = (r: TaskRow): DesiredTask => ({ jobId: r.job_id, job: toJob(r), goal: r.goal });
+/** The JSON text of `toTask(row)`, spliced from the stored spec (see jobs.ts `jobJson`). */
+export const taskJson = (row: TaskRow): string => `{"jobId":${JSON.stringify(row.job_id)},"job":${jobJson(row)},"goal":${JSON.stringify(row.goal)}}`;
 
 /** The deployments table: job × host with a goal and an owner. Rows need no registered host. */
 export function createDeploymentsStore(db: Database.Database) {
@@ -38,14 +44,12 @@ export function createDeploymentsStore(db: Database.Database) {
   const remove = db.prepare<[string, string]>('DELETE FROM deployments WHERE host = ? AND job_id = ?');
   // Read from the covering index deployments_owner alone, as arrays (a sync reads 10,000s of them).
   const refsOfOwner = db.prepare<[string], [string, string, Goal]>('SELECT job_id, host, goal FROM deployments WHERE owner = ? ORDER BY job_id, host').raw();
-  type TaskRow = { job_id: string; goal: Goal; spec: string; created: number; creating_user: string | null; owner: string };
   const tasksOf = db.prepare<[string], TaskRow>(
     `SELECT d.job_id, d.goal, j.spec, j.created, j.creating_user, j.owner
      FROM deployments d JOIN jobs j ON j.id = d.job_id WHERE d.host = ? ORDER BY d.job_id`);
   const tasksAfter = db.prepare<[string, string], TaskRow>(
     `SELECT d.job_id, d.goal, j.spec, j.created, j.creating_user, j.owner
      FROM deployments d JOIN jobs j ON j.id = d.job_id WHERE d.host = ? AND d.job_id > ? ORDER BY d.job_id`);
-  const toTask = (r: TaskRow): DesiredTask => ({ jobId: r.job_id, job: toJob(r), goal: r.goal });
   const hostJobPairs = db.prepare<[], [string, string]>('SELECT host, job_id FROM deployments ORDER BY host').raw();
   const portHolders = db.prepare<[string, string, number], { job_id: string }>(
     'SELECT job_id FROM host_ports WHERE host = ? AND protocol = ? AND port = ? ORDER BY job_id');
@@ -65,7 +69,7 @@ export function createDeploymentsStore(db: Database.Database) {
      */
     taskPageJson: (host: string, after: string, limit: number, maxChars: number): Page<string> => takePage(tasksAfter.iterate(host, after), {
       limit, maxChars, key: (row) => row.job_id,
-      text: (row) => `{"jobId":${JSON.stringify(row.job_id)},"job":${jobJson(row)},"goal":${JSON.stringify(row.goal)}}`,
+      text: taskJson,
     }),
     /** `[host, jobId]` of every deployment, by host (GET /jobs?hostPattern= matches the hosts). */
     hostJobPairs: (): Array<[string, string]> => hostJobPairs.all(),

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AgentInfo, HeartbeatRequest, HostInfo } from '../../core/index.js';
 
-interface HostRow {
+export interface HostRow {
   name: string;
   agent_id: string;
   registered: number;
@@ -27,7 +27,7 @@ export interface HostRecord {
   desiredIndex: number;
 }
 
-const toHost = (row: HostRow): HostRecord => ({
+export const toHost = (row: HostRow): HostRecord => ({
   name: row.name,
   agentId: row.agent_id,
   registered: row.registered,
@@ -38,6 +38,15 @@ const toHost = (row: HostRow): HostRecord => ({
   environment: JSON.parse(row.environment) as Record<string, string>,
   dockerError: row.docker_error,
   desiredIndex: row.desired_index,
+});
+
+/** What a heartbeat stores, as its columns hold it. */
+export const heartbeatColumns = (hb: HeartbeatRequest) => ({
+  hostInfo: JSON.stringify(hb.hostInfo),
+  agentInfo: JSON.stringify(hb.agentInfo),
+  labels: JSON.stringify(hb.labels),
+  environment: JSON.stringify(hb.environment),
+  dockerError: hb.dockerError,
 });
 
 /** The hosts table: registration, last heartbeat and what the agent reports about its machine. */
@@ -62,14 +71,7 @@ export function createHostsStore(db: Database.Database) {
     desiredIndex: (name: string) => desiredIndex.get(name)?.desired_index,
     insert: (name: string, agentId: string, now: number, index: number): void => { insert.run({ name, agentId, registered: now, index }); },
     takeOver: (name: string, agentId: string, now: number, index: number): void => { takeOver.run({ name, agentId, registered: now, index }); },
-    heartbeat: (name: string, hb: HeartbeatRequest, now: number, index: number): void => { heartbeat.run({
-      name, now, index,
-      hostInfo: JSON.stringify(hb.hostInfo),
-      agentInfo: JSON.stringify(hb.agentInfo),
-      labels: JSON.stringify(hb.labels),
-      environment: JSON.stringify(hb.environment),
-      dockerError: hb.dockerError,
-    }); },
+    heartbeat: (name: string, hb: HeartbeatRequest, now: number, index: number): void => { heartbeat.run({ name, now, index, ...heartbeatColumns(hb) }); },
     setDesiredIndex: (name: string, index: number): void => { setDesired.run(index, name); },
     remove: (name: string) => remove.run(name).changes > 0,
     /** Hosts with no heartbeat (or, never seen, no registration) since `cutoff`, longest silent first. */

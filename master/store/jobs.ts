@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Job } from '../../core/index.js';
 import { takePage, type Page } from './page.js';
 
-interface JobRow {
+export interface JobRow {
   id: string;
   spec: string;
   created: number;
@@ -35,6 +35,17 @@ export function jobJson(row: Pick<JobRow, 'spec' | 'created' | 'creating_user' |
   const fields = row.spec.slice(1, -1);
   return `{${fields}${fields ? ',' : ''}"created":${JSON.stringify(row.created)}`
     + `${row.creating_user ? `,"creatingUser":${JSON.stringify(row.creating_user)}` : ''},"owner":${JSON.stringify(row.owner)}}`;
+}
+
+/** The columns of a new job's row: its spec without what the row holds apart (created, creatingUser, owner). */
+export function newJobRow(j: NewJob, index: number) {
+  const { created: _c, creatingUser: _u, owner: _o, ...spec } = j.job;
+  const expires = j.job.expires ? Date.parse(j.job.expires) : null;
+  return {
+    id: j.job.id, name: j.name, version: j.version, spec: JSON.stringify(spec), created: j.created,
+    creatingUser: j.creatingUser, owner: j.owner, token: j.job.token ?? '',
+    expires: expires === null || Number.isNaN(expires) ? null : expires, index,
+  };
 }
 
 /** The jobs table: immutable job definitions, keyed by id, unique by name:version. */
@@ -71,15 +82,7 @@ export function createJobsStore(db: Database.Database) {
     pageJson: (afterId: string, limit: number, maxChars: number, keep: (id: string) => boolean): Page<string> =>
       takePage(after.iterate(afterId), { limit, maxChars, key: (row) => row.id, text: (row) => (keep(row.id) ? `${JSON.stringify(row.id)}:${jobJson(row)}` : undefined) }),
     expiredIds: (now: number): string[] => expired.all(now).map((r) => r.id),
-    insert: (j: NewJob, index: number) => {
-      const { created: _c, creatingUser: _u, owner: _o, ...spec } = j.job;
-      const expires = j.job.expires ? Date.parse(j.job.expires) : null;
-      insert.run({
-        id: j.job.id, name: j.name, version: j.version, spec: JSON.stringify(spec), created: j.created,
-        creatingUser: j.creatingUser, owner: j.owner, token: j.job.token ?? '',
-        expires: expires === null || Number.isNaN(expires) ? null : expires, index,
-      });
-    },
+    insert: (j: NewJob, index: number): void => { insert.run(newJobRow(j, index)); },
     remove: (id: string) => remove.run(id).changes > 0,
   };
 }

@@ -1,7 +1,9 @@
 /**
  * Numbered schema migrations, applied in order at start-up, each in its own transaction. The schema
  * version lives in `meta.schemaVersion`; a database written by a newer master is refused rather than
- * guessed at. Add a migration by appending to the list; never edit one that has shipped.
+ * guessed at. Add a migration by appending to the list, and the same one to PostgreSQL's
+ * (postgres/migrations.ts: `portable(migrations[i])` when it only makes tables, indexes and columns);
+ * never edit one that has shipped.
  */
 import type Database from 'better-sqlite3';
 

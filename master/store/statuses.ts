@@ -5,6 +5,11 @@ import { takePage, type Page } from './page.js';
 /** How many history events are kept per job and host (the newest by arrival). */
 export const HISTORY_LIMIT = 100;
 
+/** A history event as stored (its status the JSON text of a TaskStatus). */
+export interface EventRow { seq: number; host: string; timestamp: number; status: string }
+/** An event's JSON as `history` gives it, spliced from its stored status. */
+export const eventJson = (r: EventRow): string => `{"host":${JSON.stringify(r.host)},"timestamp":${r.timestamp},"status":${r.status}}`;
+
 /**
  * How far an agent's timestamp may be from the master's clock. Ahead: a minute, more than NTP ever
  * leaves between two machines. Behind: a week, since an agent queues its reports while the master is
@@ -21,7 +26,7 @@ export const clampTimestamp = (timestamp: number, now: number): number =>
  * A pull's progress report: the task's current status, not a history event (a long pull would push
  * real events out of the job's history; the PULLING_IMAGE that began it is one).
  */
-const isPullProgress = (status: TaskStatus) => status.state === 'PULLING_IMAGE' && status.pullProgress !== undefined;
+export const isPullProgress = (status: TaskStatus) => status.state === 'PULLING_IMAGE' && status.pullProgress !== undefined;
 
 /**
  * Observed state written by agents: current task statuses and the history of their changes. History
@@ -47,7 +52,7 @@ export function createStatusesStore(db: Database.Database) {
     AND seq <= (SELECT seq FROM history WHERE job_id = @jobId AND host = @host ORDER BY seq DESC LIMIT 1 OFFSET @keep)`);
   const events = db.prepare<[string], { host: string; timestamp: number; status: string }>(
     'SELECT host, timestamp, status FROM history WHERE job_id = ? ORDER BY seq');
-  const eventsAfter = db.prepare<[string, number], { seq: number; host: string; timestamp: number; status: string }>(
+  const eventsAfter = db.prepare<[string, number], EventRow>(
     'SELECT seq, host, timestamp, status FROM history WHERE job_id = ? AND seq > ? ORDER BY seq');
   const deleteJobEvents = db.prepare<[string, number]>('DELETE FROM history WHERE seq IN (SELECT seq FROM history WHERE job_id = ? LIMIT ?)');
   const deleteHostEvents = db.prepare<[string, number]>('DELETE FROM history WHERE seq IN (SELECT seq FROM history WHERE host = ? LIMIT ?)');
@@ -84,7 +89,7 @@ export function createStatusesStore(db: Database.Database) {
      */
     historyPage: (jobId: string, afterSeq: number, limit: number, maxChars: number): Page<number> => takePage(eventsAfter.iterate(jobId, afterSeq), {
       limit, maxChars, key: (r) => r.seq,
-      text: (r) => `{"host":${JSON.stringify(r.host)},"timestamp":${r.timestamp},"status":${r.status}}`,
+      text: eventJson,
     }),
     /** Jobs removed at or before `cutoff` whose history and statuses are still kept, oldest removal first. */
     removedBefore: (cutoff: number, limit: number): string[] => removedDue.all(cutoff, limit),

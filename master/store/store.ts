@@ -16,6 +16,7 @@ import type { createStatusesStore } from './statuses.js';
 import type { createSyncSourcesStore } from './syncSources.js';
 import type { createAuditStore } from './audit.js';
 import { openSqliteStore } from './sqliteStore.js';
+import { isPostgresUrl, openPostgresStore } from './postgres/postgresStore.js';
 
 /** The same methods, each answering a Promise: what an engine's queries look like through the interface. */
 export type Async<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never };
@@ -81,11 +82,12 @@ export interface Store extends Queries {
 }
 
 /**
- * Opens the store `--db` names: a file path is SQLite (`:memory:` one in memory).
+ * Opens the store `--db` names: `postgres://…` or `postgresql://…` is PostgreSQL (postgres/), any
+ * other a SQLite file (`:memory:` one in memory).
  * @example
  *   const store = await openStore('/tmp/master.db');
  *   await store.write(async (tx) => { if (await tx.deployments.setGoal('h1', id, 'STOP', tx.index)) tx.touchHost('h1'); });
  */
 export async function openStore(db: string, options: StoreOptions = {}): Promise<Store> {
-  return openSqliteStore(db, options);
+  return isPostgresUrl(db) ? openPostgresStore(db) : openSqliteStore(db, options);
 }

@@ -4,7 +4,7 @@ import type { FileError, SyncRegistration, SyncSource } from '../../core/index.j
 /** The time in ms since the epoch, in SQL (the same clock as Date.now()). */
 const NOW_MS = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
 
-interface SourceRow {
+export interface SourceRow {
   name: string;
   repo: string;
   branch: string;
@@ -18,7 +18,7 @@ interface SourceRow {
   last_attempt: number | null;
 }
 
-const toSource = (row: SourceRow): SyncSource => ({
+export const toSource = (row: SourceRow): SyncSource => ({
   name: row.name,
   repo: row.repo,
   branch: row.branch,

@@ -1,5 +1,6 @@
 /**
  * A real master for tests: listening on 127.0.0.1 port 0 over a fresh SQLite file in its own temp dir
+ * (or, with HELIOS_TEST_ENGINE=postgres, a database of its own on HELIOS_TEST_PG)
  * (over HTTPS with `tls`, see certs.ts), in this process or as a `helios-master` child process.
  * @example
  *   const master = await startTestMaster();
@@ -15,6 +16,8 @@ import type { ExecutionContext } from 'ava';
 import { createClient, HeliosError, type ErrorCode, type HeartbeatRequest, type HeliosClient, type TlsOptions } from '../../core/index.js';
 import { startMaster, type RunningMaster, type StartOptions } from '../../master/server.js';
 import { spawnProcess, type SpawnedProcess } from './processes.js';
+import { createDatabase, dumpPostgres, onPostgres } from './postgres.js';
+import { isPostgresUrl } from '../../master/store/postgres/postgresStore.js';
 
 export interface TestMasterOptions extends Partial<StartOptions> {
   /** Use this database file (e.g. to restart on the same db); default a new one in a temp dir. */
@@ -42,7 +45,9 @@ type ClientOverrides = { owner?: string; token?: string; user?: string; tls?: Tl
 
 export async function startTestMaster(opts: TestMasterOptions = {}): Promise<TestMaster> {
   const dir = mkdtempSync(join(tmpdir(), 'helios-master-'));
-  const dbPath = opts.dbPath ?? join(dir, 'master.db');
+  // HELIOS_TEST_ENGINE=postgres: a database of its own on the run's PostgreSQL instead of a file.
+  const database = opts.dbPath === undefined && onPostgres() ? await createDatabase() : undefined;
+  const dbPath = opts.dbPath ?? database?.url ?? join(dir, 'master.db');
   const { clientToken, clientTls, keepDir, ...start } = opts;
   const master = await startMaster({
     name: 'test-master',
@@ -67,7 +72,10 @@ export async function startTestMaster(opts: TestMasterOptions = {}): Promise<Tes
       if (closed) return;
       closed = true;
       await master.close();
-      if (!keepDir) rmSync(dir, { recursive: true, force: true });
+      if (!keepDir) {
+        rmSync(dir, { recursive: true, force: true });
+        await database?.drop();
+      }
     },
   };
 }
@@ -132,7 +140,8 @@ export function heartbeatBody(id: string, over: Partial<HeartbeatRequest> = {}):
 }
 
 /** Every row of every table (read through a second connection), to show a request changed nothing. */
-export function dumpDb(dbPath: string): Record<string, unknown[]> {
+export async function dumpDb(dbPath: string): Promise<Record<string, unknown[]>> {
+  if (isPostgresUrl(dbPath)) return dumpPostgres(dbPath);
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];

@@ -1,0 +1,139 @@
+import pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Queries, Store, WriteOptions, WriteTx } from '../store.js';
+import { asTransaction, refuseInTransaction } from '../exclusive.js';
+import { pgHandle, type PgHandle } from './handle.js';
+import { migratePostgres } from './migrate.js';
+import { pgJobs } from './jobs.js';
+import { pgHosts, setDesiredIndex } from './hosts.js';
+import { pgDeployments } from './deployments.js';
+import { pgStatuses } from './statuses.js';
+import { pgSyncSources } from './syncSources.js';
+import { pgAudit } from './audit.js';
+import { postgresStoreError, isRetryable } from './postgresErrors.js';
+
+/** A `--db` that names PostgreSQL rather than a file. */
+export const isPostgresUrl = (db: string) => /^postgres(ql)?:\/\//.test(db);
+
+/** The URL without its password, to name the database in messages and logs. */
+export const describeUrl = (url: string) => url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/, '$1:***@');
+
+export interface PostgresOptions {
+  /** Connections of this master's pool (--db-pool, default 10). */
+  poolSize?: number;
+}
+
+/** A transaction that conflicted with another is run again, up to this many times in all. */
+const MAX_ATTEMPTS = 20;
+
+// BIGINT columns (times in ms, indexes) are numbers, as SQLite gives them: all stay below 2^53.
+const types = { getTypeParser: ((oid: number, format?: string) => (oid === pg.types.builtins.INT8 ? Number
+  : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
+
+function queriesOf(db: PgHandle): Queries {
+  return { jobs: pgJobs(db), hosts: pgHosts(db), deployments: pgDeployments(db), statuses: pgStatuses(db), syncSources: pgSyncSources(db), audit: pgAudit(db) };
+}
+
+/** The store's own queries: each alone on a pooled connection, refused inside a transaction. */
+function alone(pool: pg.Pool): Queries {
+  const guarded: PgHandle = {
+    rows: (text, values) => { refuseInTransaction(); return pgHandle(pool).rows(text, values); },
+    changes: (text, values) => { refuseInTransaction(); return pgHandle(pool).changes(text, values); },
+  };
+  return queriesOf(guarded);
+}
+
+/**
+ * The store on PostgreSQL (`--db postgres://…`), for any number of masters over one database.
+ * Writes are SERIALIZABLE transactions, retried when PostgreSQL finds they conflicted with another
+ * (SQLSTATE 40001, or a deadlock): every rule an action checks (a job deployed once per host, a
+ * static port held once per host, no deployment of a removed job) reads rows and writes others, which
+ * only SERIALIZABLE protects without a lock per rule, and a retry re-runs the action on the state the
+ * other committed, so it ends as it would have on one master (JOB_ALREADY_DEPLOYED, PORT_CONFLICT, …).
+ * The global index comes from a sequence, taken by the first statement of the transaction, where its
+ * snapshot is taken too; so of two writes that touch one host, the one that commits later has the
+ * higher index (the other, had it taken the lower number and committed later, would have found the
+ * host's row changed since its snapshot: a serialization failure, and a new number on retry). Each
+ * host's desired index therefore only grows, as an agent's blocking query needs. Reads are
+ * REPEATABLE READ READ ONLY snapshots.
+ */
+export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
+  // An idle connection that breaks (the server restarted) is dropped by the pool; the next query reconnects.
+  pool.on('error', () => {});
+  try {
+    await migratePostgres(pool, describeUrl(url));
+    const clusterId = (await pool.query<{ id: string }>('SELECT id FROM cluster')).rows[0]?.id;
+    if (!clusterId) throw new Error('the database has no cluster id (table cluster is empty): it was edited by hand; restore it from a backup');
+    return createPostgresStore(pool, clusterId);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+}
+
+function createPostgresStore(pool: pg.Pool, clusterId: string): Store {
+  const listeners = new Set<(hosts: string[], index: number) => void>();
+
+  async function transaction<T>(begin: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    refuseInTransaction();
+    for (let attempt = 1; ; attempt++) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query(begin);
+        const value = await asTransaction(() => fn(client));
+        await client.query('COMMIT');
+        return value;
+      } catch (err) {
+        await client.query('ROLLBACK').catch((rollback: Error) => { broken = rollback; });
+        if (!isRetryable(err) || attempt === MAX_ATTEMPTS) throw err;
+      } finally {
+        client.release(broken);
+      }
+      // Both sides of a conflict retry: a random pause keeps them from meeting again.
+      await sleep(Math.random() * Math.min(100, 2 ** attempt));
+    }
+  }
+
+  async function write<T>(fn: (tx: WriteTx) => Promise<T>, writeOptions: WriteOptions = {}): Promise<T> {
+    let touched = new Set<string>();
+    let index = 0;
+    const result = await transaction('BEGIN ISOLATION LEVEL SERIALIZABLE', async (client) => {
+      touched = new Set();
+      const db = pgHandle(client);
+      index = (await db.rows<{ index: number }>("SELECT nextval('helios_index') AS index"))[0].index;
+      // A heartbeat's commit does not wait for the disk (another comes within seconds), as on SQLite.
+      if (writeOptions.durable === false) await db.changes('SET LOCAL synchronous_commit TO off');
+      const value = await fn({ ...queriesOf(db), index, touchHost: (host) => { touched.add(host); } });
+      for (const host of touched) await setDesiredIndex(db, host, index);
+      return value;
+    });
+    if (touched.size > 0) for (const listener of listeners) listener([...touched], index);
+    return result;
+  }
+
+  return {
+    ...alone(pool),
+    clusterId,
+    write,
+    read: (fn) => transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) => fn(queriesOf(pgHandle(client)))),
+    index: async () => {
+      const { rows } = await pool.query<{ last_value: number; is_called: boolean }>('SELECT last_value, is_called FROM helios_index');
+      return rows[0].is_called ? rows[0].last_value : 0;
+    },
+    readable: async () => {
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    onHostsChanged: (listener) => { listeners.add(listener); return () => listeners.delete(listener); },
+    // PostgreSQL's COMMIT returns once the commit is on disk (synchronous_commit, its default).
+    flushed: () => undefined,
+    storeError: postgresStoreError,
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,239 @@
+/**
+ * The store suite: the same tests against both engines (master/store/store.ts' interface), SQLite on
+ * a temp file and PostgreSQL on a database of its own (HELIOS_TEST_PG, test/env/withPostgres.ts).
+ * "Two masters" are two stores opened on one database: on PostgreSQL two pools, as two masters have.
+ */
+import test, { type ExecutionContext } from 'ava';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildJob, isHeliosError, type Job, type TaskStatus } from '../core/index.js';
+import { openStore, type Store } from '../master/store/store.js';
+import { OutsideTransactionError } from '../master/store/exclusive.js';
+import { deploy } from '../master/actions/deployments.js';
+import { createJob, removeJob } from '../master/actions/jobs.js';
+import type { Actor } from '../master/actions/guards.js';
+import { createTestDatabase } from './harness/postgres.js';
+
+type Open = (t: ExecutionContext) => Promise<{ open(): Promise<Store> }>;
+
+const engines: Record<string, Open> = {
+  sqlite: async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'helios-store-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    return { open: () => openStore(join(dir, 'master.db')) };
+  },
+  postgres: async (t) => {
+    const url = await createTestDatabase(t);
+    return { open: () => openStore(url) };
+  },
+};
+
+const actor: Actor = { owner: 'cli', user: 'tester', tokenName: 'test', master: 'm' };
+const job = (name: string, extra: Partial<Job> = {}) => buildJob({ id: `${name}:1`, image: 'busybox:latest', ...extra }).job;
+const running = (jobId: string): TaskStatus => ({ jobId, goal: 'START', state: 'RUNNING', containerId: 'c1', env: {}, ports: {} } as unknown as TaskStatus);
+
+async function storeOf(t: ExecutionContext, engine: Open): Promise<Store> {
+  const db = await engine(t);
+  const store = await db.open();
+  t.teardown(() => store.close());
+  return store;
+}
+
+for (const [name, engine] of Object.entries(engines)) {
+  test(`${name}: a new database has a cluster id and index 0; each write takes the next index and stamps touched hosts`, async (t) => {
+    const db = await engine(t);
+    const store = await db.open();
+    t.regex(store.clusterId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    t.is(await store.index(), 0);
+    const heard: Array<[string[], number]> = [];
+    store.onHostsChanged((hosts, index) => heard.push([hosts, index]));
+    const first = await store.write(async (tx) => { await tx.hosts.insert('h1', 'a1', 1, tx.index); tx.touchHost('h1'); return tx.index; });
+    const second = await store.write(async (tx) => tx.index);
+    t.true(second > first);
+    t.is(await store.hosts.desiredIndex('h1'), first);
+    t.deepEqual(heard, [[['h1'], first]]);
+    t.is(await store.index(), second);
+    const id = store.clusterId;
+    await store.close();
+    const again = await db.open();
+    t.teardown(() => again.close());
+    t.is(again.clusterId, id, 'reopened (migrations run again): the same cluster');
+    t.is(await again.hosts.desiredIndex('h1'), first);
+  });
+
+  test(`${name}: a write that throws changes nothing and tells no listener`, async (t) => {
+    const store = await storeOf(t, engine);
+    let heard = 0;
+    store.onHostsChanged(() => { heard += 1; });
+    await t.throwsAsync(store.write(async (tx) => {
+      await tx.hosts.insert('h1', 'a1', 1, tx.index);
+      tx.touchHost('h1');
+      throw new Error('refused');
+    }), { message: 'refused' });
+    t.is(await store.hosts.get('h1'), undefined);
+    t.is(heard, 0);
+  });
+
+  test(`${name}: the store's own queries are refused inside a transaction`, async (t) => {
+    const store = await storeOf(t, engine);
+    await t.throwsAsync(store.write(async () => store.jobs.get('x:1')), { instanceOf: OutsideTransactionError });
+    await t.throwsAsync(store.read(async () => store.hosts.list()), { instanceOf: OutsideTransactionError });
+  });
+
+  test(`${name}: jobs: create, find by id and name:version, pages, owners, expiry, remove`, async (t) => {
+    const store = await storeOf(t, engine);
+    const a = job('a', { expires: '2030-01-01T00:00:00Z' });
+    const b = job('b', { env: { 'K"Q': 'v\u00e9' } });
+    await store.write(async (tx) => { await createJob(tx, a, actor, 10); await createJob(tx, b, { ...actor, owner: 'git:s' }, 11); });
+    t.like(await store.jobs.get(a.id), { id: a.id, created: 10, creatingUser: 'tester', owner: 'cli' });
+    t.is((await store.jobs.byNameVersion('b', '1'))?.id, b.id);
+    t.deepEqual(await store.jobs.ownerOf(b.id), { id: b.id, owner: 'git:s' });
+    t.deepEqual(await store.jobs.idsOwnedBy('git:s'), [b.id]);
+    const listed = await store.jobs.listJson();
+    t.deepEqual(listed.map(([id, json]) => [id, JSON.parse(json)]), [[a.id, await store.jobs.get(a.id)], [b.id, await store.jobs.get(b.id)]]);
+    const page = await store.jobs.pageJson('', 1, 1_000_000, () => true);
+    t.is(page.texts.length, 1);
+    t.is(page.next, a.id);
+    t.deepEqual((await store.jobs.pageJson(a.id, 1, 1_000_000, () => true)).next, undefined);
+    t.deepEqual((await store.jobs.pageJson('', 10, 1_000_000, (id) => id === b.id)).texts.length, 1);
+    t.deepEqual(await store.jobs.expiredIds(Date.parse('2031-01-01T00:00:00Z')), [a.id]);
+    await store.write((tx) => removeJob(tx, a.id, actor));
+    t.is(await store.jobs.get(a.id), undefined);
+    t.deepEqual(await store.statuses.removedBefore(Date.now() + 1000, 10), [a.id], 'the removal is recorded for the history reaper');
+  });
+
+  test(`${name}: deployments keep host_ports by trigger: a static port is held once per host`, async (t) => {
+    const store = await storeOf(t, engine);
+    const web = job('web', { ports: { http: { internalPort: 80, externalPort: 18080 }, dyn: { internalPort: 81 } } });
+    const api = job('api', { ports: { http: { internalPort: 80, externalPort: 18080 } } });
+    await store.write(async (tx) => {
+      await tx.hosts.insert('h1', 'a1', 1, tx.index);
+      await createJob(tx, web, actor);
+      await createJob(tx, api, actor);
+      await deploy(tx, { host: 'h1', jobId: web.id, goal: 'START' }, actor);
+    });
+    t.deepEqual(await store.deployments.portHolders('h1', 'tcp', 18080), [web.id]);
+    const err = await t.throwsAsync(store.write((tx) => deploy(tx, { host: 'h1', jobId: api.id, goal: 'START' }, actor)));
+    t.true(isHeliosError(err, 'PORT_CONFLICT'));
+    t.like(await store.deployments.get('h1', web.id), { goal: 'START', owner: 'cli', deployerUser: 'tester', deployerMaster: 'm' });
+    t.deepEqual((await store.deployments.tasksOf('h1')).map((task) => task.jobId), [web.id]);
+    t.deepEqual(JSON.parse((await store.deployments.taskPageJson('h1', '', 10, 1_000_000)).texts[0]), (await store.deployments.tasksOf('h1'))[0]);
+    t.deepEqual(await store.deployments.hostJobPairs(), [['h1', web.id]]);
+    t.deepEqual(await store.deployments.refsOwnedBy('cli'), [{ jobId: web.id, host: 'h1', goal: 'START' }]);
+    await store.write(async (tx) => { t.true(await tx.deployments.setGoal('h1', web.id, 'STOP', tx.index)); });
+    t.is((await store.deployments.get('h1', web.id))?.goal, 'STOP');
+    await store.write(async (tx) => { t.true(await tx.deployments.remove('h1', web.id)); });
+    t.deepEqual(await store.deployments.portHolders('h1', 'tcp', 18080), []);
+  });
+
+  test(`${name}: statuses: only a deployed task's, history pruned to the newest 100, paged, reaped`, async (t) => {
+    const store = await storeOf(t, engine);
+    const web = job('web');
+    await store.write(async (tx) => {
+      await tx.hosts.insert('h1', 'a1', 1, tx.index);
+      await createJob(tx, web, actor);
+      await deploy(tx, { host: 'h1', jobId: web.id, goal: 'START' }, actor);
+    });
+    const now = Date.now();
+    t.false(await store.write((tx) => tx.statuses.record('h1', running('other:1'), now, now, tx.index)));
+    for (let i = 0; i < 105; i++) await store.write((tx) => tx.statuses.record('h1', running(web.id), now + i, now, tx.index));
+    t.is((await store.statuses.history(web.id)).length, 100);
+    t.like((await store.statuses.ofHost('h1'))[web.id], { state: 'RUNNING' });
+    t.deepEqual(Object.keys(await store.statuses.ofJob(web.id)), ['h1']);
+    const first = await store.statuses.historyPage(web.id, 0, 60, 1_000_000);
+    const rest = await store.statuses.historyPage(web.id, first.next!, 60, 1_000_000);
+    t.is(first.texts.length + rest.texts.length, 100);
+    t.is(rest.next, undefined);
+    t.deepEqual([...first.texts, ...rest.texts].map((text) => JSON.parse(text)), await store.statuses.history(web.id));
+    t.is(await store.write((tx) => tx.statuses.reapHostHistory('h1', 30)), 30);
+    await store.write(async (tx) => { await tx.deployments.remove('h1', web.id); await tx.jobs.remove(web.id); });
+    t.deepEqual(await store.write((tx) => tx.statuses.reapJob(web.id, 50)), { events: 50, statuses: 0, done: false });
+    t.deepEqual(await store.write((tx) => tx.statuses.reapJob(web.id, 50)), { events: 20, statuses: 1, done: true });
+    t.deepEqual(await store.statuses.removedBefore(Date.now() + 1000, 10), []);
+  });
+
+  test(`${name}: hosts, sync sources and the audit log`, async (t) => {
+    const store = await storeOf(t, engine);
+    await store.write(async (tx) => {
+      await tx.hosts.insert('h1', 'a1', 1, tx.index);
+      await tx.hosts.heartbeat('h1', { id: 'a1', hostInfo: null, agentInfo: null, labels: { zone: 'a' }, environment: {}, dockerError: null } as never, 5, tx.index);
+      await tx.hosts.insert('h2', 'a2', 2, tx.index);
+      await tx.syncSources.register('s', { repo: 'http://git/r.git', branch: 'main', path: 'jobs' }, tx.index);
+      for (let i = 0; i < 5; i++) await tx.audit.record({ timestamp: i, token: 'ops', user: null, action: 'deploy', jobId: `j${i % 2}:1`, host: 'h1' });
+    });
+    t.like(await store.hosts.get('h1'), { agentId: 'a1', lastSeen: 5, labels: { zone: 'a' } });
+    t.deepEqual((await store.hosts.list()).map((h) => h.name), ['h1', 'h2']);
+    t.deepEqual(await store.hosts.silentSince(4, 10), ['h2']);
+    t.like(await store.syncSources.get('s'), { state: 'REGISTERED', repo: 'http://git/r.git', errors: [], warnings: [] });
+    t.deepEqual(await store.syncSources.unusedSince(Date.now() + 1000, 10), ['s']);
+    t.deepEqual(await store.syncSources.unusedSince(0, 10), []);
+    const events = await store.audit.list({ jobId: 'j0:1', limit: 10 });
+    t.deepEqual(events.map((e) => e.timestamp), [4, 2, 0]);
+    t.deepEqual((await store.audit.list({ before: events[0].seq, limit: 10 })).map((e) => e.timestamp), [3, 2, 1, 0]);
+    t.is(await store.audit.prune(2), 3);
+    t.is((await store.audit.list({ limit: 10 })).length, 2);
+  });
+
+  test(`${name}: two masters deploying one job on one host at once: one deploys, the other is JOB_ALREADY_DEPLOYED`, async (t) => {
+    const db = await engine(t);
+    const a = await db.open();
+    t.teardown(() => a.close());
+    // SQLite allows one master per file: there the two writes come from one store at once.
+    const b = name === 'sqlite' ? a : await db.open();
+    if (b !== a) t.teardown(() => b.close());
+    const web = job('web');
+    await a.write(async (tx) => { await tx.hosts.insert('h1', 'a1', 1, tx.index); await createJob(tx, web, actor); });
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.allSettled([a, b].map((store) => store.write((tx) => deploy(tx, { host: 'h1', jobId: web.id, goal: 'START' }, actor))));
+      t.is(results.filter((r) => r.status === 'fulfilled').length, 1, `round ${round}`);
+      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      t.true(isHeliosError(refused.reason, 'JOB_ALREADY_DEPLOYED'), String(refused.reason));
+      await a.write(async (tx) => { await tx.deployments.remove('h1', web.id); });
+    }
+  });
+
+  test(`${name}: two masters deploying two jobs on one static port at once: one deploys, the other is PORT_CONFLICT`, async (t) => {
+    const db = await engine(t);
+    const a = await db.open();
+    t.teardown(() => a.close());
+    const b = name === 'sqlite' ? a : await db.open();
+    if (b !== a) t.teardown(() => b.close());
+    const jobs = [job('web', { ports: { http: { internalPort: 80, externalPort: 18080 } } }), job('api', { ports: { http: { internalPort: 80, externalPort: 18080 } } })];
+    await a.write(async (tx) => { await tx.hosts.insert('h1', 'a1', 1, tx.index); for (const j of jobs) await createJob(tx, j, actor); });
+    const results = await Promise.allSettled([a, b].map((store, i) => store.write((tx) => deploy(tx, { host: 'h1', jobId: jobs[i].id, goal: 'START' }, actor))));
+    t.is(results.filter((r) => r.status === 'fulfilled').length, 1);
+    t.true(isHeliosError((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason, 'PORT_CONFLICT'));
+    t.is((await a.deployments.portHolders('h1', 'tcp', 18080)).length, 1);
+  });
+
+  test(`${name}: a deploy racing the job's removal: the job is removed and not deployed, or deployed and not removed`, async (t) => {
+    const db = await engine(t);
+    const a = await db.open();
+    t.teardown(() => a.close());
+    const b = name === 'sqlite' ? a : await db.open();
+    if (b !== a) t.teardown(() => b.close());
+    await a.write(async (tx) => { await tx.hosts.insert('h1', 'a1', 1, tx.index); });
+    for (let round = 0; round < 5; round++) {
+      const web = job(`web${round}`);
+      await a.write((tx) => createJob(tx, web, actor));
+      const [deployed, removed] = await Promise.allSettled([
+        a.write((tx) => deploy(tx, { host: 'h1', jobId: web.id, goal: 'START' }, actor)),
+        b.write((tx) => removeJob(tx, web.id, actor)),
+      ]);
+      const there = await a.jobs.get(web.id);
+      const deployment = await a.deployments.get('h1', web.id);
+      if (deployed.status === 'fulfilled') {
+        t.is(removed.status, 'rejected');
+        t.true(isHeliosError((removed as PromiseRejectedResult).reason, 'STILL_IN_USE'));
+        t.truthy(there);
+        t.truthy(deployment);
+      } else {
+        t.is(removed.status, 'fulfilled');
+        t.true(isHeliosError(deployed.reason, 'JOB_NOT_FOUND'), String(deployed.reason));
+        t.is(there, undefined);
+        t.is(deployment, undefined);
+      }
+    }
+  });
+}
