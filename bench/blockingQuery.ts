@@ -16,19 +16,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { DesiredTasks } from '../core/index.js';
 import { latencyFigures, type BenchOptions, type Figure } from './lib/figures.js';
-import { createJsonClient, seg } from './lib/http.js';
+import { createJsonClient } from './lib/http.js';
+import { wakeFixture, wakeSample } from './lib/wakeSample.js';
 import { percentile } from './lib/stats.js';
 import { renderTable } from './lib/table.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TARGET_MS = 50;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function startMasterProcess(dir: string) {
+/** helios-master as a child process on `db` (a file in `dir` by default; crossMasterWake gives a PostgreSQL URL). */
+export async function startMasterProcess(dir: string, db = join(dir, 'master.db'), name = 'bench') {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'master/bin.ts'), '--http', '127.0.0.1:0',
-    '--db', join(dir, 'master.db'), '--name', 'bench', '--log-level', 'info', '--down-after', '10m'],
+    '--db', db, '--name', name, '--log-level', 'info', '--down-after', '10m'],
   { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let ready = false;
@@ -73,25 +73,17 @@ export async function measure(options: BenchOptions & { samples?: number } = {})
   const master = await startMasterProcess(dir);
   const api = createJsonClient({ baseUrl: master.url, timeoutMs: 70_000 });
   try {
-    const host = 'bench-host';
-    await api.request('PUT', `/hosts/${host}?id=bench-agent`);
-    const { id } = await api.request<{ id: string }>('POST', '/jobs', { id: 'bq:1', image: 'busybox:latest' });
-    let { index } = await api.request<DesiredTasks>('GET', `/agents/${host}/tasks?index=0&wait=0&id=bench-agent`);
+    const fixture = await wakeFixture(api, api, 'bq');
+    let { index } = fixture;
     const versionMs: number[] = [];
     const fromRequestMs: number[] = [];
     const fromResponseMs: number[] = [];
     let deployed = false;
     log(`blockingQuery: ${samples} samples against ${master.url}`);
     for (let i = -5; i < samples; i++) {
-      const poll = api.request<DesiredTasks>('GET', `/agents/${host}/tasks?index=${index}&wait=60000&id=bench-agent`).then((answer) => ({ answer, at: performance.now() }));
-      await sleep(15); // let the long-poll reach the master and start waiting
-      const method = deployed ? 'DELETE' : 'PUT';
       deployed = !deployed;
-      const sent = performance.now();
-      await api.request(method, `/hosts/${host}/jobs/${seg(id)}`, method === 'PUT' ? { job: id, goal: 'START' } : undefined);
-      const answered = performance.now();
-      const { answer, at } = await poll;
-      index = answer.index;
+      const { sent, answered, at, ...next } = await wakeSample(api, api, { ...fixture, index, deploy: deployed });
+      index = next.index;
       const v0 = performance.now();
       await api.request('GET', '/version');
       const v = performance.now() - v0;

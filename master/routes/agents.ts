@@ -79,7 +79,7 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
         const deadline = Date.now() + wait;
         try {
           while (current <= index && !gone.signal.aborted && !notifier.closed && Date.now() < deadline) {
-            await notifier.wait(host, deadline - Date.now(), gone.signal);
+            await notifier.wait(host, Math.min(deadline - Date.now(), store.recheckMs ?? Infinity), gone.signal);
             current = await desired(store);
           }
         } finally {

@@ -59,6 +59,12 @@ export interface Store extends Queries {
   /** This database's cluster id (a UUID made with it, never changed); see cluster.ts. */
   readonly clusterId: string;
   /**
+   * How often a blocking query reads its host's index again when no change was heard; undefined when
+   * every change is heard (SQLite: one master, in-process). PostgreSQL's masters hear each other's
+   * changes by LISTEN/NOTIFY, which a lost connection can miss.
+   */
+  readonly recheckMs?: number;
+  /**
    * One transaction that bumps the global index; after it commits, `onHostsChanged` hears which
    * hosts' desired state changed. `fn` must use `tx`'s queries only, and may run more than once
    * when the engine retries a transaction that conflicted with another master's.
@@ -70,6 +76,7 @@ export interface Store extends Queries {
   index(): Promise<number>;
   /** Whether the database answers a read (GET /healthz). */
   readable(): Promise<boolean>;
+  /** Hears which hosts' desired state changed after a commit: this master's writes and, on PostgreSQL, every other master's. */
   onHostsChanged(listener: (hosts: string[], index: number) => void): () => void;
   /**
    * Resolves once every durable write so far is on disk (--sync-mode full); undefined when none

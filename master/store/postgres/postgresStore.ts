@@ -11,6 +11,7 @@ import { pgStatuses } from './statuses.js';
 import { pgSyncSources } from './syncSources.js';
 import { pgAudit } from './audit.js';
 import { postgresStoreError, isRetryable } from './postgresErrors.js';
+import { createHostChanges } from './hostChanges.js';
 
 /** A `--db` that names PostgreSQL rather than a file. */
 export const isPostgresUrl = (db: string) => /^postgres(ql)?:\/\//.test(db);
@@ -65,15 +66,21 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     await migratePostgres(pool, describeUrl(url));
     const clusterId = (await pool.query<{ id: string }>('SELECT id FROM cluster')).rows[0]?.id;
     if (!clusterId) throw new Error('the database has no cluster id (table cluster is empty): it was edited by hand; restore it from a backup');
-    return createPostgresStore(pool, clusterId);
+    return await createPostgresStore(pool, url, clusterId);
   } catch (err) {
     await pool.end();
     throw err;
   }
 }
 
-function createPostgresStore(pool: pg.Pool, clusterId: string): Store {
+/** How often a blocking query reads its host's index again without a notification (one lost while a listening connection was down). */
+const RECHECK_MS = 5_000;
+
+async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string): Promise<Store> {
   const listeners = new Set<(hosts: string[], index: number) => void>();
+  const hear = (hosts: string[], index: number) => { for (const listener of listeners) listener(hosts, index); };
+  const changes = createHostChanges(url, types, hear);
+  await changes.start();
 
   async function transaction<T>(begin: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     refuseInTransaction();
@@ -107,15 +114,17 @@ function createPostgresStore(pool: pg.Pool, clusterId: string): Store {
       if (writeOptions.durable === false) await db.changes('SET LOCAL synchronous_commit TO off');
       const value = await fn({ ...queriesOf(db), index, touchHost: (host) => { touched.add(host); } });
       for (const host of touched) await setDesiredIndex(db, host, index);
+      if (touched.size > 0) await changes.send(db, touched, index);
       return value;
     });
-    if (touched.size > 0) for (const listener of listeners) listener([...touched], index);
+    if (touched.size > 0) hear([...touched], index);
     return result;
   }
 
   return {
     ...alone(pool),
     clusterId,
+    recheckMs: RECHECK_MS,
     write,
     read: (fn) => transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) => fn(queriesOf(pgHandle(client)))),
     index: async () => {
@@ -134,6 +143,9 @@ function createPostgresStore(pool: pg.Pool, clusterId: string): Store {
     // PostgreSQL's COMMIT returns once the commit is on disk (synchronous_commit, its default).
     flushed: () => undefined,
     storeError: postgresStoreError,
-    close: () => pool.end(),
+    close: async () => {
+      await changes.close();
+      await pool.end();
+    },
   };
 }

@@ -1,0 +1,70 @@
+import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import type { PgHandle } from './handle.js';
+
+/** The channel every master of a database notifies and listens on. */
+const CHANNEL = 'helios_hosts';
+/** PostgreSQL's limit on a payload is 8000 bytes: a commit touching more hosts sends several. */
+const MAX_PAYLOAD = 7_000;
+/** How long a lost listening connection waits before it connects again. */
+const RECONNECT_MS = 1_000;
+
+/**
+ * Which hosts' desired state changed, told to every master of the database: a write sends
+ * `pg_notify` inside its transaction (PostgreSQL delivers it at commit, never for a rollback) and each
+ * master LISTENs on a connection of its own. A master hears its own writes in-process and skips them
+ * here. A notification lost while the connection is down costs the blocking query's periodic
+ * re-check, never the change (store.ts `recheckMs`).
+ */
+export function createHostChanges(url: string, types: pg.CustomTypesConfig, hear: (hosts: string[], index: number) => void) {
+  const origin = randomUUID();
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+
+  const onNotification = (message: pg.Notification) => {
+    const [from, index, hosts] = (message.payload ?? '').split('|');
+    if (from === origin || hosts === undefined) return;
+    hear(hosts.split(','), Number(index));
+  };
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url, types });
+    const lost = () => {
+      next.removeAllListeners('notification');
+      if (client === next) client = undefined;
+      if (!closed) retry ??= setTimeout(() => { retry = undefined; void connect().catch(lost); }, RECONNECT_MS).unref();
+    };
+    next.on('error', lost);
+    next.on('end', lost);
+    next.on('notification', onNotification);
+    await next.connect();
+    await next.query(`LISTEN ${CHANNEL}`);
+    client = next;
+  };
+
+  return {
+    /** Listens from now on (start-up waits for the first connection, so a master never starts deaf). */
+    start: connect,
+    /** Sends the change from inside the write's transaction. */
+    async send(db: PgHandle, hosts: Iterable<string>, index: number): Promise<void> {
+      let batch: string[] = [];
+      let bytes = 0;
+      const flush = async () => {
+        if (batch.length > 0) await db.rows('SELECT pg_notify($1, $2)', [CHANNEL, `${origin}|${index}|${batch.join(',')}`]);
+        batch = [];
+        bytes = 0;
+      };
+      for (const host of hosts) {
+        if (bytes + host.length + 1 > MAX_PAYLOAD) await flush();
+        batch.push(host);
+        bytes += host.length + 1;
+      }
+      await flush();
+    },
+    async close(): Promise<void> {
+      closed = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => {});
+    },
+  };
+}
