@@ -31,6 +31,8 @@ export interface ReaperOptions {
  * Runs every reaper (master/reapers/) once per `intervalMs`, one after the other; a run starts
  * `intervalMs` after the previous one ended, so two never overlap. Each reaper does bounded work in
  * short transactions and logs and audits what it reaped; one that fails is logged and the next runs.
+ * Only the master holding the store's `reapers` lease runs them (several masters over PostgreSQL);
+ * another takes it at its next run once the holder is gone.
  */
 export function startReaper(store: Store, options: ReaperOptions) {
   let stopped = false;
@@ -38,6 +40,8 @@ export function startReaper(store: Store, options: ReaperOptions) {
   const ctx: ReaperContext = { store, log: options.log, actor, downAfterMs: options.downAfterMs, retention: options.retention, stopped: () => stopped };
 
   const runOnce = async (now = Date.now()): Promise<void> => {
+    // Once per cluster: of several masters over one PostgreSQL, the lease's holder reaps.
+    if (!await store.holdsLease('reapers').catch((err: unknown) => { options.log.error({ err }, 'reaper lease unavailable'); return false; })) return;
     for (const [name, reap] of Object.entries(reapers)) {
       if (stopped) return;
       try {

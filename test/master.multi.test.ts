@@ -1,12 +1,15 @@
 /**
  * Several masters over one PostgreSQL database (a database of its own on HELIOS_TEST_PG): what one
  * writes, another serves, and wakes the other's blocking queries (LISTEN/NOTIFY); conflicting writes
- * through two masters end as on one.
+ * through two masters end as on one; the reapers' lease moves to another master when its holder dies.
  */
 import test from 'ava';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { isHeliosError } from '../core/index.js';
 import { startTestMaster } from './harness/master.js';
 import { createTestDatabase } from './harness/postgres.js';
+import { openStore } from '../master/store/store.js';
 
 const busybox = { image: 'busybox:latest' };
 
@@ -53,4 +56,29 @@ test('two deploys of one job on one host through two masters at once: one is dep
     await b.client.deployments.undeploy('h1', id);
   }
   t.is((await a.client.audit({ job: id })).events.filter((e) => e.action === 'deploy').length, 5);
+});
+
+test('the reapers\' lease: held by one master at a time, taken by another within seconds of a kill -9 of its holder', async (t) => {
+  const url = await createTestDatabase(t);
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const holder = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+    import { openStore } from './master/store/store.js';
+    const store = await openStore(${JSON.stringify(url)});
+    console.log(await store.holdsLease('reapers') ? 'held' : 'refused');
+    setInterval(() => {}, 1000);`], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => { holder.kill('SIGKILL'); });
+  const said = await new Promise<string>((resolve) => holder.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())));
+  t.is(said, 'held');
+  const other = await openStore(url);
+  t.teardown(() => other.close());
+  t.false(await other.holdsLease('reapers'), 'held by the other master');
+  t.true(await other.holdsLease('another lease'), 'a lease of another name is free');
+  const killed = Date.now();
+  holder.kill('SIGKILL');
+  while (!await other.holdsLease('reapers')) {
+    t.true(Date.now() - killed < 5_000, 'taken over within 5 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  t.log(`taken over ${Date.now() - killed} ms after the kill -9`);
+  t.true(await other.holdsLease('reapers'), 'and kept');
 });

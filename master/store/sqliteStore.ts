@@ -108,6 +108,7 @@ export function createSqliteStore(db: Database.Database, options: { durable?: Du
       }
     }),
     onHostsChanged: (listener) => { listeners.add(listener); return () => listeners.delete(listener); },
+    holdsLease: async () => true, // the lock file (dbLock.ts) already makes this the only master
     flushed: () => options.durable?.flushed(),
     storeError: sqliteStoreError,
     close: async () => {

@@ -76,6 +76,11 @@ export interface Store extends Queries {
   index(): Promise<number>;
   /** Whether the database answers a read (GET /healthz). */
   readable(): Promise<boolean>;
+  /**
+   * Whether this master holds the once-per-cluster lease `name` now (the reapers'), taking it when it
+   * is free. SQLite: always (its file has one master). PostgreSQL: postgres/lease.ts.
+   */
+  holdsLease(name: string): Promise<boolean>;
   /** Hears which hosts' desired state changed after a commit: this master's writes and, on PostgreSQL, every other master's. */
   onHostsChanged(listener: (hosts: string[], index: number) => void): () => void;
   /**

@@ -12,6 +12,7 @@ import { pgSyncSources } from './syncSources.js';
 import { pgAudit } from './audit.js';
 import { postgresStoreError, isRetryable } from './postgresErrors.js';
 import { createHostChanges } from './hostChanges.js';
+import { createLeases } from './lease.js';
 
 /** A `--db` that names PostgreSQL rather than a file. */
 export const isPostgresUrl = (db: string) => /^postgres(ql)?:\/\//.test(db);
@@ -81,6 +82,7 @@ async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string
   const hear = (hosts: string[], index: number) => { for (const listener of listeners) listener(hosts, index); };
   const changes = createHostChanges(url, types, hear);
   await changes.start();
+  const leases = createLeases(url, types);
 
   async function transaction<T>(begin: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     refuseInTransaction();
@@ -140,10 +142,12 @@ async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string
       }
     },
     onHostsChanged: (listener) => { listeners.add(listener); return () => listeners.delete(listener); },
+    holdsLease: (name) => leases.hold(name),
     // PostgreSQL's COMMIT returns once the commit is on disk (synchronous_commit, its default).
     flushed: () => undefined,
     storeError: postgresStoreError,
     close: async () => {
+      await leases.close();
       await changes.close();
       await pool.end();
     },
