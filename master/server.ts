@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { openStore } from './store/store.js';
 import { createNotifier } from './notifier.js';
 import { startReaper } from './reaper.js';
+import { startMasterBeat } from './masterBeat.js';
 import { resolveRetention } from './reapers/retention.js';
 import { emptyPolicy } from '../core/index.js';
 import { loadTokenFile } from './auth/tokenFile.js';
@@ -121,9 +122,11 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const url = `${https ? 'https' : 'http'}://${urlHost}:${port}`;
+  const beat = await startMasterBeat(store, resolved.name, url, app.log);
   let closing: Promise<void> | undefined;
   return {
-    url: `${https ? 'https' : 'http'}://${urlHost}:${port}`,
+    url,
     app,
     reloadTls: () => {
       if (options.tls) (app.server as unknown as TlsServer).setSecureContext(readTlsContext(options.tls));
@@ -137,6 +140,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
     waitingQueries: () => notifier.waiting(),
     reapOnce: (now?: number) => reaper.runOnce(now),
     close: () => (closing ??= (async () => {
+      beat.stop();
       await reaper.stop();
       // In-flight requests get a moment to finish; a socket a client opened and never used (an
       // aborted long-poll) would otherwise hold close() until the headers timeout, about a minute.

@@ -43,6 +43,9 @@ test('a deploy through master A wakes the blocking query waiting on master B, an
     t.like(next.tasks[0], { jobId: id, goal });
   }
   t.deepEqual(await a.client.hosts.status('h1'), await b.client.hosts.status('h1'));
+  // Each master beats into the store: GET /masters (helios masters) names both, the asked one first.
+  t.deepEqual(await a.client.masters(), ['a', 'b']);
+  t.deepEqual(await b.client.masters(), ['b', 'a']);
 });
 
 test('two deploys of one job on one host through two masters at once: one is deployed, the other is JOB_ALREADY_DEPLOYED, as on one master', async (t) => {

@@ -38,6 +38,15 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Store
 
 type Methods = Record<string, (...args: never[]) => unknown>;
 
+/** The one master of a SQLite file: the last name it gave, while it keeps beating. */
+function ownMaster(): Store['masters'] {
+  let me: { name: string; seen: number } | undefined;
+  return {
+    beat: async (name, _url, now) => { me = { name, seen: now }; },
+    live: async (since) => (me && me.seen >= since ? [me.name] : []),
+  };
+}
+
 /** Each synchronous query as an async one, through `call` (at once, or after the connection's holder). */
 function promised(tables: Record<keyof Queries, Methods>, call: <T>(fn: () => T) => Promise<T>): Queries {
   return Object.fromEntries(Object.entries(tables).map(([table, methods]) => [table, Object.fromEntries(Object.entries(methods)
@@ -109,6 +118,7 @@ export function createSqliteStore(db: Database.Database, options: { durable?: Du
     }),
     onHostsChanged: (listener) => { listeners.add(listener); return () => listeners.delete(listener); },
     holdsLease: async () => true, // the lock file (dbLock.ts) already makes this the only master
+    masters: ownMaster(),
     flushed: () => options.durable?.flushed(),
     storeError: sqliteStoreError,
     close: async () => {

@@ -81,6 +81,15 @@ export interface Store extends Queries {
    * is free. SQLite: always (its file has one master). PostgreSQL: postgres/lease.ts.
    */
   holdsLease(name: string): Promise<boolean>;
+  /**
+   * The masters serving this database: each records itself every few seconds (`beat`), and `live`
+   * names those seen since `since` (GET /masters). SQLite: this master only, in memory (one master per
+   * file). PostgreSQL: table `masters`, outside the numbered schema (postgres/migrate.ts).
+   */
+  masters: {
+    beat(name: string, url: string, now: number): Promise<void>;
+    live(since: number): Promise<string[]>;
+  };
   /** Hears which hosts' desired state changed after a commit: this master's writes and, on PostgreSQL, every other master's. */
   onHostsChanged(listener: (hosts: string[], index: number) => void): () => void;
   /**

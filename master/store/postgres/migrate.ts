@@ -13,8 +13,11 @@ export async function migratePostgres(pool: pg.Pool, name: string): Promise<{ fr
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    // meta, the index and the masters' heartbeats are the engine's own, outside the numbered schema
+    // (SQLite has one master per file, and its index is a row of meta).
     await client.query(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
-      CREATE SEQUENCE IF NOT EXISTS helios_index`);
+      CREATE SEQUENCE IF NOT EXISTS helios_index;
+      CREATE TABLE IF NOT EXISTS masters (name TEXT PRIMARY KEY, url TEXT NOT NULL, last_seen BIGINT NOT NULL)`);
     const row = (await client.query<{ value: number }>("SELECT value FROM meta WHERE key = 'schemaVersion'")).rows[0];
     const from = row?.value ?? 0;
     const to = postgresMigrations.length;

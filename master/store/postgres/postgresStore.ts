@@ -143,6 +143,13 @@ async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string
     },
     onHostsChanged: (listener) => { listeners.add(listener); return () => listeners.delete(listener); },
     holdsLease: (name) => leases.hold(name),
+    masters: {
+      beat: async (name, url, now) => {
+        await pool.query(`INSERT INTO masters (name, url, last_seen) VALUES ($1, $2, $3)
+          ON CONFLICT (name) DO UPDATE SET url = excluded.url, last_seen = excluded.last_seen`, [name, url, now]);
+      },
+      live: async (since) => (await pool.query<{ name: string }>('SELECT name FROM masters WHERE last_seen >= $1 ORDER BY name', [since])).rows.map((r) => r.name),
+    },
     // PostgreSQL's COMMIT returns once the commit is on disk (synchronous_commit, its default).
     flushed: () => undefined,
     storeError: postgresStoreError,

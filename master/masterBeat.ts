@@ -1,0 +1,19 @@
+import type { Store } from './store/store.js';
+
+/** How often a master records itself in the store (GET /masters). */
+export const MASTER_BEAT_MS = 2_000;
+/** A master not seen for this long is not listed: it missed a few beats (stopped, killed, cut off). */
+export const MASTER_ALIVE_MS = 10_000;
+
+/**
+ * Records this master in the store now and every MASTER_BEAT_MS (failures are logged and the next
+ * beat tries again); `stop` ends it.
+ * @example const beat = await startMasterBeat(store, 'm1', 'http://10.0.0.1:5801', log); … beat.stop();
+ */
+export async function startMasterBeat(store: Store, name: string, url: string, log: { warn(o: object, msg: string): void }) {
+  const beat = () => store.masters.beat(name, url, Date.now()).catch((err: unknown) => log.warn({ err }, 'cannot record this master in the store'));
+  await beat();
+  const timer = setInterval(() => { void beat(); }, MASTER_BEAT_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
