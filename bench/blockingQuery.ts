@@ -14,13 +14,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { latencyFigures, type BenchOptions, type Figure } from './lib/figures.js';
 import { createJsonClient } from './lib/http.js';
 import { wakeFixture, wakeSample } from './lib/wakeSample.js';
 import { percentile } from './lib/stats.js';
-import { renderTable } from './lib/table.js';
+import { isMainModule, runStandalone } from './lib/standalone.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TARGET_MS = 50;
@@ -114,10 +113,4 @@ export async function run(options: BenchOptions & { samples?: number } = {}): Pr
   return toFigures(await measure(options));
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { samples: { type: 'string' }, quick: { type: 'boolean' } } });
-  const figures = await run({ samples: values.samples ? Number(values.samples) : undefined, quick: values.quick, log: (m) => process.stderr.write(`${m}\n`) });
-  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-  process.stdout.write(`${renderTable(figures.map((f) => ({ ...f, benchmark: 'blockingQuery' })))}\n`);
-  process.exit(0);
-}
+if (isMainModule(import.meta.url)) await runStandalone('blockingQuery', run, ['samples']);

@@ -11,15 +11,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { startMasterProcess } from './blockingQuery.js';
 import { latencyFigures, type BenchOptions, type Figure } from './lib/figures.js';
 import { createJsonClient } from './lib/http.js';
 import { wakeFixture, wakeSample } from './lib/wakeSample.js';
-import { renderTable } from './lib/table.js';
 import { startPostgresServer } from '../test/env/postgresServer.js';
 import { createDatabase } from '../test/harness/postgres.js';
+import { isMainModule, runStandalone } from './lib/standalone.js';
 
 const TARGET_MS = 50;
 
@@ -87,10 +85,4 @@ export async function run(options: BenchOptions & { samples?: number } = {}): Pr
   return toFigures(await measure(options));
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { samples: { type: 'string' }, quick: { type: 'boolean' } } });
-  const figures = await run({ samples: values.samples ? Number(values.samples) : undefined, quick: values.quick, log: (m) => process.stderr.write(`${m}\n`) });
-  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-  process.stdout.write(`${renderTable(figures.map((f) => ({ ...f, benchmark: 'crossMasterWake' })))}\n`);
-  process.exit(0);
-}
+if (isMainModule(import.meta.url)) await runStandalone('crossMasterWake', run, ['samples']);

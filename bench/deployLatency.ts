@@ -12,18 +12,16 @@
  *
  *   DOCKER_HOST=unix:///tmp/dk1/docker.sock npx tsx bench/deployLatency.ts [--runs 20] [--burst 50] [--quick]
  */
-import { pathToFileURL } from 'node:url';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import Docker from 'dockerode';
 import { startAgent } from '../agent/agent.js';
 import { startTestMaster, type TestMaster } from '../test/harness/master.js';
 import type { BenchOptions, Figure } from './lib/figures.js';
 import { percentile } from './lib/stats.js';
-import { renderTable } from './lib/table.js';
+import { isMainModule, runStandalone } from './lib/standalone.js';
 
 const IMAGE = 'busybox:latest';
 const COMMAND = ['sleep', '1000'];
@@ -262,15 +260,4 @@ export function toFigures(r: DeployLatencyFigures): Figure[] {
   return figures;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, burst: { type: 'string' }, quick: { type: 'boolean' } } });
-  const figures = await run({
-    runs: values.runs ? Number(values.runs) : undefined,
-    burst: values.burst ? Number(values.burst) : undefined,
-    quick: values.quick,
-    log: (m) => process.stderr.write(`${m}\n`),
-  });
-  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-  process.stdout.write(`${renderTable(figures.map((f) => ({ ...f, benchmark: 'deployLatency' })))}\n`);
-  process.exit(0);
-}
+if (isMainModule(import.meta.url)) await runStandalone('deployLatency', run, ['runs', 'burst']);

@@ -10,15 +10,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { startAgent } from '../agent/agent.js';
 import { dockerClient } from '../test/harness/agent.js';
 import { startTestMaster } from '../test/harness/master.js';
 import { startRegistry } from '../test/harness/registry.js';
 import { latencyFigures, type BenchOptions, type Figure } from './lib/figures.js';
-import { renderTable } from './lib/table.js';
+import { isMainModule, runStandalone } from './lib/standalone.js';
 
 const POLL_MS = 20;
 const WRONG = { username: 'alice', password: 'not-the-password' };
@@ -92,10 +90,4 @@ export async function run(options: BenchOptions & { runs?: number } = {}): Promi
     ['median', 'p95'], { op: '<', value: 2_000 });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, quick: { type: 'boolean' } } });
-  const figures = await run({ runs: values.runs ? Number(values.runs) : undefined, quick: values.quick, log: (m) => process.stderr.write(`${m}\n`) });
-  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-  process.stdout.write(`${renderTable(figures.map((f) => ({ ...f, benchmark: 'pullFailure' })))}\n`);
-  process.exit(0);
-}
+if (isMainModule(import.meta.url)) await runStandalone('pullFailure', run, ['runs']);

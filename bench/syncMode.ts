@@ -12,13 +12,12 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { BenchOptions, Figure } from './lib/figures.js';
 import { createJsonClient } from './lib/http.js';
 import { startMaster } from './lib/masterProcess.js';
 import { median } from './lib/stats.js';
-import { renderTable } from './lib/table.js';
 import { now } from './lib/timing.js';
+import { isMainModule, runStandalone } from './lib/standalone.js';
 
 const job = (name: string) => ({ id: `${name}:1`, image: 'busybox:latest', env: { PAD: 'x'.repeat(200) } });
 
@@ -92,7 +91,4 @@ export async function run(options: BenchOptions = {}): Promise<Figure[]> {
   ];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const figures = await run({ quick: process.argv.includes('--quick'), log: (m) => process.stderr.write(`${m}\n`) });
-  process.stdout.write(`${renderTable(figures.map((f) => ({ ...f, benchmark: 'syncMode' })))}\n`);
-}
+if (isMainModule(import.meta.url)) await runStandalone('syncMode', run);
