@@ -62,7 +62,9 @@ test('--watch on a local repository applies a new commit within a second or two,
   const ms = Date.now() - started;
   t.log(`commit → applied in ${ms} ms (git commit + push included)`);
   t.true(ms < 5000);
-  t.true(syncer.logs.some((l) => l.msg === 'sync' && l.commit === commit && typeof l.durationMs === 'number'), 'one log line per sync with commit and duration');
+  // The master records the commit before the syncer's log line reaches us over its stdout pipe.
+  await waitFor(() => syncer.logs.some((l) => l.msg === 'sync' && l.commit === commit && typeof l.durationMs === 'number') || undefined,
+    { timeoutMs: 2000, intervalMs: 20, message: 'one log line per sync with commit and duration' });
 });
 
 test('--watch on a bare repository follows pushes to it', async (t) => {
