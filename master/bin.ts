@@ -2,13 +2,15 @@
 /**
  * helios-master: parses flags, starts the master, and shuts it down gracefully on SIGTERM/SIGINT
  * (in-flight requests finish, blocking queries are released, the database is closed). SIGHUP re-reads
- * the files given on the command line. `backup FILE` and `check` work on the database instead.
+ * the files given on the command line. `backup FILE`, `check` and `migrate` work on the database instead.
  */
 import Database from 'better-sqlite3';
 import { parseCommandLine, usage, type MasterCommand } from './flags.js';
 import { SchemaTooNewError } from './store/migrations.js';
 import { DatabaseInUseError } from './store/dbLock.js';
 import { backupDatabase, checkDatabase, DatabaseCommandError } from './store/dbCommands.js';
+import { migrateToPostgres, MigrateError } from './store/postgres/fromSqlite.js';
+import { describeUrl } from './store/postgres/postgresStore.js';
 import { TokenFileError } from './auth/tokenFile.js';
 import { InsecureListenError, startMaster, type RunningMaster, type StartOptions } from './server.js';
 import { isHeliosError } from '../core/index.js';
@@ -55,9 +57,13 @@ async function serve(options: StartOptions): Promise<void> {
   process.on('SIGHUP', () => reload(master, options));
 }
 
-/** backup and check: the result on stdout, what is wrong on stderr with exit code 1. */
+/** backup, check and migrate: the result on stdout, what is wrong on stderr with exit code 1. */
 async function databaseCommand(command: Exclude<MasterCommand, { command: 'help' | 'serve' }>): Promise<void> {
   try {
+    if (command.command === 'migrate') {
+      process.stdout.write(migrationReport(command.from, command.to, await migrateToPostgres(command.from, command.to)));
+      return;
+    }
     if (command.command === 'backup') {
       const { index, bytes } = await backupDatabase(command.dbPath, command.file);
       process.stdout.write(`${command.file}: a backup of ${command.dbPath} at index ${index}, ${bytes} bytes, quick_check ok\n`);
@@ -71,10 +77,18 @@ async function databaseCommand(command: Exclude<MasterCommand, { command: 'help'
     process.stderr.write(`${command.dbPath}: damaged (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  ${p}\n`).join('')}`
       + 'restore a backup (helios-master backup FILE makes one) with the master stopped\n');
   } catch (err) {
-    if (!(err instanceof DatabaseCommandError)) throw err;
+    if (!(err instanceof DatabaseCommandError || err instanceof MigrateError || err instanceof SchemaTooNewError)) throw err;
     process.stderr.write(`helios-master: ${err.message}\n`);
   }
   process.exitCode = 1;
+}
+
+function migrationReport(from: string, to: string, { rows, index, clusterId, schemaVersion }: Awaited<ReturnType<typeof migrateToPostgres>>): string {
+  const width = Math.max(...Object.keys(rows).map((t) => t.length));
+  return `copied ${from} to ${describeUrl(to)} in one transaction (schema version ${schemaVersion}, index ${index}, cluster ${clusterId}):\n`
+    + Object.entries(rows).map(([table, n]) => `  ${table.padEnd(width)}  ${n}\n`).join('')
+    + `start the masters with --db ${describeUrl(to)} (and the same --token-file); never start a master on ${from} again:\n`
+    + 'agents that reached it would be served the state it had at the copy\n';
 }
 
 /** SIGHUP: files that fail to load are logged and the running ones kept (a typo must not stop the master). */

@@ -40,6 +40,14 @@ test('backup FILE and check are database commands, on --db or $HELIOS_HOME/maste
   t.throws(() => parseCommandLine(['check', 'm.db'], env), { message: 'check takes no arguments, got "m.db" (give the database as --db PATH)' });
 });
 
+test('migrate --to URL copies --from, by default $HELIOS_HOME/master.db', (t) => {
+  const env = { HELIOS_HOME: '/h' };
+  t.deepEqual(parseCommandLine(['migrate', '--to', 'postgres://db/h'], env), { command: 'migrate', from: '/h/master.db', to: 'postgres://db/h' });
+  t.deepEqual(parseCommandLine(['migrate', '--from', '/d/m.db', '--to', 'postgres://db/h'], env), { command: 'migrate', from: '/d/m.db', to: 'postgres://db/h' });
+  t.throws(() => parseCommandLine(['migrate', '--from', '/d/m.db'], env), { message: /^migrate needs --to postgres:\/\// });
+  t.throws(() => parseCommandLine(['migrate', 'postgres://db/h'], env), { message: /^migrate takes no arguments, got "postgres:\/\/db\/h"/ });
+});
+
 test('--cors-origin takes * or origins (scheme, host, port), repeated; none by default', (t) => {
   t.deepEqual(parse([]).corsOrigins, []);
   t.deepEqual(parse(['--cors-origin', 'https://ui.example.com:8443', '--cors-origin', 'http://localhost:3000']).corsOrigins,

@@ -14,6 +14,7 @@ import { corsOriginProblem } from './cors.js';
 export const usage = `usage: helios-master [options]
        helios-master backup FILE [--db PATH]
        helios-master check [--db PATH]
+       helios-master migrate --to postgres://… [--from PATH]
 
   backup FILE             copy the database to FILE (made 0600; never over an existing file) while a
                           master serves from it: SQLite's online backup of one snapshot, checked
@@ -22,6 +23,11 @@ export const usage = `usage: helios-master [options]
                           master serves from it: exit 0 when it is sound, 1 with what is wrong
                           (both SQLite only: on PostgreSQL use pg_dump -Fc and pg_restore, or its
                           replication and point-in-time recovery; PostgreSQL checks pages itself)
+  migrate                 move a cluster from its SQLite file (--from, default the --db default) to an
+                          empty PostgreSQL database (--to postgres://…): jobs, deployments, hosts,
+                          statuses, history, sync sources, audit, the cluster id and the index, in one
+                          transaction, so agents keep their containers; stop the master on the file
+                          first (its lock is checked), then start the masters with --db postgres://…
 
   --http HOST:PORT        listen address (default 127.0.0.1:5801)
   --db PATH|URL           SQLite database file (default $HELIOS_HOME/master.db, HELIOS_HOME=~/.helios),
@@ -153,11 +159,13 @@ export type MasterCommand =
   | { command: 'serve'; options: StartOptions }
   | { command: 'backup'; dbPath: string; file: string }
   | { command: 'check'; dbPath: string }
+  | { command: 'migrate'; from: string; to: string }
   | { command: 'help' };
 
-/** `helios-master [options]`, `helios-master backup FILE [--db PATH]`, `helios-master check [--db PATH]`. */
+/** `helios-master [options]`, `backup FILE [--db PATH]`, `check [--db PATH]`, `migrate --to URL [--from PATH]`. */
 export function parseCommandLine(argv: string[], env = process.env): MasterCommand {
   const [first, ...rest] = argv;
+  if (first === 'migrate') return parseMigrate(rest, env);
   if (first !== 'backup' && first !== 'check') {
     const options = parseFlags(argv, env);
     return options === 'help' ? { command: 'help' } : { command: 'serve', options };
@@ -176,4 +184,17 @@ export function parseCommandLine(argv: string[], env = process.env): MasterComma
   }
   if (positionals.length !== 1) throw new Error('backup needs one FILE to write the copy to: helios-master backup FILE [--db PATH]');
   return { command: 'backup', dbPath, file: positionals[0] };
+}
+
+function parseMigrate(argv: string[], env: NodeJS.ProcessEnv): MasterCommand {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) return { command: 'help' };
+  if (positionals.length > 0) throw new Error(`migrate takes no arguments, got ${JSON.stringify(positionals[0])}: helios-master migrate --to postgres://… [--from PATH]`);
+  if (!values.to) throw new Error('migrate needs --to postgres://USER:PASSWORD@HOST:PORT/DATABASE (an empty database: createdb one)');
+  return { command: 'migrate', from: values.from ?? defaultDbPath(env), to: values.to };
 }

@@ -140,7 +140,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
     waitingQueries: () => notifier.waiting(),
     reapOnce: (now?: number) => reaper.runOnce(now),
     close: () => (closing ??= (async () => {
-      beat.stop();
+      await beat.stop();
       await reaper.stop();
       // In-flight requests get a moment to finish; a socket a client opened and never used (an
       // aborted long-poll) would otherwise hold close() until the headers timeout, about a minute.

@@ -43,6 +43,7 @@ function ownMaster(): Store['masters'] {
   let me: { name: string; seen: number } | undefined;
   return {
     beat: async (name, _url, now) => { me = { name, seen: now }; },
+    leave: async () => { me = undefined; },
     live: async (since) => (me && me.seen >= since ? [me.name] : []),
   };
 }

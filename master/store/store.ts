@@ -83,11 +83,13 @@ export interface Store extends Queries {
   holdsLease(name: string): Promise<boolean>;
   /**
    * The masters serving this database: each records itself every few seconds (`beat`), and `live`
-   * names those seen since `since` (GET /masters). SQLite: this master only, in memory (one master per
-   * file). PostgreSQL: table `masters`, outside the numbered schema (postgres/migrate.ts).
+   * names those seen since `since` (GET /masters); `leave` takes a stopping master off. SQLite: this
+   * master only, in memory (one master per file). PostgreSQL: table `masters`, outside the numbered
+   * schema (postgres/migrate.ts).
    */
   masters: {
     beat(name: string, url: string, now: number): Promise<void>;
+    leave(name: string): Promise<void>;
     live(since: number): Promise<string[]>;
   };
   /** Hears which hosts' desired state changed after a commit: this master's writes and, on PostgreSQL, every other master's. */

@@ -148,6 +148,7 @@ async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string
         await pool.query(`INSERT INTO masters (name, url, last_seen) VALUES ($1, $2, $3)
           ON CONFLICT (name) DO UPDATE SET url = excluded.url, last_seen = excluded.last_seen`, [name, url, now]);
       },
+      leave: async (name) => { await pool.query('DELETE FROM masters WHERE name = $1', [name]); },
       live: async (since) => (await pool.query<{ name: string }>('SELECT name FROM masters WHERE last_seen >= $1 ORDER BY name', [since])).rows.map((r) => r.name),
     },
     // PostgreSQL's COMMIT returns once the commit is on disk (synchronous_commit, its default).
