@@ -3,8 +3,8 @@
  * agent's blocking query waits on master B when a deploy (or, every other sample, an undeploy) is sent
  * to master A. Measured: A's answer to the deploy → B's answer to the blocking query (B hears A's
  * commit by LISTEN/NOTIFY), and the deploy sent → B's answer; baseline: the same on one master
- * (the query waiting on A itself). Target: p99 < 50 ms. Uses HELIOS_TEST_PG's server, or starts one
- * (test/env/postgresServer.ts).
+ * (the query waiting on A itself). Target: p99 < 50 ms. Uses HELIOS_BENCH_PG's server, or starts one
+ * (bench/lib/postgres.ts).
  *
  *   npx tsx bench/crossMasterWake.ts [--samples 200] [--quick]
  */
@@ -15,8 +15,7 @@ import { startMasterProcess } from './blockingQuery.js';
 import { latencyFigures, type BenchOptions, type Figure } from './lib/figures.js';
 import { createJsonClient } from './lib/http.js';
 import { wakeFixture, wakeSample } from './lib/wakeSample.js';
-import { startPostgresServer } from '../test/env/postgresServer.js';
-import { createDatabase } from '../test/harness/postgres.js';
+import { benchPostgres } from './lib/postgres.js';
 import { isMainModule, runStandalone } from './lib/standalone.js';
 
 const TARGET_MS = 50;
@@ -33,9 +32,8 @@ export interface CrossMasterFigures {
 export async function measure(options: BenchOptions & { samples?: number } = {}): Promise<CrossMasterFigures> {
   const samples = options.samples ?? (options.quick ? 40 : 200);
   const log = options.log ?? (() => {});
-  const server = process.env.HELIOS_TEST_PG ? undefined : await startPostgresServer(log);
-  if (server) process.env.HELIOS_TEST_PG = server.url;
-  const database = await createDatabase();
+  const server = await benchPostgres(log);
+  const database = await server.database();
   const dir = mkdtempSync(join(tmpdir(), 'helios-bench-xm-'));
   const a = await startMasterProcess(dir, database.url, 'a');
   const b = await startMasterProcess(dir, database.url, 'b');
@@ -67,7 +65,7 @@ export async function measure(options: BenchOptions & { samples?: number } = {})
     await Promise.all([a.stop(), b.stop()]);
     rmSync(dir, { recursive: true, force: true });
     await database.drop();
-    await server?.stop();
+    await server.stop();
   }
 }
 

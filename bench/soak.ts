@@ -91,7 +91,7 @@ async function main(): Promise<number> {
     await registerHosts(api, simHosts, agentId);
     const applied = await syncApplyJobs(api, 'soak-base', 0, BASE_JOBS, (i) => [simHosts[(2 * i) % agents], simHosts[(2 * i + 1) % agents]]);
     if (!applied) throw new Error('the master has no sync-apply endpoint');
-    fleet = await startFleet({ baseUrl: master.baseUrl, hosts: simHosts, processes: 4, heartbeatMs: HEARTBEAT_MS, waitMs: 60_000 });
+    fleet = await startFleet({ baseUrls: [master.baseUrl], hosts: simHosts, processes: 4, heartbeatMs: HEARTBEAT_MS, waitMs: 60_000 });
     await fleet.ready();
     await fleet.waitForCount(BASE_JOBS * 2, 180_000);
     agent = await startAgentProcess({ baseUrl: master.baseUrl, name: `soak-real-${process.pid}` });

@@ -40,6 +40,13 @@ test('backup FILE and check are database commands, on --db or $HELIOS_HOME/maste
   t.throws(() => parseCommandLine(['check', 'm.db'], env), { message: 'check takes no arguments, got "m.db" (give the database as --db PATH)' });
 });
 
+test('--db-pool is the PostgreSQL pool size, 10 by default, a whole number from 1 to 1000', (t) => {
+  t.like(parse([]), { dbPoolSize: 10 });
+  t.like(parse(['--db-pool', '40']), { dbPoolSize: 40 });
+  for (const bad of ['0', '1001', '2.5', 'ten']) t.throws(() => parse(['--db-pool', bad]), { message: new RegExp(`^--db-pool "${bad.replace('.', '\\.')}": give a whole number`) }, bad);
+  t.true(usage.includes('--db-pool N'));
+});
+
 test('migrate --to URL copies --from, by default $HELIOS_HOME/master.db', (t) => {
   const env = { HELIOS_HOME: '/h' };
   t.deepEqual(parseCommandLine(['migrate', '--to', 'postgres://db/h'], env), { command: 'migrate', from: '/h/master.db', to: 'postgres://db/h' });

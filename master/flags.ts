@@ -49,6 +49,9 @@ export const usage = `usage: helios-master [options]
   --db-busy-timeout DURATION  how long a write waits for another process's lock on the database
                           (an sqlite3 shell), holding every request, before 503 DATABASE_BUSY (default 100ms;
                           SQLite only, as is --sync-mode: a PostgreSQL commit is on its disk when answered)
+  --db-pool N             connections this master keeps to PostgreSQL for its requests (default 10; two
+                          more of its own: LISTEN and the reapers' lease); every master's count, plus
+                          theirs, must fit PostgreSQL's max_connections (100 by default)
 ${reaperUsage}
   Privileged job fields (repeatable; only an admin token creates jobs beyond them):
   --allow-host-path PATH  host paths under PATH may be bind-mounted ("/" and the Docker socket only
@@ -92,6 +95,7 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
       'down-after': { type: 'string', default: '30s' },
       'sync-mode': { type: 'string', default: 'full' },
       'db-busy-timeout': { type: 'string', default: '100ms' },
+      'db-pool': { type: 'string', default: '10' },
       ...reaperOptions,
       'allow-host-path': { type: 'string', multiple: true, default: [] },
       'allow-network-mode': { type: 'string', multiple: true, default: [] },
@@ -128,6 +132,7 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
     downAfterMs: parseDuration(values['down-after']!, '--down-after'),
     syncMode: parseSyncMode(values['sync-mode']!),
     busyTimeoutMs: parseDuration(values['db-busy-timeout']!, '--db-busy-timeout'),
+    dbPoolSize: parsePoolSize(values['db-pool']!),
     retention: parseReaperFlags(values),
     admission: {
       hostPaths: values['allow-host-path']!,
@@ -147,6 +152,12 @@ function tlsFlags(certFile: string | undefined, keyFile: string | undefined, cli
   if (keyFile && !certFile) throw new Error('--tls-key needs --tls-cert FILE (the certificate it belongs to)');
   if (clientCaFile && !certFile) throw new Error('--client-ca needs --tls-cert FILE --tls-key FILE: client certificates are checked over TLS');
   return certFile && keyFile ? { certFile, keyFile, ...(clientCaFile ? { clientCaFile } : {}) } : undefined;
+}
+
+function parsePoolSize(text: string): number {
+  const size = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(size >= 1 && size <= 1000)) throw new Error(`--db-pool ${JSON.stringify(text)}: give a whole number of connections from 1 to 1000 (default 10)`);
+  return size;
 }
 
 function parseSyncMode(text: string): SyncMode {

@@ -31,6 +31,8 @@ export interface MasterOptions {
   syncMode?: SyncMode;
   /** How long a write waits for another process's lock on the database before DATABASE_BUSY (--db-busy-timeout, default 100 ms). */
   busyTimeoutMs?: number;
+  /** Connections of this master's PostgreSQL pool (--db-pool, default 10; PostgreSQL only). */
+  dbPoolSize?: number;
   /** Origins whose web pages may call the API (--cors-origin; `*` for any); none by default (cors.ts). */
   corsOrigins?: string[];
   /** Timeouts and caps that keep one client from wearing the master down (defaults: `defaults.limits`). */
@@ -84,6 +86,9 @@ export const defaults = {
   syncMode: 'full' as SyncMode,
   // Short: better-sqlite3 waits on the event loop, every request waits with it.
   busyTimeoutMs: 100,
+  // Enough for a master's writes and reads at once; PostgreSQL's max_connections (100 by default) is
+  // shared by every master, each also holding two connections of its own (LISTEN, the lease).
+  dbPoolSize: 10,
   limits: {
     headersTimeoutMs: 10_000,
     // Room for a 64 MiB sync body over a slow link; an unauthenticated one is refused after its headers.

@@ -77,6 +77,7 @@ export function resolveOptions(options: MasterOptions): ResolvedOptions {
     maxWaitMs: options.maxWaitMs ?? defaults.maxWaitMs,
     syncMode: options.syncMode ?? defaults.syncMode,
     busyTimeoutMs: options.busyTimeoutMs ?? defaults.busyTimeoutMs,
+    dbPoolSize: options.dbPoolSize ?? defaults.dbPoolSize,
     limits: resolveLimits(options.limits),
     retention: resolveRetention(options.retention),
     corsOrigins: options.corsOrigins ?? [],
@@ -99,7 +100,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   if (!LOOPBACK.test(host) && (missing.tls || missing.auth) && !options.insecure) throw new InsecureListenError(host, missing);
   const https = options.tls && tlsServerOptions(options.tls);
   const store = await openStore(resolved.dbPath, {
-    syncMode: resolved.syncMode, busyTimeoutMs: resolved.busyTimeoutMs, listen: `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 5801}`,
+    syncMode: resolved.syncMode, busyTimeoutMs: resolved.busyTimeoutMs, poolSize: resolved.dbPoolSize, listen: `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 5801}`,
   });
   const notifier = createNotifier();
   store.onHostsChanged((hosts) => notifier.notify(hosts));

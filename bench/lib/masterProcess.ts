@@ -18,6 +18,7 @@ export interface MasterProcess {
   baseUrl: string;
   pid: number;
   dir: string;
+  /** Its --db: a file, or a PostgreSQL URL. */
   dbPath: string;
   logPath: string;
   child: ChildProcess;
@@ -26,6 +27,10 @@ export interface MasterProcess {
 }
 
 export interface StartMasterOptions {
+  /** Its --db; default a SQLite file in its temp dir. */
+  db?: string;
+  /** Its --name (several masters over one PostgreSQL need their own); default bench-master. */
+  name?: string;
   /** Extra command-line flags, e.g. ['--down-after', '120000']. */
   args?: string[];
   env?: NodeJS.ProcessEnv;
@@ -40,12 +45,12 @@ export interface StartMasterOptions {
  */
 export async function startMaster(options: StartMasterOptions = {}): Promise<MasterProcess> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'helios-bench-'));
-  const dbPath = path.join(dir, 'master.db');
+  const dbPath = options.db ?? path.join(dir, 'master.db');
   const logPath = path.join(dir, 'master.log');
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const daemon = spawnDaemon([path.join(repoRoot, 'dist/master/bin.js'),
-    '--http', `127.0.0.1:${port}`, '--db', dbPath, '--name', 'bench-master', ...(options.args ?? [])], { cwd: dir, logPath, env: options.env });
+    '--http', `127.0.0.1:${port}`, '--db', dbPath, '--name', options.name ?? 'bench-master', ...(options.args ?? [])], { cwd: dir, logPath, env: options.env });
   const { child } = daemon;
   const stop = async (o: { keep?: boolean } = {}) => {
     await daemon.stop(5_000);

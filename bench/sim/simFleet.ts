@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { FromSim, SimStats, ToSim } from './messages.js';
 
 export interface FleetOptions {
-  baseUrl: string;
+  /** The masters: child process p's agents talk to baseUrls[p % baseUrls.length]. */
+  baseUrls: string[];
   hosts: string[];
   processes: number;
   heartbeatMs: number;
@@ -58,11 +59,13 @@ export async function startFleet(o: FleetOptions) {
         reject(failure);
       });
     }));
-    child.send({ type: 'start', baseUrl: o.baseUrl, hosts, heartbeatMs: o.heartbeatMs, waitMs: o.waitMs } satisfies ToSim);
+    child.send({ type: 'start', baseUrl: o.baseUrls[p % o.baseUrls.length], hosts, heartbeatMs: o.heartbeatMs, waitMs: o.waitMs } satisfies ToSim);
   }
 
   return {
     pids: () => children.map((c) => c.pid!),
+    /** The master a host's agent talks to. */
+    masterOf: (host: string) => o.baseUrls[Math.floor(o.hosts.indexOf(host) / perChild) % o.baseUrls.length],
     /** Resolves once every agent has registered, heartbeated once and started its blocking query. */
     ready: () => Promise.all(ready).then(() => undefined),
     receivedCount: () => received.size,

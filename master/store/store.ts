@@ -51,6 +51,8 @@ export interface StoreOptions {
   syncMode?: SyncMode;
   /** How long a statement waits for another process's lock on the file (--db-busy-timeout, default 100 ms). */
   busyTimeoutMs?: number;
+  /** PostgreSQL: connections of the master's pool (--db-pool, default 10). */
+  poolSize?: number;
   /** The --http address, recorded in the lock for a second master to name. */
   listen?: string;
 }
@@ -112,5 +114,5 @@ export interface Store extends Queries {
  *   await store.write(async (tx) => { if (await tx.deployments.setGoal('h1', id, 'STOP', tx.index)) tx.touchHost('h1'); });
  */
 export async function openStore(db: string, options: StoreOptions = {}): Promise<Store> {
-  return isPostgresUrl(db) ? openPostgresStore(db) : openSqliteStore(db, options);
+  return isPostgresUrl(db) ? openPostgresStore(db, { poolSize: options.poolSize }) : openSqliteStore(db, options);
 }

@@ -1,7 +1,8 @@
 /**
  * A private PostgreSQL server for a test run: initdb into a temp dir, listening on 127.0.0.1 on a
  * free port (and a unix socket in that dir), trust authentication for its one user `helios`, no
- * fsync (a test server's data needs to survive a kill of the master, never of the machine). As root
+ * fsync (a test server's data needs to survive a kill of the master, never of the machine; `durable`
+ * keeps PostgreSQL's defaults, fsync on every commit, for benchmarks that compare it with SQLite's). As root
  * it runs as the `postgres` user (PostgreSQL refuses root). Debian's `postgresql` package is
  * installed when its binaries are missing.
  */
@@ -45,7 +46,7 @@ const freePort = (): Promise<number> => new Promise((resolve, reject) => {
   });
 });
 
-export async function startPostgresServer(log: (message: string) => void): Promise<PostgresServer> {
+export async function startPostgresServer(log: (message: string) => void, options: { durable?: boolean } = {}): Promise<PostgresServer> {
   const bin = postgresBin(log);
   const dir = mkdtempSync(join(tmpdir(), 'helios-pg-'));
   const data = join(dir, 'data');
@@ -61,10 +62,11 @@ export async function startPostgresServer(log: (message: string) => void): Promi
   try {
     run('initdb', ['-D', data, '--username=helios', '--auth=trust', '--encoding=UTF8', '--no-sync']);
     const port = await freePort();
-    const settings = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${dir}`, '-c fsync=off', '-c synchronous_commit=off',
-      '-c full_page_writes=off', '-c max_connections=400', '-c shared_buffers=64MB'].join(' ');
+    const unsafe = options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
+    const settings = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${dir}`, ...unsafe,
+      '-c max_connections=400', '-c shared_buffers=64MB'].join(' ');
     run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', settings, 'start']);
-    log(`PostgreSQL on 127.0.0.1:${port} (${dir})`);
+    log(`PostgreSQL on 127.0.0.1:${port} (${dir}${options.durable ? '' : ', fsync off'})`);
     return {
       url: `postgres://helios@127.0.0.1:${port}/postgres`,
       stop: async () => {

@@ -7,10 +7,9 @@ export const onPostgres = () => process.env.HELIOS_TEST_ENGINE === 'postgres';
 /**
  * A new, empty database `t_<random>` on the run's PostgreSQL server (HELIOS_TEST_PG, set by
  * test/env/withPostgres.ts, which `npm test` runs under): its URL, and `drop` to remove it. Each
- * test makes its own, so test files run in parallel.
+ * test makes its own, so test files run in parallel. `server`: another server's URL (a benchmark's).
  */
-export async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const server = process.env.HELIOS_TEST_PG;
+export async function createDatabase(server = process.env.HELIOS_TEST_PG): Promise<{ url: string; drop(): Promise<void> }> {
   if (!server) throw new Error('HELIOS_TEST_PG is not set: run the tests under tsx test/env/withPostgres.ts (npm test does)');
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = async (sql: string) => {
