@@ -138,8 +138,15 @@ for (const [name, engine] of Object.entries(engines)) {
     const now = Date.now();
     t.false(await store.write((tx) => tx.statuses.record('h1', running('other:1'), now, now, tx.index)));
     for (let i = 0; i < 105; i++) await store.write((tx) => tx.statuses.record('h1', running(web.id), now + i, now, tx.index));
-    t.is((await store.statuses.history(web.id)).length, 100);
+    // The newest 100 by arrival are kept.
+    t.deepEqual((await store.statuses.history(web.id)).map((e) => e.timestamp), Array.from({ length: 100 }, (_, i) => now + 5 + i));
     t.like((await store.statuses.ofHost('h1'))[web.id], { state: 'RUNNING' });
+    // A pull's progress is the current status, and no event.
+    const progress = { ...running(web.id), state: 'PULLING_IMAGE', pullProgress: { bytesDone: 1, bytesTotal: 2, layersDone: 0, layersTotal: 1 } } as TaskStatus;
+    t.true(await store.write((tx) => tx.statuses.record('h1', progress, now + 200, now, tx.index)));
+    t.like((await store.statuses.ofHost('h1'))[web.id], { state: 'PULLING_IMAGE', pullProgress: { bytesDone: 1 } });
+    t.is((await store.statuses.history(web.id)).at(-1)!.timestamp, now + 104);
+    await store.write((tx) => tx.statuses.record('h1', running(web.id), now + 105, now, tx.index));
     t.deepEqual(Object.keys(await store.statuses.ofJob(web.id)), ['h1']);
     const first = await store.statuses.historyPage(web.id, 0, 60, 1_000_000);
     const rest = await store.statuses.historyPage(web.id, first.next!, 60, 1_000_000);

@@ -4,6 +4,29 @@ import { clampTimestamp, eventJson, HISTORY_LIMIT, isPullProgress, type EventRow
 import { fetchPage } from '../page.js';
 import type { PgHandle } from './handle.js';
 
+/**
+ * statuses.ts' `record` in one statement (one round trip where four were: a status report of 20
+ * tasks sent 80): a task neither deployed on the host nor known there is not recorded; else its
+ * status is upserted and, unless $7 is false (a pull's progress), an event added and the job+host
+ * history pruned. Every part sees the statement's one snapshot, taken before the event is added, so
+ * the prune keeps HISTORY_LIMIT − 1 ($8) of the events before it, and with it HISTORY_LIMIT.
+ */
+const RECORD = `WITH reportable AS (
+    SELECT EXISTS (SELECT 1 FROM deployments WHERE host = $1::text AND job_id = $2::text)
+      OR EXISTS (SELECT 1 FROM task_statuses WHERE host = $1::text AND job_id = $2::text) AS known
+  ), current AS (
+    INSERT INTO task_statuses (host, job_id, status, updated, modify_index)
+    SELECT $1::text, $2::text, $3::text, $4::bigint, $5::bigint FROM reportable WHERE known
+    ON CONFLICT (host, job_id) DO UPDATE SET status = excluded.status, updated = excluded.updated, modify_index = excluded.modify_index
+  ), event AS (
+    INSERT INTO history (job_id, host, timestamp, status)
+    SELECT $2::text, $1::text, $6::bigint, $3::text FROM reportable WHERE known AND $7::boolean
+  ), pruned AS (
+    DELETE FROM history WHERE job_id = $2::text AND host = $1::text AND $7::boolean AND (SELECT known FROM reportable)
+      AND seq <= (SELECT seq FROM history WHERE job_id = $2::text AND host = $1::text ORDER BY seq DESC LIMIT 1 OFFSET $8::integer)
+  )
+  SELECT known FROM reportable`;
+
 /** statuses.ts' queries on PostgreSQL. */
 export function pgStatuses(db: PgHandle): Queries['statuses'] {
   const statuses = async (text: string, key: 'job_id' | 'host', value: string): Promise<Record<string, TaskStatus>> =>
@@ -12,19 +35,10 @@ export function pgStatuses(db: PgHandle): Queries['statuses'] {
     ofHost: (host) => statuses('SELECT job_id, status FROM task_statuses WHERE host = $1 ORDER BY job_id', 'job_id', host),
     ofJob: (jobId) => statuses('SELECT host, status FROM task_statuses WHERE job_id = $1 ORDER BY host', 'host', jobId),
     record: async (host, status, timestamp, now, index) => {
-      const [{ known }] = await db.rows<{ known: boolean }>(`SELECT
-        EXISTS (SELECT 1 FROM deployments WHERE host = $1 AND job_id = $2)
-        OR EXISTS (SELECT 1 FROM task_statuses WHERE host = $1 AND job_id = $2) AS known`, [host, status.jobId]);
-      if (!known) return false;
       const json = JSON.stringify(status);
-      await db.changes(`INSERT INTO task_statuses (host, job_id, status, updated, modify_index) VALUES ($1, $2, $3, $4, $5)
-        ON CONFLICT (host, job_id) DO UPDATE SET status = excluded.status, updated = excluded.updated, modify_index = excluded.modify_index`,
-      [host, status.jobId, json, now, index]);
-      if (isPullProgress(status)) return true;
-      await db.changes('INSERT INTO history (job_id, host, timestamp, status) VALUES ($1, $2, $3, $4)', [status.jobId, host, clampTimestamp(timestamp, now), json]);
-      await db.changes(`DELETE FROM history WHERE job_id = $1 AND host = $2
-        AND seq <= (SELECT seq FROM history WHERE job_id = $1 AND host = $2 ORDER BY seq DESC LIMIT 1 OFFSET $3)`, [status.jobId, host, HISTORY_LIMIT]);
-      return true;
+      const [{ known }] = await db.rows<{ known: boolean }>(RECORD,
+        [host, status.jobId, json, now, index, clampTimestamp(timestamp, now), !isPullProgress(status), HISTORY_LIMIT - 1]);
+      return known;
     },
     remove: async (host, jobId) => await db.changes('DELETE FROM task_statuses WHERE host = $1 AND job_id = $2', [host, jobId]) > 0,
     removeHost: (host) => db.changes('DELETE FROM task_statuses WHERE host = $1', [host]),
