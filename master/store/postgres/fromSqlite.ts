@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { lockDatabase, DatabaseInUseError } from '../dbLock.js';
 import { backupDatabase, DatabaseCommandError } from '../dbCommands.js';
 import { migrate, SchemaTooNewError, SCHEMA_VERSION } from '../migrations.js';
-import { migratePostgres } from './migrate.js';
+import { MIGRATION_LOCK, migratePostgres } from './migrate.js';
 import { describeUrl, isPostgresUrl } from './postgresStore.js';
 import { MASTER_ALIVE_MS } from '../../masterBeat.js';
 
@@ -137,6 +137,8 @@ async function copy(source: Database.Database, from: string, to: string): Promis
     await refuseHeldTarget(pool, target, tables);
     await migratePostgres(pool, target);
     const rows = await inOneTransaction(pool, async (client) => {
+      // A master starting meanwhile waits here, in its own migration, and then reads the copied cluster id.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       await refuseHeldTarget(client, target, tables);
       await client.query('DELETE FROM cluster'); // the random id migratePostgres made: the cluster's own replaces it
       const copied: Record<string, number> = {};

@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { SchemaTooNewError } from '../migrations.js';
 import { postgresMigrations } from './migrations.js';
 
-/** Any fixed number: the advisory lock under which one master at a time migrates a database. */
-const MIGRATION_LOCK = 0x6865_6c69;
+/** Any fixed number: the advisory lock under which one master at a time migrates a database (and `migrate` copies into it). */
+export const MIGRATION_LOCK = 0x6865_6c69;
 
 /**
  * Brings the database to the schema version of postgresMigrations, each migration in its own
