@@ -15,7 +15,7 @@ import pg from 'pg';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lockDatabase, DatabaseInUseError } from '../dbLock.js';
+import { lockDatabase, DatabaseInUseError, type DbLock } from '../dbLock.js';
 import { backupDatabase, DatabaseCommandError } from '../dbCommands.js';
 import { migrate, SchemaTooNewError, SCHEMA_VERSION } from '../migrations.js';
 import { MIGRATION_LOCK, migratePostgres } from './migrate.js';
@@ -56,15 +56,7 @@ export async function migrateToPostgres(from: string, to: string): Promise<Migra
   if (isPostgresUrl(from)) throw new MigrateError(`--from ${describeUrl(from)} is a PostgreSQL URL: give the SQLite file the master used (its --db)`);
   if (!isPostgresUrl(to)) throw new MigrateError(`--to ${JSON.stringify(to)} is not a PostgreSQL URL: give postgres://USER:PASSWORD@HOST:PORT/DATABASE`);
   if (!existsSync(from)) throw new MigrateError(`--from ${from}: no such file (give the SQLite database the master used, its --db; by default $HELIOS_HOME/master.db)`);
-  let lock;
-  try {
-    lock = lockDatabase(from);
-  } catch (err) {
-    if (!(err instanceof DatabaseInUseError)) throw err;
-    const who = err.holder ? ` (pid ${err.holder.pid} on host ${err.holder.host}, since ${err.holder.since})` : '';
-    throw new MigrateError(`--from ${from} is in use by a running helios-master${who}: stop it first (SIGTERM); `
-      + 'it would keep writing to the file after the copy, and those writes would never reach PostgreSQL');
-  }
+  const lock = lockSource(from);
   const dir = mkdtempSync(join(tmpdir(), 'helios-migrate-'));
   try {
     const snapshot = join(dir, 'snapshot.db');
@@ -84,6 +76,18 @@ export async function migrateToPostgres(from: string, to: string): Promise<Migra
   } finally {
     rmSync(dir, { recursive: true, force: true });
     lock.release();
+  }
+}
+
+/** The file's lock (dbLock.ts), refused while a master holds it. */
+function lockSource(from: string): DbLock {
+  try {
+    return lockDatabase(from);
+  } catch (err) {
+    if (!(err instanceof DatabaseInUseError)) throw err;
+    const who = err.holder ? ` (pid ${err.holder.pid} on host ${err.holder.host}, since ${err.holder.since})` : '';
+    throw new MigrateError(`--from ${from} is in use by a running helios-master${who}: stop it first (SIGTERM); `
+      + 'it would keep writing to the file after the copy, and those writes would never reach PostgreSQL');
   }
 }
 
