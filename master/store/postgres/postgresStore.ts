@@ -84,14 +84,19 @@ async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string
   await changes.start();
   const leases = createLeases(url, types);
 
-  async function transaction<T>(begin: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * `fn` in a transaction that `begin` opens. `begin` may be several statements, sent as one simple
+   * query (one round trip); `fn` gets the last one's rows.
+   */
+  async function transaction<T>(begin: string, fn: (client: pg.PoolClient, begun: Array<Record<string, unknown>>) => Promise<T>): Promise<T> {
     refuseInTransaction();
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        await client.query(begin);
-        const value = await asTransaction(() => fn(client));
+        const results = await client.query(begin) as unknown as pg.QueryResult | pg.QueryResult[];
+        const begun = Array.isArray(results) ? results[results.length - 1].rows : results.rows;
+        const value = await asTransaction(() => fn(client, begun));
         await client.query('COMMIT');
         return value;
       } catch (err) {
@@ -108,12 +113,14 @@ async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string
   async function write<T>(fn: (tx: WriteTx) => Promise<T>, writeOptions: WriteOptions = {}): Promise<T> {
     let touched = new Set<string>();
     let index = 0;
-    const result = await transaction('BEGIN ISOLATION LEVEL SERIALIZABLE', async (client) => {
+    // One round trip opens the transaction and takes its index. A heartbeat's commit does not wait
+    // for the disk (another comes within seconds), as on SQLite.
+    const begin = ['BEGIN ISOLATION LEVEL SERIALIZABLE', ...(writeOptions.durable === false ? ['SET LOCAL synchronous_commit TO off'] : []),
+      "SELECT nextval('helios_index') AS index"].join('; ');
+    const result = await transaction(begin, async (client, begun) => {
       touched = new Set();
       const db = pgHandle(client);
-      index = (await db.rows<{ index: number }>("SELECT nextval('helios_index') AS index"))[0].index;
-      // A heartbeat's commit does not wait for the disk (another comes within seconds), as on SQLite.
-      if (writeOptions.durable === false) await db.changes('SET LOCAL synchronous_commit TO off');
+      index = begun[0].index as number;
       const value = await fn({ ...queriesOf(db), index, touchHost: (host) => { touched.add(host); } });
       for (const host of touched) await setDesiredIndex(db, host, index);
       if (touched.size > 0) await changes.send(db, touched, index);
