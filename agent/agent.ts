@@ -34,7 +34,7 @@ import { createContainerView } from './reconcile/containerView.js';
 import { createReactor } from './reconcile/reactor.js';
 import { openStateStore, type StateStore } from './state/stateStore.js';
 import { Supervisor, type SupervisorDeps } from './supervisor/supervisor.js';
-import { findRegistryAuth } from './registry/registryAuth.js';
+import { pullCredentials } from './registry/pullCredentials.js';
 import { staticHostPorts, type PortBook } from './supervisor/taskPorts.js';
 import { createTrouble } from './trouble.js';
 
@@ -134,11 +134,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     bindIp: o.bindIp,
     health: o.healthBackoff,
     pullPolicy: o.pullPolicy,
-    credentials: async (image) => {
-      const found = await findRegistryAuth(image, o.dockerConfig);
-      log.debug({ image, credentials: found.auth ? found.source : 'none' }, 'pull credentials');
-      return found.auth;
-    },
+    credentials: (image, jobId) => pullCredentials({
+      fromMaster: (job) => client.agents.registryAuth(o.name, job, { agentId: store.get().agentId, clusterId: store.get().clusterId }),
+      dockerConfig: o.dockerConfig,
+      log,
+    }, image, jobId),
     log: log.child({ component: 'supervisor' }),
     dockerRetryMs: DOCKER_RETRY_MS,
     maxKillTimeoutS: Math.ceil(o.maxKillTimeoutMs / 1_000),

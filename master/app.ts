@@ -17,6 +17,7 @@ import { agentsRoutes } from './routes/agents.js';
 import { syncRoutes } from './routes/sync.js';
 import { metaRoutes } from './routes/meta.js';
 import { auditRoutes } from './routes/audit.js';
+import { registryRoutes } from './routes/registry.js';
 import { installHeliosWire } from './heliosWire/installHeliosWire.js';
 import { installCors } from './cors.js';
 import { installCompression } from './compression.js';
@@ -67,6 +68,7 @@ export function buildApp(ctx: MasterContext, https?: HttpsOptions): FastifyInsta
   syncRoutes(app, ctx);
   metaRoutes(app, ctx);
   auditRoutes(app, ctx);
+  registryRoutes(app, ctx);
   return app;
 }
 

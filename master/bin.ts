@@ -12,6 +12,7 @@ import { backupDatabase, checkDatabase, DatabaseCommandError } from './store/dbC
 import { migrateToPostgres, MigrateError } from './store/postgres/fromSqlite.js';
 import { describeUrl } from './store/postgres/postgresStore.js';
 import { TokenFileError } from './auth/tokenFile.js';
+import { SecretsKeyError } from './secrets/secretsKey.js';
 import { InsecureListenError, startMaster, type RunningMaster, type StartOptions } from './server.js';
 import { isHeliosError } from '../core/index.js';
 
@@ -33,7 +34,7 @@ async function serve(options: StartOptions): Promise<void> {
   try {
     master = await startMaster(options);
   } catch (err) {
-    const known = err instanceof SchemaTooNewError || err instanceof InsecureListenError || err instanceof TokenFileError
+    const known = err instanceof SchemaTooNewError || err instanceof InsecureListenError || err instanceof TokenFileError || err instanceof SecretsKeyError
       || err instanceof DatabaseInUseError || isHeliosError(err, 'INVALID_ARGUMENT');
     const message = known ? (err as Error).message
       : err instanceof Database.SqliteError ? `cannot open the database ${options.dbPath}: ${err.message} (${err.code})`

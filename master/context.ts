@@ -5,6 +5,7 @@ import type { Notifier } from './notifier.js';
 import type { ResolvedOptions } from './options.js';
 import type { Actor } from './actions/guards.js';
 import type { TokenRegistry } from './auth/tokenRegistry.js';
+import type { MasterSecrets } from './secrets/masterSecrets.js';
 
 /** What every route gets: the store, the notifier of blocking queries and the resolved options. */
 export interface MasterContext {
@@ -13,6 +14,8 @@ export interface MasterContext {
   options: ResolvedOptions;
   /** The accepted tokens (swapped whole by a SIGHUP reload). */
   tokens: TokenRegistry;
+  /** Seals and opens registry secrets (--secrets-key-file). */
+  secrets: MasterSecrets;
 }
 
 // A plain name (cli, and pulumi from providers before stacks owned their resources), or a Pulumi

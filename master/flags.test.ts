@@ -47,6 +47,12 @@ test('--db-pool is the PostgreSQL pool size, 10 by default, a whole number from 
   t.true(usage.includes('--db-pool N'));
 });
 
+test('--secrets-key-file: by default $HELIOS_HOME/secrets.key, made when missing; a given file must exist', (t) => {
+  t.deepEqual(parse([]).secretsKeyFile, { path: '/h/secrets.key', create: true });
+  t.deepEqual(parse(['--secrets-key-file', '/etc/helios/key']).secretsKeyFile, { path: '/etc/helios/key', create: false });
+  t.true(usage.includes('--secrets-key-file PATH'));
+});
+
 test('migrate --to URL copies --from, by default $HELIOS_HOME/master.db', (t) => {
   const env = { HELIOS_HOME: '/h' };
   t.deepEqual(parseCommandLine(['migrate', '--to', 'postgres://db/h'], env), { command: 'migrate', from: '/h/master.db', to: 'postgres://db/h' });

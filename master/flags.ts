@@ -37,6 +37,10 @@ export const usage = `usage: helios-master [options]
   --token-file PATH       require "Authorization: Bearer <token>": one "TOKEN ROLE [NAME]" per line,
                           ROLE read, deploy, admin, agent[:HOST] or sync:SOURCE; # comments; SIGHUP
                           re-reads it (a line with only a token is an admin token, with a warning)
+  --secrets-key-file PATH the key registry secrets are sealed with (helios registry login; AES-256-GCM):
+                          64 hex digits, mode 0600 (a file any user may read is refused); default
+                          $HELIOS_HOME/secrets.key, made 0600 at the first login when missing (a given
+                          PATH must exist); every master of a cluster needs the same file
   --tls-cert FILE         serve HTTPS with this PEM certificate (chain after it); re-read on SIGHUP
   --tls-key FILE          the certificate's PEM private key (with --tls-cert); re-read on SIGHUP
   --client-ca FILE        require a client certificate signed by this PEM CA (mutual TLS)
@@ -69,8 +73,13 @@ ${sizeUsage}
   -h, --help              show this help`;
 
 
+const heliosHome = (env: NodeJS.ProcessEnv) => env.HELIOS_HOME || join(homedir(), '.helios');
+
 /** `$HELIOS_HOME/master.db`, HELIOS_HOME defaulting to ~/.helios. */
-const defaultDbPath = (env: NodeJS.ProcessEnv) => join(env.HELIOS_HOME || join(homedir(), '.helios'), 'master.db');
+const defaultDbPath = (env: NodeJS.ProcessEnv) => join(heliosHome(env), 'master.db');
+
+/** `$HELIOS_HOME/secrets.key`. */
+const defaultSecretsKeyPath = (env: NodeJS.ProcessEnv) => join(heliosHome(env), 'secrets.key');
 
 /** `HOST:PORT`, `[::1]:PORT` or `:PORT`. */
 export function parseHttp(text: string): { host: string; port: number } {
@@ -88,6 +97,7 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
       db: { type: 'string' },
       name: { type: 'string' },
       'token-file': { type: 'string' },
+      'secrets-key-file': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'client-ca': { type: 'string' },
@@ -127,6 +137,8 @@ export function parseFlags(argv: string[], env = process.env): StartOptions | 'h
     dbPath: values.db ?? defaultDbPath(env),
     name: values.name,
     tokenFile: values['token-file'],
+    secretsKeyFile: values['secrets-key-file'] === undefined
+      ? { path: defaultSecretsKeyPath(env), create: true } : { path: values['secrets-key-file'], create: false },
     insecure: values.insecure,
     tls: tlsFlags(values['tls-cert'], values['tls-key'], values['client-ca']),
     downAfterMs: parseDuration(values['down-after']!, '--down-after'),

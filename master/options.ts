@@ -1,6 +1,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { AdmissionPolicy } from '../core/index.js';
 import type { TokenEntry } from './auth/tokenFile.js';
+import type { SecretsKeyFile } from './secrets/secretsKey.js';
 import type { SyncMode } from './store/durableCommits.js';
 import type { Retention } from './reapers/retention.js';
 import { DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_SYNC_BYTES } from '../core/model/limits.js';
@@ -14,6 +15,11 @@ export interface MasterOptions {
   tokens?: ReadonlyArray<TokenEntry | string>;
   /** The token file (--token-file) the tokens came from; `reloadTokens()` reads it again. */
   tokenFile?: string;
+  /**
+   * The key registry secrets are sealed with (--secrets-key-file; master/secrets/). Without it the
+   * master holds no registry accounts (a login is SECRETS_UNAVAILABLE).
+   */
+  secretsKeyFile?: SecretsKeyFile;
   /** A host is DOWN after this long without a heartbeat (default 30 s). */
   downAfterMs?: number;
   /** How often the reapers run: expired jobs, removed jobs' history, dead hosts, unused sources (default 5 s). */
@@ -76,7 +82,7 @@ export interface MasterLimits {
   maxPageBytes: number;
 }
 
-export type ResolvedOptions = Required<Omit<MasterOptions, 'logger' | 'tokens' | 'tokenFile' | 'admission' | 'limits' | 'retention'>> & Pick<MasterOptions, 'logger' | 'tokenFile'>
+export type ResolvedOptions = Required<Omit<MasterOptions, 'logger' | 'tokens' | 'tokenFile' | 'secretsKeyFile' | 'admission' | 'limits' | 'retention'>> & Pick<MasterOptions, 'logger' | 'tokenFile'>
   & { admission: AdmissionPolicy; limits: MasterLimits; retention: Retention };
 
 export const defaults = {

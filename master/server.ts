@@ -10,6 +10,7 @@ import { resolveRetention } from './reapers/retention.js';
 import { emptyPolicy } from '../core/index.js';
 import { loadTokenFile } from './auth/tokenFile.js';
 import { createTokenRegistry } from './auth/tokenRegistry.js';
+import { openMasterSecrets } from './secrets/masterSecrets.js';
 import { defaults, resolveLimits, type MasterOptions, type ResolvedOptions } from './options.js';
 import { readTlsContext, tlsServerOptions, type TlsFiles } from './tls.js';
 
@@ -99,12 +100,15 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   const missing = { tls: !options.tls, auth: tokens.size() === 0 && options.tls?.clientCaFile === undefined };
   if (!LOOPBACK.test(host) && (missing.tls || missing.auth) && !options.insecure) throw new InsecureListenError(host, missing);
   const https = options.tls && tlsServerOptions(options.tls);
+  // Checked before the database opens: a key others may read, or a missing one given by name, stops the start.
+  const secrets = openMasterSecrets(options.secretsKeyFile,
+    (path) => app.log.warn({ secretsKeyFile: path }, 'secrets key file made: keep it, and give every master of this cluster the same file'));
   const store = await openStore(resolved.dbPath, {
     syncMode: resolved.syncMode, busyTimeoutMs: resolved.busyTimeoutMs, poolSize: resolved.dbPoolSize, listen: `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 5801}`,
   });
   const notifier = createNotifier();
   store.onHostsChanged((hosts) => notifier.notify(hosts));
-  const app = buildApp({ store, notifier, options: resolved, tokens }, https);
+  const app = buildApp({ store, notifier, options: resolved, tokens, secrets }, https);
   for (const warning of loaded.warnings) app.log.warn(warning);
   if (tokens.size() === 0 && options.tls?.clientCaFile === undefined) {
     app.log.warn('no tokens: anyone who can reach this master can deploy (on 127.0.0.1, anyone on this machine); give --token-file to require them');

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../master/app.js';
+import { openMasterSecrets } from '../master/secrets/masterSecrets.js';
 import { createTokenRegistry } from '../master/auth/tokenRegistry.js';
 import { createNotifier } from '../master/notifier.js';
 import { resolveOptions } from '../master/server.js';
@@ -52,7 +53,7 @@ test('GET /healthz answers 503 once the database cannot be read', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'helios-healthz-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const store = await openStore(join(dir, 'master.db'));
-  const app = buildApp({ store, notifier: createNotifier(), options: resolveOptions({ dbPath: join(dir, 'master.db') }), tokens: createTokenRegistry([]) });
+  const app = buildApp({ store, notifier: createNotifier(), options: resolveOptions({ dbPath: join(dir, 'master.db') }), tokens: createTokenRegistry([]), secrets: openMasterSecrets(undefined) });
   t.teardown(() => app.close());
   t.is((await app.inject({ url: '/healthz' })).statusCode, 200);
   await store.close();

@@ -81,6 +81,22 @@ for (const [name, engine] of Object.entries(engines)) {
     await t.throwsAsync(store.read(async () => store.hosts.list()), { instanceOf: OutsideTransactionError });
   });
 
+  test(`${name}: registry accounts: a login again replaces host, user and secret and keeps id and created; by host, by name, removed`, async (t) => {
+    const store = await storeOf(t, engine);
+    const account = { name: 'team', id: 'id-1', host: 'r.example:5000', username: 'u1', secret: 'v1:sealed-1', created: 10, updated: 10 };
+    await store.write(async (tx) => {
+      await tx.registryAccounts.put(account, tx.index);
+      await tx.registryAccounts.put({ ...account, name: 'hub', id: 'id-2', host: 'docker.io' }, tx.index);
+    });
+    await store.write(async (tx) => tx.registryAccounts.put({ ...account, id: 'ignored', username: 'u2', secret: 'v1:sealed-2', created: 99, updated: 20 }, tx.index));
+    t.deepEqual(await store.registryAccounts.get('team'), { ...account, username: 'u2', secret: 'v1:sealed-2', updated: 20 });
+    t.deepEqual((await store.registryAccounts.ofHost('r.example:5000')).map((a) => a.name), ['team']);
+    t.deepEqual((await store.registryAccounts.list()).map((a) => a.name), ['hub', 'team']);
+    t.true(await store.write(async (tx) => tx.registryAccounts.remove('team')));
+    t.false(await store.write(async (tx) => tx.registryAccounts.remove('team')));
+    t.is(await store.registryAccounts.get('team'), undefined);
+  });
+
   test(`${name}: jobs: create, find by id and name:version, pages, owners, expiry, remove`, async (t) => {
     const store = await storeOf(t, engine);
     const a = job('a', { expires: '2030-01-01T00:00:00Z' });

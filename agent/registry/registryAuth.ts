@@ -7,7 +7,8 @@
  */
 import { getFromCredentialHelper } from './credentialHelper.js';
 import { DockerConfigError, readDockerConfig, type DockerConfigAuth } from './dockerConfig.js';
-import { lookUpByRegistry, registryOf, serverAddressOf } from './registryHost.js';
+import { registryOf, serverAddressOf } from '../../core/index.js';
+import { lookUpByRegistry } from './registryHost.js';
 
 /** Docker's AuthConfig, as the engine takes it in X-Registry-Auth. */
 export interface RegistryAuth {

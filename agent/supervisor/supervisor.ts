@@ -43,8 +43,8 @@ export interface SupervisorDeps extends SpecContext {
   bindIp: string;
   health: { baseMs: number; maxMs: number; giveUpMs: number };
   pullPolicy: PullPolicy;
-  /** A pull's registry credentials, found anew for each pull (`--docker-config`). */
-  credentials: CredentialsFor;
+  /** A pull's registry credentials for the task's job, found anew for each pull (the master's, else `--docker-config`). */
+  credentials: (image: string, jobId: string) => ReturnType<CredentialsFor>;
   log: Logger;
   onStatus(status: TaskStatus): void;
   onRemoved(jobId: string): void;
@@ -260,7 +260,7 @@ export class Supervisor {
     try {
       id = await createWithImage({
         docker,
-        credentials: this.deps.credentials,
+        credentials: (image) => this.deps.credentials(image, this.jobId),
         image: job.image,
         policy: this.deps.pullPolicy,
         spec: async () => {

@@ -11,7 +11,8 @@ export default defineCommand({
   TIMESTAMP  TOKEN  USER  ACTION  JOB  HOST  DETAIL
 TOKEN is the name of the token in the master's token file (anonymous without one); USER is the user
 the client said it ran as (not verified). ACTION is create, remove, deploy, undeploy, set-goal,
-register, deregister or sync (a whole applied commit).
+register, deregister, sync (a whole applied commit), reap, registry-login or registry-logout
+(a registry account: its name, registry and user; never its secret).
   JOB            only that job's events (any unambiguous part of name:version:hash)
   --host HOST    only that host's events
   -n, --limit N  at most N events (default 50, at most 1000)

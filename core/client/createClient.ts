@@ -3,6 +3,7 @@ import type { Deployment, Goal, HostStatus, JobStatus, TaskStatusEvent } from '.
 import type { DesiredTasks, HeartbeatRequest, HeartbeatResponse, StatusReport } from '../schema/protocol.js';
 import type { SyncApplyRequest, SyncRegistration, SyncResult, SyncSource } from '../schema/sync.js';
 import type { AuditEvent, Whoami } from '../schema/auth.js';
+import type { RegistryAccount, RegistryAuthAnswer, RegistryLogin } from '../schema/registry.js';
 import { CLUSTER_ID_HEADER } from '../schema/headers.js';
 import { createTransport, seg, type ClientOptions } from './transport.js';
 
@@ -110,6 +111,17 @@ export function createClient(options: ClientOptions) {
         }),
       reportStatuses: (host: string, body: StatusReport, o: AgentCallOptions = {}) =>
         request<OkResponse>('POST', `/agents/${seg(host)}/statuses`, { body, headers: cluster(o), signal: o.signal }),
+      /** The master-held credential for pulling `jobId`'s image on `host` (only that host's agent may ask). */
+      registryAuth: (host: string, jobId: string, o: AgentCallOptions & { agentId: string }) =>
+        request<RegistryAuthAnswer>('GET', `/agents/${seg(host)}/registry-auth`, { query: { job: jobId, id: o.agentId }, headers: cluster(o), signal: o.signal }),
+    },
+    /** The master's registry accounts (an admin's): their secrets go in, never out. */
+    registry: {
+      list: () => request<RegistryAccount[]>('GET', '/registry/accounts'),
+      /** Logs account `name` in, or replaces its user and secret. */
+      login: (name: string, body: RegistryLogin) => request<RegistryAccount>('PUT', `/registry/accounts/${seg(name)}`, { body }),
+      /** Removes the account named `ref`, or the one account of registry host `ref`. */
+      logout: (ref: string) => request<{ status: 'OK'; removed: RegistryAccount }>('DELETE', `/registry/accounts/${seg(ref)}`),
     },
     sync: {
       apply: (source: string, body: SyncApplyRequest) =>

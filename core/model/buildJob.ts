@@ -35,6 +35,7 @@ export function buildJob(spec: unknown, options: ValidateOptions = {}): BuiltJob
     env: config.env ?? {},
     ports: config.ports ?? {},
     registration: config.registration ?? {},
+    ...(input.registryAuth !== undefined && { registryAuth: input.registryAuth }),
   };
   return { job, warnings };
 }

@@ -34,6 +34,17 @@ test('buildJob gives the Helios vector id, from an id or from name and version',
     'foo:bar:3f5c6e4aef30e1ab68931dbd66a83226410b87e9');
 });
 
+test('registryAuth is outside the job id hash: a Helios job keeps its id with or without it, and a job file may give the hash', (t) => {
+  const helios = 'foo:v1:2a89d5a87851d68678aabdad38d31faa296f5bf1';
+  const { job } = buildJob({ id: 'foo:v1', image: 'rohan/memcached-tiny', registryAuth: 'team-pull' });
+  t.is(job.id, helios);
+  t.is(job.registryAuth, 'team-pull');
+  t.is(buildJob({ id: helios, image: 'rohan/memcached-tiny', registryAuth: 'other' }).job.id, helios);
+  t.false('registryAuth' in buildJob({ id: 'foo:v1', image: 'rohan/memcached-tiny' }).job);
+  const err = t.throws(() => buildJob({ id: 'foo:v1', image: 'x', registryAuth: 'a b' }));
+  t.deepEqual((err as unknown as { data: { errors: Array<{ path: string }> } }).data.errors.map((e) => e.path), ['registryAuth']);
+});
+
 test('empty lists, maps and strings in the job do not change the hash', (t) => {
   const plain = jobHash({ name: 'foo', version: 'v1', image: 'rohan/memcached-tiny' });
   t.is(jobHash({

@@ -23,8 +23,11 @@ export interface Whoami {
   admission: AdmissionPolicy | null;
 }
 
-/** What a write changed, as the audit log records it (`reap`: the master's reapers, token `master`). */
-export const auditActions = ['create', 'remove', 'deploy', 'undeploy', 'set-goal', 'register', 'deregister', 'sync', 'reap'] as const;
+/**
+ * What a write changed, as the audit log records it (`reap`: the master's reapers, token `master`;
+ * `registry-login`/`registry-logout`: a registry account, named in detail with its host and user, never its secret).
+ */
+export const auditActions = ['create', 'remove', 'deploy', 'undeploy', 'set-goal', 'register', 'deregister', 'sync', 'reap', 'registry-login', 'registry-logout'] as const;
 export type AuditAction = (typeof auditActions)[number];
 
 /** One write made through the API: who (the token's name, and the user its client named), what, where. */

@@ -8,6 +8,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_SECONDS_TO_WAIT_BEFORE_KILL } from '../model/killWait.js';
+import { REGISTRY_ACCOUNT_NAME } from './registry.js';
 
 const StringMap = Type.Record(Type.String(), Type.String());
 
@@ -88,12 +89,23 @@ export const jobConfigFields = {
   init: Type.Optional(Type.Boolean({ description: 'Run Docker\'s init (tini) as PID 1: it passes SIGTERM on and reaps zombies, so a command that ignores SIGTERM as PID 1 (busybox httpd, sleep) stops at once. Default false, as docker run and Helios' })),
 };
 
+/**
+ * Fields of a job that are not part of its configuration as Helios hashes it, so they never change a
+ * job id: the same Helios job has the same id with or without them (core/model/jobId.ts hashes
+ * HashedJobSchema only). Choosing another account for a job is therefore a new version of it.
+ */
+export const unhashedJobFields = {
+  registryAuth: Type.Optional(Type.String({ pattern: REGISTRY_ACCOUNT_NAME,
+    description: "The master's registry account to pull the image with (helios registry login --name NAME); outside the job id hash" })),
+};
+
 /** What a client may send: an `id` of `name:version[:hash]`, or `name` and `version`. */
 export const JobSpecSchema = Type.Object({
   id: Type.Optional(Type.String({ description: 'name:version, or name:version:hash' })),
   name: Type.Optional(Type.String()),
   version: Type.Optional(Type.String()),
   ...jobConfigFields,
+  ...unhashedJobFields,
 }, { $id: 'HeliosJob', title: 'Helios job' });
 export type JobSpec = Static<typeof JobSpecSchema>;
 
@@ -116,6 +128,7 @@ export const JobSchema = Type.Object({
   env: StringMap,
   ports: Type.Record(Type.String(), PortMappingSchema),
   registration: Type.Record(Type.String(), ServicePortsSchema),
+  ...unhashedJobFields,
   created: Type.Optional(Type.Integer({ description: 'Milliseconds since the epoch' })),
   creatingUser: Type.Optional(Type.String()),
   owner: Type.Optional(Type.String()),

@@ -16,6 +16,7 @@ const table: Array<[Access, Record<string, boolean>]> = [
   ['admin', { read: false, deploy: false, admin: true, agentA: false, anyAgent: false, syncApps: false }],
   ['agent', { read: false, deploy: false, admin: true, agentA: true, anyAgent: true, syncApps: false }],
   ['agent-read', { read: true, deploy: true, admin: true, agentA: true, anyAgent: true, syncApps: false }],
+  ['agent-self', { read: false, deploy: false, admin: false, agentA: true, anyAgent: true, syncApps: false }],
   ['sync', { read: false, deploy: true, admin: true, agentA: false, anyAgent: false, syncApps: true }],
   ['sync-read', { read: true, deploy: true, admin: true, agentA: false, anyAgent: false, syncApps: true }],
 ];
@@ -32,4 +33,7 @@ test('a bound agent may act only for its own host, a sync token only for its sou
   t.is(refusal(anyAgent, 'agent', { host: 'b' }), null, 'an unbound agent token acts for any host');
   t.is(refusal(syncApps, 'sync', { name: 'infra' }), 'role deploy, or a sync token for source infra');
   t.is(refusal(deploy, 'admin', {}), 'role admin');
+  t.is(refusal(agentA, 'agent-self', { host: 'b' }), 'the agent of host b', 'a registry secret goes to the pulling host only');
+  t.is(refusal(admin, 'agent-self', params), 'the agent of host a', 'not even to an admin token');
+  t.is(refusal({ ...admin, anonymous: true }, 'agent-self', params), null, 'without a token file anyone may do anything');
 });

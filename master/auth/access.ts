@@ -9,12 +9,14 @@
  *   admin       admin
  *   agent       the agent of the route's :host (an agent token bound to it, or unbound), or admin
  *   agent-read  the agent of :host, or read
+ *   agent-self  the agent of :host only, not even admin (a registry secret, for that agent's pull); on a
+ *               master without a token file every request is anonymous and may, as it may do anything
  *   sync        a sync token bound to the route's :name, or deploy
  *   sync-read   a sync token bound to :name, or read
  */
 import type { Principal, Role } from './principal.js';
 
-export type Access = 'public' | 'any' | 'read' | 'deploy' | 'admin' | 'agent' | 'agent-read' | 'sync' | 'sync-read';
+export type Access = 'public' | 'any' | 'read' | 'deploy' | 'admin' | 'agent' | 'agent-read' | 'agent-self' | 'sync' | 'sync-read';
 
 export const routeAccess: Readonly<Record<string, Access>> = {
   'GET /healthz': 'public',
@@ -42,11 +44,15 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'POST /agents/:host/heartbeat': 'agent',
   'GET /agents/:host/tasks': 'agent-read',
   'POST /agents/:host/statuses': 'agent',
+  'GET /agents/:host/registry-auth': 'agent-self',
   'GET /sync/sources': 'read',
   'GET /sync/sources/:name': 'sync-read',
   'PUT /sync/sources/:name': 'sync',
   'PUT /sync/sources/:name/registration': 'admin',
   'DELETE /sync/sources/:name': 'admin',
+  'GET /registry/accounts': 'admin',
+  'PUT /registry/accounts/:name': 'admin',
+  'DELETE /registry/accounts/:ref': 'admin',
 };
 
 const LEVEL: Record<Role, number> = { agent: 0, sync: 0, read: 1, deploy: 2, admin: 3 };
@@ -60,6 +66,7 @@ function needed(access: Access, params: Record<string, string | undefined>): str
   switch (access) {
     case 'agent': return `role admin, or the agent of host ${params.host}`;
     case 'agent-read': return `role read, or the agent of host ${params.host}`;
+    case 'agent-self': return `the agent of host ${params.host}`;
     case 'sync': return `role deploy, or a sync token for source ${params.name}`;
     case 'sync-read': return `role read, or a sync token for source ${params.name}`;
     default: return `role ${access}`;
@@ -74,6 +81,7 @@ export function refusal(principal: Principal, access: Access, params: Record<str
       case 'read': case 'deploy': case 'admin': return atLeast(principal, access);
       case 'agent': return isAgentOf(principal, params.host) || atLeast(principal, 'admin');
       case 'agent-read': return isAgentOf(principal, params.host) || atLeast(principal, 'read');
+      case 'agent-self': return isAgentOf(principal, params.host) || principal.anonymous;
       case 'sync': return isSyncOf(principal, params.name) || atLeast(principal, 'deploy');
       case 'sync-read': return isSyncOf(principal, params.name) || atLeast(principal, 'read');
     }

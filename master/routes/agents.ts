@@ -2,12 +2,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import {
   HeartbeatRequestSchema, HeliosError, hostNotFound, StatusReportSchema,
-  type DesiredTasks, type HeartbeatRequest, type HeartbeatResponse, type StatusReport,
+  type DesiredTasks, type HeartbeatRequest, type HeartbeatResponse, type RegistryAuthAnswer, type StatusReport,
 } from '../../core/index.js';
 import type { OkResponse } from '../../core/client/createClient.js';
 import type { MasterContext } from '../context.js';
 import type { Queries } from '../store/store.js';
-import { HostParams } from './schemas.js';
+import { HostParams, JobIdParam } from './schemas.js';
+import { accountFor, credentialOf } from '../actions/registryAccounts.js';
 import { clusterGuard } from './clusterGuard.js';
 import { nextField } from '../store/page.js';
 import { createLogThrottle } from '../limits/logThrottle.js';
@@ -21,6 +22,12 @@ const TasksQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
   /** The page after this job id (the previous page's `next`). */
   after: Type.Optional(Type.String({ maxLength: 1000 })),
+});
+
+const RegistryAuthQuery = Type.Object({
+  job: JobIdParam,
+  /** The asking agent's registration id (see registeredHost). */
+  id: Type.String({ minLength: 1, maxLength: 200 }),
 });
 
 /**
@@ -101,6 +108,24 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
         return `{"index":${await desired(q)},"tasks":[${page.texts.join(',')}]${nextField(page)},"clusterId":${JSON.stringify(store.clusterId)}}`;
       });
       return reply.type('application/json; charset=utf-8').send(body);
+    });
+
+  // The credential for a pull the agent is about to make: only for a job deployed on its host, only to
+  // that host's registered agent (access agent-self, and its registration id), never stored by it.
+  app.get<{ Params: Static<typeof HostParams>; Querystring: Static<typeof RegistryAuthQuery> }>('/agents/:host/registry-auth',
+    { onRequest, schema: { params: HostParams, querystring: RegistryAuthQuery } }, async (request, reply): Promise<RegistryAuthAnswer> => {
+      const { host } = request.params;
+      const { job: jobId, id } = request.query;
+      const account = await store.read(async (q) => {
+        await registeredHost(q, host, id);
+        const job = await q.jobs.get(jobId);
+        if (!job || !await q.deployments.get(host, job.id)) {
+          throw new HeliosError('JOB_NOT_DEPLOYED', `job ${jobId} is not deployed on host ${host}`, { jobId, host });
+        }
+        return accountFor(q, job);
+      });
+      reply.header('Cache-Control', 'no-store');
+      return account ? { auth: credentialOf(ctx.secrets, account), account: account.name } : { auth: null };
     });
 
   app.post<{ Params: Static<typeof HostParams>; Body: StatusReport }>('/agents/:host/statuses',

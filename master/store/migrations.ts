@@ -186,6 +186,21 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE sync_sources ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
   `,
+  // 8: registry accounts (helios registry login): the secret sealed with the master's key
+  // (master/secrets/secretBox.ts, the id as associated data), never in clear text.
+  `
+  CREATE TABLE registry_accounts (
+    name TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    host TEXT NOT NULL,
+    username TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    modify_index INTEGER NOT NULL
+  );
+  CREATE INDEX registry_accounts_host ON registry_accounts (host);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

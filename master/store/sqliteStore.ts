@@ -11,6 +11,7 @@ import { createDeploymentsStore } from './deployments.js';
 import { createStatusesStore } from './statuses.js';
 import { createSyncSourcesStore } from './syncSources.js';
 import { createAuditStore } from './audit.js';
+import { createRegistryAccountsStore } from './registryAccounts.js';
 import { readClusterId } from './cluster.js';
 import { asTransaction, createExclusive } from './exclusive.js';
 import type { Queries, Store, StoreOptions, WriteOptions, WriteTx } from './store.js';
@@ -72,6 +73,7 @@ export function createSqliteStore(db: Database.Database, options: { durable?: Du
     statuses: createStatusesStore(db),
     syncSources: createSyncSourcesStore(db),
     audit: createAuditStore(db),
+    registryAccounts: createRegistryAccountsStore(db),
   };
   const connection = createExclusive();
   const direct = promised(tables, <T>(fn: () => T) => new Promise<T>((resolve) => resolve(fn())));

@@ -15,6 +15,7 @@ import type { createDeploymentsStore } from './deployments.js';
 import type { createStatusesStore } from './statuses.js';
 import type { createSyncSourcesStore } from './syncSources.js';
 import type { createAuditStore } from './audit.js';
+import type { createRegistryAccountsStore } from './registryAccounts.js';
 import { openSqliteStore } from './sqliteStore.js';
 import { isPostgresUrl, openPostgresStore } from './postgres/postgresStore.js';
 
@@ -29,6 +30,7 @@ export interface Queries {
   statuses: Async<ReturnType<typeof createStatusesStore>>;
   syncSources: Async<ReturnType<typeof createSyncSourcesStore>>;
   audit: Async<ReturnType<typeof createAuditStore>>;
+  registryAccounts: Async<ReturnType<typeof createRegistryAccountsStore>>;
 }
 
 /** What a write transaction sees: its queries, the new global index to stamp rows with, and a way to

@@ -10,6 +10,7 @@ import { pgDeployments } from './deployments.js';
 import { pgStatuses } from './statuses.js';
 import { pgSyncSources } from './syncSources.js';
 import { pgAudit } from './audit.js';
+import { pgRegistryAccounts } from './registryAccounts.js';
 import { postgresStoreError, isRetryable } from './postgresErrors.js';
 import { createHostChanges } from './hostChanges.js';
 import { createLeases } from './lease.js';
@@ -33,7 +34,8 @@ const types = { getTypeParser: ((oid: number, format?: string) => (oid === pg.ty
   : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
 
 function queriesOf(db: PgHandle): Queries {
-  return { jobs: pgJobs(db), hosts: pgHosts(db), deployments: pgDeployments(db), statuses: pgStatuses(db), syncSources: pgSyncSources(db), audit: pgAudit(db) };
+  return { jobs: pgJobs(db), hosts: pgHosts(db), deployments: pgDeployments(db), statuses: pgStatuses(db), syncSources: pgSyncSources(db), audit: pgAudit(db),
+    registryAccounts: pgRegistryAccounts(db) };
 }
 
 /** The store's own queries: each alone on a pooled connection, refused inside a transaction. */
