@@ -29,3 +29,5 @@ export * from './model/killWait.js';
 export * from './model/limits.js';
 export * from './model/rolloutOptions.js';
 export * from './model/rolloutPlan.js';
+export * from './schema/deploymentGroup.js';
+export * from './model/hostOrder.js';
