@@ -18,6 +18,8 @@ import { syncRoutes } from './routes/sync.js';
 import { metaRoutes } from './routes/meta.js';
 import { auditRoutes } from './routes/audit.js';
 import { registryRoutes } from './routes/registry.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { createMasterMetrics } from './metrics/masterMetrics.js';
 import { installHeliosWire } from './heliosWire/installHeliosWire.js';
 import { installCors } from './cors.js';
 import { installCompression } from './compression.js';
@@ -26,7 +28,10 @@ import { installCompression } from './compression.js';
  * Builds the master's fastify app over an open store; never listens (server.ts does), so tests can
  * use it on a real port or with `inject`. With `https` it serves TLS.
  */
-export function buildApp(ctx: MasterContext, https?: HttpsOptions): FastifyInstance {
+export function buildApp(deps: Omit<MasterContext, 'metrics'>, https?: HttpsOptions): FastifyInstance {
+  const metrics = createMasterMetrics({ store: deps.store, notifier: deps.notifier, downAfterMs: deps.options.downAfterMs });
+  // The routes' store times its transactions for GET /metrics.
+  const ctx: MasterContext = { ...deps, metrics, store: metrics.timedStore() };
   const app = Fastify({
     // Header, request and keep-alive timeouts (and the TLS handshake's): limits/serverTimeouts.ts.
     ...serverTimeouts(ctx.options.limits, https),
@@ -41,6 +46,9 @@ export function buildApp(ctx: MasterContext, https?: HttpsOptions): FastifyInsta
     logController: new LogController({ disableRequestLogging: true }),
   });
   installRequestLog(app);
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
   installLimits(app, ctx.options.limits);
   app.setValidatorCompiler(validatorCompiler);
   // JSON only: a text/plain body is refused (415 → INVALID_REQUEST) rather than read as a string.
@@ -69,6 +77,7 @@ export function buildApp(ctx: MasterContext, https?: HttpsOptions): FastifyInsta
   metaRoutes(app, ctx);
   auditRoutes(app, ctx);
   registryRoutes(app, ctx);
+  metricsRoutes(app, ctx);
   return app;
 }
 

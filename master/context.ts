@@ -6,6 +6,7 @@ import type { ResolvedOptions } from './options.js';
 import type { Actor } from './actions/guards.js';
 import type { TokenRegistry } from './auth/tokenRegistry.js';
 import type { MasterSecrets } from './secrets/masterSecrets.js';
+import type { MasterMetrics } from './metrics/masterMetrics.js';
 
 /** What every route gets: the store, the notifier of blocking queries and the resolved options. */
 export interface MasterContext {
@@ -16,6 +17,8 @@ export interface MasterContext {
   tokens: TokenRegistry;
   /** Seals and opens registry secrets (--secrets-key-file). */
   secrets: MasterSecrets;
+  /** GET /metrics: what the routes count and time (metrics/masterMetrics.ts). */
+  metrics: MasterMetrics;
 }
 
 // A plain name (cli, and pulumi from providers before stacks owned their resources), or a Pulumi

@@ -53,6 +53,7 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'GET /registry/accounts': 'admin',
   'PUT /registry/accounts/:name': 'admin',
   'DELETE /registry/accounts/:ref': 'admin',
+  'GET /metrics': 'read',
 };
 
 const LEVEL: Record<Role, number> = { agent: 0, sync: 0, read: 1, deploy: 2, admin: 3 };

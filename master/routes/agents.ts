@@ -140,6 +140,7 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
         for (const jobId of removed) await tx.statuses.remove(host, jobId);
         return notDeployed;
       });
+      ctx.metrics.statusesReported(host, updates.map((update) => update.status));
       // Answered OK all the same: the agent has nothing to retry, and a job it no longer runs (it was
       // undeployed before its first report arrived) is no mistake of the agent's.
       if (ignored.length > 0 && ignoredLog.take(host)) {

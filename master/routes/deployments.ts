@@ -40,6 +40,7 @@ export function deploymentsRoutes(app: FastifyInstance, ctx: MasterContext): voi
       if (goal === 'UNDEPLOY') throw invalidRequest('body.goal: deploy with START or STOP; to undeploy, send DELETE', { field: 'goal' });
       const actor = actorOf(ctx, request, request.query);
       const job = await store.write((tx) => deploy(tx, { host, jobId, goal }, actor));
+      if (goal === 'START') ctx.metrics.taskStarted(host, job.id);
       request.log.info({ host, jobId: job.id, goal, owner: actor.owner }, 'job deployed');
       return { status: 'OK' };
     });
@@ -53,6 +54,7 @@ export function deploymentsRoutes(app: FastifyInstance, ctx: MasterContext): voi
       const job = await store.write((tx) => goal === 'UNDEPLOY'
         ? undeploy(tx, host, jobId, actor)
         : setGoal(tx, { host, jobId, goal }, actor));
+      if (goal === 'START') ctx.metrics.taskStarted(host, job.id);
       request.log.info({ host, jobId: job.id, goal }, 'goal set');
       return { status: 'OK' };
     });

@@ -70,8 +70,11 @@ export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
         { role: request.principal.role, needs: 'role admin' });
     }
     const actor = actorOf(ctx, request);
+    const started = performance.now();
     const result = await applySync(store, name, request.body, { user: actor.user, tokenName: actor.tokenName, master: actor.master },
-      { admission: admissionFor(request, ctx.options.admission), cache });
+      { admission: admissionFor(request, ctx.options.admission), cache })
+      .catch((err: unknown) => { ctx.metrics.syncPass(name, undefined, (performance.now() - started) / 1000); throw err; });
+    ctx.metrics.syncPass(name, result, (performance.now() - started) / 1000);
     request.log.info({ source: name, commit: request.body.commit, state: result.state, actions: result.actions.length, errors: result.errors.length,
       warnings: result.warnings?.length ?? 0 }, 'sync');
     return result;

@@ -5,6 +5,9 @@ import { takePage, type Page } from './page.js';
 /** How many history events are kept per job and host (the newest by arrival). */
 export const HISTORY_LIMIT = 100;
 
+/** How many tasks of one host are in one state. */
+export interface StateCount { host: string; state: string; count: number }
+
 /** A history event as stored (its status the JSON text of a TaskStatus). */
 export interface EventRow { seq: number; host: string; timestamp: number; status: string }
 /** An event's JSON as `history` gives it, spliced from its stored status. */
@@ -58,6 +61,8 @@ export function createStatusesStore(db: Database.Database) {
   const deleteHostEvents = db.prepare<[string, number]>('DELETE FROM history WHERE seq IN (SELECT seq FROM history WHERE host = ? LIMIT ?)');
   const removedDue = db.prepare<[number, number], string>('SELECT job_id FROM removed_jobs WHERE removed <= ? ORDER BY removed LIMIT ?').pluck();
   const forgetRemoved = db.prepare<[string]>('DELETE FROM removed_jobs WHERE job_id = ?');
+  const stateCounts = db.prepare<[], StateCount>(
+    "SELECT host, json_extract(status, '$.state') AS state, count(*) AS count FROM task_statuses GROUP BY host, state");
 
   return {
     ofHost: (host: string): Record<string, TaskStatus> =>
@@ -106,5 +111,7 @@ export function createStatusesStore(db: Database.Database) {
     },
     /** Deletes up to `maxEvents` history events of a host; returns how many went. */
     reapHostHistory: (host: string, maxEvents: number): number => deleteHostEvents.run(host, maxEvents).changes,
+    /** How many tasks each host has in each state (GET /metrics): one grouped scan, no status parsed. */
+    stateCounts: (): StateCount[] => stateCounts.all(),
   };
 }

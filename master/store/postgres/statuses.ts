@@ -1,6 +1,6 @@
 import type { TaskStatus } from '../../../core/index.js';
 import type { Queries } from '../store.js';
-import { clampTimestamp, eventJson, HISTORY_LIMIT, isPullProgress, type EventRow } from '../statuses.js';
+import { clampTimestamp, eventJson, HISTORY_LIMIT, isPullProgress, type EventRow, type StateCount } from '../statuses.js';
 import { fetchPage } from '../page.js';
 import type { PgHandle } from './handle.js';
 
@@ -57,5 +57,7 @@ export function pgStatuses(db: PgHandle): Queries['statuses'] {
       return { events, statuses, done: true };
     },
     reapHostHistory: (host, maxEvents) => db.changes('DELETE FROM history WHERE seq IN (SELECT seq FROM history WHERE host = $1 LIMIT $2)', [host, maxEvents]),
+    stateCounts: async () => (await db.rows<StateCount>(
+      "SELECT host, status::jsonb->>'state' AS state, count(*)::int AS count FROM task_statuses GROUP BY 1, 2")),
   };
 }
