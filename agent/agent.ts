@@ -33,6 +33,8 @@ import { computePlan } from './reconcile/computePlan.js';
 import { createContainerView } from './reconcile/containerView.js';
 import { createReactor } from './reconcile/reactor.js';
 import { openStateStore, type StateStore } from './state/stateStore.js';
+import { startImageGc } from './imageGc/imageGc.js';
+import { openPulledImages, recordingPulls } from './imageGc/pulledImages.js';
 import { Supervisor, type SupervisorDeps } from './supervisor/supervisor.js';
 import { pullCredentials } from './registry/pullCredentials.js';
 import { staticHostPorts, type PortBook } from './supervisor/taskPorts.js';
@@ -67,6 +69,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const store = await openStateStore(o.stateDir, (err) => log.error({ err, stateDir: o.stateDir }, 'agent state file unreadable, starting empty'));
   if (o.joinNewCluster) await joinNewCluster(store, log);
   const docker = createDockerAdapter(o.dockerHost, o.name);
+  const pulled = await openPulledImages(o.stateDir, (err) => log.error({ err, stateDir: o.stateDir }, 'record of pulled images unreadable: the images in it are kept'));
   const client = createClient({ baseUrl: o.master, token: o.token, tls: o.tls, owner: 'agent', masterHint: '--master',
     // --master is required, so it is set: what may be wrong is the master, or the address given.
     masterDownHint: 'is the master running there? --master is where this agent looks for it' });
@@ -127,7 +130,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     agent: o.name,
     hostName: o.name,
     agentEnv: o.env,
-    docker,
+    docker: recordingPulls(docker, pulled, log),
     policy: o.restartPolicy,
     portBook,
     portRange: o.portRange,
@@ -273,6 +276,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     log,
   });
 
+  const imageGc = startImageGc({
+    docker, pulled, options: o.imageGc, log: log.child({ component: 'image-gc' }),
+    desiredImages: () => store.get().tasks.map((task) => task.job.image),
+  });
+
   log.info({ master: o.master, dockerHost: o.dockerHost, stateDir: o.stateDir, clusterId: store.get().clusterId, tasks: store.get().tasks.length }, 'agent started');
   reactor.signal();
 
@@ -286,6 +294,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       if (stopping) return;
       stopping = true;
       events.stop();
+      await imageGc.stop();
       await reactor.stop();
       for (const s of supervisors.values()) s.detach();
       await Promise.race([Promise.all([...supervisors.values()].map((s) => s.finished)), delay(2_000)]);

@@ -39,6 +39,17 @@ export const usage = `usage: helios-agent --master URL [options]
                           docker CLI reads it: auths, credsStore, credHelpers (docker-credential-NAME
                           get, 10 s at most), read again for every pull (default: $DOCKER_CONFIG,
                           else ~/.docker)
+  --image-gc-interval DURATION
+                          how often unused images are garbage collected (default 5m; 0 turns the
+                          collection off). Never removed: an image any container uses (running or
+                          stopped, made by Helios or not) or a task desired on this agent names
+  --image-gc-grace DURATION
+                          how long an image must have been unused, and since it was pulled, before
+                          it is removed (default 1h)
+  --image-gc-keep N       unused images kept per repository, the most recently pulled, for a fast
+                          rollback (default 2)
+  --image-gc-all          collect every image on the engine, not only those this agent pulled (it
+                          records them in pulled-images.json of its state dir)
   --join-new-cluster      forget the cluster recorded in the state dir and its desired set, and join
                           the cluster of the master that answers: for an agent that the master refuses
                           as another cluster's (CLUSTER_MISMATCH), once you have checked that --master
@@ -66,6 +77,10 @@ export interface AgentArgs {
   'docker-config'?: string;
   'health-timeout'?: string;
   'max-kill-timeout'?: string;
+  'image-gc-interval'?: string;
+  'image-gc-grace'?: string;
+  'image-gc-keep'?: string;
+  'image-gc-all'?: boolean;
   'join-new-cluster'?: boolean;
 }
 
@@ -102,6 +117,18 @@ export function parseAgentArgs(args: AgentArgs, env: NodeJS.ProcessEnv = process
     dockerConfig: args['docker-config'],
     healthBackoff: args['health-timeout'] === undefined ? undefined : { giveUpMs: parseDuration(args['health-timeout'], '--health-timeout') },
     maxKillTimeoutMs: args['max-kill-timeout'] === undefined ? undefined : parseDuration(args['max-kill-timeout'], '--max-kill-timeout'),
+    imageGc: imageGcArgs(args),
     joinNewCluster: args['join-new-cluster'],
+  };
+}
+
+function imageGcArgs(args: AgentArgs): AgentOptions['imageGc'] {
+  const keep = args['image-gc-keep'];
+  if (keep !== undefined && !/^\d{1,6}$/.test(keep)) throw new Error(`--image-gc-keep "${keep}" must be a whole number, 0 or more`);
+  return {
+    ...(args['image-gc-interval'] !== undefined && { intervalMs: parseDuration(args['image-gc-interval'], '--image-gc-interval') }),
+    ...(args['image-gc-grace'] !== undefined && { graceMs: parseDuration(args['image-gc-grace'], '--image-gc-grace') }),
+    ...(keep !== undefined && { keep: Number(keep) }),
+    ...(args['image-gc-all'] !== undefined && { all: args['image-gc-all'] }),
   };
 }

@@ -49,6 +49,10 @@ function argSpec() {
     'docker-config': { type: 'string' },
     'health-timeout': { type: 'string' },
     'max-kill-timeout': { type: 'string' },
+    'image-gc-interval': { type: 'string' },
+    'image-gc-grace': { type: 'string' },
+    'image-gc-keep': { type: 'string' },
+    'image-gc-all': { type: 'boolean' },
     'join-new-cluster': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   } as const;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { MAX_JOB_WAIT_SECONDS, type TlsOptions } from '../core/index.js';
 import { defaultDockerHost } from './docker/dockerHost.js';
+import { DEFAULT_IMAGE_GC, type ImageGcOptions } from './imageGc/imageGc.js';
 import { defaultDockerConfigDir } from './registry/dockerConfig.js';
 import { parsePortRange, type PortRange } from './ports.js';
 import { isPullPolicy, PULL_POLICIES, type PullPolicy } from './supervisor/pullPolicy.js';
@@ -51,6 +52,13 @@ export interface AgentOptions {
    * secondsToWaitBeforeKill are each cut to this. Default 10 min; from 1 s to a day.
    */
   maxKillTimeoutMs?: number;
+  /**
+   * Image garbage collection (`--image-gc-*`): every `intervalMs` (default 5 min; 0: off), images no
+   * container uses and no task desired here names are removed once unused for `graceMs` (default 1 h),
+   * keeping the `keep` (default 2) most recently pulled unused images of each repository; only images
+   * this agent pulled unless `all`.
+   */
+  imageGc?: Partial<ImageGcOptions>;
   resyncMs?: number;
   pollWaitMs?: number;
   /** Least time between two status POSTs; default 0 (same-tick updates and a burst still share one). */
@@ -64,7 +72,8 @@ export interface AgentOptions {
   logger?: Logger;
 }
 
-export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'logger' | 'token' | 'tls' | 'portRange' | 'restartPolicy' | 'healthBackoff'>> & {
+export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'logger' | 'token' | 'tls' | 'portRange' | 'restartPolicy' | 'healthBackoff' | 'imageGc'>> & {
+  imageGc: ImageGcOptions;
   token?: string;
   tls?: TlsOptions;
   logger?: Logger;
@@ -101,6 +110,10 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
   }
   const pullPolicy = o.pullPolicy ?? 'auto';
   if (!isPullPolicy(pullPolicy)) throw new Error(`--pull "${String(pullPolicy)}" must be one of ${PULL_POLICIES.join(', ')}`);
+  const imageGc = { ...DEFAULT_IMAGE_GC, ...o.imageGc };
+  if (!(imageGc.intervalMs >= 0)) throw new Error('--image-gc-interval must be 0 (off) or more');
+  if (!(imageGc.graceMs >= 0)) throw new Error('--image-gc-grace must be 0 or more');
+  if (!(Number.isInteger(imageGc.keep) && imageGc.keep >= 0)) throw new Error(`--image-gc-keep "${imageGc.keep}" must be a whole number, 0 or more`);
   return {
     master: o.master,
     name,
@@ -118,6 +131,7 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
     pullPolicy,
     dockerConfig: o.dockerConfig ?? defaultDockerConfigDir(env),
     maxKillTimeoutMs,
+    imageGc,
     resyncMs: o.resyncMs ?? 30_000,
     pollWaitMs: o.pollWaitMs ?? 30_000,
     statusBatchMs: o.statusBatchMs ?? 0,

@@ -5,6 +5,7 @@ import { dockerConnection } from './dockerHost.js';
 import { DockerError, translateDockerError } from './errors.js';
 import type { RegistryAuth } from '../registry/registryAuth.js';
 import type { PullEvent } from './pullProgress.js';
+import type { EngineImage } from '../imageGc/selectImages.js';
 
 /** One container labelled for this agent, as listed. */
 export interface ObservedContainer {
@@ -134,6 +135,42 @@ export function createDockerAdapter(dockerHost: string, agentName: string, timeo
           else resolve();
         }, o.onEvent);
       });
+    }),
+
+    /** The id of the image a reference names on the engine. */
+    imageId: (ref: string) => call(`inspect image ${ref}`, t.callMs, async (abortSignal) => {
+      const info = await docker.getImage(ref).inspect({ abortSignal } as object) as { Id: string };
+      return info.Id;
+    }),
+
+    /** Every image on the engine (not the intermediate layers of builds). */
+    listImages: () => call('list images', t.callMs, async (abortSignal): Promise<EngineImage[]> => {
+      const list = await docker.listImages({ abortSignal } as object);
+      return list.map((i) => ({
+        id: i.Id,
+        tags: (i.RepoTags ?? []).filter((r) => r !== '<none>:<none>'),
+        digests: (i.RepoDigests ?? []).filter((r) => r !== '<none>@<none>'),
+        created: i.Created,
+      }));
+    }),
+
+    /** The image ids of every container on the engine, whoever made it, running or not. */
+    containerImageIds: () => call('list', t.callMs, async (abortSignal) => {
+      const list = await docker.listContainers({ all: true, abortSignal } as object);
+      return new Set(list.map((c) => c.ImageID));
+    }),
+
+    /**
+     * `docker rmi` without force: a tag is untagged (the image goes with its last tag), an id removed;
+     * the engine refuses while any container uses the image. One already gone is fine.
+     */
+    removeImage: (refOrId: string) => call(`remove image ${refOrId}`, t.callMs, async (abortSignal) => {
+      try {
+        await docker.getImage(refOrId).remove({ abortSignal } as object);
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) return;
+        throw err;
+      }
     }),
 
     create: (spec: ContainerCreateOptions) => call('create', t.callMs, async (abortSignal) => {

@@ -106,7 +106,7 @@ function readState(path: string, text: string, onCorrupt: (err: unknown) => void
  * tmp + fsync + rename + fsync of the directory: after a crash the file is the old or the new one, whole.
  * Created 0600, so a file an older agent left world-readable is not after the next write.
  */
-async function writeAtomically(dir: string, path: string, content: string): Promise<void> {
+export async function writeAtomically(dir: string, path: string, content: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   const file = await open(tmp, 'w', 0o600);
   try {

@@ -2,7 +2,6 @@
 import type { FieldError } from '../../errors/HeliosError.js';
 import { imageRefProblem } from '../image.js';
 import { parseIsoDate } from '../isoDate.js';
-import { rolloutOptionsErrors } from '../rolloutOptions.js';
 import { entriesOf, fieldError, isInt, isRecord, isString, joinPath, waitRangeErrors, type JobRule } from './ruleKit.js';
 
 const HOSTNAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -56,7 +55,11 @@ export const resourceRules: JobRule = (spec) => {
 
 export const rolloutRules: JobRule = (spec) => {
   const options = spec.rolloutOptions;
-  return isRecord(options) ? rolloutOptionsErrors('rolloutOptions', options) : [];
+  if (!isRecord(options)) return [];
+  const errors: FieldError[] = [];
+  errors.push(...waitRangeErrors('rolloutOptions.timeout', options.timeout, 1, 'seconds per host'));
+  if (isInt(options.parallelism) && options.parallelism < 1) errors.push(fieldError('rolloutOptions.parallelism', 'must be 1 or more'));
+  return errors;
 };
 
 export const timingRules: JobRule = (spec, ctx) => {
