@@ -27,3 +27,7 @@ export * from './model/duration.js';
 export * from './model/admission.js';
 export * from './model/killWait.js';
 export * from './model/limits.js';
+export * from './model/rolloutOptions.js';
+export * from './model/rolloutPlan.js';
+export * from './schema/deploymentGroup.js';
+export * from './model/hostOrder.js';

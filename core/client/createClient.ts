@@ -4,6 +4,10 @@ import type { DesiredTasks, HeartbeatRequest, HeartbeatResponse, StatusReport } 
 import type { SyncApplyRequest, SyncRegistration, SyncResult, SyncSource } from '../schema/sync.js';
 import type { AuditEvent, Whoami } from '../schema/auth.js';
 import type { RegistryAccount, RegistryAuthAnswer, RegistryLogin } from '../schema/registry.js';
+import type {
+  CreateDeploymentGroupResponse, DeploymentGroup, DeploymentGroupHistory, DeploymentGroupStatusResponse, RemoveDeploymentGroupResponse,
+  RollingUpdateRequest, RollingUpdateResponse, StoredDeploymentGroup,
+} from '../schema/deploymentGroup.js';
 import { CLUSTER_ID_HEADER } from '../schema/headers.js';
 import { createTransport, seg, type ClientOptions } from './transport.js';
 
@@ -114,6 +118,26 @@ export function createClient(options: ClientOptions) {
       /** The master-held credential for pulling `jobId`'s image on `host` (only that host's agent may ask). */
       registryAuth: (host: string, jobId: string, o: AgentCallOptions & { agentId: string }) =>
         request<RegistryAuthAnswer>('GET', `/agents/${seg(host)}/registry-auth`, { query: { job: jobId, id: o.agentId }, headers: cluster(o), signal: o.signal }),
+    },
+    /**
+     * Deployment groups (`/deployment-group/`, Helios' paths): hosts chosen by label selectors, kept
+     * on the group's job; a rolling update moves them to another job a chunk at a time.
+     */
+    deploymentGroups: {
+      /** The groups' names, sorted. */
+      list: () => request<string[]>('GET', '/deployment-group/'),
+      get: (name: string) => request<StoredDeploymentGroup>('GET', `/deployment-group/${seg(name)}`),
+      /** CREATED, or NOT_MODIFIED for the same name and selectors; other selectors are DEPLOYMENT_GROUP_EXISTS (409). */
+      create: (group: DeploymentGroup) => request<CreateDeploymentGroupResponse>('POST', '/deployment-group/', { body: group }),
+      /** Forgets the group; what it deployed stays deployed, as in Helios. */
+      remove: (name: string) => request<RemoveDeploymentGroupResponse>('DELETE', `/deployment-group/${seg(name)}`),
+      rollingUpdate: (name: string, body: RollingUpdateRequest) =>
+        request<RollingUpdateResponse>('POST', `/deployment-group/${seg(name)}/rolling-update`, { body }),
+      /** Stops the rollout in progress (the group ends FAILED, 'Stopped by user'). */
+      stop: (name: string) => request<void>('POST', `/deployment-group/${seg(name)}/stop`),
+      status: (name: string) => request<DeploymentGroupStatusResponse>('GET', `/deployment-group/${seg(name)}/status`),
+      /** The group's rollouts, newest first. */
+      history: (name: string) => request<DeploymentGroupHistory>('GET', `/deployment-group/${seg(name)}/history`),
     },
     /** The master's registry accounts (an admin's): their secrets go in, never out. */
     registry: {

@@ -43,10 +43,10 @@ function readValue(schema: TSchema | undefined, value: unknown): unknown {
 const unionMember = (members: TSchema[], value: Spec) => members.find((m) => m.properties?.type?.const === value.type);
 
 const INTEGER_TEXT = /^-?\d{1,15}$/;
-const integerFields = ['timeout', 'parallelism'];
-const booleanFields = ['migrate', 'overlap', 'ignoreFailures'];
+const integerFields = ['timeout', 'parallelism', 'minHealthySeconds'];
+const booleanFields = ['migrate', 'overlap', 'ignoreFailures', 'autoRevert'];
 
-function coerceRolloutOptions(options: Spec): Spec {
+export function coerceRolloutOptions(options: Spec): Spec {
   const out = { ...options };
   for (const key of integerFields) {
     const value = out[key];

@@ -78,6 +78,7 @@ export function registrationEntry(spec: RegistrationSpec, portNames: string[]): 
 type RolloutOptions = NonNullable<JobSpec['rolloutOptions']>;
 const ROLLOUT_KINDS = {
   timeout: 'integer', parallelism: 'integer', migrate: 'boolean', overlap: 'boolean', ignoreFailures: 'boolean', token: 'string',
+  minHealthySeconds: 'integer', autoRevert: 'boolean',
 } as const satisfies Record<keyof RolloutOptions, string>;
 
 /**

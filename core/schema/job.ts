@@ -59,6 +59,10 @@ export const RolloutOptionsSchema = Type.Object({
   overlap: Type.Optional(Type.Boolean()),
   token: Type.Optional(Type.String()),
   ignoreFailures: Type.Optional(Type.Boolean()),
+  /** Ours, not Helios': seconds a host's task must stay RUNNING and healthy before the rollout moves on (default 0). */
+  minHealthySeconds: Type.Optional(Type.Integer({ description: 'Seconds a host must stay RUNNING (and healthy) before a rolling update counts it done; default 0' })),
+  /** Ours, not Helios': a failed rollout puts the hosts it touched back on the group's previous job. */
+  autoRevert: Type.Optional(Type.Boolean({ description: "When a rolling update fails, roll the hosts it touched back to the group's previous job; default false" })),
 });
 
 /** The fields that make up a job's configuration; all of them feed the job id hash. */

@@ -2,6 +2,7 @@
 import type { FieldError } from '../../errors/HeliosError.js';
 import { imageRefProblem } from '../image.js';
 import { parseIsoDate } from '../isoDate.js';
+import { rolloutOptionsErrors } from '../rolloutOptions.js';
 import { entriesOf, fieldError, isInt, isRecord, isString, joinPath, waitRangeErrors, type JobRule } from './ruleKit.js';
 
 const HOSTNAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -55,11 +56,7 @@ export const resourceRules: JobRule = (spec) => {
 
 export const rolloutRules: JobRule = (spec) => {
   const options = spec.rolloutOptions;
-  if (!isRecord(options)) return [];
-  const errors: FieldError[] = [];
-  errors.push(...waitRangeErrors('rolloutOptions.timeout', options.timeout, 1, 'seconds per host'));
-  if (isInt(options.parallelism) && options.parallelism < 1) errors.push(fieldError('rolloutOptions.parallelism', 'must be 1 or more'));
-  return errors;
+  return isRecord(options) ? rolloutOptionsErrors('rolloutOptions', options) : [];
 };
 
 export const timingRules: JobRule = (spec, ctx) => {
