@@ -92,10 +92,10 @@ async function loadColors(): Promise<Colors> {
   return { good: paint(chalk.green), bad: paint(chalk.red), warn: paint(chalk.yellow), dim: paint(chalk.dim), bold: paint(chalk.bold) };
 }
 
-/** Colours a task state: RUNNING green, FAILED/EXITED red, anything in between yellow. */
+/** Colours a task state: RUNNING green, FAILED/EXITED red, anything in between yellow (likewise a group's and a rollout's). */
 export function colorState(colors: Colors, state: string): string {
-  if (state === 'RUNNING' || state === 'UP' || state === 'OK') return colors.good(state);
+  if (state === 'RUNNING' || state === 'UP' || state === 'OK' || state === 'DONE' || state === 'ACTIVE') return colors.good(state);
   if (state === 'FAILED' || state === 'EXITED' || state === 'DOWN' || state === 'ERROR') return colors.bad(state);
-  if (state === 'STOPPED' || state === '-') return state;
+  if (state === 'STOPPED' || state === '-' || state === 'IDLE') return state;
   return colors.warn(state);
 }

@@ -1,0 +1,156 @@
+import type { RolloutOptions } from '../../core/model/rolloutOptions.js';
+import type { DeploymentGroupStatusResponse, RollingUpdateResponse } from '../../core/schema/deploymentGroup.js';
+import type { HeliosClient } from '../../core/client/createClient.js';
+import { defineCommand, type FlagValue } from '../command.js';
+import { connect } from '../connect.js';
+import { aboutGroup, optionsText, unknownGroup } from '../deploymentGroupView.js';
+import { shortJobId } from '../format.js';
+import type { Output } from '../output.js';
+import { resolveJob } from '../resolveJob.js';
+import { boolFlag, countFlag, expectPositionals, stringFlag } from '../usage.js';
+import { commandMeta } from '../registry.js';
+
+/** How often the command looks at the group: the master moves on at once, so Helios' 1 s would lag it. */
+const POLL_MS = 250;
+
+export default defineCommand({
+  ...commandMeta('rolling-update'),
+  help: `Rolls deployment group GROUP out to JOB (a job reference, resolved as deploy does): the
+group's UP hosts, in its order, a chunk of --par hosts at a time, each chunk's old job undeployed,
+the new one deployed and awaited RUNNING (with --overlap: deployed and RUNNING first, then the old
+one undeployed). A rolling update of a group already rolling out replaces that one.
+Prints 'Rolling update started: GROUP -> JOB (parallelism=…, timeout=…, overlap=…, token=…,
+ignoreFailures=…, migrate=…, autoRevert=…, minHealthySeconds=…)' (stderr; '(async)' with
+--async), the options the master runs it with: each flag given, else the job's rolloutOptions,
+else the default. Then, until the rollout ends, 'HOST -> RUNNING (I/N)' as each host runs JOB,
+and 'Done.' (exit 0), 'Failed: <host>: <why>' (exit 1, with '(reverted: the hosts it touched run
+<job> again)' after --auto-revert) or 'Timed out! (rolling-update still in progress)' (exit 1),
+and 'Duration: S.SS s'. A rollout replaced by another rolling update fails this command
+('Failed: Deployment-group job id changed during rolling-update' when the job changed).
+  -t, --timeout S            fail the rollout when one step (a host's undeploy, deploy, wait for
+                             RUNNING) takes longer than S seconds (default 300)
+  -p, --par N                hosts updated at once (default 1); --parallelism N is the same
+      --async                do not wait for the rollout: exit once it has started
+  -T, --rollout-timeout MIN  how long this command waits, in minutes (default 60); the rollout
+                             goes on after it gives up
+      --migrate              also undeploy JOB's id where it was deployed by hand or by another
+                             group, not only the group's own jobs: once, to move a service into a
+                             group
+      --overlap              deploy the new job before undeploying the old one on each host; a
+                             job with a static external port is refused (both would need it)
+      --token T              the jobs' token, for their undeploy and deploy
+      --ignore-failures      go on through every failure to the last host (careful: it may take
+                             the whole service down)
+      --auto-revert          when the rollout fails, put the hosts it touched back on the
+                             group's previous job; the group ends FAILED, reverted
+      --min-healthy-seconds S  a host is done once its task has been RUNNING (and its health
+                             check passing) for S seconds (default 0)
+--json: {"status": "DONE"|"FAILED"|"TIMEOUT" ("OK" with --async), "error" (when FAILED),
+"duration" (seconds; not with --async), "rolloutId", "reverted", "parallelism", "timeout",
+"overlap", "token", "ignoreFailures", "migrate", "autoRevert", "minHealthySeconds"}`,
+  options: {
+    timeout: { type: 'string', short: 't' },
+    par: { type: 'string', short: 'p' },
+    parallelism: { type: 'string' },
+    async: { type: 'boolean' },
+    'rollout-timeout': { type: 'string', short: 'T' },
+    migrate: { type: 'boolean' },
+    overlap: { type: 'boolean' },
+    token: { type: 'string' },
+    'ignore-failures': { type: 'boolean' },
+    'auto-revert': { type: 'boolean' },
+    'min-healthy-seconds': { type: 'string' },
+  },
+  async run({ positionals, flags, global, out }) {
+    expectPositionals(this, positionals, 2);
+    const [ref, group] = positionals;
+    const requested = requestedOptions(flags);
+    const waitMs = (countFlag(flags['rollout-timeout'], 'rollout-timeout') ?? 60) * 60_000;
+    const async = boolFlag(flags.async);
+    const started = Date.now();
+    const client = await connect(global);
+    const { id } = await resolveJob(client, ref);
+    const answer = await aboutGroup(client.deploymentGroups.rollingUpdate(group, { job: id, rolloutOptions: requested }), unknownGroup(group));
+    const summary = { rolloutId: answer.rolloutId, ...answer.rolloutOptions };
+    if (!out.json) out.info(`Rolling update${async ? ' (async)' : ''} started: ${group} -> ${shortJobId(id)} (${optionsText(answer.rolloutOptions)})`);
+    if (async) {
+      if (out.json) out.printJson({ status: 'OK', ...summary });
+      return 0;
+    }
+    const result = await followRollout(client, out, group, answer, started + waitMs);
+    const duration = (Date.now() - started) / 1000;
+    if (out.json) {
+      out.printJson({ status: result.status, ...(result.error === undefined ? {} : { error: result.error }), duration, reverted: result.reverted, ...summary });
+    } else {
+      out.print();
+      if (result.status === 'DONE') out.print('Done.');
+      else if (result.status === 'TIMEOUT') out.print('Timed out! (rolling-update still in progress)');
+      else out.print(`Failed: ${result.error}${result.reverted ? ` (reverted: the hosts it touched run ${result.previousJobId} again)` : ''}`);
+      out.print(`Duration: ${duration.toFixed(2)} s`);
+    }
+    return result.status === 'DONE' ? 0 : 1;
+  },
+});
+
+/** The options given on the command line; the master fills the rest from the job, then the defaults. */
+function requestedOptions(flags: Record<string, FlagValue>): RolloutOptions {
+  const par = countFlag(flags.par, 'par');
+  const parallelism = countFlag(flags.parallelism, 'parallelism');
+  const given = {
+    timeout: countFlag(flags.timeout, 'timeout'),
+    parallelism: par ?? parallelism,
+    migrate: flags.migrate === true ? true : undefined,
+    overlap: flags.overlap === true ? true : undefined,
+    token: stringFlag(flags.token),
+    ignoreFailures: flags['ignore-failures'] === true ? true : undefined,
+    autoRevert: flags['auto-revert'] === true ? true : undefined,
+    minHealthySeconds: wholeSeconds(flags['min-healthy-seconds']),
+  };
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+}
+
+function wholeSeconds(value: FlagValue): number | undefined {
+  if (value === '0') return 0;
+  return countFlag(value, 'min-healthy-seconds');
+}
+
+interface RolloutResult {
+  status: 'DONE' | 'FAILED' | 'TIMEOUT';
+  error?: string;
+  reverted: boolean;
+  previousJobId: string | null;
+}
+
+/**
+ * Looks at the group until our rollout is over: prints each host once it runs the job, then reads the
+ * outcome from the group's history (a later rollout, host-triggered or another rolling-update, may
+ * already be running by then).
+ */
+async function followRollout(client: HeliosClient, out: Output, group: string, answer: RollingUpdateResponse, deadline: number): Promise<RolloutResult> {
+  const reported = new Set<string>();
+  for (;;) {
+    const status = await aboutGroup(client.deploymentGroups.status(group), unknownGroup(group));
+    if (!out.json) reportRunning(out, status, answer.jobId, reported);
+    if (status.rollout?.rolloutId !== answer.rolloutId) {
+      const record = (await client.deploymentGroups.history(group)).rollouts.find((r) => r.id === answer.rolloutId);
+      if (record && record.outcome !== 'ROLLING_OUT') {
+        if (record.outcome === 'DONE') return { status: 'DONE', reverted: false, previousJobId: record.previousJobId };
+        const replaced = status.deploymentGroup.jobId !== answer.jobId ? 'Deployment-group job id changed during rolling-update' : `rollout ${record.id} ended ${record.outcome}`;
+        return { status: 'FAILED', error: record.error || replaced, reverted: record.reverted, previousJobId: record.previousJobId };
+      }
+      if (!record) return { status: 'FAILED', error: `rollout ${answer.rolloutId} is not in the history of deployment group ${group}`, reverted: false, previousJobId: null };
+    }
+    if (Date.now() > deadline) return { status: 'TIMEOUT', reverted: false, previousJobId: null };
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** 'HOST -> RUNNING (I/N)' once per host that runs the job, as Helios prints it. */
+function reportRunning(out: Output, status: DeploymentGroupStatusResponse, jobId: string, reported: Set<string>): void {
+  for (const host of status.hostStatuses) {
+    if (host.jobId === jobId && host.state === 'RUNNING' && !reported.has(host.host)) {
+      reported.add(host.host);
+      out.print(`${host.host} -> RUNNING (${reported.size}/${status.hostStatuses.length})`);
+    }
+  }
+}
