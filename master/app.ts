@@ -19,6 +19,8 @@ import { metaRoutes } from './routes/meta.js';
 import { auditRoutes } from './routes/audit.js';
 import { registryRoutes } from './routes/registry.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { eventsRoutes } from './routes/events.js';
+import { createChangeFeed, topicsOfRoute } from './events/changeFeed.js';
 import { createMasterMetrics } from './metrics/masterMetrics.js';
 import { installHeliosWire } from './heliosWire/installHeliosWire.js';
 import { installCors } from './cors.js';
@@ -46,8 +48,12 @@ export function buildApp(deps: Omit<MasterContext, 'metrics'>, https?: HttpsOpti
     logController: new LogController({ disableRequestLogging: true }),
   });
   installRequestLog(app);
+  const feed = createChangeFeed(deps.store);
   app.addHook('onResponse', async (request, reply) => {
-    metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    const route = request.routeOptions.url;
+    metrics.httpRequest(request.method, route ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    // A write answered 2xx changed something (a sync's REFUSED is a 200 too: it records its errors).
+    if (route !== undefined && request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) feed.changed(topicsOfRoute(`${request.method} ${route}`));
   });
   installLimits(app, ctx.options.limits);
   app.setValidatorCompiler(validatorCompiler);
@@ -59,7 +65,7 @@ export function buildApp(deps: Omit<MasterContext, 'metrics'>, https?: HttpsOpti
   installHeliosWire(app, { jobOf: (id) => ctx.store.jobs.get(id) });
   installAuth(app, { tokens: ctx.tokens, clientCertificates: https?.requestCert === true });
   installErrorHandler(app, ctx.store.storeError);
-  app.addHook('preClose', async () => { ctx.notifier.releaseAll(); });
+  app.addHook('preClose', async () => { ctx.notifier.releaseAll(); feed.close(); });
   installCompression(app);
   // A write is answered once it is on disk (--sync-mode full: store/durableCommits.ts), a refusal
   // too, as the write may have committed before it. An fsync that fails answers 500 (not waited on).
@@ -78,6 +84,7 @@ export function buildApp(deps: Omit<MasterContext, 'metrics'>, https?: HttpsOpti
   auditRoutes(app, ctx);
   registryRoutes(app, ctx);
   metricsRoutes(app, ctx);
+  eventsRoutes(app, ctx, feed);
   return app;
 }
 

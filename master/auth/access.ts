@@ -54,6 +54,7 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'PUT /registry/accounts/:name': 'admin',
   'DELETE /registry/accounts/:ref': 'admin',
   'GET /metrics': 'read',
+  'GET /events': 'read',
 };
 
 const LEVEL: Record<Role, number> = { agent: 0, sync: 0, read: 1, deploy: 2, admin: 3 };
