@@ -70,12 +70,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   if (o.joinNewCluster) await joinNewCluster(store, log);
   const docker = createDockerAdapter(o.dockerHost, o.name);
   const pulled = await openPulledImages(o.stateDir, (err) => log.error({ err, stateDir: o.stateDir }, 'record of pulled images unreadable: the images in it are kept'));
-  const client = createClient({ baseUrl: o.master, token: o.token, tls: o.tls, owner: 'agent', masterHint: '--master',
+  // Every call of this agent may be sent twice (registering, heartbeats, reading the desired set, status
+  // reports the master takes once by their content), so a call cut off by a master's end goes to the next.
+  const client = createClient({ baseUrl: o.masters[0], masters: o.masters, resend: 'all', token: o.token, tls: o.tls, owner: 'agent', masterHint: '--master',
     // --master is required, so it is set: what may be wrong is the master, or the address given.
     masterDownHint: 'is the master running there? --master is where this agent looks for it' });
   const dockerTrouble = createTrouble(log, `Docker engine at ${o.dockerHost}`, describeDockerError);
-  const masterTrouble = createTrouble(log, `master at ${o.master}`, (err) => (err instanceof Error ? err.message : String(err)));
-  const standing = createClusterStanding({ log, master: o.master, stateDir: o.stateDir, onChange: () => reactor.signal() });
+  const masterName = o.masters.length === 1 ? `master at ${o.masters[0]}` : `masters ${o.masters.join(', ')}`;
+  const masterTrouble = createTrouble(log, masterName, (err) => (err instanceof Error ? err.message : String(err)));
+  const standing = createClusterStanding({ log, master: masterName, stateDir: o.stateDir, onChange: () => reactor.signal() });
   const supervisors = new Map<string, Supervisor>();
   const view = createContainerView();
   const statuses = new Map<string, TaskStatus>();
@@ -281,7 +284,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     desiredImages: () => store.get().tasks.map((task) => task.job.image),
   });
 
-  log.info({ master: o.master, dockerHost: o.dockerHost, stateDir: o.stateDir, clusterId: store.get().clusterId, tasks: store.get().tasks.length }, 'agent started');
+  log.info({ masters: o.masters, dockerHost: o.dockerHost, stateDir: o.stateDir, clusterId: store.get().clusterId, tasks: store.get().tasks.length }, 'agent started');
   reactor.signal();
 
   return {

@@ -30,7 +30,9 @@ test('bad flags are refused with a message naming the flag', (t) => {
   t.throws(() => parseAgentArgs({ master: 'http://m', 'health-timeout': 'a while' }), { message: /--health-timeout: expected a duration/ });
   t.throws(() => parsePortRange('9:3'), { message: /--port-range "9:3"/ });
   t.throws(() => parseAgentArgs({ master: 'http://m', 'bind-ip': 'localhost' }), { message: /--bind-ip "localhost"/ });
-  t.throws(() => resolveOptions({ master: 'not a url' }), { message: /--master "not a url" is not a URL/ });
+  t.throws(() => resolveOptions({ master: 'not a url' }), { message: "--master: 'not a url' is not a master URL: expected http://host:port or https://host:port" });
+  t.throws(() => resolveOptions({ master: 'http://a:1,ftp://b' }), { message: /--master: 'ftp:\/\/b' is not a master URL/ });
+  t.throws(() => resolveOptions({ master: [' , '] }), { message: /--master is required/ });
   t.throws(() => resolveOptions({ master: 'http://m', name: '../x' }), { message: /--name/ });
   for (const bad of ['0s', '500ms', '25h']) {
     t.throws(() => resolveOptions(parseAgentArgs({ master: 'http://m', 'max-kill-timeout': bad })), { message: '--max-kill-timeout must be from 1s to 24h' }, bad);
@@ -40,6 +42,13 @@ test('bad flags are refused with a message naming the flag', (t) => {
   t.throws(() => parseAgentArgs({ master: 'http://m', 'image-gc-keep': 'two' }), { message: '--image-gc-keep "two" must be a whole number, 0 or more' });
   t.throws(() => parseAgentArgs({ master: 'http://m', 'image-gc-grace': 'later' }), { message: /--image-gc-grace: expected a duration/ });
   t.throws(() => resolveOptions({ master: 'http://m', imageGc: { keep: -1 } }), { message: /--image-gc-keep "-1"/ });
+});
+
+test('several masters: --master repeated or a comma list, else HELIOS_MASTER; each once, in order', (t) => {
+  t.deepEqual(resolveOptions(parseAgentArgs({ master: ['http://a:1,http://b:2', 'http://c:3', 'http://a:1'] }, {})).masters,
+    ['http://a:1', 'http://b:2', 'http://c:3']);
+  t.deepEqual(resolveOptions(parseAgentArgs({}, { HELIOS_MASTER: 'http://a:1, https://b:2' })).masters, ['http://a:1', 'https://b:2']);
+  t.deepEqual(resolveOptions(parseAgentArgs({ master: ['http://flag:1'] }, { HELIOS_MASTER: 'http://env:1' })).masters, ['http://flag:1'], 'the flag wins');
 });
 
 test('defaults: hostname, DOCKER_HOST, state dir under HELIOS_HOME, token from HELIOS_TOKEN', (t) => {

@@ -6,7 +6,11 @@ import { parseDuration } from '../core/model/duration.js';
 
 export const usage = `usage: helios-agent --master URL [options]
 
-  --master URL            the master, e.g. http://127.0.0.1:5801 or https://master:5801 (required)
+  --master URL            the master, e.g. http://127.0.0.1:5801 or https://master:5801 (required,
+                          else $HELIOS_MASTER). Several masters of one cluster: repeat it or give
+                          URLs separated by commas; the agent uses the one that last answered and
+                          moves to the next when it stops answering, a blocking query or a status
+                          report included
   --ca FILE               the PEM CA that signed an https:// master's certificate ($HELIOS_CA;
                           default: the CAs built into Node and NODE_EXTRA_CA_CERTS); the
                           certificate is always verified
@@ -61,7 +65,8 @@ export const usage = `usage: helios-agent --master URL [options]
 `;
 
 export interface AgentArgs {
-  master?: string;
+  /** Repeatable, each a URL or a comma list. */
+  master?: string | string[];
   ca?: string;
   cert?: string;
   key?: string;
@@ -97,13 +102,14 @@ export function parsePairs(flag: string, pairs: string[] = []): Record<string, s
 
 /** The command line into `startAgent` options (the defaults are filled by `resolveOptions`); reads the TLS files. */
 export function parseAgentArgs(args: AgentArgs, env: NodeJS.ProcessEnv = process.env): AgentOptions {
-  if (!args.master) throw new Error('--master is required');
+  const master = args.master ?? env.HELIOS_MASTER;
+  if (!master || master.length === 0) throw new Error('--master is required (or set HELIOS_MASTER)');
   const bindIp = args['bind-ip'];
   if (bindIp !== undefined && !isIP(bindIp)) throw new Error(`--bind-ip "${bindIp}" is not an IP address`);
   const pull = args.pull;
   if (pull !== undefined && !isPullPolicy(pull)) throw new Error(`--pull "${pull}" must be one of ${PULL_POLICIES.join(', ')}`);
   return {
-    master: args.master,
+    master,
     tls: readTlsFiles(tlsPathsFrom(args, env)),
     name: args.name,
     dockerHost: args['docker-host'],

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
 
 function argSpec() {
   return {
-    master: { type: 'string' },
+    master: { type: 'string', multiple: true },
     ca: { type: 'string' },
     cert: { type: 'string' },
     key: { type: 'string' },

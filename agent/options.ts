@@ -1,7 +1,7 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { MAX_JOB_WAIT_SECONDS, type TlsOptions } from '../core/index.js';
+import { MAX_JOB_WAIT_SECONDS, masterList, type TlsOptions } from '../core/index.js';
 import { defaultDockerHost } from './docker/dockerHost.js';
 import { DEFAULT_IMAGE_GC, type ImageGcOptions } from './imageGc/imageGc.js';
 import { defaultDockerConfigDir } from './registry/dockerConfig.js';
@@ -11,8 +11,12 @@ import { defaultRestartPolicy, type RestartPolicyOptions } from './supervisor/re
 
 /** What `startAgent` accepts; everything but `master` has a default. */
 export interface AgentOptions {
-  /** The master's URL, e.g. http://127.0.0.1:5801 */
-  master: string;
+  /**
+   * The master's URL, e.g. http://127.0.0.1:5801; or the masters of one cluster (a list, or URLs
+   * separated by commas): the agent talks to the one that last answered and moves to the next when it
+   * stops answering, a blocking query or a status report included (core/client/failover.ts).
+   */
+  master: string | string[];
   /** The host name to register under; default os.hostname(). */
   name?: string;
   /** unix:///path or tcp://host:port; default DOCKER_HOST, else unix:///var/run/docker.sock */
@@ -72,8 +76,10 @@ export interface AgentOptions {
   logger?: Logger;
 }
 
-export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'logger' | 'token' | 'tls' | 'portRange' | 'restartPolicy' | 'healthBackoff' | 'imageGc'>> & {
+export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'master' | 'logger' | 'token' | 'tls' | 'portRange' | 'restartPolicy' | 'healthBackoff' | 'imageGc'>> & {
   imageGc: ImageGcOptions;
+  /** Every master given, in order, each once. */
+  masters: string[];
   token?: string;
   tls?: TlsOptions;
   logger?: Logger;
@@ -91,12 +97,8 @@ export const DEFAULT_MAX_KILL_TIMEOUT_MS = 600_000;
 
 /** Fills the defaults and checks the values; throws an Error naming the bad option. */
 export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process.env): ResolvedAgentOptions {
-  if (!o.master) throw new Error('--master is required, e.g. --master http://127.0.0.1:5801');
-  try {
-    new URL(o.master);
-  } catch {
-    throw new Error(`--master "${o.master}" is not a URL, e.g. http://127.0.0.1:5801`);
-  }
+  const masters = masterList(typeof o.master === 'string' ? [o.master] : o.master ?? [], '--master');
+  if (masters.length === 0) throw new Error('--master is required, e.g. --master http://127.0.0.1:5801');
   const name = o.name ?? hostname();
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,199}$/.test(name)) {
     throw new Error(`--name "${name}" must match [a-zA-Z0-9][a-zA-Z0-9_.-]* (at most 200 characters)`);
@@ -115,7 +117,7 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
   if (!(imageGc.graceMs >= 0)) throw new Error('--image-gc-grace must be 0 or more');
   if (!(Number.isInteger(imageGc.keep) && imageGc.keep >= 0)) throw new Error(`--image-gc-keep "${imageGc.keep}" must be a whole number, 0 or more`);
   return {
-    master: o.master,
+    masters,
     name,
     dockerHost: o.dockerHost ?? defaultDockerHost(env),
     stateDir: o.stateDir ?? join(heliosHome, `agent-${name}`),

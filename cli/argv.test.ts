@@ -27,5 +27,7 @@ test('after the command name they win over those before it and over the environm
 test('an https:// master is accepted; another scheme names both that are', (t) => {
   t.deepEqual(splitInvocation(['-z', 'https://master.example:5801', 'hosts'], {}).global.target.masters, ['https://master.example:5801']);
   t.throws(() => splitInvocation(['-z', 'ftp://m', 'hosts'], {}),
-    { message: "invalid master URL 'ftp://m': expected http://host:port or https://host:port (-z or HELIOS_MASTER)" });
+    { message: "-z: 'ftp://m' is not a master URL: expected http://host:port or https://host:port" });
+  t.deepEqual(splitInvocation(['-z', 'http://a:1,http://b:2', '-z', 'http://c:3', 'hosts'], {}).global.target.masters,
+    ['http://a:1', 'http://b:2', 'http://c:3'], 'a comma list is several masters of one cluster');
 });

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HeliosError } from '../core/errors/HeliosError.js';
 import { tlsPathsFrom } from '../core/client/tlsPaths.js';
+import { masterList } from '../core/client/masterList.js';
 import type { FlagValue, GlobalOptions } from './command.js';
 import { listFlag, stringFlag } from './usage.js';
 
@@ -112,12 +113,8 @@ export function mergeGlobals(before: GlobalOptions, flags: Record<string, FlagVa
 }
 
 function globalsFrom(values: Record<string, FlagValue>, env: NodeJS.ProcessEnv): GlobalOptions {
-  const masters = listFlag(values.master);
-  for (const url of masters) {
-    if (!/^https?:\/\/[^/\s]+/.test(url)) {
-      throw new HeliosError('INVALID_ARGUMENT', `invalid master URL '${url}': expected http://host:port or https://host:port (-z or HELIOS_MASTER)`);
-    }
-  }
+  // -z A,B as -z A -z B: the masters of one cluster.
+  const masters = masterList(listFlag(values.master), '-z');
   return {
     target: { masters, domains: listFlag(values.domains), srvName: stringFlag(values['srv-name']) },
     masters: [],

@@ -50,5 +50,6 @@ test('a key of the wrong type, a master that is not a URL and a HELIOS_MASTER of
   t.throws(() => readCliConfig({ HOME: home(t, '{"masterEndpoints": ["master:5801"]}') }), { message: /: masterEndpoints has 'master:5801': expected http/ });
   t.throws(() => readCliConfig({ HOME: home(t, '{"srvName": 7}') }), { message: /: srvName must be a non-empty string, got 7$/ });
   t.throws(() => readCliConfig({ HOME: home(t, '[]') }), { message: /must hold a JSON object/ });
+  t.deepEqual(readCliConfig({ HOME: home(t), HELIOS_MASTER: 'http://a:1,http://b:2' }).masterEndpoints, ['http://a:1', 'http://b:2']);
   t.throws(() => readCliConfig({ HOME: home(t), HELIOS_MASTER: 'ftp://m' }), { message: /^HELIOS_MASTER=ftp:\/\/m is not a master: expected http/ });
 });

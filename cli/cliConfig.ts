@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { HeliosError } from '../core/errors/HeliosError.js';
+import { masterList } from '../core/client/masterList.js';
 
 /** Where the CLI finds its masters when no -z or -d is given: Helios' CliConfig. */
 export interface CliConfig {
@@ -34,7 +35,8 @@ export function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
   if (!master) return { masterEndpoints: file.masterEndpoints ?? [], domains: file.domains ?? [], srvName };
   const domain = /^domain:\/\/([^/\s]+)\/?$/.exec(master)?.[1];
   if (domain) return { masterEndpoints: [], domains: [domain], srvName };
-  if (MASTER_URL.test(master)) return { masterEndpoints: [master], domains: [], srvName };
+  // HELIOS_MASTER=A,B: the masters of one cluster, as -z A -z B.
+  if (MASTER_URL.test(master)) return { masterEndpoints: masterList([master], 'HELIOS_MASTER'), domains: [], srvName };
   throw new HeliosError('INVALID_ARGUMENT', `HELIOS_MASTER=${master} is not a master: expected http://host:port, https://host:port or domain://DOMAIN`);
 }
 

@@ -3,8 +3,9 @@ import { DEFAULT_MASTER } from './argv.js';
 import { HELIOS_VERSION } from '../core/version.js';
 
 export const GLOBAL_HELP = `Global options (before or after the command):
-  -z, --master URL   a master of the cluster to talk to; repeat it to name more masters of that
-                     cluster: each request goes to the first that answers (fail-over; Helios runs
+  -z, --master URL   a master of the cluster to talk to; repeat it (or give URLs separated by
+                     commas) to name more masters of that cluster: each request goes to the one
+                     that last answered, else the next (fail-over; Helios runs
                      the command once per -z instead: for several clusters use -d)
   -d, --domains D,…  find the masters of each domain by DNS SRV (_SRVNAME._https.D, else
                      _SRVNAME._http.D); several domains are several clusters: the command runs on
@@ -24,7 +25,8 @@ export const GLOBAL_HELP = `Global options (before or after the command):
   -v, --verbose      show stack traces of unexpected errors
   -h, --help         show help
       --version      print the client version (before any command)
-Masters, the first found of: -z, -d, $HELIOS_MASTER (http://…, https://… or domain://DOMAIN),
+Masters, the first found of: -z, -d, $HELIOS_MASTER (http://…, https://…, several separated by
+commas, or domain://DOMAIN),
 masterEndpoints then domains of ~/.helios/config (JSON, as Helios'), else ${DEFAULT_MASTER}.
 Environment: HELIOS_TOKEN (bearer token for a master that requires one), HELIOS_CA, HELIOS_CERT,
 HELIOS_KEY (as --ca, --cert, --key), NO_COLOR (no colours even on a terminal).`;

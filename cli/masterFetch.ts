@@ -1,8 +1,6 @@
-import { HeliosError } from '../core/errors/HeliosError.js';
-import type { FetchLike } from '../core/client/transport.js';
-
-/** A connection that was never made: the request reached no master, so sending it again is safe. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+import type { HeliosError } from '../core/errors/HeliosError.js';
+import { noMasterAnswers, type FetchLike } from '../core/client/transport.js';
+import { mayResend } from '../core/client/failover.js';
 
 export interface MasterFetchOptions {
   /** One cluster's masters, in order; the client's baseUrl is the first. */
@@ -22,8 +20,8 @@ export interface MasterFetchOptions {
  * The fetch of a cluster's client: each request goes to the master that last answered, and when that
  * one cannot be reached, to the next (fail-over, Helios' EndpointIterator); when none can, the round
  * is tried again after `delayMs` until `retryTimeoutMs` has passed (Helios' RetryingRequestDispatcher
- * retries for --retry-timeout, 5 s apart). Only what never reached a master is sent again: a refused
- * or unroutable connection, and a GET that timed out. With one master and no retry time it is the
+ * retries for --retry-timeout, 5 s apart). Only what never reached a master is sent again (a refused
+ * or unroutable connection), and a GET cut off or timed out (core/client/failover.ts). With one master and no retry time it is the
  * plain fetch, so its failure reads as the transport words it; with several the error names each.
  */
 export function createMasterFetch(options: MasterFetchOptions): FetchLike {
@@ -45,7 +43,7 @@ export function createMasterFetch(options: MasterFetchOptions): FetchLike {
           current = index;
           return response;
         } catch (err) {
-          if (init.signal.aborted || !retryable(err, init.method)) throw masters.length === 1 ? err : options.explain(master, err);
+          if (init.signal.aborted || !mayResend(err, init.method, 'reads')) throw masters.length === 1 ? err : options.explain(master, err);
           failures.set(master, err);
         }
       }
@@ -54,13 +52,6 @@ export function createMasterFetch(options: MasterFetchOptions): FetchLike {
       await new Promise((resolve) => setTimeout(resolve, Math.min(delayMs, left)));
     }
     if (masters.length === 1) throw failures.get(base);
-    const reasons = [...failures].map(([master, err]) => options.explain(master, err).message);
-    throw new HeliosError('MASTER_UNREACHABLE', `no master of ${masters.join(', ')} answers: ${reasons.join('; ')}`, { masters });
+    throw noMasterAnswers(masters, [...failures].map(([master, err]) => options.explain(master, err)));
   };
-}
-
-function retryable(err: unknown, method: string): boolean {
-  if (err instanceof Error && err.name === 'TimeoutError') return method === 'GET';
-  const code = (err as { cause?: { code?: string } })?.cause?.code;
-  return code !== undefined && NOT_CONNECTED.has(code);
 }

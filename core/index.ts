@@ -16,6 +16,7 @@ export * from './client/createClient.js';
 export * from './client/serverSentEvents.js';
 export * from './client/tlsFiles.js';
 export * from './client/tlsPaths.js';
+export * from './client/masterList.js';
 export * from './version.js';
 export * from './schema/jobFile.js';
 export * from './model/image.js';

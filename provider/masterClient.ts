@@ -42,9 +42,14 @@ export function claimantOf(settings: MasterSettings, owner: string | undefined):
  */
 export async function masterClient(settings: MasterSettings, owner: string | undefined, options: { timeoutMs?: number } = {}) {
   const core = await loadCore();
+  // Several masters of one cluster, separated by commas: a call moves on from one that cannot be
+  // reached, a read (waiting for RUNNING) also from one cut off; a write cut off is reported, not sent twice.
+  const masters = core.masterList([settings.master || process.env.HELIOS_MASTER || DEFAULT_MASTER], 'helios:master (or HELIOS_MASTER)');
+  if (masters.length === 0) throw new core.HeliosError('INVALID_ARGUMENT', 'helios:master (or HELIOS_MASTER) names no master, e.g. http://127.0.0.1:5801');
   return core.createClient({
     timeoutMs: options.timeoutMs,
-    baseUrl: settings.master || process.env.HELIOS_MASTER || DEFAULT_MASTER,
+    baseUrl: masters[0],
+    masters,
     token: settings.token || process.env.HELIOS_TOKEN || undefined,
     owner: owner ?? LEGACY_OWNER,
     tls: tlsOptions(core, settings.tls ?? {}),

@@ -18,6 +18,13 @@ test('a local path is resolved and named after its folder', (t) => {
   t.like(c, { remote: false, repo: '/srv/Git/My Repo', name: 'my-repo', once: true, dryRun: true });
 });
 
+test('several masters: --master repeated or a comma list, else HELIOS_MASTER', (t) => {
+  const masters = (args: string[], env: NodeJS.ProcessEnv = {}) => (parseOptions([...args, '--repo', 'x'], env) as SyncerConfig).masters;
+  t.deepEqual(masters(['--master', 'http://a:1,http://b:2', '--master', 'https://c:3']), ['http://a:1', 'http://b:2', 'https://c:3']);
+  t.deepEqual(masters([], { HELIOS_MASTER: 'http://a:1,http://b:2' }), ['http://a:1', 'http://b:2']);
+  t.throws(() => masters(['--master', 'http://a:1,b:2']), { message: "--master: 'b:2' is not a master URL: expected http://host:port or https://host:port" });
+});
+
 test('bad input names the option', (t) => {
   t.throws(() => parseOptions(['--repo', 'x'], {}), { message: /--master URL is required/ });
   t.throws(() => parse([]), { message: /--repo/ });

@@ -7,7 +7,7 @@ import { SyncerUsageError } from './errors.js';
 import { parseBytes } from '../core/model/byteSize.js';
 import { parseDuration } from '../core/model/duration.js';
 import { defaultManifestLimits, type ManifestLimits } from './manifests/limits.js';
-import { readTlsFiles, tlsPathsFrom, type TlsOptions } from '../core/index.js';
+import { masterList, readTlsFiles, tlsPathsFrom, type TlsOptions } from '../core/index.js';
 
 export const usage = `usage: helios-syncer --master URL --repo URL|PATH [options]
 
@@ -15,7 +15,9 @@ Makes the master match the job files of a git repository: one job per file under
 (.yaml, .yml or .json; the Helios job fields plus deploy: { hosts, goal }).
 
 options:
-  --master URL               the master (default $HELIOS_MASTER)
+  --master URL               the master (default $HELIOS_MASTER). Several masters of one cluster:
+                             repeat it or give URLs separated by commas; the syncer uses the one that
+                             last answered and moves to the next when it stops answering
   --ca FILE                  the PEM CA that signed an https:// master's certificate ($HELIOS_CA;
                              default: the CAs built into Node and NODE_EXTRA_CA_CERTS); the
                              certificate is always verified
@@ -68,7 +70,8 @@ HELIOS_GIT_USERNAME (user for that token, default x-access-token), HELIOS_LOG_LE
 `;
 
 export interface SyncerConfig {
-  master: string;
+  /** The masters of the cluster, in order (--master repeated or a comma list, else HELIOS_MASTER). */
+  masters: string[];
   token?: string;
   /** The --ca, --cert and --key files' PEM texts. */
   tls?: TlsOptions;
@@ -113,7 +116,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       strict: true,
       allowPositionals: false,
       options: {
-        master: { type: 'string' }, ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, repo: { type: 'string' }, branch: { type: 'string', default: 'main' },
+        master: { type: 'string', multiple: true }, ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, repo: { type: 'string' }, branch: { type: 'string', default: 'main' },
         path: { type: 'string', default: 'jobs' }, name: { type: 'string' }, interval: { type: 'string', default: '30s' },
         watch: { type: 'boolean', default: false }, once: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false }, adopt: { type: 'boolean', default: false }, webhook: { type: 'string' }, 'webhook-secret-file': { type: 'string' },
@@ -126,9 +129,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     throw new SyncerUsageError((err as Error).message);
   }
   if (values.help) return 'help';
-  const master = values.master ?? env.HELIOS_MASTER;
-  if (!master) throw new SyncerUsageError('--master URL is required (or set HELIOS_MASTER)');
-  if (!/^https?:\/\//.test(master)) throw new SyncerUsageError(`--master must be an http(s) URL, got ${master}`);
+  const masters = mastersOf(values.master ?? (env.HELIOS_MASTER ? [env.HELIOS_MASTER] : []));
+  if (masters.length === 0) throw new SyncerUsageError('--master URL is required (or set HELIOS_MASTER)');
   if (!values.repo) throw new SyncerUsageError('--repo URL|PATH is required');
   const remote = /^https?:\/\//i.test(values.repo);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(values.repo) && !remote) {
@@ -144,7 +146,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const intervalMs = parseInterval(values.interval);
   const passTimeoutMs = parseTimeout(values['pass-timeout'], '--pass-timeout');
   return {
-    master,
+    masters,
     token: env.HELIOS_TOKEN || undefined,
     tls: readTlsFiles(tlsPathsFrom(values, env)),
     repo: remote ? values.repo : path.resolve(values.repo),
@@ -272,3 +274,12 @@ export function defaultSourceName(repo: string, branch: string, path: string): s
 }
 
 const MAX_SOURCE_NAME = 100;
+
+/** --master's URLs (core's masterList), its refusal a usage error. */
+function mastersOf(values: string[]): string[] {
+  try {
+    return masterList(values, '--master');
+  } catch (err) {
+    throw new SyncerUsageError((err as Error).message);
+  }
+}

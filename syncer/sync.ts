@@ -42,7 +42,8 @@ export async function preparePass(config: SyncerConfig, log: Logger, client?: He
       onRetry: (what, err, attempt, delayMs) => log.info({ what, attempt, delayMs, reason: err instanceof Error ? err.message : String(err) }, 'git request failed: retrying'),
     })
     : await openLocalRepo({ dir: config.repo, branch: config.branch });
-  const helios = client ?? createClient({ baseUrl: config.master, token: config.token, tls: config.tls, owner: 'syncer', masterHint: '--master or HELIOS_MASTER' });
+  // A sync request carries the commit's whole desired set: sent twice it applies once, so one cut off goes to the next master.
+  const helios = client ?? createClient({ baseUrl: config.masters[0], masters: config.masters, resend: 'all', token: config.token, tls: config.tls, owner: 'syncer', masterHint: '--master or HELIOS_MASTER' });
   const pass = createSyncPass({ source, client: helios, name: config.name, branch: config.branch, path: config.path, dryRun: config.dryRun,
     adopt: config.adopt, hostAliases: config.hostAliases, limits: config.limits, log });
   return { source, pass };

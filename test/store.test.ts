@@ -176,6 +176,28 @@ for (const [name, engine] of Object.entries(engines)) {
     t.deepEqual(await store.statuses.removedBefore(Date.now() + 1000, 10), []);
   });
 
+  test(`${name}: a status report sent twice (to a master, then to the next) is one history event per status`, async (t) => {
+    const store = await storeOf(t, engine);
+    const web = job('web');
+    await store.write(async (tx) => {
+      await tx.hosts.insert('h1', 'a1', 1, tx.index);
+      await createJob(tx, web, actor);
+      await deploy(tx, { host: 'h1', jobId: web.id, goal: 'START' }, actor);
+    });
+    const now = Date.now();
+    const starting = { ...running(web.id), state: 'STARTING' } as TaskStatus;
+    const report = [[starting, now], [running(web.id), now + 1]] as const;
+    for (let sent = 0; sent < 2; sent++) {
+      await store.write(async (tx) => { for (const [status, at] of report) await tx.statuses.record('h1', status, at, now, tx.index); });
+    }
+    t.deepEqual((await store.statuses.history(web.id)).map((e) => [e.status.state, e.timestamp]), [['STARTING', now], ['RUNNING', now + 1]]);
+    // The same status at another time, or another status at the same time, is an event of its own.
+    await store.write((tx) => tx.statuses.record('h1', running(web.id), now + 2, now, tx.index));
+    await store.write((tx) => tx.statuses.record('h1', { ...running(web.id), containerId: 'c2' } as TaskStatus, now + 2, now, tx.index));
+    t.deepEqual((await store.statuses.history(web.id)).map((e) => [e.status.state, e.timestamp]),
+      [['STARTING', now], ['RUNNING', now + 1], ['RUNNING', now + 2], ['RUNNING', now + 2]]);
+  });
+
   test(`${name}: hosts, sync sources and the audit log`, async (t) => {
     const store = await storeOf(t, engine);
     await store.write(async (tx) => {

@@ -7,7 +7,7 @@ function standing() {
   const lines: Array<Record<string, unknown>> = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => { lines.push(JSON.parse(line) as Record<string, unknown>); } });
   let changes = 0;
-  const s = createClusterStanding({ log, master: 'http://m:5801', stateDir: '/var/lib/agent', onChange: () => { changes += 1; } });
+  const s = createClusterStanding({ log, master: 'master at http://m:5801', stateDir: '/var/lib/agent', onChange: () => { changes += 1; } });
   return { s, lines, changes: () => changes };
 }
 

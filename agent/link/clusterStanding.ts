@@ -16,9 +16,10 @@ type Standing = 'unknown' | 'same' | 'other' | 'away';
  * stay running and supervised, nothing new is created, nothing is reaped. `same`, and `away` (the
  * master cannot be asked: the persisted desired set rules, as it always did), act in full.
  */
+/** `master`: how the log names the master(s), e.g. `master at http://m:5801`. */
 export function createClusterStanding(o: { log: Logger; master: string; stateDir: string; onChange: () => void }) {
   let standing: Standing = 'unknown';
-  const trouble = createTrouble(o.log, `master at ${o.master}`, (err) => describeMismatch(err, o.stateDir),
+  const trouble = createTrouble(o.log, o.master, (err) => describeMismatch(err, o.stateDir),
     { failing: 'belongs to another cluster', recovered: "belongs to this agent's cluster again" });
   const become = (next: Standing) => {
     if (next === standing) return;

@@ -4,10 +4,19 @@ import { userInfo } from 'node:os';
 import { HELIOS_VERSION } from '../version.js';
 import { createHttpFetch } from './httpFetch.js';
 import { reachHints, unreachable } from './unreachable.js';
+import { mayResend, type ResendPolicy } from './failover.js';
 
 export interface ClientOptions {
-  /** The master's URL, e.g. http://127.0.0.1:5801 */
+  /** The master's URL, e.g. http://127.0.0.1:5801 (with `masters`, the first of them). */
   baseUrl: string;
+  /**
+   * Several masters of one cluster (fail-over): each request goes to the one that last answered and,
+   * when it cannot be reached, to the next (see failover.ts for what is sent again); `baseUrl` is
+   * then ignored. An error after all failed names each.
+   */
+  masters?: string[];
+  /** What may be sent again to the next master after it may have reached one (default `reads`; see failover.ts). */
+  resend?: ResendPolicy;
   /** Bearer token for a master started with --token-file (HELIOS_TOKEN). */
   token?: string;
   /** Who is asking: `cli` (default), `pulumi:<project>/<stack>`; recorded as the owner of what is created. */
@@ -65,7 +74,7 @@ export type Transport = <T>(method: string, path: string, options?: RequestOptio
 export const seg = (value: string) => encodeURIComponent(value);
 
 export function createTransport(options: ClientOptions): Transport {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const masters = (options.masters?.length ? options.masters : [options.baseUrl]).map((url) => url.replace(/\/+$/, ''));
   const headers: Record<string, string> = { 'Helios-Version': HELIOS_VERSION, 'Helios-Owner': options.owner ?? 'cli' };
   const user = options.user ?? osUser();
   if (user) headers['Helios-User'] = user;
@@ -74,38 +83,60 @@ export function createTransport(options: ClientOptions): Transport {
   // requests about 0.1 ms sooner (long-polls are answered as fast over either).
   const send = options.fetch ?? (options.tls ? createHttpFetch(options.tls) : fetch);
   const hints = reachHints(options);
+  const explain = (master: string, err: unknown) => unreachable(master, err, hints, options.tls?.cert !== undefined);
+  const resend = options.resend ?? 'reads';
+  // The master that last answered (or the next after one that failed): every request starts there.
+  let current = 0;
 
   return async function request<T>(method: string, path: string, req: RequestOptions = {}): Promise<T> {
-    const url = new URL(baseUrl + path);
+    const query = new URLSearchParams();
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value === undefined) continue;
-      for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(item));
+      for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item));
     }
-    // Serialised before the try below: a body that cannot be sent is this caller's error, not "cannot reach the master".
+    const search = query.size > 0 ? `?${query}` : '';
+    // Serialised before sending: a body that cannot be sent is this caller's error, not "cannot reach the master".
     const body = req.body === undefined ? undefined : serialise(method, path, req.body);
-    const timeout = AbortSignal.timeout(req.timeoutMs ?? options.timeoutMs ?? 30_000);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-    let response: Awaited<ReturnType<FetchLike>>;
-    try {
-      response = await send(url, {
-        method,
-        headers: { ...headers, ...req.headers, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-        body,
-        signal,
-        // A redirect is an error, never followed (fetch would re-send the body to wherever it points,
-        // http:// included); the node:http(s) fetch never follows one either.
-        redirect: 'manual',
-      });
-    } catch (err) {
-      // A fetch of several masters (the CLI's fail-over) has already said which failed and why.
-      if (req.signal?.aborted || err instanceof HeliosError) throw err;
-      throw unreachable(baseUrl, err, hints, options.tls?.cert !== undefined);
+    const failures: HeliosError[] = [];
+    for (let tried = 0; tried < masters.length; tried++) {
+      const index = (current + tried) % masters.length;
+      // Each master is given the whole time: a blocking query moved to the next one waits there afresh.
+      const timeout = AbortSignal.timeout(req.timeoutMs ?? options.timeoutMs ?? 30_000);
+      const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+      let response: Awaited<ReturnType<FetchLike>>;
+      try {
+        response = await send(new URL(masters[index] + path + search), {
+          method,
+          headers: { ...headers, ...req.headers, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+          body,
+          signal,
+          // A redirect is an error, never followed (fetch would re-send the body to wherever it points,
+          // http:// included); the node:http(s) fetch never follows one either.
+          redirect: 'manual',
+        });
+      } catch (err) {
+        // A fetch of several masters (the CLI's fail-over) has already said which failed and why.
+        if (req.signal?.aborted || err instanceof HeliosError) throw err;
+        failures.push(explain(masters[index], err));
+        if (masters.length > 1 && mayResend(err, method, resend)) continue;
+        // Not sent again; the next request starts at the next master.
+        current = (index + 1) % masters.length;
+        throw failures.length === 1 ? failures[0] : noMasterAnswers(masters, failures);
+      }
+      current = index;
+      const text = await response.text();
+      const answer: unknown = text ? parseJson(text) : undefined;
+      if (!response.ok) throw errorFromResponse(response.status, answer, text);
+      return answer as T;
     }
-    const text = await response.text();
-    const answer: unknown = text ? parseJson(text) : undefined;
-    if (!response.ok) throw errorFromResponse(response.status, answer, text);
-    return answer as T;
+    throw masters.length === 1 ? failures[0] : noMasterAnswers(masters, failures);
   };
+}
+
+/** MASTER_UNREACHABLE naming each master tried and why it failed. */
+export function noMasterAnswers(masters: string[], failures: HeliosError[]): HeliosError {
+  return new HeliosError('MASTER_UNREACHABLE', `no master of ${masters.join(', ')} answers: ${failures.map((f) => f.message).join('; ')}`,
+    { masters }, { cause: failures.at(-1) });
 }
 
 /**

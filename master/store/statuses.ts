@@ -50,6 +50,10 @@ export function createStatusesStore(db: Database.Database) {
   const removeHost = db.prepare<[string]>('DELETE FROM task_statuses WHERE host = ?');
   const removeJob = db.prepare<[string]>('DELETE FROM task_statuses WHERE job_id = ?');
   const addEvent = db.prepare('INSERT INTO history (job_id, host, timestamp, status) VALUES (@jobId, @host, @timestamp, @status)');
+  // The same status at the same time is one event: a report sent again (its master cut off before it
+  // answered, the agent moved to the next master) is taken once.
+  const recorded = db.prepare<{ host: string; jobId: string; timestamp: number; status: string }, number>(
+    'SELECT 1 FROM history WHERE job_id = @jobId AND host = @host AND timestamp = @timestamp AND status = @status').pluck();
   // Everything older than the HISTORY_LIMIT newest of the job on the host (one range on history_job_host).
   const prune = db.prepare<{ host: string; jobId: string; keep: number }>(`DELETE FROM history WHERE job_id = @jobId AND host = @host
     AND seq <= (SELECT seq FROM history WHERE job_id = @jobId AND host = @host ORDER BY seq DESC LIMIT 1 OFFSET @keep)`);
@@ -70,8 +74,9 @@ export function createStatusesStore(db: Database.Database) {
     ofJob: (jobId: string): Record<string, TaskStatus> =>
       Object.fromEntries(ofJob.all(jobId).map((r) => [r.host, JSON.parse(r.status) as TaskStatus])),
     /**
-     * Records the status as current and, unless it reports a pull's progress, as a history event
-     * dated by the agent (clamped, see clampTimestamp), and prunes the job+host history. A task that is neither deployed on the host
+     * Records the status as current and, unless it reports a pull's progress or the same status at
+     * the same time is already an event (a report sent again), as a history event dated by the agent
+     * (clamped, see clampTimestamp), and prunes the job+host history. A task that is neither deployed on the host
      * nor already known there is not recorded: false.
      */
     record: (host: string, status: TaskStatus, timestamp: number, now: number, index: number): boolean => {
@@ -79,7 +84,9 @@ export function createStatusesStore(db: Database.Database) {
       const json = JSON.stringify(status);
       upsert.run({ host, jobId: status.jobId, status: json, updated: now, index });
       if (isPullProgress(status)) return true;
-      addEvent.run({ jobId: status.jobId, host, timestamp: clampTimestamp(timestamp, now), status: json });
+      const event = { jobId: status.jobId, host, timestamp: clampTimestamp(timestamp, now), status: json };
+      if (recorded.get(event)) return true;
+      addEvent.run(event);
       prune.run({ host, jobId: status.jobId, keep: HISTORY_LIMIT });
       return true;
     },

@@ -7,7 +7,8 @@ import type { PgHandle } from './handle.js';
 /**
  * statuses.ts' `record` in one statement (one round trip where four were: a status report of 20
  * tasks sent 80): a task neither deployed on the host nor known there is not recorded; else its
- * status is upserted and, unless $7 is false (a pull's progress), an event added and the job+host
+ * status is upserted and, unless $7 is false (a pull's progress) or the same status at the same
+ * time is already an event (a report sent again to another master), an event added and the job+host
  * history pruned. Every part sees the statement's one snapshot, taken before the event is added, so
  * the prune keeps HISTORY_LIMIT − 1 ($8) of the events before it, and with it HISTORY_LIMIT.
  */
@@ -18,11 +19,14 @@ const RECORD = `WITH reportable AS (
     INSERT INTO task_statuses (host, job_id, status, updated, modify_index)
     SELECT $1::text, $2::text, $3::text, $4::bigint, $5::bigint FROM reportable WHERE known
     ON CONFLICT (host, job_id) DO UPDATE SET status = excluded.status, updated = excluded.updated, modify_index = excluded.modify_index
+  ), fresh AS (
+    SELECT known AND $7::boolean AND NOT EXISTS (SELECT 1 FROM history
+      WHERE job_id = $2::text AND host = $1::text AND timestamp = $6::bigint AND status = $3::text) AS fresh FROM reportable
   ), event AS (
     INSERT INTO history (job_id, host, timestamp, status)
-    SELECT $2::text, $1::text, $6::bigint, $3::text FROM reportable WHERE known AND $7::boolean
+    SELECT $2::text, $1::text, $6::bigint, $3::text FROM fresh WHERE fresh
   ), pruned AS (
-    DELETE FROM history WHERE job_id = $2::text AND host = $1::text AND $7::boolean AND (SELECT known FROM reportable)
+    DELETE FROM history WHERE job_id = $2::text AND host = $1::text AND (SELECT fresh FROM fresh)
       AND seq <= (SELECT seq FROM history WHERE job_id = $2::text AND host = $1::text ORDER BY seq DESC LIMIT 1 OFFSET $8::integer)
   )
   SELECT known FROM reportable`;

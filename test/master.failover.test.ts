@@ -1,0 +1,76 @@
+/**
+ * Masters that survive a lost machine (issue 16's must-show): two masters on one PostgreSQL (a
+ * database of its own on HELIOS_TEST_PG), master A a child process, B in this process, and one real
+ * agent on the real Docker engine given both. A deploy through A runs; A is killed with SIGKILL in
+ * the middle of the agent's blocking query; the agent goes on at B, where a second deploy reaches it
+ * and runs, and B's statuses and history are complete, with no container restarted or made twice.
+ */
+import test from 'ava';
+import { createClient, type HeliosClient, type TaskStatus } from '../core/index.js';
+import { agentContainers, dockerClient, startMasterFor, startTestAgent } from './harness/agent.js';
+import { spawnMaster, urlOf } from './harness/master.js';
+import { createTestDatabase } from './harness/postgres.js';
+import { waitFor } from './harness/processes.js';
+
+const job = (name: string) => ({ id: `${name}:1`, image: 'busybox:latest', command: ['sleep', '100000'], secondsToWaitBeforeKill: 1 });
+
+const statusOn = (client: HeliosClient, jobId: string, host: string, state: TaskStatus['state']) =>
+  waitFor(async () => {
+    const s = (await client.jobs.status(jobId)).taskStatuses[host];
+    return s?.state === state ? s : undefined;
+  }, { timeoutMs: 30_000, intervalMs: 50, message: `${jobId} on ${host} reaching ${state}` });
+
+const states = async (client: HeliosClient, jobId: string) => (await client.jobs.history(jobId)).events.map((e) => e.status.state);
+
+test('kill -9 of master A: the agent given both goes on at master B, a deploy through B runs, nothing is lost, restarted or made twice', async (t) => {
+  const db = await createTestDatabase(t);
+  const a = spawnMaster(['--db', db, '--name', 'a']);
+  t.teardown(() => a.kill('SIGKILL').then(() => undefined));
+  const aUrl = await urlOf(a);
+  const viaA = createClient({ baseUrl: aUrl });
+  const b = await startMasterFor(t, { dbPath: db, name: 'b' });
+  const agent = await startTestAgent(t, { url: aUrl }, { master: [aUrl, b.url] });
+
+  const { id: first } = await viaA.jobs.create(job('first'));
+  await viaA.deployments.deploy(agent.name, first);
+  const running = await statusOn(viaA, first, agent.name, 'RUNNING');
+  const before = await dockerClient().getContainer(running.containerId!).inspect();
+  const historyOnA = await states(viaA, first);
+  // The agent's blocking query waits on A (the first master), none on B.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  t.is(b.master.waitingQueries(), 0, 'the agent waits on A');
+
+  const killed = Date.now();
+  await a.kill('SIGKILL');
+  // The agent's next request to succeed: its blocking query, held by B.
+  await waitFor(() => b.master.waitingQueries() > 0, { timeoutMs: 30_000, intervalMs: 5, message: 'the agent waiting on B' });
+  const failoverMs = Date.now() - killed;
+  t.log(`the agent's blocking query was at master B ${failoverMs} ms after the kill -9 of A`);
+  // Moved on inside the requests themselves: the agent never found its masters unreachable.
+  t.deepEqual(agent.logs.filter((l) => /unreachable/.test(String(l.msg))).map((l) => l.msg), []);
+
+  const { id: second } = await b.client.jobs.create(job('second'));
+  const deployed = Date.now();
+  await b.client.deployments.deploy(agent.name, second);
+  await statusOn(b.client, second, agent.name, 'RUNNING');
+  t.log(`deploy through B -> RUNNING in ${Date.now() - deployed} ms`);
+
+  // B holds the whole story: the first job's history as A had it (nothing lost, nothing twice), the second's own.
+  t.deepEqual(await states(b.client, first), historyOnA);
+  t.is(historyOnA.at(-1), 'RUNNING');
+  const secondHistory = await states(b.client, second);
+  t.is(secondHistory.at(-1), 'RUNNING');
+  t.is(new Set(secondHistory).size, secondHistory.length, `each state once: ${secondHistory.join(' ')}`);
+  const statuses = await b.client.jobs.statuses([first, second]);
+  t.like(statuses[first].taskStatuses[agent.name], { state: 'RUNNING', containerId: running.containerId });
+  t.like(statuses[second].taskStatuses[agent.name], { state: 'RUNNING' });
+  t.like(await b.client.hosts.status(agent.name), { status: 'UP' });
+
+  // One container per job; the first never restarted by the fail-over.
+  const containers = await agentContainers(agent.name);
+  t.deepEqual(containers.map((c) => c.Labels['helios.job']).sort(), [first, second].sort());
+  const after = await dockerClient().getContainer(running.containerId!).inspect();
+  t.is(after.State.StartedAt, before.State.StartedAt);
+  t.is(after.RestartCount, 0);
+  t.true(after.State.Running);
+});
