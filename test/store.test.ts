@@ -40,6 +40,18 @@ async function storeOf(t: ExecutionContext, engine: Open): Promise<Store> {
   return store;
 }
 
+/** A store with host h1 and job web deployed on it. */
+async function webDeployed(t: ExecutionContext, engine: Open): Promise<{ store: Store; web: Job }> {
+  const store = await storeOf(t, engine);
+  const web = job('web');
+  await store.write(async (tx) => {
+    await tx.hosts.insert('h1', 'a1', 1, tx.index);
+    await createJob(tx, web, actor);
+    await deploy(tx, { host: 'h1', jobId: web.id, goal: 'START' }, actor);
+  });
+  return { store, web };
+}
+
 for (const [name, engine] of Object.entries(engines)) {
   test(`${name}: a new database has a cluster id and index 0; each write takes the next index and stamps touched hosts`, async (t) => {
     const db = await engine(t);
@@ -144,13 +156,7 @@ for (const [name, engine] of Object.entries(engines)) {
   });
 
   test(`${name}: statuses: only a deployed task's, history pruned to the newest 100, paged, reaped`, async (t) => {
-    const store = await storeOf(t, engine);
-    const web = job('web');
-    await store.write(async (tx) => {
-      await tx.hosts.insert('h1', 'a1', 1, tx.index);
-      await createJob(tx, web, actor);
-      await deploy(tx, { host: 'h1', jobId: web.id, goal: 'START' }, actor);
-    });
+    const { store, web } = await webDeployed(t, engine);
     const now = Date.now();
     t.false(await store.write((tx) => tx.statuses.record('h1', running('other:1'), now, now, tx.index)));
     for (let i = 0; i < 105; i++) await store.write((tx) => tx.statuses.record('h1', running(web.id), now + i, now, tx.index));
@@ -177,13 +183,7 @@ for (const [name, engine] of Object.entries(engines)) {
   });
 
   test(`${name}: a status report sent twice (to a master, then to the next) is one history event per status`, async (t) => {
-    const store = await storeOf(t, engine);
-    const web = job('web');
-    await store.write(async (tx) => {
-      await tx.hosts.insert('h1', 'a1', 1, tx.index);
-      await createJob(tx, web, actor);
-      await deploy(tx, { host: 'h1', jobId: web.id, goal: 'START' }, actor);
-    });
+    const { store, web } = await webDeployed(t, engine);
     const now = Date.now();
     const starting = { ...running(web.id), state: 'STARTING' } as TaskStatus;
     const report = [[starting, now], [running(web.id), now + 1]] as const;
