@@ -22,6 +22,7 @@ export * from './schema/jobFile.js';
 export * from './model/image.js';
 export * from './model/jobRef.js';
 export * from './model/registryHost.js';
+export * from './model/secretDigest.js';
 export * from './model/hostSelector.js';
 export * from './model/specs.js';
 export * from './model/image.js';

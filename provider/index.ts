@@ -10,10 +10,14 @@
  * HELIOS_MASTER / HELIOS_TOKEN, else http://127.0.0.1:5801. For HTTPS: `helios:ca`, `helios:cert`,
  * `helios:key` (PEM texts or file paths; else HELIOS_CA, HELIOS_CERT, HELIOS_KEY). What a stack makes
  * is owned `pulumi:<project>/<stack>`; other stacks' resources are refused (STACK_OWNED).
+ * `RegistryCredential` is a registry account of the master, its password a secret (or the stack
+ * config `helios:registryPasswords`).
  */
 export { Job, type JobArgs } from './Job.js';
 export { Deployment, type DeploymentArgs } from './Deployment.js';
-export type { JobInputs, JobOutputs, DeploymentInputs, DeploymentOutputs, DeploymentGoal } from './types.js';
+export { RegistryCredential, type RegistryCredentialArgs } from './RegistryCredential.js';
+export type { JobInputs, JobOutputs, DeploymentInputs, DeploymentOutputs, DeploymentGoal, RegistryCredentialInputs, RegistryCredentialOutputs } from './types.js';
 export { jobProvider, createJobProvider } from './jobProvider.js';
 export { deploymentProvider, createDeploymentProvider, DEFAULT_TIMEOUT_SECONDS } from './deploymentProvider.js';
+export { registryCredentialProvider, createRegistryCredentialProvider } from './registryCredentialProvider.js';
 export { UNKNOWN } from './unknowns.js';

@@ -9,11 +9,16 @@ export interface MasterSettings {
   tls?: TlsConfig;
   /** `helios:adoptLegacy true`: resources owned plain `pulumi` (made before stacks owned theirs) count as this stack's. */
   adoptLegacy?: boolean;
+  /** `helios:registryPasswords` (set it with --secret): a RegistryCredential's password by account name. */
+  registryPasswords?: Record<string, string>;
 }
 
 export const DEFAULT_MASTER = 'http://127.0.0.1:5801';
 
-/** Reads `helios:master`, `helios:token`, `helios:ca|cert|key` and `helios:adoptLegacy` from the stack config `configure` gets. */
+/**
+ * Reads `helios:master`, `helios:token`, `helios:ca|cert|key`, `helios:adoptLegacy` and
+ * `helios:registryPasswords` from the stack config `configure` gets.
+ */
 export async function settingsFromConfig(config: { get(key: string): string | undefined }): Promise<MasterSettings> {
   const value = (key: string) => config.get(`helios:${key}`) || undefined;
   const adoptLegacy = value('adoptLegacy');
@@ -23,11 +28,30 @@ export async function settingsFromConfig(config: { get(key: string): string | un
       { key: 'helios:adoptLegacy' });
   }
   return {
+    registryPasswords: await registryPasswordsOf(value('registryPasswords')),
     master: value('master'),
     token: value('token'),
     tls: { ca: value('ca'), cert: value('cert'), key: value('key') },
     adoptLegacy: adoptLegacy === 'true',
   };
+}
+
+/** `helios:registryPasswords`: a JSON object of account name to password; an error never shows the value. */
+async function registryPasswordsOf(text: string | undefined): Promise<Record<string, string> | undefined> {
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.values(parsed).every((v) => typeof v === 'string' && v !== '')) {
+    return parsed as Record<string, string>;
+  }
+  const core = await loadCore();
+  throw new core.HeliosError('INVALID_ARGUMENT',
+    'stack config helios:registryPasswords must be a JSON object of registry account name to password, e.g. {"127.0.0.1:5000": "…"} (set it with --secret)',
+    { key: 'helios:registryPasswords' });
 }
 
 /** Who acts, for the ownership checks: the stack owning the resource (its `owner` input) and the legacy opt-in. */
@@ -64,5 +88,5 @@ export type MasterClient = Awaited<ReturnType<typeof masterClient>>;
 /** True for the errors that mean "that thing is not on the master" (refresh reads it as gone). */
 export function isNotFound(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'JOB_NOT_FOUND' || code === 'JOB_NOT_DEPLOYED' || code === 'HOST_NOT_FOUND' || code === 'NOT_FOUND';
+  return code === 'JOB_NOT_FOUND' || code === 'JOB_NOT_DEPLOYED' || code === 'HOST_NOT_FOUND' || code === 'NOT_FOUND' || code === 'REGISTRY_ACCOUNT_NOT_FOUND';
 }

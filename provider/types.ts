@@ -45,3 +45,26 @@ export interface DeploymentOutputs extends DeploymentInputs {
   /** The job's ports with the external ports the agent bound. */
   ports: Record<string, PortMapping>;
 }
+
+/**
+ * A registry account of the master (`helios registry login`). The password is a Pulumi secret, or
+ * comes from the stack config `helios:registryPasswords` (a secret JSON map of account name to password).
+ */
+export interface RegistryCredentialInputs extends StackOwned {
+  /** The registry, `host[:port]` (`docker.io` for Docker Hub). */
+  host: string;
+  username: string;
+  /** The password or token; absent: `helios:registryPasswords[name]`. Never stored by the provider. */
+  password?: string;
+  /** The account name jobs' `registryAuth` names; default the host. */
+  name?: string;
+}
+
+/** What the state holds: no password, only a salted scrypt digest of it, to see it rotated. */
+export interface RegistryCredentialOutputs extends Omit<RegistryCredentialInputs, 'password'> {
+  name: string;
+  passwordDigest: string;
+  /** ms since the epoch: the account's first login, and the last one (the secret's age). */
+  created: number;
+  updated: number;
+}
