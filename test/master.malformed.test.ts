@@ -1,9 +1,11 @@
 /**
  * Malformed requests: each gets a 4xx with a JSON body naming what is wrong, and none changes the
- * database (every table, the global index included, is dumped before and after).
+ * database (every table, the global index included, is dumped before and after). On both engines:
+ * SQLite, and PostgreSQL (a database of its own on HELIOS_TEST_PG).
  */
 import test from 'ava';
 import { dumpDb, heartbeatBody, startTestMaster } from './harness/master.js';
+import { ENGINES, testDatabase } from './harness/engines.js';
 
 interface Case {
   title: string;
@@ -78,45 +80,47 @@ function cases(jobId: string): Case[] {
   ];
 }
 
-test('malformed requests get a 4xx naming what is wrong and leave the database unchanged', async (t) => {
-  const m = await startTestMaster();
-  t.teardown(m.close);
-  const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest', token: 'tok' });
-  await m.client.hosts.register('h1', 'agent-1');
-  await m.client.agents.heartbeat('h1', heartbeatBody('agent-1'));
-  await m.client.deployments.deploy('h1', id, { token: 'tok' });
-  const all = cases(id);
-  t.true(all.length >= 30, `${all.length} cases`);
-  const before = await dumpDb(m.dbPath);
-  for (const c of all) {
-    const res = await fetch(m.url + c.path, { method: c.method, headers: c.headers, body: c.body });
-    const text = await res.text();
-    let body: { status?: string; message?: string } = {};
-    try {
-      body = JSON.parse(text);
-    } catch {
-      t.fail(`${c.title}: body is not JSON: ${text.slice(0, 200)}`);
+for (const engine of ENGINES) {
+  test(`${engine}: malformed requests get a 4xx naming what is wrong and leave the database unchanged`, async (t) => {
+    const m = await startTestMaster({ dbPath: await testDatabase(t, engine) });
+    t.teardown(m.close);
+    const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest', token: 'tok' });
+    await m.client.hosts.register('h1', 'agent-1');
+    await m.client.agents.heartbeat('h1', heartbeatBody('agent-1'));
+    await m.client.deployments.deploy('h1', id, { token: 'tok' });
+    const all = cases(id);
+    t.true(all.length >= 30, `${all.length} cases`);
+    const before = await dumpDb(m.dbPath);
+    for (const c of all) {
+      const res = await fetch(m.url + c.path, { method: c.method, headers: c.headers, body: c.body });
+      const text = await res.text();
+      let body: { status?: string; message?: string } = {};
+      try {
+        body = JSON.parse(text);
+      } catch {
+        t.fail(`${c.title}: body is not JSON: ${text.slice(0, 200)}`);
+      }
+      t.is(res.status, c.status, `${c.title}: ${text.slice(0, 300)}`);
+      t.is(body.status, c.code, `${c.title}: ${text.slice(0, 300)}`);
+      t.regex(body.message ?? '', c.message, c.title);
     }
-    t.is(res.status, c.status, `${c.title}: ${text.slice(0, 300)}`);
-    t.is(body.status, c.code, `${c.title}: ${text.slice(0, 300)}`);
-    t.regex(body.message ?? '', c.message, c.title);
-  }
-  t.deepEqual(await dumpDb(m.dbPath), before);
-  // And the master still serves.
-  t.is((await m.client.jobs.get(id)).id, id);
-});
+    t.deepEqual(await dumpDb(m.dbPath), before);
+    // And the master still serves.
+    t.is((await m.client.jobs.get(id)).id, id);
+  });
 
-test('the sync endpoint takes bodies over 1 MiB, up to its own limit (--max-sync-bytes)', async (t) => {
-  const m = await startTestMaster({ limits: { maxSyncBytes: 3 * 1024 * 1024 } });
-  t.teardown(m.close);
-  // Jobs of 200 KB each, under --max-job-bytes (256 KiB): the body's size is the limit at work.
-  const padding = 'x'.repeat(200_000);
-  const body = (jobs: number) => JSON.stringify({ repo: 'r', branch: 'main', path: 'jobs', commit: 'c1', errors: [], jobs: Array.from({ length: jobs }, (_, i) => (
-    { file: `jobs/a${i}.yaml`, spec: { name: `a${i}`, version: '1', image: 'busybox:latest', metadata: { padding } }, hosts: [], goal: 'START' })) });
-  const ok = await fetch(`${m.url}/sync/sources/big`, { method: 'PUT', headers: json, body: body(8) });
-  t.is(ok.status, 200);
-  t.is(((await ok.json()) as { state: string }).state, 'APPLIED');
-  const tooBig = await fetch(`${m.url}/sync/sources/big`, { method: 'PUT', headers: json, body: body(20) });
-  t.is(tooBig.status, 413);
-  t.like(await tooBig.json(), { status: 'PAYLOAD_TOO_LARGE', message: "request body is over 3 MiB, the master's --max-sync-bytes", limit: '--max-sync-bytes' });
-});
+  test(`${engine}: the sync endpoint takes bodies over 1 MiB, up to its own limit (--max-sync-bytes)`, async (t) => {
+    const m = await startTestMaster({ dbPath: await testDatabase(t, engine), limits: { maxSyncBytes: 3 * 1024 * 1024 } });
+    t.teardown(m.close);
+    // Jobs of 200 KB each, under --max-job-bytes (256 KiB): the body's size is the limit at work.
+    const padding = 'x'.repeat(200_000);
+    const body = (jobs: number) => JSON.stringify({ repo: 'r', branch: 'main', path: 'jobs', commit: 'c1', errors: [], jobs: Array.from({ length: jobs }, (_, i) => (
+      { file: `jobs/a${i}.yaml`, spec: { name: `a${i}`, version: '1', image: 'busybox:latest', metadata: { padding } }, hosts: [], goal: 'START' })) });
+    const ok = await fetch(`${m.url}/sync/sources/big`, { method: 'PUT', headers: json, body: body(8) });
+    t.is(ok.status, 200);
+    t.is(((await ok.json()) as { state: string }).state, 'APPLIED');
+    const tooBig = await fetch(`${m.url}/sync/sources/big`, { method: 'PUT', headers: json, body: body(20) });
+    t.is(tooBig.status, 413);
+    t.like(await tooBig.json(), { status: 'PAYLOAD_TOO_LARGE', message: "request body is over 3 MiB, the master's --max-sync-bytes", limit: '--max-sync-bytes' });
+  });
+}

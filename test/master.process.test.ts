@@ -1,5 +1,5 @@
 /**
- * helios-master as a real process: durability across kill -9, graceful SIGTERM, refusals at start-up
+ * helios-master as a real process: durability across kill -9 (on SQLite and on PostgreSQL), graceful SIGTERM, refusals at start-up
  * (newer database, non-loopback without TLS and authentication) and bearer-token auth from a token file.
  */
 import test, { type ExecutionContext } from 'ava';
@@ -10,29 +10,30 @@ import { createClient, HELIOS_VERSION } from '../core/index.js';
 import { tempDir } from './harness/processes.js';
 import { expectError, spawnMaster, startTestMaster, urlOf } from './harness/master.js';
 import { makeCerts } from './harness/certs.js';
+import { ENGINES, testDatabase } from './harness/engines.js';
 import { SCHEMA_VERSION } from '../master/store/migrations.js';
 
-test('1,000 jobs created in parallel are all there after kill -9 and a restart', async (t) => {
-  const dir = await tempDir('helios-master-proc-');
-  t.teardown(dir.cleanup);
-  const db = join(dir.path, 'master.db');
-  const master = spawnMaster(['--db', db]);
-  t.teardown(() => master.kill('SIGKILL'));
-  const client = createClient({ baseUrl: await urlOf(master) });
-  const results = await Promise.allSettled(Array.from({ length: 1000 }, (_, i) =>
-    client.jobs.create({ id: `job-${i}:1`, image: 'busybox:latest', env: { I: String(i) } })));
-  const failed = results.filter((r) => r.status === 'rejected');
-  t.is(failed.length, 0, failed.slice(0, 3).map((r) => String((r as PromiseRejectedResult).reason)).join('\n'));
-  const ids = results.map((r) => (r as PromiseFulfilledResult<{ id: string }>).value.id).sort();
-  const exit = await master.kill('SIGKILL');
-  t.is(exit.signal, 'SIGKILL');
+for (const engine of ENGINES) {
+  test(`${engine}: 1,000 jobs created in parallel are all there after kill -9 and a restart`, async (t) => {
+    const db = await testDatabase(t, engine);
+    const master = spawnMaster(['--db', db]);
+    t.teardown(() => master.kill('SIGKILL'));
+    const client = createClient({ baseUrl: await urlOf(master) });
+    const results = await Promise.allSettled(Array.from({ length: 1000 }, (_, i) =>
+      client.jobs.create({ id: `job-${i}:1`, image: 'busybox:latest', env: { I: String(i) } })));
+    const failed = results.filter((r) => r.status === 'rejected');
+    t.is(failed.length, 0, failed.slice(0, 3).map((r) => String((r as PromiseRejectedResult).reason)).join('\n'));
+    const ids = results.map((r) => (r as PromiseFulfilledResult<{ id: string }>).value.id).sort();
+    const exit = await master.kill('SIGKILL');
+    t.is(exit.signal, 'SIGKILL');
 
-  const again = spawnMaster(['--db', db]);
-  t.teardown(() => again.kill('SIGKILL'));
-  const after = createClient({ baseUrl: await urlOf(again) });
-  t.deepEqual(Object.keys(await after.jobs.list()).sort(), ids);
-  t.is((await after.jobs.get('job-500:1')).env.I, '500');
-});
+    const again = spawnMaster(['--db', db]);
+    t.teardown(() => again.kill('SIGKILL'));
+    const after = createClient({ baseUrl: await urlOf(again) });
+    t.deepEqual(Object.keys(await after.jobs.list()).sort(), ids);
+    t.is((await after.jobs.get('job-500:1')).env.I, '500');
+  });
+}
 
 test('SIGTERM shuts the master down gracefully with exit code 0', async (t) => {
   const dir = await tempDir('helios-master-proc-');
