@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parseAgentArgs, parsePairs } from './args.js';
+import { parseAgentArgs, parsePairs, usage } from './args.js';
 import { resolveOptions } from './options.js';
 import { parsePortRange } from './ports.js';
 
@@ -69,4 +69,11 @@ test('--ca, --cert and --key (else HELIOS_CA, HELIOS_CERT, HELIOS_KEY) are read 
   t.throws(() => parseAgentArgs({ master: 'https://m' }, { HELIOS_CA: '/no/env/ca.pem' }), { message: '--ca /no/env/ca.pem cannot be read (ENOENT)' });
   t.throws(() => parseAgentArgs({ master: 'https://m', cert: '/c.pem' }, {}), { message: "--cert /c.pem needs --key FILE too (the certificate's private key)" });
   t.throws(() => parseAgentArgs({ master: 'https://m' }, { HELIOS_KEY: '/k.pem' }), { message: '--key /k.pem needs --cert FILE too (the certificate of that key)' });
+});
+
+test('--help lists the image garbage collection flags with their defaults', (t) => {
+  for (const flag of ['--image-gc-interval DURATION', '--image-gc-grace DURATION', '--image-gc-keep N', '--image-gc-all']) t.true(usage.includes(flag), flag);
+  t.regex(usage, /\(default 5m; 0 turns the\s+collection off\)/);
+  t.regex(usage, /before\s+it is removed \(default 1h\)/);
+  t.regex(usage, /for a fast\s+rollback \(default 2\)/);
 });
