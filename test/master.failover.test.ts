@@ -4,13 +4,19 @@
  * agent on the real Docker engine given both. A deploy through A runs; A is killed with SIGKILL in
  * the middle of the agent's blocking query; the agent goes on at B, where a second deploy reaches it
  * and runs, and B's statuses and history are complete, with no container restarted or made twice.
+ * A syncer given both masters goes on applying commits through B.
  */
 import test from 'ava';
+import { pino } from 'pino';
 import { createClient, type HeliosClient, type TaskStatus } from '../core/index.js';
+import { parseOptions, type SyncerConfig } from '../syncer/options.js';
+import { startSyncer } from '../syncer/sync.js';
+import { jobExists, jobFile, jobIdOf } from './gitopsHelpers.js';
+import { commitFiles, gitRepo } from './harness/gitServer.js';
 import { agentContainers, dockerClient, startMasterFor, startTestAgent } from './harness/agent.js';
 import { spawnMaster, urlOf } from './harness/master.js';
 import { createTestDatabase } from './harness/postgres.js';
-import { waitFor } from './harness/processes.js';
+import { tempDir, waitFor } from './harness/processes.js';
 
 const job = (name: string) => ({ id: `${name}:1`, image: 'busybox:latest', command: ['sleep', '100000'], secondsToWaitBeforeKill: 1 });
 
@@ -73,4 +79,35 @@ test('kill -9 of master A: the agent given both goes on at master B, a deploy th
   t.is(after.State.StartedAt, before.State.StartedAt);
   t.is(after.RestartCount, 0);
   t.true(after.State.Running);
+});
+
+test('kill -9 of master A: a syncer given both applies the next commit through master B', async (t) => {
+  const db = await createTestDatabase(t);
+  const a = spawnMaster(['--db', db, '--name', 'a']);
+  t.teardown(() => a.kill('SIGKILL').then(() => undefined));
+  const aUrl = await urlOf(a);
+  const b = await startMasterFor(t, { dbPath: db, name: 'b' });
+  const root = await tempDir('helios-failover-repo-');
+  t.teardown(root.cleanup);
+  const repo = await gitRepo(root.path, { 'jobs/first.yaml': jobFile('first') });
+  const logs: Record<string, unknown>[] = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => { logs.push(JSON.parse(line) as Record<string, unknown>); } });
+  const config = parseOptions(['--master', `${aUrl},${b.url}`, '--repo', repo.bare, '--name', 'failover', '--interval', '1h']) as SyncerConfig;
+  const syncer = await startSyncer(config, log);
+  t.teardown(syncer.stop);
+  await waitFor(() => jobExists(createClient({ baseUrl: aUrl }), jobIdOf('jobs/first.yaml', jobFile('first'))), { message: 'the first commit applied through A' });
+  t.deepEqual(await b.client.masters(), ['b', 'a'], 'both masters alive before the kill');
+
+  await a.kill('SIGKILL');
+  const second = await commitFiles(repo.work, { 'jobs/second.yaml': jobFile('second') });
+  const committed = Date.now();
+  const next = syncer.reactor.next();
+  syncer.reactor.signal();
+  const outcome = await next;
+  t.log(`commit after the kill -9 of A applied through B in ${Date.now() - committed} ms`);
+  t.is(outcome.commit, second);
+  t.is(outcome.result.state, 'APPLIED');
+  t.true(await jobExists(b.client, jobIdOf('jobs/second.yaml', jobFile('second'))));
+  t.like(await b.client.sync.source('failover'), { lastAppliedCommit: second, state: 'OK' });
+  t.deepEqual(logs.filter((l) => l.msg === 'sync failed').map((l) => l.err), [], 'no pass failed');
 });
