@@ -35,3 +35,4 @@ export * from './model/rolloutOptions.js';
 export * from './model/rolloutPlan.js';
 export * from './schema/deploymentGroup.js';
 export * from './model/hostOrder.js';
+export { coerceRolloutOptions } from './model/readJobSpec.js';

@@ -22,6 +22,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { eventsRoutes } from './routes/events.js';
 import { createChangeFeed, topicsOfRoute } from './events/changeFeed.js';
 import { createMasterMetrics } from './metrics/masterMetrics.js';
+import { deploymentGroupsRoutes } from './routes/deploymentGroups.js';
 import { installHeliosWire } from './heliosWire/installHeliosWire.js';
 import { installCors } from './cors.js';
 import { installCompression } from './compression.js';
@@ -85,6 +86,7 @@ export function buildApp(deps: Omit<MasterContext, 'metrics'>, https?: HttpsOpti
   registryRoutes(app, ctx);
   metricsRoutes(app, ctx);
   eventsRoutes(app, ctx, feed);
+  deploymentGroupsRoutes(app, ctx);
   return app;
 }
 

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { openStore } from './store/store.js';
 import { createNotifier } from './notifier.js';
+import { startRolloutEngine } from './rollouts/engine.js';
 import { startReaper } from './reaper.js';
 import { startMasterBeat } from './masterBeat.js';
 import { resolveRetention } from './reapers/retention.js';
@@ -117,9 +118,11 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   const reaper = startReaper(store, {
     intervalMs: resolved.reaperIntervalMs, master: resolved.name, downAfterMs: resolved.downAfterMs, retention: resolved.retention, log: app.log,
   });
+  const rollouts = startRolloutEngine(store, { downAfterMs: resolved.downAfterMs, master: resolved.name, log: app.log });
   try {
     await app.listen({ host, port: options.port ?? 5801 });
   } catch (err) {
+    await rollouts.stop();
     await reaper.stop();
     await store.close();
     throw err;
@@ -146,6 +149,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
     reapOnce: (now?: number) => reaper.runOnce(now),
     close: () => (closing ??= (async () => {
       await beat.stop();
+      await rollouts.stop();
       await reaper.stop();
       // In-flight requests get a moment to finish; a socket a client opened and never used (an
       // aborted long-poll) would otherwise hold close() until the headers timeout, about a minute.

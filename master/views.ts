@@ -2,12 +2,17 @@ import type { Deployment, HostStatus, Job, JobStatus } from '../core/index.js';
 import type { HostDeployment } from './store/deployments.js';
 import type { HostRecord } from './store/hosts.js';
 import type { Queries } from './store/store.js';
+import { groupOfOwner } from './rollouts/owner.js';
 
 /** UP while heartbeats arrive; DOWN after `downAfterMs` without one (computed on read). */
 export const isUp = (host: Pick<HostRecord, 'lastSeen'>, downAfterMs: number, now = Date.now()) =>
   host.lastSeen !== null && now - host.lastSeen <= downAfterMs;
 
-export const toDeployment = ({ host: _h, ...d }: HostDeployment): Deployment => d;
+/** The API's Deployment; one a deployment group made names it (Helios' deploymentGroupName), from its owner `group:NAME`. */
+export const toDeployment = ({ host: _h, ...d }: HostDeployment): Deployment => {
+  const group = groupOfOwner(d.owner);
+  return group === undefined ? d : { ...d, deploymentGroupName: group };
+};
 
 export async function jobStatus(q: Queries, job: Job): Promise<JobStatus> {
   const deployments = Object.fromEntries((await q.deployments.ofJob(job.id)).map((d) => [d.host, toDeployment(d)]));

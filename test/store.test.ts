@@ -109,6 +109,45 @@ for (const [name, engine] of Object.entries(engines)) {
     t.is(await store.registryAccounts.get('team'), undefined);
   });
 
+  test(`${name}: deployment groups: a group with its members, status and rollout in progress; rollout records newest first; removed with its records; commits heard`, async (t) => {
+    const store = await storeOf(t, engine);
+    const commits: number[] = [];
+    store.onCommit((index) => commits.push(index));
+    const options = { timeout: 300, parallelism: 1, migrate: false, overlap: false, token: '', ignoreFailures: false, minHealthySeconds: 0, autoRevert: false };
+    const group = { name: 'web', hostSelectors: [{ label: 'role', operator: 'EQUALS' as const, operand: 'web' }] };
+    const record = { group, hosts: ['h2', 'h10'], removed: [], status: null, reverted: false, rollout: null, created: 5 };
+    const first = await store.write(async (tx) => { await tx.deploymentGroups.put(record, tx.index); return tx.index; });
+    t.deepEqual(commits, [first]);
+    t.deepEqual(await store.deploymentGroups.get('web'), record);
+    const rollout = { id: 0, group: 'web', jobId: 'a:1:h', previousJobId: null, reason: 'MANUAL' as const, startedBy: 'alice', options,
+      started: 10, finished: null, outcome: 'ROLLING_OUT' as const, error: null, errorCode: null, reverted: false, hosts: [] };
+    const ids = await store.write(async (tx) => [await tx.deploymentGroups.addRollout(rollout), await tx.deploymentGroups.addRollout({ ...rollout, jobId: 'a:2:h' })]);
+    t.true(ids[1] > ids[0]);
+    const run = { rolloutId: ids[1], jobId: 'a:2:h', previousJobId: 'a:1:h', options, tasks: [{ action: 'DEPLOY_NEW_JOB' as const, target: 'h2' }],
+      taskIndex: 0, taskStarted: 11, touched: [], reverting: false };
+    const rolling = { ...record, group: { ...group, jobId: 'a:2:h', rolloutOptions: options, rollingUpdateReason: 'MANUAL' as const },
+      status: { state: 'ROLLING_OUT' as const }, reverted: true, rollout: run };
+    await store.write(async (tx) => {
+      await tx.deploymentGroups.put(rolling, tx.index);
+      await tx.deploymentGroups.putRollout({ ...rollout, id: ids[0], outcome: 'DONE', finished: 12, hosts: [{ host: 'h2', phase: 'UPDATE', started: 10, finished: 12, result: 'DONE' }] });
+    });
+    t.deepEqual(await store.deploymentGroups.get('web'), rolling);
+    t.deepEqual((await store.deploymentGroups.list()).map((r) => r.group.name), ['web']);
+    const history = await store.deploymentGroups.rollouts('web', 10);
+    t.deepEqual(history.map((r) => [r.id, r.jobId, r.outcome]), [[ids[1], 'a:2:h', 'ROLLING_OUT'], [ids[0], 'a:1:h', 'DONE']]);
+    t.deepEqual((await store.deploymentGroups.rollout(ids[0]))?.hosts, [{ host: 'h2', phase: 'UPDATE', started: 10, finished: 12, result: 'DONE' }]);
+    t.is((await store.deploymentGroups.rollouts('web', 1)).length, 1);
+    t.true(await store.write(async (tx) => tx.deploymentGroups.remove('web')));
+    t.false(await store.write(async (tx) => tx.deploymentGroups.remove('web')));
+    t.is(await store.deploymentGroups.get('web'), undefined);
+    t.deepEqual(await store.deploymentGroups.rollouts('web', 10), []);
+    // A write that throws is rolled back and heard by nobody.
+    const heard = commits.length;
+    await t.throwsAsync(store.write(async (tx) => { await tx.deploymentGroups.put(record, tx.index); throw new Error('no'); }));
+    t.is(commits.length, heard);
+    t.is(await store.deploymentGroups.get('web'), undefined);
+  });
+
   test(`${name}: jobs: create, find by id and name:version, pages, owners, expiry, remove`, async (t) => {
     const store = await storeOf(t, engine);
     const a = job('a', { expires: '2030-01-01T00:00:00Z' });

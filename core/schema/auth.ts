@@ -25,9 +25,11 @@ export interface Whoami {
 
 /**
  * What a write changed, as the audit log records it (`reap`: the master's reapers, token `master`;
- * `registry-login`/`registry-logout`: a registry account, named in detail with its host and user, never its secret).
+ * `registry-login`/`registry-logout`: a registry account, named in detail with its host and user, never its secret;
+ * the deployment-group actions name the group in detail; a rollout's own deploys and undeploys are recorded with token `rollout N`).
  */
-export const auditActions = ['create', 'remove', 'deploy', 'undeploy', 'set-goal', 'register', 'deregister', 'sync', 'reap', 'registry-login', 'registry-logout'] as const;
+export const auditActions = ['create', 'remove', 'deploy', 'undeploy', 'set-goal', 'register', 'deregister', 'sync', 'reap', 'registry-login', 'registry-logout',
+  'create-deployment-group', 'remove-deployment-group', 'rolling-update', 'stop-deployment-group'] as const;
 export type AuditAction = (typeof auditActions)[number];
 
 /** One write made through the API: who (the token's name, and the user its client named), what, where. */

@@ -55,6 +55,14 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'DELETE /registry/accounts/:ref': 'admin',
   'GET /metrics': 'read',
   'GET /events': 'read',
+  'GET /deployment-group': 'read',
+  'POST /deployment-group': 'deploy',
+  'GET /deployment-group/:name': 'read',
+  'DELETE /deployment-group/:name': 'deploy',
+  'POST /deployment-group/:name/rolling-update': 'deploy',
+  'POST /deployment-group/:name/stop': 'deploy',
+  'GET /deployment-group/:name/status': 'read',
+  'GET /deployment-group/:name/history': 'read',
 };
 
 const LEVEL: Record<Role, number> = { agent: 0, sync: 0, read: 1, deploy: 2, admin: 3 };

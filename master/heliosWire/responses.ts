@@ -104,8 +104,20 @@ const history: ResponseMapper = async (answer, { jobOf }) => {
 /** A body `job` that is not the path's job (Helios' ID_MISMATCH); any other malformed part is INVALID_ID. */
 const idProblem = (error: ErrorBody): Translation => [400, error.field === 'job' ? 'ID_MISMATCH' : 'INVALID_ID'];
 
+/** Helios' deployment-group answers: a refusal is 200 with its status enum (our 404/409 are the house style). */
+const groupRefusals = (statuses: Partial<Record<ErrorCode, string>>): ResponseMapper => (answer) => {
+  if (!isError(answer)) return answer;
+  const error = answer.body as ErrorBody;
+  const status = statuses[error.status];
+  return status === undefined ? answer : { status: 200, body: { status, message: error.message } };
+};
+
 /** Route (`METHOD /path`) → its answer in Helios' wire format. Routes not listed answer as ours. */
 export const responseMappers: Readonly<Record<string, ResponseMapper>> = {
+  // CreateDeploymentGroupResponse, RemoveDeploymentGroupResponse, RollingUpdateResponse {status}
+  'POST /deployment-group': groupRefusals({ DEPLOYMENT_GROUP_EXISTS: 'CONFLICT' }),
+  'DELETE /deployment-group/:name': groupRefusals({ DEPLOYMENT_GROUP_NOT_FOUND: 'DEPLOYMENT_GROUP_NOT_FOUND' }),
+  'POST /deployment-group/:name/rolling-update': groupRefusals({ DEPLOYMENT_GROUP_NOT_FOUND: 'DEPLOYMENT_GROUP_NOT_FOUND', JOB_NOT_FOUND: 'JOB_NOT_FOUND' }),
   'POST /jobs': createJob,
   // JobDeleteResponse {status}
   'DELETE /jobs/:id': statusResponse({

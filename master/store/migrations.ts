@@ -201,6 +201,28 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX registry_accounts_host ON registry_accounts (host);
   `,
+  // 9: deployment groups (issue 17): the group (its Helios descriptor as JSON), its member hosts and
+  // the hosts that left it still to undeploy, its status, and the rollout in progress, kept after every
+  // step so that a restarted master continues it; each rollout's record (the group's history).
+  `
+  CREATE TABLE deployment_groups (
+    name TEXT PRIMARY KEY,
+    spec TEXT NOT NULL,
+    hosts TEXT NOT NULL,
+    removed TEXT NOT NULL,
+    status TEXT,
+    reverted INTEGER NOT NULL,
+    rollout TEXT,
+    created INTEGER NOT NULL,
+    modify_index INTEGER NOT NULL
+  );
+  CREATE TABLE deployment_group_rollouts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    group_name TEXT NOT NULL,
+    record TEXT NOT NULL
+  );
+  CREATE INDEX deployment_group_rollouts_group ON deployment_group_rollouts (group_name, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

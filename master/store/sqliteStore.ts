@@ -12,6 +12,7 @@ import { createStatusesStore } from './statuses.js';
 import { createSyncSourcesStore } from './syncSources.js';
 import { createAuditStore } from './audit.js';
 import { createRegistryAccountsStore } from './registryAccounts.js';
+import { createDeploymentGroupsStore } from './deploymentGroups.js';
 import { readClusterId } from './cluster.js';
 import { asTransaction, createExclusive } from './exclusive.js';
 import type { Queries, Store, StoreOptions, WriteOptions, WriteTx } from './store.js';
@@ -65,6 +66,7 @@ export function createSqliteStore(db: Database.Database, options: { durable?: Du
   const bump = db.prepare<[], { value: number }>("UPDATE meta SET value = value + 1 WHERE key = 'index' RETURNING value");
   const current = db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'index'");
   const listeners = new Set<(hosts: string[], index: number) => void>();
+  const commitListeners = new Set<(index: number) => void>();
   const hosts = createHostsStore(db);
   const tables = {
     jobs: createJobsStore(db),
@@ -74,6 +76,7 @@ export function createSqliteStore(db: Database.Database, options: { durable?: Du
     syncSources: createSyncSourcesStore(db),
     audit: createAuditStore(db),
     registryAccounts: createRegistryAccountsStore(db),
+    deploymentGroups: createDeploymentGroupsStore(db),
   };
   const connection = createExclusive();
   const direct = promised(tables, <T>(fn: () => T) => new Promise<T>((resolve) => resolve(fn())));
@@ -103,6 +106,7 @@ export function createSqliteStore(db: Database.Database, options: { durable?: Du
     });
     if (writeOptions.durable !== false) options.durable?.committed();
     if (touched.size > 0) for (const listener of listeners) listener([...touched], index);
+    for (const listener of commitListeners) listener(index);
     return result;
   }
 
@@ -120,6 +124,7 @@ export function createSqliteStore(db: Database.Database, options: { durable?: Du
       }
     }),
     onHostsChanged: (listener) => { listeners.add(listener); return () => listeners.delete(listener); },
+    onCommit: (listener) => { commitListeners.add(listener); return () => commitListeners.delete(listener); },
     holdsLease: async () => true, // the lock file (dbLock.ts) already makes this the only master
     masters: ownMaster(),
     flushed: () => options.durable?.flushed(),

@@ -16,6 +16,7 @@ import type { createStatusesStore } from './statuses.js';
 import type { createSyncSourcesStore } from './syncSources.js';
 import type { createAuditStore } from './audit.js';
 import type { createRegistryAccountsStore } from './registryAccounts.js';
+import type { createDeploymentGroupsStore } from './deploymentGroups.js';
 import { openSqliteStore } from './sqliteStore.js';
 import { isPostgresUrl, openPostgresStore } from './postgres/postgresStore.js';
 
@@ -31,6 +32,7 @@ export interface Queries {
   syncSources: Async<ReturnType<typeof createSyncSourcesStore>>;
   audit: Async<ReturnType<typeof createAuditStore>>;
   registryAccounts: Async<ReturnType<typeof createRegistryAccountsStore>>;
+  deploymentGroups: Async<ReturnType<typeof createDeploymentGroupsStore>>;
 }
 
 /** What a write transaction sees: its queries, the new global index to stamp rows with, and a way to
@@ -98,6 +100,11 @@ export interface Store extends Queries {
   };
   /** Hears which hosts' desired state changed after a commit: this master's writes and, on PostgreSQL, every other master's. */
   onHostsChanged(listener: (hosts: string[], index: number) => void): () => void;
+  /**
+   * Hears every write this master commits, with its index (the rollout engine wakes on it). Other
+   * masters' writes are not heard: a listener that must see them reads again every `recheckMs`.
+   */
+  onCommit(listener: (index: number) => void): () => void;
   /**
    * Resolves once every durable write so far is on disk (--sync-mode full); undefined when none
    * waits. The app holds each write's answer on it.

@@ -11,6 +11,7 @@ import { pgStatuses } from './statuses.js';
 import { pgSyncSources } from './syncSources.js';
 import { pgAudit } from './audit.js';
 import { pgRegistryAccounts } from './registryAccounts.js';
+import { pgDeploymentGroups } from './deploymentGroups.js';
 import { postgresStoreError, isRetryable } from './postgresErrors.js';
 import { createHostChanges } from './hostChanges.js';
 import { createLeases } from './lease.js';
@@ -35,7 +36,7 @@ const types = { getTypeParser: ((oid: number, format?: string) => (oid === pg.ty
 
 function queriesOf(db: PgHandle): Queries {
   return { jobs: pgJobs(db), hosts: pgHosts(db), deployments: pgDeployments(db), statuses: pgStatuses(db), syncSources: pgSyncSources(db), audit: pgAudit(db),
-    registryAccounts: pgRegistryAccounts(db) };
+    registryAccounts: pgRegistryAccounts(db), deploymentGroups: pgDeploymentGroups(db) };
 }
 
 /** The store's own queries: each alone on a pooled connection, refused inside a transaction. */
@@ -81,6 +82,7 @@ const RECHECK_MS = 5_000;
 
 async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string): Promise<Store> {
   const listeners = new Set<(hosts: string[], index: number) => void>();
+  const commitListeners = new Set<(index: number) => void>();
   const hear = (hosts: string[], index: number) => { for (const listener of listeners) listener(hosts, index); };
   const changes = createHostChanges(url, types, hear);
   await changes.start();
@@ -129,6 +131,7 @@ async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string
       return value;
     });
     if (touched.size > 0) hear([...touched], index);
+    for (const listener of commitListeners) listener(index);
     return result;
   }
 
@@ -151,6 +154,7 @@ async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string
       }
     },
     onHostsChanged: (listener) => { listeners.add(listener); return () => listeners.delete(listener); },
+    onCommit: (listener) => { commitListeners.add(listener); return () => commitListeners.delete(listener); },
     holdsLease: (name) => leases.hold(name),
     masters: {
       beat: async (name, url, now) => {

@@ -1,0 +1,252 @@
+/**
+ * Deployment groups on a real master (SQLite, or PostgreSQL with HELIOS_TEST_ENGINE=postgres), with
+ * the test playing the agents over the agent protocol: each fake agent heartbeats with its labels and
+ * reports RUNNING (or what a test says) for every task the master desires on it. The real-Docker
+ * rollouts are in test/rollingUpdate.test.ts.
+ */
+import test, { type ExecutionContext } from 'ava';
+import { buildJob, type DeploymentGroupStatusResponse, type JobSpec, type TaskStatus, type ThrottleState } from '../core/index.js';
+import { expectError, heartbeatBody, masterWithHosts, type TestMaster } from './harness/master.js';
+
+const web = [{ label: 'role', operator: 'EQUALS' as const, operand: 'web' }];
+
+interface FakeFleet {
+  /** Labels of each host; change them and the next heartbeat says so. */
+  labels: Record<string, Record<string, string>>;
+  /** What a host reports for a job (default RUNNING). */
+  report: (host: string, jobId: string) => { state: TaskStatus['state']; throttled?: ThrottleState };
+  /** Hosts that stop heartbeating and reporting. */
+  down: Set<string>;
+  stop(): void;
+}
+
+/** Agents for `hosts`, every 25 ms: a heartbeat, then RUNNING for each desired task, removal of the others. */
+function fakeFleet(t: ExecutionContext, m: TestMaster, hosts: string[], labels: Record<string, string> = { role: 'web' }): FakeFleet {
+  const fleet: FakeFleet = {
+    labels: Object.fromEntries(hosts.map((h) => [h, { ...labels }])),
+    report: () => ({ state: 'RUNNING' }),
+    down: new Set(),
+    stop: () => { stopped = true; },
+  };
+  let stopped = false;
+  const reported = new Map<string, Set<string>>();
+  const tick = async () => {
+    for (const host of hosts) {
+      if (fleet.down.has(host)) continue;
+      const agentId = `id-${host}`;
+      await m.client.agents.heartbeat(host, heartbeatBody(agentId, { labels: fleet.labels[host] }));
+      const desired = await m.client.agents.tasks(host, 0, 0, { agentId });
+      const had = reported.get(host) ?? new Set();
+      const now = new Set(desired.tasks.map((task) => task.jobId));
+      const updates = desired.tasks.map((task) => {
+        const { state, throttled = 'NO' } = fleet.report(host, task.jobId);
+        const status = { jobId: task.jobId, goal: task.goal, state, containerId: 'c', throttled, ports: {}, env: {}, containerError: null } as TaskStatus;
+        return { status, timestamp: Date.now() };
+      });
+      await m.client.agents.reportStatuses(host, { id: agentId, updates, removed: [...had].filter((id) => !now.has(id)) });
+      reported.set(host, now);
+    }
+  };
+  void (async () => {
+    while (!stopped) {
+      await tick().catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  })();
+  t.teardown(() => fleet.stop());
+  return fleet;
+}
+
+async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const settled = (s: DeploymentGroupStatusResponse) => s.status !== 'ROLLING_OUT';
+
+async function createJob(m: TestMaster, spec: Partial<JobSpec>): Promise<string> {
+  return (await m.client.jobs.create({ ...spec, image: spec.image ?? 'busybox:latest' })).id;
+}
+
+/** Every host UP with its labels heard. */
+async function allUp(m: TestMaster, hosts: string[]): Promise<void> {
+  await until('hosts UP with labels', () => Promise.all(hosts.map((h) => m.client.hosts.status(h))),
+    (statuses) => statuses.every((s) => s.status === 'UP' && Object.keys(s.labels).length > 0));
+}
+
+test('create, list, inspect and remove a group: NOT_MODIFIED for the same selectors, 409 for others, 404 for none', async (t) => {
+  const m = await masterWithHosts(t, ['h1', 'h2']);
+  t.deepEqual(await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web }), { status: 'CREATED' });
+  t.deepEqual(await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web }), { status: 'NOT_MODIFIED' });
+  await expectError(t, m.client.deploymentGroups.create({ name: 'web', hostSelectors: [{ label: 'role', operator: 'EQUALS', operand: 'api' }] }), 'DEPLOYMENT_GROUP_EXISTS');
+  await expectError(t, m.client.deploymentGroups.create({ name: 'bad/name', hostSelectors: web }), 'INVALID_REQUEST');
+  await m.client.deploymentGroups.create({ name: 'api', hostSelectors: web });
+  t.deepEqual(await m.client.deploymentGroups.list(), ['api', 'web']);
+  t.deepEqual(await m.client.deploymentGroups.get('web'), { name: 'web', hostSelectors: web });
+  t.like(await m.client.deploymentGroups.status('web'), { status: 'IDLE', error: '', hostStatuses: [], deploymentGroupStatus: null, reverted: false, rollout: null });
+  t.deepEqual(await m.client.deploymentGroups.remove('web'), { status: 'REMOVED' });
+  await expectError(t, m.client.deploymentGroups.get('web'), 'DEPLOYMENT_GROUP_NOT_FOUND');
+  await expectError(t, m.client.deploymentGroups.remove('web'), 'DEPLOYMENT_GROUP_NOT_FOUND');
+  await expectError(t, m.client.deploymentGroups.status('web'), 'DEPLOYMENT_GROUP_NOT_FOUND');
+  await expectError(t, m.client.deploymentGroups.stop('web'), 'DEPLOYMENT_GROUP_NOT_FOUND');
+  const job = await createJob(m, { id: 'app:1' });
+  await expectError(t, m.client.deploymentGroups.rollingUpdate('web', { job }), 'DEPLOYMENT_GROUP_NOT_FOUND');
+  await expectError(t, m.client.deploymentGroups.rollingUpdate('api', { job: `nope:1:${'a'.repeat(40)}` }), 'JOB_NOT_FOUND');
+  await expectError(t, m.client.deploymentGroups.rollingUpdate('api', { job, rolloutOptions: { parallelism: 0 } }), 'INVALID_REQUEST');
+});
+
+test("Helios' wire format: a refusal is 200 with Helios' status, and null rollout options are unset", async (t) => {
+  const m = await masterWithHosts(t, ['h1']);
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${m.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'Helios-Version': '0.9.282' }, body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json() as Record<string, unknown> };
+  };
+  t.like(await post('/deployment-group/', { name: 'g', hostSelectors: web }), { status: 200, body: { status: 'CREATED' } });
+  t.like(await post('/deployment-group/', { name: 'g', hostSelectors: [] }), { status: 200, body: { status: 'CONFLICT' } });
+  const removed = await fetch(`${m.url}/deployment-group/nope`, { method: 'DELETE', headers: { 'Helios-Version': '0.9.282' } });
+  t.is(removed.status, 200);
+  t.like(await removed.json(), { status: 'DEPLOYMENT_GROUP_NOT_FOUND' });
+  t.like(await post('/deployment-group/nope/rolling-update', { job: 'x:1' }), { status: 200, body: { status: 'DEPLOYMENT_GROUP_NOT_FOUND' } });
+  t.like(await post('/deployment-group/g/rolling-update', { job: `x:1:${'b'.repeat(40)}` }), { status: 200, body: { status: 'JOB_NOT_FOUND' } });
+  const job = await createJob(m, { id: 'app:1' });
+  const started = await post('/deployment-group/g/rolling-update', { job, rolloutOptions: { timeout: null, parallelism: '2', overlap: null, migrate: 'false' } });
+  t.like(started, { status: 200, body: { status: 'OK' } });
+  t.like((await m.client.deploymentGroups.get('g')).rolloutOptions, { parallelism: 2, timeout: 300, overlap: false, migrate: false });
+});
+
+test('parallelism 1: hosts one after another, each RUNNING before the next starts; the history says who, what and how long', async (t) => {
+  const hosts = ['h1', 'h2', 'h10'];
+  const m = await masterWithHosts(t, hosts);
+  fakeFleet(t, m, hosts);
+  const v1 = await createJob(m, { id: 'app:1' });
+  await allUp(m, hosts);
+  // Created and rolled out at once: the members are already known (Helios planned none here).
+  await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
+  const started = await m.client.deploymentGroups.rollingUpdate('web', { job: v1 });
+  t.like(started, { status: 'OK', jobId: v1, rolloutOptions: { parallelism: 1, timeout: 300, minHealthySeconds: 0, autoRevert: false } });
+  const done = await until('rollout', () => m.client.deploymentGroups.status('web'), settled);
+  t.is(done.status, 'ACTIVE', done.error);
+  t.deepEqual(done.hostStatuses, hosts.map((host) => ({ host, jobId: v1, state: 'RUNNING' })));
+  const [rollout] = (await m.client.deploymentGroups.history('web')).rollouts;
+  t.like(rollout, { id: started.rolloutId, jobId: v1, previousJobId: null, reason: 'MANUAL', outcome: 'DONE', error: null, reverted: false });
+  t.is(typeof rollout.startedBy, 'string');
+  // Group order: h1, h2, h10 (digits by value); strictly one after another.
+  t.deepEqual(rollout.hosts.map((h) => [h.host, h.phase, h.result]), hosts.map((h) => [h, 'UPDATE', 'DONE']));
+  for (let i = 1; i < rollout.hosts.length; i++) t.true(rollout.hosts[i].started >= rollout.hosts[i - 1].finished!, JSON.stringify(rollout.hosts));
+  t.true(rollout.finished! >= rollout.started);
+  const deployment = await m.client.deployments.get('h1', v1);
+  t.like(deployment, { owner: 'group:web', deploymentGroupName: 'web' });
+});
+
+test('parallelism 2: two hosts at a time', async (t) => {
+  const hosts = ['a1', 'a2', 'a3', 'a4'];
+  const m = await masterWithHosts(t, hosts);
+  fakeFleet(t, m, hosts);
+  const v1 = await createJob(m, { id: 'app:1' });
+  await allUp(m, hosts);
+  await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
+  await m.client.deploymentGroups.rollingUpdate('web', { job: v1, rolloutOptions: { parallelism: 2 } });
+  const done = await until('rollout', () => m.client.deploymentGroups.status('web'), settled);
+  t.is(done.status, 'ACTIVE', done.error);
+  const [rollout] = (await m.client.deploymentGroups.history('web')).rollouts;
+  const [h1, h2, h3, h4] = rollout.hosts;
+  // a1 and a2 start before either is done; a3 and a4 only after both are.
+  t.true(h2.started <= h1.finished! && h1.started <= h2.finished!);
+  t.true(h3.started >= Math.max(h1.finished!, h2.finished!) && h4.started >= Math.max(h1.finished!, h2.finished!));
+});
+
+test('a missing image fails the rollout at once; with autoRevert the touched hosts get the previous job again and the group says reverted', async (t) => {
+  const hosts = ['h1', 'h2', 'h3'];
+  const m = await masterWithHosts(t, hosts);
+  const fleet = fakeFleet(t, m, hosts);
+  const v1 = await createJob(m, { id: 'app:1' });
+  const v2 = await createJob(m, { id: 'app:2', image: 'busybox:missing' });
+  fleet.report = (_host, jobId) => (jobId === v2 ? { state: 'PULLING_IMAGE', throttled: 'IMAGE_MISSING' } : { state: 'RUNNING' });
+  await allUp(m, hosts);
+  await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
+  await m.client.deploymentGroups.rollingUpdate('web', { job: v1 });
+  t.is((await until('v1', () => m.client.deploymentGroups.status('web'), settled)).status, 'ACTIVE');
+
+  const began = Date.now();
+  await m.client.deploymentGroups.rollingUpdate('web', { job: v2, rolloutOptions: { autoRevert: true } });
+  const failed = await until('v2 rollout', () => m.client.deploymentGroups.status('web'), settled);
+  t.true(Date.now() - began < 5_000, `${Date.now() - began} ms, not the 300 s timeout`);
+  t.is(failed.status, 'FAILED');
+  t.true(failed.reverted);
+  t.regex(failed.error, new RegExp(`^h1: job ${v2} cannot reach state RUNNING due to missing Docker image \\(terminal job state PULLING_IMAGE, previous states: .*PULLING_IMAGE\\)$`));
+  t.is(failed.deploymentGroup.jobId, v1);
+  t.deepEqual(failed.hostStatuses, hosts.map((host) => ({ host, jobId: v1, state: 'RUNNING' })));
+  const [rollout] = (await m.client.deploymentGroups.history('web')).rollouts;
+  t.like(rollout, { jobId: v2, previousJobId: v1, outcome: 'FAILED', errorCode: 'IMAGE_MISSING', reverted: true });
+  t.deepEqual(rollout.hosts.map((h) => [h.host, h.phase, h.result]), [['h1', 'UPDATE', 'FAILED'], ['h1', 'REVERT', 'DONE']]);
+
+  // Without autoRevert the group fails and stays so.
+  await m.client.deploymentGroups.rollingUpdate('web', { job: v2 });
+  const plain = await until('v2 again', () => m.client.deploymentGroups.status('web'), settled);
+  t.like(plain, { status: 'FAILED', reverted: false });
+});
+
+test('overlap with static host ports is refused up front, naming the ports', async (t) => {
+  const m = await masterWithHosts(t, ['h1']);
+  await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
+  const job = await createJob(m, { id: 'app:1', ports: { http: { internalPort: 80, externalPort: 18080 } } });
+  const err = await expectError(t, m.client.deploymentGroups.rollingUpdate('web', { job, rolloutOptions: { overlap: true } }), 'PORT_CONFLICT');
+  t.regex(err.message, /static host ports \(18080\/tcp\)/);
+  t.like(await m.client.deploymentGroups.status('web'), { status: 'IDLE' });
+});
+
+test('membership follows labels: a host relabelled out is undeployed, back in redeployed; a new one gets the job; stop says Stopped by user', async (t) => {
+  const m = await masterWithHosts(t, ['h1', 'h2']);
+  const fleet = fakeFleet(t, m, ['h1', 'h2']);
+  const v1 = await createJob(m, { id: 'app:1' });
+  await allUp(m, ['h1', 'h2']);
+  await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
+  await m.client.deploymentGroups.rollingUpdate('web', { job: v1 });
+  await until('v1', () => m.client.deploymentGroups.status('web'), (s) => s.status === 'ACTIVE');
+
+  fleet.labels.h2 = { role: 'db' };
+  await until('h2 undeployed', () => m.client.jobs.status(v1), (s) => Object.keys(s.deployments).join() === 'h1');
+  const left = await until('group', () => m.client.deploymentGroups.status('web'), (s) => s.status === 'ACTIVE' && s.hostStatuses.length === 1);
+  t.deepEqual(left.hostStatuses.map((h) => h.host), ['h1']);
+  fleet.labels.h2 = { role: 'web' };
+  await until('h2 redeployed', () => m.client.jobs.status(v1), (s) => Object.keys(s.deployments).sort().join() === 'h1,h2');
+  const [latest] = (await m.client.deploymentGroups.history('web')).rollouts;
+  t.like(latest, { reason: 'HOSTS_CHANGED', startedBy: 'master' });
+
+  const slow = await createJob(m, { id: 'app:2' });
+  fleet.report = (_host, jobId) => ({ state: jobId === slow ? 'STARTING' : 'RUNNING' });
+  await m.client.deploymentGroups.rollingUpdate('web', { job: slow });
+  await until('rolling', () => m.client.deploymentGroups.status('web'), (s) => s.status === 'ROLLING_OUT');
+  await m.client.deploymentGroups.stop('web');
+  t.like(await m.client.deploymentGroups.status('web'), { status: 'FAILED', error: 'Stopped by user', rollout: null });
+  t.like((await m.client.deploymentGroups.history('web')).rollouts[0], { jobId: slow, outcome: 'STOPPED', error: 'Stopped by user' });
+});
+
+test('a host DOWN during the rollout is caught up when it comes back UP', async (t) => {
+  const m = await masterWithHosts(t, ['h1', 'h2'], { downAfterMs: 300 });
+  const fleet = fakeFleet(t, m, ['h1', 'h2']);
+  const v1 = await createJob(m, { id: 'app:1' });
+  await allUp(m, ['h1', 'h2']);
+  await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
+  fleet.down.add('h2');
+  await until('h2 DOWN', () => m.client.hosts.status('h2'), (s) => s.status === 'DOWN');
+  await m.client.deploymentGroups.rollingUpdate('web', { job: v1 });
+  const done = await until('v1', () => m.client.deploymentGroups.status('web'), settled);
+  t.is(done.status, 'ACTIVE');
+  t.deepEqual(Object.keys((await m.client.jobs.status(v1)).deployments), ['h1']);
+  fleet.down.delete('h2');
+  await until('h2 caught up', () => m.client.jobs.status(v1), (s) => s.taskStatuses.h2?.state === 'RUNNING');
+  t.like(await until('group', () => m.client.deploymentGroups.status('web'), (s) => s.hostStatuses.length === 2 && settled(s)), { status: 'ACTIVE' });
+});
+
+test('job ids are unchanged by the new rollout options when absent, and a job carries them when given', (t) => {
+  const plain = buildJob({ id: 'a:1', image: 'busybox:latest' }).job;
+  const withOptions = buildJob({ id: 'a:1', image: 'busybox:latest', rolloutOptions: { minHealthySeconds: 5, autoRevert: true } }).job;
+  t.not(plain.id, withOptions.id);
+  t.deepEqual(withOptions.rolloutOptions, { minHealthySeconds: 5, autoRevert: true });
+});
