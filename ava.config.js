@@ -1,6 +1,6 @@
 // ava 7 on Node 20: TypeScript loads through tsx; worker threads break the tsx loader.
 export default {
-  files: ['{core,master,agent,syncer,provider,cli,test}/**/*.test.ts'],
+  files: ['{core,master,agent,syncer,provider,cli,ui,test}/**/*.test.ts'],
   extensions: { ts: 'module' },
   nodeArguments: ['--import=tsx'],
   workerThreads: false,

@@ -3,9 +3,9 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // Components meet only at core/: a component may not import another component's files.
-const components = ['master', 'agent', 'syncer', 'provider', 'cli'];
+const components = ['master', 'agent', 'syncer', 'provider', 'cli', 'ui'];
 const boundaries = components.map((name) => ({
-  files: [`${name}/**/*.ts`],
+  files: [`${name}/**/*.ts`, `${name}/**/*.tsx`],
   rules: {
     'no-restricted-imports': ['error', {
       patterns: components.filter((other) => other !== name).map((other) => ({
@@ -33,5 +33,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: components.map((c) => `**/${c}/**`), message: 'core/ imports nothing of ours' }] }],
     },
   },
+  // The dashboard runs in the browser.
+  { files: ['ui/**/*.ts', 'ui/**/*.tsx'], ignores: ['ui/**/*.test.ts'], languageOptions: { globals: { ...globals.browser } } },
   ...boundaries,
 );

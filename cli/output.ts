@@ -1,3 +1,4 @@
+import { stateTone } from '../core/model/stateTone.js';
 import { renderTable } from './table.js';
 import { clearLine, markEscapes, terminalCell, terminalJson, terminalText } from './terminalText.js';
 
@@ -92,10 +93,8 @@ async function loadColors(): Promise<Colors> {
   return { good: paint(chalk.green), bad: paint(chalk.red), warn: paint(chalk.yellow), dim: paint(chalk.dim), bold: paint(chalk.bold) };
 }
 
-/** Colours a task state: RUNNING green, FAILED/EXITED red, anything in between yellow (likewise a group's and a rollout's). */
+/** Colours a task state by its tone (core's stateTone, the dashboard's too): RUNNING green, FAILED/EXITED red, anything in between yellow. */
 export function colorState(colors: Colors, state: string): string {
-  if (state === 'RUNNING' || state === 'UP' || state === 'OK' || state === 'DONE' || state === 'ACTIVE') return colors.good(state);
-  if (state === 'FAILED' || state === 'EXITED' || state === 'DOWN' || state === 'ERROR') return colors.bad(state);
-  if (state === 'STOPPED' || state === '-' || state === 'IDLE') return state;
-  return colors.warn(state);
+  const tone = stateTone(state);
+  return tone === 'neutral' ? state : colors[tone](state);
 }

@@ -30,6 +30,7 @@ export { parseIsoDate } from './model/isoDate.js';
 export * from './model/duration.js';
 export * from './model/admission.js';
 export * from './model/killWait.js';
+export * from './model/stateTone.js';
 export * from './model/limits.js';
 export * from './model/rolloutOptions.js';
 export * from './model/rolloutPlan.js';

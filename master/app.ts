@@ -20,6 +20,7 @@ import { auditRoutes } from './routes/audit.js';
 import { registryRoutes } from './routes/registry.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { eventsRoutes } from './routes/events.js';
+import { uiRoutes } from './routes/ui.js';
 import { createChangeFeed, topicsOfRoute } from './events/changeFeed.js';
 import { createMasterMetrics } from './metrics/masterMetrics.js';
 import { deploymentGroupsRoutes } from './routes/deploymentGroups.js';
@@ -87,6 +88,7 @@ export function buildApp(deps: Omit<MasterContext, 'metrics'>, https?: HttpsOpti
   metricsRoutes(app, ctx);
   eventsRoutes(app, ctx, feed);
   deploymentGroupsRoutes(app, ctx);
+  uiRoutes(app);
   return app;
 }
 

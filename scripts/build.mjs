@@ -4,7 +4,7 @@
 // changed anything: into dist/ for the package, and into core/schema/job.schema.json, the committed
 // copy job files point at (a test fails when that copy is stale).
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -25,4 +25,25 @@ if (schemaCopies.some((url) => mtimeMs(url) < mtimeMs(buildInfo))) {
   const { jobFileJsonSchema } = await import('../dist/core/schema/jobFileJsonSchema.js');
   const text = jobFileJsonSchema();
   for (const url of schemaCopies) writeFileSync(url, text);
+}
+
+// The dashboard (ui/): type checked with its own tsconfig (the DOM, Preact's JSX), bundled by esbuild
+// into dist/ui/ with its index.html and style.css, only when one of the bundle's inputs (esbuild's
+// metafile, kept beside it) or those two files changed: nothing to do costs a few stat calls.
+const uiOut = at('dist/ui/');
+const uiInputs = at('dist/ui/inputs.json');
+const uiStatic = ['index.html', 'style.css'];
+const uiSources = () => [...(existsSync(uiInputs) ? JSON.parse(readFileSync(uiInputs, 'utf8')) : []), ...uiStatic.map((f) => `ui/${f}`)];
+const uiBuilt = mtimeMs(at('dist/ui/app.js'));
+if (uiBuilt === 0 || !existsSync(uiInputs) || uiSources().some((path) => mtimeMs(at(path)) === 0 || mtimeMs(at(path)) > uiBuilt)) {
+  const check = spawnSync(process.execPath, [tsc, '-p', 'ui/tsconfig.json'], { cwd: fileURLToPath(at('')), stdio: 'inherit' });
+  if (check.status !== 0) process.exit(check.status ?? 1);
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [fileURLToPath(at('ui/main.tsx'))], outfile: fileURLToPath(at('dist/ui/app.js')), bundle: true, format: 'esm',
+    platform: 'browser', target: 'es2022', minify: true, legalComments: 'none', metafile: true, logLevel: 'warning',
+    jsx: 'automatic', jsxImportSource: 'preact', absWorkingDir: fileURLToPath(at('')),
+  });
+  for (const file of uiStatic) copyFileSync(at(`ui/${file}`), new URL(file, uiOut));
+  writeFileSync(uiInputs, JSON.stringify(Object.keys(result.metafile.inputs).filter((path) => !path.startsWith('node_modules/'))));
 }

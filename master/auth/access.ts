@@ -63,6 +63,9 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'POST /deployment-group/:name/stop': 'deploy',
   'GET /deployment-group/:name/status': 'read',
   'GET /deployment-group/:name/history': 'read',
+  'GET /': 'public',
+  'GET /ui/': 'public',
+  'GET /ui/*': 'public',
 };
 
 const LEVEL: Record<Role, number> = { agent: 0, sync: 0, read: 1, deploy: 2, admin: 3 };
