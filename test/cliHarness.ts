@@ -70,10 +70,11 @@ export function ensureCliBuilt(): Promise<void> {
 
 /**
  * Runs `helios ARGS` against `master` (HELIOS_MASTER); stdin is a pipe (never a terminal), fed `input`.
- * `env` adds to (or, with undefined values, removes from) the environment.
+ * `env` adds to (or, with undefined values, removes from) the environment; `onStdout` sees the output
+ * so far each time more arrives (to act while a command that runs on is running).
  */
 export async function helios(master: { url: string } | null, args: string[],
-  opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number; onStdout?: (soFar: string) => void } = {}): Promise<CliResult> {
   await ensureCliBuilt();
   // GIT_COMMIT (set by CI) would go into every created job's metadata, and so change its id; an empty
   // LOCALDOMAIN keeps this machine's DNS search list out of host names (a test gives its own).
@@ -84,7 +85,7 @@ export async function helios(master: { url: string } | null, args: string[],
   const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); opts.onStdout?.(stdout); });
   child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
   child.stdin.end(opts.input ?? '');
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);

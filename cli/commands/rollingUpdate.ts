@@ -1,3 +1,4 @@
+import { HeliosError } from '../../core/errors/HeliosError.js';
 import type { RolloutOptions } from '../../core/model/rolloutOptions.js';
 import type { DeploymentGroupStatusResponse, RollingUpdateResponse } from '../../core/schema/deploymentGroup.js';
 import type { HeliosClient } from '../../core/client/createClient.js';
@@ -31,8 +32,8 @@ and 'Duration: S.SS s'. A rollout replaced by another rolling update fails this 
                              RUNNING) takes longer than S seconds (default 300)
   -p, --par N                hosts updated at once (default 1); --parallelism N is the same
       --async                do not wait for the rollout: exit once it has started
-  -T, --rollout-timeout MIN  how long this command waits, in minutes (default 60); the rollout
-                             goes on after it gives up
+  -T, --rollout-timeout MIN  how long this command waits, in minutes (default 60; 0.5 is 30 s);
+                             the rollout goes on after it gives up
       --migrate              also undeploy JOB's id where it was deployed by hand or by another
                              group, not only the group's own jobs: once, to move a service into a
                              group
@@ -65,7 +66,7 @@ and 'Duration: S.SS s'. A rollout replaced by another rolling update fails this 
     expectPositionals(this, positionals, 2);
     const [ref, group] = positionals;
     const requested = requestedOptions(flags);
-    const waitMs = (countFlag(flags['rollout-timeout'], 'rollout-timeout') ?? 60) * 60_000;
+    const waitMs = minutesFlag(flags['rollout-timeout']) * 60_000;
     const async = boolFlag(flags.async);
     const started = Date.now();
     const client = await connect(global);
@@ -109,9 +110,22 @@ function requestedOptions(flags: Record<string, FlagValue>): RolloutOptions {
   return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
 }
 
+/** -T: Helios' whole minutes, or a fraction of one (0.5: 30 s). */
+function minutesFlag(value: FlagValue): number {
+  if (value === undefined) return 60;
+  const minutes = Number(value);
+  if (typeof value !== 'string' || !Number.isFinite(minutes) || minutes <= 0) {
+    throw new HeliosError('INVALID_ARGUMENT', `--rollout-timeout must be a positive number of minutes, got '${String(value)}'`);
+  }
+  return minutes;
+}
+
 function wholeSeconds(value: FlagValue): number | undefined {
-  if (value === '0') return 0;
-  return countFlag(value, 'min-healthy-seconds');
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) {
+    throw new HeliosError('INVALID_ARGUMENT', `--min-healthy-seconds must be a whole number of seconds (0 or more), got '${String(value)}'`);
+  }
+  return Number(value);
 }
 
 interface RolloutResult {
