@@ -4,9 +4,12 @@
  * agent on the real Docker engine given both. A deploy through A runs; A is killed with SIGKILL in
  * the middle of the agent's blocking query; the agent goes on at B, where a second deploy reaches it
  * and runs, and B's statuses and history are complete, with no container restarted or made twice.
- * A syncer given both masters goes on applying commits through B.
+ * A syncer given both masters goes on applying commits through B. A status report that master A
+ * took but never answered, sent again to B, is recorded once.
  */
 import test from 'ava';
+import { createServer, request, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createClient, type HeliosClient, type TaskStatus } from '../core/index.js';
 import { parseOptions, type SyncerConfig } from '../syncer/options.js';
@@ -14,7 +17,7 @@ import { startSyncer } from '../syncer/sync.js';
 import { jobExists, jobFile, jobIdOf } from './gitopsHelpers.js';
 import { commitFiles, gitRepo } from './harness/gitServer.js';
 import { agentContainers, dockerClient, startMasterFor, startTestAgent } from './harness/agent.js';
-import { spawnMaster, urlOf } from './harness/master.js';
+import { spawnMaster, startTestMaster, urlOf } from './harness/master.js';
 import { createTestDatabase } from './harness/postgres.js';
 import { tempDir, waitFor } from './harness/processes.js';
 
@@ -110,4 +113,65 @@ test('kill -9 of master A: a syncer given both applies the next commit through m
   t.true(await jobExists(b.client, jobIdOf('jobs/second.yaml', jobFile('second'))));
   t.like(await b.client.sync.source('failover'), { lastAppliedCommit: second, state: 'OK' });
   t.deepEqual(logs.filter((l) => l.msg === 'sync failed').map((l) => l.err), [], 'no pass failed');
+});
+
+/**
+ * An HTTP front for a master that, once armed, passes the next status report on and drops the
+ * connection when the master has answered it: a report the master took whose answer never came, as
+ * when a master dies between its commit and its reply.
+ */
+async function answerLosingFront(target: string) {
+  let armed = false;
+  let cut = 0;
+  const server = createServer((req, res) => {
+    const body: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => body.push(chunk));
+    req.on('end', () => {
+      const upstream = request(target + req.url, { method: req.method, headers: req.headers }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          if (armed && req.method === 'POST' && req.url?.endsWith('/statuses')) {
+            armed = false;
+            cut++;
+            req.socket.destroy();
+            return;
+          }
+          res.writeHead(answer.statusCode ?? 502, passed(answer.headers)).end(Buffer.concat(chunks));
+        });
+      });
+      upstream.on('error', () => req.socket.destroy());
+      upstream.end(Buffer.concat(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arm: () => { armed = true; },
+    get cut() { return cut; },
+    close: () => { server.closeAllConnections(); return new Promise<void>((resolve) => server.close(() => resolve())); },
+  };
+}
+
+const passed = (headers: IncomingHttpHeaders) => Object.fromEntries(Object.entries(headers)
+  .filter(([name]) => !['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)));
+
+test('a status report master A took but never answered goes to master B and is recorded once', async (t) => {
+  const db = await createTestDatabase(t);
+  const a = await startTestMaster({ dbPath: db, name: 'a' });
+  t.teardown(a.close);
+  const front = await answerLosingFront(a.url);
+  t.teardown(front.close);
+  const b = await startMasterFor(t, { dbPath: db, name: 'b' });
+  const agent = await startTestAgent(t, { url: front.url }, { master: [front.url, b.url] });
+  await waitFor(async () => (await a.client.hosts.status(agent.name).catch(() => undefined))?.status === 'UP', { message: 'the agent UP' });
+
+  front.arm();
+  const { id } = await a.client.jobs.create(job('once'));
+  await a.client.deployments.deploy(agent.name, id);
+  await statusOn(b.client, id, agent.name, 'RUNNING');
+  t.is(front.cut, 1, 'one report was taken by A and its answer lost');
+  const history = await states(b.client, id);
+  t.is(history.at(-1), 'RUNNING');
+  t.is(new Set(history).size, history.length, `each state once: ${history.join(' ')}`);
 });
