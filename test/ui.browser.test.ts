@@ -1,0 +1,122 @@
+/**
+ * The dashboard in a real headless Chromium (Debian's, driven by puppeteer-core) against a real master
+ * and a real agent on the session's Docker engine: sign-in with a token, the hosts page, a deploy made
+ * through the API appearing on an open job page without a reload, actions with a confirmation for a
+ * deploy token and none for a read token, a wrong token seeing no data, a refused commit's file:line,
+ * the diff page's changed fields, and the reconnecting state when the master goes.
+ * HELIOS_UI_SCREENSHOT=DIR writes the README's screenshots there.
+ */
+import test from 'ava';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import type { TokenEntry } from '../master/auth/tokenFile.js';
+import { startTestMaster, type TestMaster } from './harness/master.js';
+import { startTestAgent, waitForState } from './harness/agent.js';
+import { launchBrowser } from './harness/browser.js';
+
+const tokens: TokenEntry[] = [
+  { token: 'deploy-token-0123456789', role: 'deploy', name: 'ci' },
+  { token: 'read-token-0123456789', role: 'read', name: 'dashboard' },
+  { token: 'agent-token-0123456789', role: 'agent', name: 'agents' },
+];
+const screenshots = process.env.HELIOS_UI_SCREENSHOT;
+
+async function signIn(page: Page, m: TestMaster, token: string, hash = ''): Promise<void> {
+  await page.goto(`${m.url}/${hash}`); // / redirects the browser to /ui/
+  await page.waitForSelector('#token');
+  await page.type('#token', token);
+  await page.click('button[type="submit"]');
+}
+
+const text = (page: Page, selector: string) => page.$eval(selector, (e) => e.textContent ?? '');
+/** Until the element `selector` reads `expected` (evaluated in the page: the tests' types have no DOM). */
+const untilText = (page: Page, selector: string, expected: string, timeout: number) =>
+  page.waitForFunction(`document.querySelector(${JSON.stringify(selector)})?.textContent === ${JSON.stringify(expected)}`, { timeout });
+
+test('deploy token: hosts, a deploy through the API appears live on the job page, stop with confirmation', async (t) => {
+  const m = await startTestMaster({ tokens });
+  t.teardown(m.close);
+  const agent = await startTestAgent(t, m, { token: 'agent-token-0123456789', labels: { role: 'web' } });
+  const browser = await launchBrowser(t);
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 720 });
+  await signIn(page, m, 'deploy-token-0123456789');
+  t.is(new URL(page.url()).pathname, '/ui/');
+  await untilText(page, `[data-host="${agent.name}"] .state`, 'UP', 20_000);
+  t.regex(await text(page, `[data-host="${agent.name}"]`), /role=web/);
+  t.is(await text(page, '[data-who]'), 'ci (deploy)');
+
+  const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest', command: ['sleep', '3600'], init: true, secondsToWaitBeforeKill: 1 });
+  await page.goto(`${m.url}/ui/#/jobs/${encodeURIComponent(id)}`);
+  await page.waitForSelector('h1#job-title');
+  await page.evaluate('window.notReloaded = true');
+  await m.client.deployments.deploy(agent.name, id);
+  await waitForState(m, id, agent.name, 'RUNNING');
+  const state = `[data-task-host="${agent.name}"] [data-state]`;
+  await untilText(page, state, 'RUNNING', 5_000);
+  t.is(await page.evaluate('window.notReloaded'), true, 'the page was not reloaded');
+  t.regex(await text(page, 'ol.timeline'), /RUNNING/);
+  if (screenshots) await page.screenshot({ path: join(screenshots, 'screenshot-job.png') });
+
+  // Stop asks first; Cancel changes nothing, Confirm stops it.
+  await page.click(`button[aria-label="Stop on ${agent.name}"]`);
+  await page.waitForSelector('dialog[open] button:not(.primary)');
+  await page.click('dialog[open] button:not(.primary)');
+  await page.waitForSelector('dialog[open]', { hidden: true });
+  t.is((await m.client.deployments.get(agent.name, id)).goal, 'START');
+  await page.click(`button[aria-label="Stop on ${agent.name}"]`);
+  await page.waitForSelector('dialog[open] button.primary');
+  await page.click('dialog[open] button.primary');
+  await untilText(page, state, 'STOPPED', 20_000);
+  t.is((await m.client.deployments.get(agent.name, id)).goal, 'STOP');
+  if (screenshots) {
+    await page.goto(`${m.url}/ui/#/`);
+    await page.waitForSelector(`[data-host="${agent.name}"] .state`);
+    await page.screenshot({ path: join(screenshots, 'screenshot-hosts.png') });
+  }
+});
+
+test('read token: data but no action buttons; a refused commit shows file:line; the diff page shows the changed fields; reconnecting when the master goes', async (t) => {
+  const m = await startTestMaster({ tokens });
+  t.teardown(m.close);
+  const deployer = m.client;
+  const agent = m.clientWith({ token: 'agent-token-0123456789' });
+  await agent.hosts.register('h1', 'a1');
+  const one = await deployer.jobs.create({ id: 'api:1', image: 'busybox:latest', env: { LOG: 'info' } });
+  const two = await deployer.jobs.create({ id: 'api:2', image: 'busybox:1.36', env: { LOG: 'debug' } });
+  await deployer.deployments.deploy('h1', one.id);
+  await deployer.sync.apply('apps', { repo: 'http://127.0.0.1/r.git', branch: 'main', path: 'jobs', commit: 'c1', jobs: [],
+    errors: [{ file: 'jobs/bad.yaml', line: 3, message: 'image: must be a string' }] });
+  const browser = await launchBrowser(t);
+  const page = await browser.newPage();
+  await signIn(page, m, 'read-token-0123456789', `ui/#/jobs/${encodeURIComponent(one.id)}`);
+  await page.waitForSelector('[data-task-host="h1"]');
+  t.is(await page.$$eval('main button', (buttons) => buttons.filter((b) => /Deploy|Stop|Start|Undeploy/.test(b.textContent ?? '')).length), 0);
+  t.is(await page.$('form input[list]'), null, 'no deploy form');
+
+  await page.goto(`${m.url}/ui/#/sync`);
+  await page.waitForSelector('[data-source="apps"]');
+  t.regex(await text(page, '[data-source="apps"]'), /ERROR.*jobs\/bad\.yaml:3 image: must be a string/s);
+
+  await page.goto(`${m.url}/ui/#/diff/${encodeURIComponent(one.id)}/${encodeURIComponent(two.id)}`);
+  await page.waitForSelector('tr[data-field]');
+  const rows = await page.$$eval('tr[data-field]', (trs) => trs.map((tr) => [tr.getAttribute('data-field'), tr.className]));
+  t.deepEqual(rows, [['env.LOG', 'changed'], ['image', 'changed']]);
+
+  await m.close();
+  await page.waitForSelector('[data-live="reconnecting"]', { timeout: 10_000 });
+  t.is(await text(page, '[data-live]'), 'Reconnecting…');
+});
+
+test('a wrong token sees no data: the sign-in says it was refused', async (t) => {
+  const m = await startTestMaster({ tokens });
+  t.teardown(m.close);
+  await m.client.jobs.create({ id: 'secret:1', image: 'busybox:latest' });
+  const browser = await launchBrowser(t);
+  const page = await browser.newPage();
+  await signIn(page, m, 'not-a-token-0123456789', 'ui/#/jobs');
+  await page.waitForSelector('.login [role="alert"]');
+  t.regex(await text(page, '.login [role="alert"]'), /refused/);
+  t.false((await page.content()).includes('secret:1'));
+  t.is(await page.$('table'), null);
+});
