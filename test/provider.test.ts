@@ -3,7 +3,7 @@ import test, { type ExecutionContext } from 'ava';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestAgent, waitForState } from './harness/agent.js';
-import { waitFor } from './harness/processes.js';
+import { freePort, waitFor } from './harness/processes.js';
 import { startTestMaster, type TestMaster } from './harness/master.js';
 import { createJobProvider } from '../provider/jobProvider.js';
 import { createDeploymentProvider } from '../provider/deploymentProvider.js';
@@ -216,6 +216,20 @@ test('without stack config the master comes from HELIOS_MASTER; stack config hel
   t.is((await master.client.jobs.get(id)).owner, STACK);
   await jobs.configure!(configOf({ 'helios:master': 'http://127.0.0.1:1' }));
   await t.throwsAsync(jobs.read!(id, { ...web(), jobId: id }), { message: /cannot reach the master at http:\/\/127\.0\.0\.1:1/ });
+});
+
+test('helios:master may name several masters of one cluster (comma-separated): a call moves on from one that cannot be reached', async (t) => {
+  const master = await startTestMaster();
+  t.teardown(master.close);
+  const jobs = createJobProvider();
+  // A port nothing listens on (fetch refuses to dial port 1 at all).
+  const down = `http://127.0.0.1:${await freePort()}`;
+  await jobs.configure!(configOf({ 'helios:master': `${down},${master.url}` }));
+  const { id } = await jobs.create(web({ name: 'several' }));
+  t.is((await master.client.jobs.get(id)).owner, STACK);
+  t.like(await jobs.read!(id, { ...web({ name: 'several' }), jobId: id }), { id });
+  await jobs.configure!(configOf({ 'helios:master': 'http://127.0.0.1:1,ftp://m' }));
+  await t.throwsAsync(jobs.read!(id, { ...web(), jobId: id }), { message: /helios:master \(or HELIOS_MASTER\): 'ftp:\/\/m' is not a master URL/ });
 });
 
 // With a real agent and the real Docker engine: the RUNNING wait and its failure.
