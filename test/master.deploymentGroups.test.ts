@@ -17,6 +17,8 @@ interface FakeFleet {
   report: (host: string, jobId: string) => { state: TaskStatus['state']; throttled?: ThrottleState };
   /** Hosts that stop heartbeating and reporting. */
   down: Set<string>;
+  /** The most jobs each host was asked to run at once. */
+  mostAtOnce: Record<string, number>;
   stop(): void;
 }
 
@@ -26,6 +28,7 @@ function fakeFleet(t: ExecutionContext, m: TestMaster, hosts: string[], labels: 
     labels: Object.fromEntries(hosts.map((h) => [h, { ...labels }])),
     report: () => ({ state: 'RUNNING' }),
     down: new Set(),
+    mostAtOnce: {},
     stop: () => { stopped = true; },
   };
   let stopped = false;
@@ -38,6 +41,7 @@ function fakeFleet(t: ExecutionContext, m: TestMaster, hosts: string[], labels: 
       const desired = await m.client.agents.tasks(host, 0, 0, { agentId });
       const had = reported.get(host) ?? new Set();
       const now = new Set(desired.tasks.map((task) => task.jobId));
+      fleet.mostAtOnce[host] = Math.max(fleet.mostAtOnce[host] ?? 0, now.size);
       const updates = desired.tasks.map((task) => {
         const { state, throttled = 'NO' } = fleet.report(host, task.jobId);
         const status = { jobId: task.jobId, goal: task.goal, state, containerId: 'c', throttled, ports: {}, env: {}, containerError: null } as TaskStatus;
@@ -191,6 +195,44 @@ test('a missing image fails the rollout at once; with autoRevert the touched hos
   t.like(plain, { status: 'FAILED', reverted: false });
 });
 
+test('overlap: the new job runs beside the old one before the old one goes; without it never both', async (t) => {
+  const hosts = ['h1', 'h2'];
+  const m = await masterWithHosts(t, hosts);
+  const fleet = fakeFleet(t, m, hosts);
+  await allUp(m, hosts);
+  await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
+  await m.client.deploymentGroups.rollingUpdate('web', { job: await createJob(m, { id: 'app:1' }) });
+  await until('v1', () => m.client.deploymentGroups.status('web'), settled);
+  const v2 = await createJob(m, { id: 'app:2' });
+  await m.client.deploymentGroups.rollingUpdate('web', { job: v2 });
+  t.is((await until('v2', () => m.client.deploymentGroups.status('web'), settled)).status, 'ACTIVE');
+  t.deepEqual(fleet.mostAtOnce, { h1: 1, h2: 1 });
+  const v3 = await createJob(m, { id: 'app:3' });
+  await m.client.deploymentGroups.rollingUpdate('web', { job: v3, rolloutOptions: { overlap: true } });
+  const done = await until('v3', () => m.client.deploymentGroups.status('web'), settled);
+  t.is(done.status, 'ACTIVE', done.error);
+  t.deepEqual(fleet.mostAtOnce, { h1: 2, h2: 2 });
+  t.deepEqual(done.hostStatuses.map((h) => h.jobId), [v3, v3]);
+  t.deepEqual(Object.keys((await m.client.jobs.status(v2)).deployments), []);
+});
+
+test('a job deployed by hand: the rollout fails with JOB_ALREADY_DEPLOYED; with migrate the group takes it over', async (t) => {
+  const m = await masterWithHosts(t, ['h1']);
+  fakeFleet(t, m, ['h1']);
+  await allUp(m, ['h1']);
+  const v1 = await createJob(m, { id: 'app:1' });
+  await m.client.deployments.deploy('h1', v1);
+  await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
+  await m.client.deploymentGroups.rollingUpdate('web', { job: v1 });
+  const refused = await until('rollout', () => m.client.deploymentGroups.status('web'), settled);
+  t.like(refused, { status: 'FAILED', error: 'h1: job was already deployed, either manually or by a different deployment group' });
+  t.like((await m.client.deploymentGroups.history('web')).rollouts[0], { errorCode: 'JOB_ALREADY_DEPLOYED' });
+  t.like(await m.client.deployments.get('h1', v1), { owner: 'cli' });
+  await m.client.deploymentGroups.rollingUpdate('web', { job: v1, rolloutOptions: { migrate: true } });
+  t.is((await until('migrate', () => m.client.deploymentGroups.status('web'), settled)).status, 'ACTIVE');
+  t.like(await m.client.deployments.get('h1', v1), { owner: 'group:web', deploymentGroupName: 'web' });
+});
+
 test('overlap with static host ports is refused up front, naming the ports', async (t) => {
   const m = await masterWithHosts(t, ['h1']);
   await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
@@ -200,7 +242,7 @@ test('overlap with static host ports is refused up front, naming the ports', asy
   t.like(await m.client.deploymentGroups.status('web'), { status: 'IDLE' });
 });
 
-test('membership follows labels: a host relabelled out is undeployed, back in redeployed; a new one gets the job; stop says Stopped by user', async (t) => {
+test('membership follows labels: a host relabelled out is undeployed, back in redeployed (a HOSTS_CHANGED rollout); stop says Stopped by user', async (t) => {
   const m = await masterWithHosts(t, ['h1', 'h2']);
   const fleet = fakeFleet(t, m, ['h1', 'h2']);
   const v1 = await createJob(m, { id: 'app:1' });
