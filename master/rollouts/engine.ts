@@ -7,7 +7,12 @@
  *
  * Once per cluster: a pass runs only while this master holds the `rollouts` lease (PostgreSQL: one
  * master; SQLite: always). Other masters' writes are not heard here, so on PostgreSQL the engine also
- * looks every `recheckMs`; a master that does not hold the lease asks again at that pace.
+ * looks every `recheckMs`; a master that does not hold the lease asks again at that pace, not at
+ * every commit.
+ *
+ * Heartbeats (the non-durable commits: 200 a second from 1,000 agents) matter only for a label change
+ * or a host back UP, so they bring one pass per HEARTBEAT_PASS_MS at most; every other commit (a task
+ * status, a deploy, a group's change) brings one at once.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Store, WriteTx } from '../store/store.js';
@@ -21,6 +26,8 @@ import { targetJobOf } from './tasks.js';
 export const ROLLOUT_LEASE = 'rollouts';
 /** How often a master without the lease asks for it, and the engine looks for other masters' writes, when the store has no recheckMs. */
 const LEASE_RECHECK_MS = 5_000;
+/** At most one pass this often for heartbeats alone. */
+const HEARTBEAT_PASS_MS = 250;
 
 export interface RolloutEngineOptions {
   downAfterMs: number;
@@ -44,6 +51,9 @@ export function startRolloutEngine(store: Store, options: RolloutEngineOptions):
   let again = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let heartbeatTimer: NodeJS.Timeout | undefined;
+  /** Refused the lease: not asked again before this time (unless a timer or recheck comes first). */
+  let leaseRetryAt = 0;
 
   const poke = () => {
     if (stopped) return;
@@ -70,7 +80,11 @@ export function startRolloutEngine(store: Store, options: RolloutEngineOptions):
 
   /** Every group, each stepped until it waits; returns the earliest time one needs looking at again. */
   async function pass(): Promise<number | undefined> {
-    if (!await store.holdsLease(ROLLOUT_LEASE)) return Date.now() + (store.recheckMs ?? LEASE_RECHECK_MS);
+    if (Date.now() < leaseRetryAt) return leaseRetryAt;
+    if (!await store.holdsLease(ROLLOUT_LEASE)) {
+      leaseRetryAt = Date.now() + (store.recheckMs ?? LEASE_RECHECK_MS);
+      return leaseRetryAt;
+    }
     const groups = await store.deploymentGroups.list();
     let earliest: number | undefined;
     for (const { group } of groups) {
@@ -142,7 +156,10 @@ export function startRolloutEngine(store: Store, options: RolloutEngineOptions):
     return false;
   }
 
-  const unsubscribe = store.onCommit(() => poke());
+  const unsubscribe = store.onCommit((_index, durable) => {
+    if (durable) poke();
+    else heartbeatTimer ??= setTimeout(() => { heartbeatTimer = undefined; poke(); }, HEARTBEAT_PASS_MS);
+  });
   poke();
   return {
     poke,
@@ -150,6 +167,7 @@ export function startRolloutEngine(store: Store, options: RolloutEngineOptions):
       stopped = true;
       unsubscribe();
       clearTimeout(timer);
+      clearTimeout(heartbeatTimer);
       await running;
     },
   };

@@ -66,7 +66,7 @@ export function createSqliteStore(db: Database.Database, options: { durable?: Du
   const bump = db.prepare<[], { value: number }>("UPDATE meta SET value = value + 1 WHERE key = 'index' RETURNING value");
   const current = db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'index'");
   const listeners = new Set<(hosts: string[], index: number) => void>();
-  const commitListeners = new Set<(index: number) => void>();
+  const commitListeners = new Set<(index: number, durable: boolean) => void>();
   const hosts = createHostsStore(db);
   const tables = {
     jobs: createJobsStore(db),
@@ -106,7 +106,7 @@ export function createSqliteStore(db: Database.Database, options: { durable?: Du
     });
     if (writeOptions.durable !== false) options.durable?.committed();
     if (touched.size > 0) for (const listener of listeners) listener([...touched], index);
-    for (const listener of commitListeners) listener(index);
+    for (const listener of commitListeners) listener(index, writeOptions.durable !== false);
     return result;
   }
 

@@ -101,10 +101,11 @@ export interface Store extends Queries {
   /** Hears which hosts' desired state changed after a commit: this master's writes and, on PostgreSQL, every other master's. */
   onHostsChanged(listener: (hosts: string[], index: number) => void): () => void;
   /**
-   * Hears every write this master commits, with its index (the rollout engine wakes on it). Other
-   * masters' writes are not heard: a listener that must see them reads again every `recheckMs`.
+   * Hears every write this master commits, with its index and whether it was durable (a heartbeat is
+   * not: the rollout engine takes those at a slower pace). Other masters' writes are not heard: a
+   * listener that must see them reads again every `recheckMs`.
    */
-  onCommit(listener: (index: number) => void): () => void;
+  onCommit(listener: (index: number, durable: boolean) => void): () => void;
   /**
    * Resolves once every durable write so far is on disk (--sync-mode full); undefined when none
    * waits. The app holds each write's answer on it.

@@ -82,7 +82,7 @@ const RECHECK_MS = 5_000;
 
 async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string): Promise<Store> {
   const listeners = new Set<(hosts: string[], index: number) => void>();
-  const commitListeners = new Set<(index: number) => void>();
+  const commitListeners = new Set<(index: number, durable: boolean) => void>();
   const hear = (hosts: string[], index: number) => { for (const listener of listeners) listener(hosts, index); };
   const changes = createHostChanges(url, types, hear);
   await changes.start();
@@ -131,7 +131,7 @@ async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string
       return value;
     });
     if (touched.size > 0) hear([...touched], index);
-    for (const listener of commitListeners) listener(index);
+    for (const listener of commitListeners) listener(index, writeOptions.durable !== false);
     return result;
   }
 
