@@ -6,7 +6,8 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import { buildJob, type DeploymentGroupStatusResponse, type JobSpec, type TaskStatus, type ThrottleState } from '../core/index.js';
-import { expectError, heartbeatBody, masterWithHosts, type TestMaster } from './harness/master.js';
+import { expectError, heartbeatBody, masterWithHosts, startTestMaster, type TestMaster } from './harness/master.js';
+import { createTestDatabase } from './harness/postgres.js';
 
 const web = [{ label: 'role', operator: 'EQUALS' as const, operand: 'web' }];
 
@@ -291,4 +292,27 @@ test('job ids are unchanged by the new rollout options when absent, and a job ca
   const withOptions = buildJob({ id: 'a:1', image: 'busybox:latest', rolloutOptions: { minHealthySeconds: 5, autoRevert: true } }).job;
   t.not(plain.id, withOptions.id);
   t.deepEqual(withOptions.rolloutOptions, { minHealthySeconds: 5, autoRevert: true });
+});
+
+test('two masters over one PostgreSQL: the one holding the rollouts lease drives a rollout started through the other, to the end', async (t) => {
+  const dbPath = await createTestDatabase(t);
+  const a = await startTestMaster({ dbPath, name: 'a' });
+  t.teardown(a.close);
+  // a's engine takes the lease at its first pass, before b exists.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const b = await startTestMaster({ dbPath, name: 'b' });
+  t.teardown(b.close);
+  const hosts = ['h1', 'h2'];
+  for (const host of hosts) await a.client.hosts.register(host, `id-${host}`);
+  fakeFleet(t, a, hosts);
+  await allUp(a, hosts);
+  const v1 = await createJob(b, { id: 'app:1' });
+  await b.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
+  await b.client.deploymentGroups.rollingUpdate('web', { job: v1 });
+  // a sees b's writes at its next pass: the agents' heartbeats to a bring one every 250 ms (else its re-read every 5 s).
+  const done = await until('rollout', () => b.client.deploymentGroups.status('web'), settled, 30_000);
+  t.is(done.status, 'ACTIVE', done.error);
+  for (const host of hosts) t.like(await b.client.deployments.get(host, v1), { owner: 'group:web', deployerMaster: 'a' });
+  const [record] = (await a.client.deploymentGroups.history('web')).rollouts;
+  t.deepEqual(record.hosts.map((h) => [h.host, h.result]), [['h1', 'DONE'], ['h2', 'DONE']]);
 });
