@@ -27,6 +27,7 @@ export const benchmarks: BenchmarkEntry[] = [
   { name: 'syncMode', title: '--sync-mode full (a group fsync before each write is answered) vs normal', budgetMs: 45_000, quickBudgetMs: 20_000 },
   { name: 'rollout', title: 'a rolling update over 100 simulated agents, parallelism 1 and 10: the master\'s time between steps', budgetMs: 40_000, quickBudgetMs: 20_000 },
   { name: 'masterScale', title: '1,000 simulated agents, 10,000 jobs, 20,000 deployments', budgetMs: 150_000, quickBudgetMs: 60_000 },
+  { name: 'dashboard', title: 'dashboard first screen and update to screen, GET /metrics: 10,000 jobs × 1,000 hosts (headless Chromium)', budgetMs: 120_000, quickBudgetMs: 45_000 },
   { name: 'churn', title: 'create/deploy/undeploy/remove 10,000 times: database and RSS, reaped vs history kept', budgetMs: 180_000, quickBudgetMs: 60_000 },
   // Last: the suite's ceiling rarely leaves it time; run it with --only masterScaleEngines --max-seconds 600.
   { name: 'masterScaleEngines', title: 'masterScale on SQLite, PostgreSQL with 1 and 2 masters, and 2,000 agents on 2 masters', budgetMs: 360_000, quickBudgetMs: 150_000 },
