@@ -271,7 +271,7 @@ test('membership follows labels: a host relabelled out is undeployed, back in re
 });
 
 test('a host DOWN during the rollout is caught up when it comes back UP', async (t) => {
-  const m = await masterWithHosts(t, ['h1', 'h2'], { downAfterMs: 300 });
+  const m = await masterWithHosts(t, ['h1', 'h2'], { downAfterMs: 1_000 });
   const fleet = fakeFleet(t, m, ['h1', 'h2']);
   const v1 = await createJob(m, { id: 'app:1' });
   await allUp(m, ['h1', 'h2']);
