@@ -3,7 +3,7 @@
  * and a real agent on the session's Docker engine: sign-in with a token, the hosts page, a deploy made
  * through the API appearing on an open job page without a reload, actions with a confirmation for a
  * deploy token and none for a read token, a wrong token seeing no data, a refused commit's file:line,
- * the diff page's changed fields, and the reconnecting state when the master goes.
+ * the diff page's changed fields, a deployment group, and the reconnecting state when the master goes.
  * HELIOS_UI_SCREENSHOT=DIR writes the README's screenshots there.
  */
 import test from 'ava';
@@ -76,7 +76,7 @@ test('deploy token: hosts, a deploy through the API appears live on the job page
   }
 });
 
-test('read token: data but no action buttons; a refused commit shows file:line; the diff page shows the changed fields; reconnecting when the master goes', async (t) => {
+test('read token: data but no action buttons; a refused commit shows file:line; the diff page shows the changed fields; groups; reconnecting when the master goes', async (t) => {
   const m = await startTestMaster({ tokens });
   t.teardown(m.close);
   const deployer = m.client;
@@ -102,6 +102,12 @@ test('read token: data but no action buttons; a refused commit shows file:line; 
   await page.waitForSelector('tr[data-field]');
   const rows = await page.$$eval('tr[data-field]', (trs) => trs.map((tr) => [tr.getAttribute('data-field'), tr.className]));
   t.deepEqual(rows, [['env.LOG', 'changed'], ['image', 'changed']]);
+
+  await deployer.deploymentGroups.create({ name: 'api-group', hostSelectors: [{ label: 'role', operator: 'EQUALS', operand: 'api' }] });
+  await page.goto(`${m.url}/ui/#/groups`);
+  await page.waitForSelector('article[aria-label="Group api-group"]');
+  t.regex(await text(page, 'article[aria-label="Group api-group"] h2'), /api-group\s*IDLE/);
+  t.truthy(await page.$('nav a[href="#/groups"]'), 'the Groups page is listed, the master having /deployment-group/');
 
   await m.close();
   await page.waitForSelector('[data-live="reconnecting"]', { timeout: 10_000 });
