@@ -34,6 +34,7 @@ function fakeFleet(t: ExecutionContext, m: TestMaster, hosts: string[], labels: 
   };
   let stopped = false;
   const reported = new Map<string, Set<string>>();
+  const last = new Map<string, string>();
   const tick = async () => {
     for (const host of hosts) {
       if (fleet.down.has(host)) continue;
@@ -43,11 +44,16 @@ function fakeFleet(t: ExecutionContext, m: TestMaster, hosts: string[], labels: 
       const had = reported.get(host) ?? new Set();
       const now = new Set(desired.tasks.map((task) => task.jobId));
       fleet.mostAtOnce[host] = Math.max(fleet.mostAtOnce[host] ?? 0, now.size);
-      const updates = desired.tasks.map((task) => {
+      // As a real agent: a status only when it changed.
+      const updates = desired.tasks.flatMap((task) => {
         const { state, throttled = 'NO' } = fleet.report(host, task.jobId);
         const status = { jobId: task.jobId, goal: task.goal, state, containerId: 'c', throttled, ports: {}, env: {}, containerError: null } as TaskStatus;
-        return { status, timestamp: Date.now() };
+        const key = `${host} ${task.jobId}`;
+        if (last.get(key) === `${state} ${throttled}`) return [];
+        last.set(key, `${state} ${throttled}`);
+        return [{ status, timestamp: Date.now() }];
       });
+      for (const id of had) if (!now.has(id)) last.delete(`${host} ${id}`);
       await m.client.agents.reportStatuses(host, { id: agentId, updates, removed: [...had].filter((id) => !now.has(id)) });
       reported.set(host, now);
     }
@@ -232,6 +238,27 @@ test('a job deployed by hand: the rollout fails with JOB_ALREADY_DEPLOYED; with 
   await m.client.deploymentGroups.rollingUpdate('web', { job: v1, rolloutOptions: { migrate: true } });
   t.is((await until('migrate', () => m.client.deploymentGroups.status('web'), settled)).status, 'ACTIVE');
   t.like(await m.client.deployments.get('h1', v1), { owner: 'group:web', deploymentGroupName: 'web' });
+});
+
+test("a step over its timeout fails the rollout with Helios' text; ignoreFailures goes on to the next host", async (t) => {
+  const hosts = ['h1', 'h2'];
+  const m = await masterWithHosts(t, hosts);
+  const fleet = fakeFleet(t, m, hosts);
+  await allUp(m, hosts);
+  const slow = await createJob(m, { id: 'app:1' });
+  fleet.report = () => ({ state: 'STARTING' });
+  await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
+  const began = Date.now();
+  await m.client.deploymentGroups.rollingUpdate('web', { job: slow, rolloutOptions: { timeout: 1 } });
+  const failed = await until('timeout', () => m.client.deploymentGroups.status('web'), settled);
+  t.true(Date.now() - began < 5_000);
+  t.is(failed.error, `h1: timed out waiting for job ${slow} to reach state RUNNING (terminal job state STARTING, previous states: STARTING)`);
+  t.like((await m.client.deploymentGroups.history('web')).rollouts[0], { errorCode: 'TIMED_OUT_WAITING_FOR_JOB_TO_REACH_RUNNING' });
+  await m.client.deploymentGroups.rollingUpdate('web', { job: slow, rolloutOptions: { timeout: 1, ignoreFailures: true } });
+  const done = await until('ignored', () => m.client.deploymentGroups.status('web'), settled);
+  t.is(done.status, 'ACTIVE');
+  const [record] = (await m.client.deploymentGroups.history('web')).rollouts;
+  t.deepEqual(record.hosts.map((h) => [h.host, h.result, h.errorCode]), [['h1', 'FAILED', 'TIMED_OUT_WAITING_FOR_JOB_TO_REACH_RUNNING'], ['h2', 'FAILED', 'TIMED_OUT_WAITING_FOR_JOB_TO_REACH_RUNNING']]);
 });
 
 test('overlap with static host ports is refused up front, naming the ports', async (t) => {
