@@ -240,7 +240,7 @@ test('a job deployed by hand: the rollout fails with JOB_ALREADY_DEPLOYED; with 
   t.like(await m.client.deployments.get('h1', v1), { owner: 'group:web', deploymentGroupName: 'web' });
 });
 
-test("a step over its timeout fails the rollout with Helios' text; ignoreFailures goes on to the next host", async (t) => {
+test("a step over its timeout (3 s) fails the rollout with Helios' text; ignoreFailures goes on to the next host", async (t) => {
   const hosts = ['h1', 'h2'];
   const m = await masterWithHosts(t, hosts);
   const fleet = fakeFleet(t, m, hosts);
@@ -249,12 +249,13 @@ test("a step over its timeout fails the rollout with Helios' text; ignoreFailure
   fleet.report = () => ({ state: 'STARTING' });
   await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
   const began = Date.now();
-  await m.client.deploymentGroups.rollingUpdate('web', { job: slow, rolloutOptions: { timeout: 1 } });
+  // 3 s: the fake agent's STARTING must arrive within it (else the text is Helios' 'timed out while retrieving job status').
+  await m.client.deploymentGroups.rollingUpdate('web', { job: slow, rolloutOptions: { timeout: 3 } });
   const failed = await until('timeout', () => m.client.deploymentGroups.status('web'), settled);
-  t.true(Date.now() - began < 5_000);
+  t.true(Date.now() - began < 8_000);
   t.is(failed.error, `h1: timed out waiting for job ${slow} to reach state RUNNING (terminal job state STARTING, previous states: STARTING)`);
   t.like((await m.client.deploymentGroups.history('web')).rollouts[0], { errorCode: 'TIMED_OUT_WAITING_FOR_JOB_TO_REACH_RUNNING' });
-  await m.client.deploymentGroups.rollingUpdate('web', { job: slow, rolloutOptions: { timeout: 1, ignoreFailures: true } });
+  await m.client.deploymentGroups.rollingUpdate('web', { job: slow, rolloutOptions: { timeout: 3, ignoreFailures: true } });
   const done = await until('ignored', () => m.client.deploymentGroups.status('web'), settled);
   t.is(done.status, 'ACTIVE');
   const [record] = (await m.client.deploymentGroups.history('web')).rollouts;

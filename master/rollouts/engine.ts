@@ -90,7 +90,11 @@ export function startRolloutEngine(store: Store, options: RolloutEngineOptions):
     for (const { group } of groups) {
       for (;;) {
         if (stopped) return undefined;
-        const result = await step(group.name);
+        // One group's failure (a lost database, a bug) is retried in a second and holds up no other group.
+        const result = await step(group.name).catch((err: unknown): StepResult => {
+          options.log?.error({ err, deploymentGroup: group.name }, 'rollout step failed');
+          return { wrote: false, until: Date.now() + 1_000 };
+        });
         if (result.wrote) continue;
         if (result.until !== undefined) earliest = Math.min(earliest ?? Infinity, result.until);
         break;
