@@ -262,6 +262,21 @@ test("a step over its timeout (3 s) fails the rollout with Helios' text; ignoreF
   t.deepEqual(record.hosts.map((h) => [h.host, h.result, h.errorCode]), [['h1', 'FAILED', 'TIMED_OUT_WAITING_FOR_JOB_TO_REACH_RUNNING'], ['h2', 'FAILED', 'TIMED_OUT_WAITING_FOR_JOB_TO_REACH_RUNNING']]);
 });
 
+test('a pull that fails (IMAGE_PULL_FAILED) fails the rollout at once too, with the throttle in the text', async (t) => {
+  const m = await masterWithHosts(t, ['h1']);
+  const fleet = fakeFleet(t, m, ['h1']);
+  await allUp(m, ['h1']);
+  const job = await createJob(m, { id: 'app:1' });
+  fleet.report = () => ({ state: 'PULLING_IMAGE', throttled: 'IMAGE_PULL_FAILED' });
+  await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
+  const began = Date.now();
+  await m.client.deploymentGroups.rollingUpdate('web', { job });
+  const failed = await until('rollout', () => m.client.deploymentGroups.status('web'), settled);
+  t.true(Date.now() - began < 5_000);
+  t.is(failed.error, `h1: job ${job} cannot reach state RUNNING due to failure pulling Docker image (terminal job state PULLING_IMAGE, previous states: PULLING_IMAGE)`);
+  t.like((await m.client.deploymentGroups.history('web')).rollouts[0], { outcome: 'FAILED', errorCode: 'IMAGE_PULL_FAILED', reverted: false });
+});
+
 test('overlap with static host ports is refused up front, naming the ports', async (t) => {
   const m = await masterWithHosts(t, ['h1']);
   await m.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
