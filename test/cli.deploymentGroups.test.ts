@@ -335,3 +335,17 @@ test('watch-deployment-group prints a dated status block every --interval; -f fu
   t.is(unknown.code, 1);
   t.regex(unknown.stderr, /Unknown deployment group: nope/);
 });
+
+test('ours: rolling-update --overlap of a job with a static host port is refused up front, naming the port', async (t) => {
+  const m = await master(t);
+  await upHost(t, m, 'host1', { foo: 'bar' });
+  await helios(m, ['create-deployment-group', 'my_group', 'foo=bar']);
+  await job(m, { id: 'web:1', ports: { http: { internalPort: 8080, externalPort: 18080 } } });
+  const r = await helios(m, ['rolling-update', '--overlap', 'web:1', 'my_group']);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /18080/);
+  const json = await helios(m, ['rolling-update', '--json', '--overlap', 'web:1', 'my_group']);
+  t.is(json.json<{ status: string }>().status, 'PORT_CONFLICT');
+  t.is((await m.client.deploymentGroups.get('my_group')).jobId, undefined);
+  t.is((await m.client.deploymentGroups.status('my_group')).status, 'IDLE');
+});
