@@ -8,7 +8,8 @@ import { commandMeta } from '../registry.js';
 
 export default defineCommand({
   ...commandMeta('deregister'),
-  help: `Removes HOST from the master. Fails with HOST_STILL_IN_USE while jobs are deployed on it.
+  help: `Removes HOST from the master. Fails with HOST_STILL_IN_USE while jobs are deployed on it
+(a deployment group's job is not counted: it is undeployed, and the host just leaves the group).
 HOST is the exact name, never a prefix; one that is not registered fails with HOST_NOT_FOUND,
 listing the hosts that start with it (as Helios) or the one it most likely meant.
 Asks for confirmation unless --yes; with stdin not a terminal it refuses to ask: pass --yes.

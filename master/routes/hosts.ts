@@ -9,6 +9,7 @@ import { matchesSelectors, parseSelector } from '../hostSelectors.js';
 import { namesMatching } from '../namePatterns.js';
 import { HostParams, NameList } from './schemas.js';
 import { clusterGuard } from './clusterGuard.js';
+import { groupOfOwner } from '../rollouts/owner.js';
 
 const ListQuery = Type.Object({
   namePattern: Type.Optional(Type.String({ maxLength: 1000 })),
@@ -69,17 +70,22 @@ export function hostsRoutes(app: FastifyInstance, ctx: MasterContext): void {
     const { host } = request.params;
     await store.write(async (tx) => {
       if (!await tx.hosts.get(host)) throw hostNotFound(host);
-      const jobs = (await tx.deployments.ofHost(host)).map((d) => d.jobId);
+      // A deployment group's job goes with the host: the host just leaves the group (Helios). Any other
+      // deployment is someone's explicit choice, so the user undeploys it first.
+      const deployments = await tx.deployments.ofHost(host);
+      const jobs = deployments.filter((d) => !groupOfOwner(d.owner)).map((d) => d.jobId);
       if (jobs.length > 0) {
         throw new HeliosError('HOST_STILL_IN_USE', `host ${host} still has jobs deployed (${jobs.join(', ')}); undeploy them first`, { host, jobs });
       }
+      const groupJobs = deployments.map((d) => d.jobId);
+      for (const jobId of groupJobs) await tx.deployments.remove(host, jobId);
       // Its history goes with it, as the dead-host reaper takes it: kept, a job that outlives its hosts
       // would hold up to 100 events of every host it ever ran on, for ever (review F15).
       while (await tx.statuses.reapHostHistory(host, HISTORY_BATCH) === HISTORY_BATCH);
       await tx.statuses.removeHost(host);
       await tx.hosts.remove(host);
       tx.touchHost(host);
-      await audit(tx, actorOf(ctx, request), { action: 'deregister', host });
+      await audit(tx, actorOf(ctx, request), { action: 'deregister', host, ...(groupJobs.length > 0 ? { detail: { undeployed: groupJobs } } : {}) });
     });
     request.log.info({ host }, 'host deregistered');
     return { status: 'OK' };
