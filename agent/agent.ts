@@ -54,6 +54,12 @@ export interface Agent {
 }
 
 const DOCKER_RETRY_MS = 2_000;
+/**
+ * Each call but the blocking query (which waits its own time): a silent master (a lost machine, no
+ * connection reset) is left for the next well within the master's 30 s --down-after, so the host stays
+ * UP, and the blocking query waiting on it moves with it (core/client/transport.ts).
+ */
+const CALL_TIMEOUT_MS = 10_000;
 const EVENTS_ACTIONS = new Set(['die', 'start', 'stop', 'kill', 'destroy', 'oom', 'pause', 'unpause']);
 
 /**
@@ -72,7 +78,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const pulled = await openPulledImages(o.stateDir, (err) => log.error({ err, stateDir: o.stateDir }, 'record of pulled images unreadable: the images in it are kept'));
   // Every call of this agent may be sent twice (registering, heartbeats, reading the desired set, status
   // reports the master takes once by their content), so a call cut off by a master's end goes to the next.
-  const client = createClient({ baseUrl: o.masters[0], masters: o.masters, resend: 'all', token: o.token, tls: o.tls, owner: 'agent', masterHint: '--master',
+  const client = createClient({ baseUrl: o.masters[0], masters: o.masters, resend: 'all', timeoutMs: CALL_TIMEOUT_MS, token: o.token, tls: o.tls, owner: 'agent', masterHint: '--master',
     // --master is required, so it is set: what may be wrong is the master, or the address given.
     masterDownHint: 'is the master running there? --master is where this agent looks for it' });
   const dockerTrouble = createTrouble(log, `Docker engine at ${o.dockerHost}`, describeDockerError);

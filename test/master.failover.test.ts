@@ -116,21 +116,25 @@ test('kill -9 of master A: a syncer given both applies the next commit through m
 });
 
 /**
- * An HTTP front for a master that, once armed, passes the next status report on and drops the
- * connection when the master has answered it: a report the master took whose answer never came, as
- * when a master dies between its commit and its reply.
+ * An HTTP front for a master. Armed, it passes the next status report on and drops the connection
+ * when the master has answered it: a report the master took whose answer never came, as when a
+ * master dies between its commit and its reply. Frozen, it answers nothing from then on, neither new
+ * requests nor those the master answers later: a master on a machine that was lost (no reset).
  */
-async function answerLosingFront(target: string) {
+async function masterFront(target: string) {
   let armed = false;
+  let frozen = false;
   let cut = 0;
   const server = createServer((req, res) => {
     const body: Buffer[] = [];
     req.on('data', (chunk: Buffer) => body.push(chunk));
     req.on('end', () => {
+      if (frozen) return;
       const upstream = request(target + req.url, { method: req.method, headers: req.headers }, (answer) => {
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => {
+          if (frozen) return;
           if (armed && req.method === 'POST' && req.url?.endsWith('/statuses')) {
             armed = false;
             cut++;
@@ -148,6 +152,7 @@ async function answerLosingFront(target: string) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     arm: () => { armed = true; },
+    freeze: () => { frozen = true; },
     get cut() { return cut; },
     close: () => { server.closeAllConnections(); return new Promise<void>((resolve) => server.close(() => resolve())); },
   };
@@ -160,7 +165,7 @@ test('a status report master A took but never answered goes to master B and is r
   const db = await createTestDatabase(t);
   const a = await startTestMaster({ dbPath: db, name: 'a' });
   t.teardown(a.close);
-  const front = await answerLosingFront(a.url);
+  const front = await masterFront(a.url);
   t.teardown(front.close);
   const b = await startMasterFor(t, { dbPath: db, name: 'b' });
   const agent = await startTestAgent(t, { url: front.url }, { master: [front.url, b.url] });
@@ -174,4 +179,36 @@ test('a status report master A took but never answered goes to master B and is r
   const history = await states(b.client, id);
   t.is(history.at(-1), 'RUNNING');
   t.is(new Set(history).size, history.length, `each state once: ${history.join(' ')}`);
+});
+
+test('master A silent (a lost machine: no reset, no answer): the agent goes on at master B within its call timeout, its host never DOWN, and a deploy through B runs', async (t) => {
+  const db = await createTestDatabase(t);
+  const a = await startTestMaster({ dbPath: db, name: 'a' });
+  t.teardown(a.close);
+  const front = await masterFront(a.url);
+  t.teardown(front.close);
+  const b = await startMasterFor(t, { dbPath: db, name: 'b' });
+  const agent = await startTestAgent(t, { url: front.url }, { master: [front.url, b.url] });
+  const { id: first } = await a.client.jobs.create(job('before'));
+  await a.client.deployments.deploy(agent.name, first);
+  const running = await statusOn(a.client, first, agent.name, 'RUNNING');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  t.is(b.master.waitingQueries(), 0, 'the agent waits on A');
+
+  front.freeze();
+  const frozen = Date.now();
+  const downSeen: string[] = [];
+  const watchUp = setInterval(() => {
+    void b.client.hosts.status(agent.name).then((s) => { if (s.status !== 'UP') downSeen.push(s.status); }, () => {});
+  }, 500);
+  t.teardown(() => clearInterval(watchUp));
+  await waitFor(() => b.master.waitingQueries() > 0, { timeoutMs: 40_000, intervalMs: 20, message: 'the agent waiting on B' });
+  t.log(`the agent's blocking query was at master B ${Date.now() - frozen} ms after master A fell silent`);
+  const { id: second } = await b.client.jobs.create(job('after'));
+  await b.client.deployments.deploy(agent.name, second);
+  await statusOn(b.client, second, agent.name, 'RUNNING');
+  clearInterval(watchUp);
+  t.deepEqual(downSeen, [], 'the host stayed UP');
+  t.like((await b.client.jobs.status(first)).taskStatuses[agent.name], { state: 'RUNNING', containerId: running.containerId });
+  t.deepEqual((await agentContainers(agent.name)).map((c) => c.Labels['helios.job']).sort(), [first, second].sort());
 });

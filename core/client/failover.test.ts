@@ -57,6 +57,24 @@ for (const [fetchName, fetch] of [['global fetch', undefined], ['node:http fetch
   });
 }
 
+test('a silent master: the call that times out there moves on, and takes the blocking query waiting there with it (resend all)', async (t) => {
+  // Accepts and reads every request, answers none: a master on a machine that was lost.
+  const silent = createServer(() => {});
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => { silent.closeAllConnections(); silent.close(); });
+  const a = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  const b = await stub('b');
+  t.teardown(() => b.server.close());
+  const client = createClient({ baseUrl: a, masters: [a, b.url], resend: 'all', timeoutMs: 300 });
+  const started = Date.now();
+  const waiting = client.agents.tasks('h', 7, 60_000, { agentId: 'id' });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  t.is(await client.agents.heartbeat('h', {} as never) as unknown, 'b');
+  t.is(await waiting as unknown, 'b', 'the blocking query went on at b');
+  t.true(Date.now() - started < 10_000, `${Date.now() - started} ms, not the blocking query's own 70 s`);
+  t.deepEqual(b.seen.sort(), ['GET /agents/h/tasks?index=7&wait=60000&id=id', 'POST /agents/h/heartbeat']);
+});
+
 test('when no master answers the error names each; a master that answers with an error is the answer', async (t) => {
   const [x, y] = [await refusedUrl(), await refusedUrl()];
   const err = await t.throwsAsync(createClient({ baseUrl: x, masters: [x, y] }).version());

@@ -87,6 +87,9 @@ export function createTransport(options: ClientOptions): Transport {
   const resend = options.resend ?? 'reads';
   // The master that last answered (or the next after one that failed): every request starts there.
   let current = 0;
+  // With resend 'all', a request that finds a master not answering moves the others waiting on it too
+  // (a blocking query held by a silent master goes on at the next, not after its own long timeout).
+  const moveOn = masters.map(() => new AbortController());
 
   return async function request<T>(method: string, path: string, req: RequestOptions = {}): Promise<T> {
     const query = new URLSearchParams();
@@ -102,7 +105,12 @@ export function createTransport(options: ClientOptions): Transport {
       const index = (current + tried) % masters.length;
       // Each master is given the whole time: a blocking query moved to the next one waits there afresh.
       const timeout = AbortSignal.timeout(req.timeoutMs ?? options.timeoutMs ?? 30_000);
-      const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+      // A listener of this attempt's own, removed after it (AbortSignal.any on a long-lived signal keeps every dependant).
+      const moved = moveOn[index];
+      const attempt = new AbortController();
+      const follow = () => attempt.abort(moved.signal.reason);
+      moved.signal.addEventListener('abort', follow, { once: true });
+      const signal = AbortSignal.any([timeout, attempt.signal, ...(req.signal ? [req.signal] : [])]);
       let response: Awaited<ReturnType<FetchLike>>;
       try {
         response = await send(new URL(masters[index] + path + search), {
@@ -118,10 +126,18 @@ export function createTransport(options: ClientOptions): Transport {
         // A fetch of several masters (the CLI's fail-over) has already said which failed and why.
         if (req.signal?.aborted || err instanceof HeliosError) throw err;
         failures.push(explain(masters[index], err));
-        if (masters.length > 1 && mayResend(err, method, resend)) continue;
+        if (masters.length > 1 && mayResend(err, method, resend)) {
+          if (resend === 'all' && moveOn[index] === moved) {
+            moveOn[index] = new AbortController();
+            moved.abort(new DOMException(`another request found ${masters[index]} not answering`, 'TimeoutError'));
+          }
+          continue;
+        }
         // Not sent again; the next request starts at the next master.
         current = (index + 1) % masters.length;
         throw failures.length === 1 ? failures[0] : noMasterAnswers(masters, failures);
+      } finally {
+        moved.signal.removeEventListener('abort', follow);
       }
       current = index;
       const text = await response.text();
