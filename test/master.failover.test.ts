@@ -7,7 +7,7 @@
  * A syncer given both masters goes on applying commits through B. A status report that master A
  * took but never answered, sent again to B, is recorded once.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
@@ -161,7 +161,11 @@ async function masterFront(target: string) {
 const passed = (headers: IncomingHttpHeaders) => Object.fromEntries(Object.entries(headers)
   .filter(([name]) => !['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)));
 
-test('a status report master A took but never answered goes to master B and is recorded once', async (t) => {
+/**
+ * Masters A and B on one database, A behind a front the test can cut, and an agent given both
+ * (the front first), registered and UP: a deploy made at once would otherwise race its registration.
+ */
+async function mastersBehindFront(t: ExecutionContext) {
   const db = await createTestDatabase(t);
   const a = await startTestMaster({ dbPath: db, name: 'a' });
   t.teardown(a.close);
@@ -170,6 +174,11 @@ test('a status report master A took but never answered goes to master B and is r
   const b = await startMasterFor(t, { dbPath: db, name: 'b' });
   const agent = await startTestAgent(t, { url: front.url }, { master: [front.url, b.url] });
   await waitFor(async () => (await a.client.hosts.status(agent.name).catch(() => undefined))?.status === 'UP', { message: 'the agent UP' });
+  return { a, b, front, agent };
+}
+
+test('a status report master A took but never answered goes to master B and is recorded once', async (t) => {
+  const { a, b, front, agent } = await mastersBehindFront(t);
 
   front.arm();
   const { id } = await a.client.jobs.create(job('once'));
@@ -182,13 +191,7 @@ test('a status report master A took but never answered goes to master B and is r
 });
 
 test('master A silent (a lost machine: no reset, no answer): the agent goes on at master B within its call timeout, its host never DOWN, and a deploy through B runs', async (t) => {
-  const db = await createTestDatabase(t);
-  const a = await startTestMaster({ dbPath: db, name: 'a' });
-  t.teardown(a.close);
-  const front = await masterFront(a.url);
-  t.teardown(front.close);
-  const b = await startMasterFor(t, { dbPath: db, name: 'b' });
-  const agent = await startTestAgent(t, { url: front.url }, { master: [front.url, b.url] });
+  const { a, b, front, agent } = await mastersBehindFront(t);
   const { id: first } = await a.client.jobs.create(job('before'));
   await a.client.deployments.deploy(agent.name, first);
   const running = await statusOn(a.client, first, agent.name, 'RUNNING');
