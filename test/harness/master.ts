@@ -1,9 +1,11 @@
 /**
- * A real master for tests: listening on 127.0.0.1 port 0 over a fresh SQLite file in its own temp dir
- * (or, with HELIOS_TEST_ENGINE=postgres, a database of its own on HELIOS_TEST_PG)
+ * A real master for tests: listening on 127.0.0.1 port 0 over a fresh database, a SQLite file in its
+ * own temp dir or, with `engine: 'postgres'` (or HELIOS_TEST_ENGINE=postgres), a database of its own on
+ * HELIOS_TEST_PG, dropped at close
  * (over HTTPS with `tls`, see certs.ts), in this process or as a `helios-master` child process.
  * @example
  *   const master = await startTestMaster();
+ *   for (const engine of ENGINES) test(`${engine}: …`, async (t) => { const m = await startTestMaster({ engine }); … });
  *   t.teardown(master.close);
  *   await master.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
  *   const secure = await startTestMaster({ tls: certs.serverTls(), clientTls: certs.clientTls() });
@@ -17,11 +19,14 @@ import { createClient, HeliosError, type ErrorCode, type HeartbeatRequest, type 
 import { startMaster, type RunningMaster, type StartOptions } from '../../master/server.js';
 import { spawnProcess, type SpawnedProcess } from './processes.js';
 import { createDatabase, dumpPostgres, onPostgres } from './postgres.js';
+import type { Engine } from './engines.js';
 import { isPostgresUrl } from '../../master/store/postgres/postgresStore.js';
 
 export interface TestMasterOptions extends Partial<StartOptions> {
   /** Use this database file (e.g. to restart on the same db); default a new one in a temp dir. */
   dbPath?: string;
+  /** The engine of the new database when there is no `dbPath` (default sqlite, or HELIOS_TEST_ENGINE). */
+  engine?: Engine;
   /** Token the returned client sends (default: the first of `tokens`). */
   clientToken?: string;
   /** The returned client's CA and client certificate (a master with `tls` needs at least the CA). */
@@ -45,10 +50,10 @@ type ClientOverrides = { owner?: string; token?: string; user?: string; tls?: Tl
 
 export async function startTestMaster(opts: TestMasterOptions = {}): Promise<TestMaster> {
   const dir = mkdtempSync(join(tmpdir(), 'helios-master-'));
-  // HELIOS_TEST_ENGINE=postgres: a database of its own on the run's PostgreSQL instead of a file.
-  const database = opts.dbPath === undefined && onPostgres() ? await createDatabase() : undefined;
+  const { clientToken, clientTls, keepDir, engine = onPostgres() ? 'postgres' : 'sqlite', ...start } = opts;
+  // On PostgreSQL: a database of its own on the run's server instead of a file.
+  const database = opts.dbPath === undefined && engine === 'postgres' ? await createDatabase() : undefined;
   const dbPath = opts.dbPath ?? database?.url ?? join(dir, 'master.db');
-  const { clientToken, clientTls, keepDir, ...start } = opts;
   const master = await startMaster({
     name: 'test-master',
     logger: process.env.HELIOS_TEST_LOG ? { level: process.env.HELIOS_TEST_LOG } : false,
