@@ -7,6 +7,7 @@ import test from 'ava';
 import { serverSentEvents, type ChangeEvent, type ServerSentEvent, type TaskStatus } from '../core/index.js';
 import type { TokenEntry } from '../master/auth/tokenFile.js';
 import { startTestMaster } from './harness/master.js';
+import { ENGINES } from './harness/engines.js';
 
 const tokens: TokenEntry[] = [
   { token: 'deploy-token-0123456789', role: 'deploy', name: 'ci' },
@@ -45,47 +46,49 @@ async function openEvents(url: string, token?: string) {
 
 const changeWith = (topic: string) => (e: ServerSentEvent) => e.event === 'change' && (JSON.parse(e.data) as ChangeEvent).topics.includes(topic as never);
 
-test('GET /events: hello with the index, then a change per write naming deployments, statuses, sync', async (t) => {
-  const m = await startTestMaster({ tokens });
-  t.teardown(m.close);
-  const agent = m.clientWith({ token: 'agent-token-0123456789' });
-  await agent.hosts.register('h1', 'a1');
-  const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
-  const stream = await openEvents(m.url, 'read-token-0123456789');
-  t.teardown(stream.close);
-  t.is(stream.response.status, 200);
-  t.regex(stream.response.headers.get('content-type') ?? '', /^text\/event-stream/);
-  const hello = await stream.next((e) => e.event === 'hello');
-  const helloIndex = (JSON.parse(hello.data) as { index: number }).index;
-  t.true(helloIndex > 0);
+for (const engine of ENGINES) {
+  test(`${engine}: GET /events: hello with the index, then a change per write naming deployments, statuses, sync`, async (t) => {
+    const m = await startTestMaster({ engine, tokens });
+    t.teardown(m.close);
+    const agent = m.clientWith({ token: 'agent-token-0123456789' });
+    await agent.hosts.register('h1', 'a1');
+    const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
+    const stream = await openEvents(m.url, 'read-token-0123456789');
+    t.teardown(stream.close);
+    t.is(stream.response.status, 200);
+    t.regex(stream.response.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const hello = await stream.next((e) => e.event === 'hello');
+    const helloIndex = (JSON.parse(hello.data) as { index: number }).index;
+    t.true(helloIndex > 0);
 
-  await m.client.deployments.deploy('h1', id);
-  const deployed = JSON.parse((await stream.next(changeWith('deployments'))).data) as ChangeEvent;
-  t.true(deployed.index > helloIndex);
-  const seen = stream.events.length;
-  const running: TaskStatus = { jobId: id, goal: 'START', state: 'RUNNING', containerId: 'c0ffee', throttled: 'NO', ports: {}, env: {}, containerError: null };
-  await agent.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: running, timestamp: Date.now() }], removed: [] });
-  const reported = await stream.next(changeWith('statuses'), seen);
-  t.is(reported.id, String((JSON.parse(reported.data) as ChangeEvent).index));
-  await m.client.sync.apply('apps', { repo: 'http://127.0.0.1/r.git', branch: 'main', path: 'jobs', commit: 'c1', jobs: [], errors: [] });
-  t.deepEqual((JSON.parse((await stream.next(changeWith('sync'))).data) as ChangeEvent).topics.sort(), ['deployments', 'jobs', 'sync']);
-  // A refused request changed nothing: no event.
-  const before = stream.events.length;
-  await m.client.deployments.deploy('h1', id).catch(() => {});
-  await new Promise((r) => setTimeout(r, 300));
-  t.is(stream.events.length, before, 'JOB_ALREADY_DEPLOYED sends no change');
-});
+    await m.client.deployments.deploy('h1', id);
+    const deployed = JSON.parse((await stream.next(changeWith('deployments'))).data) as ChangeEvent;
+    t.true(deployed.index > helloIndex);
+    const seen = stream.events.length;
+    const running: TaskStatus = { jobId: id, goal: 'START', state: 'RUNNING', containerId: 'c0ffee', throttled: 'NO', ports: {}, env: {}, containerError: null };
+    await agent.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: running, timestamp: Date.now() }], removed: [] });
+    const reported = await stream.next(changeWith('statuses'), seen);
+    t.is(reported.id, String((JSON.parse(reported.data) as ChangeEvent).index));
+    await m.client.sync.apply('apps', { repo: 'http://127.0.0.1/r.git', branch: 'main', path: 'jobs', commit: 'c1', jobs: [], errors: [] });
+    t.deepEqual((JSON.parse((await stream.next(changeWith('sync'))).data) as ChangeEvent).topics.sort(), ['deployments', 'jobs', 'sync']);
+    // A refused request changed nothing: no event.
+    const before = stream.events.length;
+    await m.client.deployments.deploy('h1', id).catch(() => {});
+    await new Promise((r) => setTimeout(r, 300));
+    t.is(stream.events.length, before, 'JOB_ALREADY_DEPLOYED sends no change');
+  });
 
-test('GET /events needs role read; the master\'s shutdown ends the stream', async (t) => {
-  const m = await startTestMaster({ tokens });
-  t.teardown(m.close);
-  t.is((await fetch(`${m.url}/events`)).status, 401);
-  t.is((await fetch(`${m.url}/events`, { headers: { authorization: 'Bearer agent-token-0123456789' } })).status, 403);
-  const stream = await openEvents(m.url, 'deploy-token-0123456789');
-  await stream.next((e) => e.event === 'hello');
-  const started = Date.now();
-  await m.close();
-  await stream.reading;
-  t.true(stream.ended());
-  t.true(Date.now() - started < 3_000, 'close() does not wait for the stream');
-});
+  test(`${engine}: GET /events needs role read; the master's shutdown ends the stream`, async (t) => {
+    const m = await startTestMaster({ engine, tokens });
+    t.teardown(m.close);
+    t.is((await fetch(`${m.url}/events`)).status, 401);
+    t.is((await fetch(`${m.url}/events`, { headers: { authorization: 'Bearer agent-token-0123456789' } })).status, 403);
+    const stream = await openEvents(m.url, 'deploy-token-0123456789');
+    await stream.next((e) => e.event === 'hello');
+    const started = Date.now();
+    await m.close();
+    await stream.reading;
+    t.true(stream.ended());
+    t.true(Date.now() - started < 3_000, 'close() does not wait for the stream');
+  });
+}
