@@ -14,18 +14,51 @@ import { deploy } from '../master/actions/deployments.js';
 import { createJob, removeJob } from '../master/actions/jobs.js';
 import type { Actor } from '../master/actions/guards.js';
 import { createTestDatabase } from './harness/postgres.js';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { migrations } from '../master/store/migrations.js';
+import { postgresMigrations } from '../master/store/postgres/migrations.js';
 
-type Open = (t: ExecutionContext) => Promise<{ open(): Promise<Store> }>;
+/** A database of one engine: `open` a store on it (migrating it), or make it an `older` schema version first and run `sql` there. */
+type Open = (t: ExecutionContext) => Promise<{ open(): Promise<Store>; older(version: number, sql: string): Promise<void> }>;
 
 const engines: Record<string, Open> = {
   sqlite: async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'helios-store-'));
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-    return { open: () => openStore(join(dir, 'master.db')) };
+    const path = join(dir, 'master.db');
+    return {
+      open: () => openStore(path),
+      older: async (version, sql) => {
+        const db = new Database(path);
+        try {
+          db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)');
+          for (const migration of migrations.slice(0, version)) db.exec(migration);
+          db.prepare("INSERT INTO meta VALUES ('schemaVersion', ?), ('index', 1)").run(version);
+          db.exec(sql);
+        } finally {
+          db.close();
+        }
+      },
+    };
   },
   postgres: async (t) => {
     const url = await createTestDatabase(t);
-    return { open: () => openStore(url) };
+    return {
+      open: () => openStore(url),
+      older: async (version, sql) => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await client.query('CREATE TABLE meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL)');
+          for (const migration of postgresMigrations.slice(0, version)) await client.query(migration);
+          await client.query("INSERT INTO meta VALUES ('schemaVersion', $1)", [version]);
+          await client.query(sql);
+        } finally {
+          await client.end();
+        }
+      },
+    };
   },
 };
 
@@ -219,6 +252,38 @@ for (const [name, engine] of Object.entries(engines)) {
     t.deepEqual(await store.write((tx) => tx.statuses.reapJob(web.id, 50)), { events: 50, statuses: 0, done: false });
     t.deepEqual(await store.write((tx) => tx.statuses.reapJob(web.id, 50)), { events: 20, statuses: 1, done: true });
     t.deepEqual(await store.statuses.removedBefore(Date.now() + 1000, 10), []);
+  });
+
+  test(`${name}: statuses: tasks counted by host and state, each state written with its status`, async (t) => {
+    const { store, web } = await webDeployed(t, engine);
+    const api = job('api');
+    await store.write(async (tx) => {
+      await tx.hosts.insert('h2', 'a2', 1, tx.index);
+      await createJob(tx, api, actor);
+      for (const host of ['h1', 'h2']) await deploy(tx, { host, jobId: api.id, goal: 'START' }, actor);
+    });
+    const now = Date.now();
+    const starting = { ...running(web.id), state: 'STARTING' } as TaskStatus;
+    await store.write(async (tx) => {
+      await tx.statuses.record('h1', starting, now, now, tx.index);
+      await tx.statuses.record('h1', running(api.id), now, now, tx.index);
+      await tx.statuses.record('h2', running(api.id), now, now, tx.index);
+    });
+    const counts = async () => (await store.statuses.stateCounts()).sort((a, b) => `${a.host}${a.state}`.localeCompare(`${b.host}${b.state}`));
+    t.deepEqual(await counts(), [{ host: 'h1', state: 'RUNNING', count: 1 }, { host: 'h1', state: 'STARTING', count: 1 }, { host: 'h2', state: 'RUNNING', count: 1 }]);
+    await store.write((tx) => tx.statuses.record('h1', running(web.id), now + 1, now, tx.index));
+    t.deepEqual(await counts(), [{ host: 'h1', state: 'RUNNING', count: 2 }, { host: 'h2', state: 'RUNNING', count: 1 }], 'the new state replaces the old');
+  });
+
+  test(`${name}: a database of schema 9 gets each stored status's state from its JSON (migration 10)`, async (t) => {
+    const db = await engine(t);
+    const status = (state: string) => `'${JSON.stringify({ ...running('web:1'), state })}'`;
+    await db.older(9, `INSERT INTO task_statuses (host, job_id, status, updated, modify_index) VALUES
+      ('h1', 'web:1', ${status('RUNNING')}, 1, 1), ('h1', 'api:1', ${status('EXITED')}, 1, 1), ('h2', 'web:1', ${status('RUNNING')}, 1, 1)`);
+    const store = await db.open();
+    t.teardown(() => store.close());
+    t.deepEqual((await store.statuses.stateCounts()).sort((a, b) => `${a.host}${a.state}`.localeCompare(`${b.host}${b.state}`)),
+      [{ host: 'h1', state: 'EXITED', count: 1 }, { host: 'h1', state: 'RUNNING', count: 1 }, { host: 'h2', state: 'RUNNING', count: 1 }]);
   });
 
   test(`${name}: a status report sent twice (to a master, then to the next) is one history event per status`, async (t) => {

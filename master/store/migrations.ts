@@ -223,6 +223,14 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX deployment_group_rollouts_group ON deployment_group_rollouts (group_name, id);
   `,
+  // 10: each task status's state in a column of its own, written with the status: GET /metrics counts
+  // tasks by host and state from an index alone (reading it out of each status's JSON took ~55 ms
+  // of a scrape at 20,000 tasks). The statuses already stored get theirs from their JSON.
+  `
+  ALTER TABLE task_statuses ADD COLUMN state TEXT NOT NULL DEFAULT '';
+  UPDATE task_statuses SET state = COALESCE(json_extract(status, '$.state'), '');
+  CREATE INDEX task_statuses_host_state ON task_statuses (host, state);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -44,8 +44,8 @@ export function createStatusesStore(db: Database.Database) {
   const reportable = db.prepare<{ host: string; jobId: string }, number>(`SELECT
     EXISTS (SELECT 1 FROM deployments WHERE host = @host AND job_id = @jobId)
     OR EXISTS (SELECT 1 FROM task_statuses WHERE host = @host AND job_id = @jobId)`).pluck();
-  const upsert = db.prepare(`INSERT INTO task_statuses (host, job_id, status, updated, modify_index) VALUES (@host, @jobId, @status, @updated, @index)
-    ON CONFLICT (host, job_id) DO UPDATE SET status = excluded.status, updated = excluded.updated, modify_index = excluded.modify_index`);
+  const upsert = db.prepare(`INSERT INTO task_statuses (host, job_id, status, state, updated, modify_index) VALUES (@host, @jobId, @status, @state, @updated, @index)
+    ON CONFLICT (host, job_id) DO UPDATE SET status = excluded.status, state = excluded.state, updated = excluded.updated, modify_index = excluded.modify_index`);
   const remove = db.prepare<[string, string]>('DELETE FROM task_statuses WHERE host = ? AND job_id = ?');
   const removeHost = db.prepare<[string]>('DELETE FROM task_statuses WHERE host = ?');
   const removeJob = db.prepare<[string]>('DELETE FROM task_statuses WHERE job_id = ?');
@@ -66,7 +66,7 @@ export function createStatusesStore(db: Database.Database) {
   const removedDue = db.prepare<[number, number], string>('SELECT job_id FROM removed_jobs WHERE removed <= ? ORDER BY removed LIMIT ?').pluck();
   const forgetRemoved = db.prepare<[string]>('DELETE FROM removed_jobs WHERE job_id = ?');
   const stateCounts = db.prepare<[], StateCount>(
-    "SELECT host, json_extract(status, '$.state') AS state, count(*) AS count FROM task_statuses GROUP BY host, state");
+    'SELECT host, state, count(*) AS count FROM task_statuses GROUP BY host, state');
 
   return {
     ofHost: (host: string): Record<string, TaskStatus> =>
@@ -82,7 +82,7 @@ export function createStatusesStore(db: Database.Database) {
     record: (host: string, status: TaskStatus, timestamp: number, now: number, index: number): boolean => {
       if (!reportable.get({ host, jobId: status.jobId })) return false;
       const json = JSON.stringify(status);
-      upsert.run({ host, jobId: status.jobId, status: json, updated: now, index });
+      upsert.run({ host, jobId: status.jobId, status: json, state: status.state, updated: now, index });
       if (isPullProgress(status)) return true;
       const event = { jobId: status.jobId, host, timestamp: clampTimestamp(timestamp, now), status: json };
       if (recorded.get(event)) return true;
@@ -118,7 +118,7 @@ export function createStatusesStore(db: Database.Database) {
     },
     /** Deletes up to `maxEvents` history events of a host; returns how many went. */
     reapHostHistory: (host: string, maxEvents: number): number => deleteHostEvents.run(host, maxEvents).changes,
-    /** How many tasks each host has in each state (GET /metrics): one grouped scan, no status parsed. */
+    /** How many tasks each host has in each state (GET /metrics): one scan of index task_statuses_host_state. */
     stateCounts: (): StateCount[] => stateCounts.all(),
   };
 }

@@ -16,9 +16,9 @@ const RECORD = `WITH reportable AS (
     SELECT EXISTS (SELECT 1 FROM deployments WHERE host = $1::text AND job_id = $2::text)
       OR EXISTS (SELECT 1 FROM task_statuses WHERE host = $1::text AND job_id = $2::text) AS known
   ), current AS (
-    INSERT INTO task_statuses (host, job_id, status, updated, modify_index)
-    SELECT $1::text, $2::text, $3::text, $4::bigint, $5::bigint FROM reportable WHERE known
-    ON CONFLICT (host, job_id) DO UPDATE SET status = excluded.status, updated = excluded.updated, modify_index = excluded.modify_index
+    INSERT INTO task_statuses (host, job_id, status, state, updated, modify_index)
+    SELECT $1::text, $2::text, $3::text, $9::text, $4::bigint, $5::bigint FROM reportable WHERE known
+    ON CONFLICT (host, job_id) DO UPDATE SET status = excluded.status, state = excluded.state, updated = excluded.updated, modify_index = excluded.modify_index
   ), fresh AS (
     SELECT known AND $7::boolean AND NOT EXISTS (SELECT 1 FROM history
       WHERE job_id = $2::text AND host = $1::text AND timestamp = $6::bigint AND status = $3::text) AS fresh FROM reportable
@@ -41,7 +41,7 @@ export function pgStatuses(db: PgHandle): Queries['statuses'] {
     record: async (host, status, timestamp, now, index) => {
       const json = JSON.stringify(status);
       const [{ known }] = await db.rows<{ known: boolean }>(RECORD,
-        [host, status.jobId, json, now, index, clampTimestamp(timestamp, now), !isPullProgress(status), HISTORY_LIMIT - 1]);
+        [host, status.jobId, json, now, index, clampTimestamp(timestamp, now), !isPullProgress(status), HISTORY_LIMIT - 1, status.state]);
       return known;
     },
     remove: async (host, jobId) => await db.changes('DELETE FROM task_statuses WHERE host = $1 AND job_id = $2', [host, jobId]) > 0,
@@ -62,6 +62,6 @@ export function pgStatuses(db: PgHandle): Queries['statuses'] {
     },
     reapHostHistory: (host, maxEvents) => db.changes('DELETE FROM history WHERE seq IN (SELECT seq FROM history WHERE host = $1 LIMIT $2)', [host, maxEvents]),
     stateCounts: async () => (await db.rows<StateCount>(
-      "SELECT host, status::jsonb->>'state' AS state, count(*)::int AS count FROM task_statuses GROUP BY 1, 2")),
+      'SELECT host, state, count(*)::int AS count FROM task_statuses GROUP BY host, state')),
   };
 }
