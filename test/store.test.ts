@@ -302,7 +302,7 @@ for (const [name, engine] of Object.entries(engines)) {
       [['STARTING', now], ['RUNNING', now + 1], ['RUNNING', now + 2], ['RUNNING', now + 2]]);
   });
 
-  test(`${name}: hosts, sync sources and the audit log`, async (t) => {
+  test(`${name}: hosts (counted by last heartbeat), sync sources and the audit log`, async (t) => {
     const store = await storeOf(t, engine);
     await store.write(async (tx) => {
       await tx.hosts.insert('h1', 'a1', 1, tx.index);
@@ -314,6 +314,8 @@ for (const [name, engine] of Object.entries(engines)) {
     t.like(await store.hosts.get('h1'), { agentId: 'a1', lastSeen: 5, labels: { zone: 'a' } });
     t.deepEqual((await store.hosts.list()).map((h) => h.name), ['h1', 'h2']);
     t.deepEqual(await store.hosts.silentSince(4, 10), ['h2']);
+    t.deepEqual(await store.hosts.countSeenSince(5), { total: 2, seen: 1 }, 'h2 never sent a heartbeat');
+    t.deepEqual(await store.hosts.countSeenSince(6), { total: 2, seen: 0 });
     t.like(await store.syncSources.get('s'), { state: 'REGISTERED', repo: 'http://git/r.git', errors: [], warnings: [] });
     t.deepEqual(await store.syncSources.unusedSince(Date.now() + 1000, 10), ['s']);
     t.deepEqual(await store.syncSources.unusedSince(0, 10), []);

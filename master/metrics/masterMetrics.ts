@@ -2,7 +2,6 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { SyncResult, TaskStatus } from '../../core/index.js';
 import type { Store } from '../store/store.js';
 import type { Notifier } from '../notifier.js';
-import { isUp } from '../views.js';
 import { createDeployClock } from './deployClock.js';
 
 /** Seconds: from a few milliseconds (a request, a store call) to a minute (a slow pull before RUNNING). */
@@ -30,11 +29,10 @@ export function createMasterMetrics(deps: { store: Store; notifier: Notifier; do
   new Gauge({
     name: 'helios_hosts', help: 'Registered hosts by status (DOWN after --down-after without a heartbeat)', labelNames: ['status'], registers: [registry],
     async collect() {
-      const now = Date.now();
-      const hosts = await store.hosts.list();
-      const up = hosts.filter((host) => isUp(host, deps.downAfterMs, now)).length;
-      this.set({ status: 'UP' }, up);
-      this.set({ status: 'DOWN' }, hosts.length - up);
+      // isUp's rule (a heartbeat within --down-after) as one count, no host read.
+      const { total, seen } = await store.hosts.countSeenSince(Date.now() - deps.downAfterMs);
+      this.set({ status: 'UP' }, seen);
+      this.set({ status: 'DOWN' }, total - seen);
     },
   });
   new Gauge({

@@ -62,6 +62,8 @@ export function createHostsStore(db: Database.Database) {
     labels = @labels, environment = @environment, docker_error = @dockerError, modify_index = @index WHERE name = @name`);
   const setDesired = db.prepare<[number, string]>('UPDATE hosts SET desired_index = ? WHERE name = ?');
   const remove = db.prepare<[string]>('DELETE FROM hosts WHERE name = ?');
+  const countSeenSince = db.prepare<[number], { total: number; seen: number }>(
+    'SELECT count(*) AS total, count(CASE WHEN last_seen >= ? THEN 1 END) AS seen FROM hosts');
   const silentSince = db.prepare<[number, number], string>(
     'SELECT name FROM hosts WHERE COALESCE(last_seen, registered) <= ? ORDER BY COALESCE(last_seen, registered) LIMIT ?').pluck();
 
@@ -74,6 +76,8 @@ export function createHostsStore(db: Database.Database) {
     heartbeat: (name: string, hb: HeartbeatRequest, now: number, index: number): void => { heartbeat.run({ name, now, index, ...heartbeatColumns(hb) }); },
     setDesiredIndex: (name: string, index: number): void => { setDesired.run(index, name); },
     remove: (name: string) => remove.run(name).changes > 0,
+    /** How many hosts are registered, and how many sent a heartbeat at or after `since` (GET /metrics: UP is seen within --down-after). */
+    countSeenSince: (since: number): { total: number; seen: number } => countSeenSince.get(since)!,
     /** Hosts with no heartbeat (or, never seen, no registration) since `cutoff`, longest silent first. */
     silentSince: (cutoff: number, limit: number): string[] => silentSince.all(cutoff, limit),
   };

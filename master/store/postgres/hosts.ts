@@ -21,6 +21,8 @@ export function pgHosts(db: PgHandle): Queries['hosts'] {
         modify_index = $8 WHERE name = $1`, [name, now, c.hostInfo, c.agentInfo, c.labels, c.environment, c.dockerError, index]);
     },
     remove: async (name) => await db.changes('DELETE FROM hosts WHERE name = $1', [name]) > 0,
+    countSeenSince: async (since) => (await db.rows<{ total: number; seen: number }>(
+      'SELECT count(*)::int AS total, count(*) FILTER (WHERE last_seen >= $1)::int AS seen FROM hosts', [since]))[0],
     silentSince: async (cutoff, limit) => (await db.rows<{ name: string }>(
       'SELECT name FROM hosts WHERE COALESCE(last_seen, registered) <= $1 ORDER BY COALESCE(last_seen, registered) LIMIT $2', [cutoff, limit])).map((r) => r.name),
   };
