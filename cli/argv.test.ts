@@ -31,3 +31,14 @@ test('an https:// master is accepted; another scheme names both that are', (t) =
   t.deepEqual(splitInvocation(['-z', 'http://a:1,http://b:2', '-z', 'http://c:3', 'hosts'], {}).global.target.masters,
     ['http://a:1', 'http://b:2', 'http://c:3'], 'a comma list is several masters of one cluster');
 });
+
+test("Helios' -k and --google-credentials BOOL are taken before or after the command; a non-boolean --google-credentials is named", (t) => {
+  const before = splitInvocation(['-k', '--google-credentials', 'false', 'hosts', '-f'], {});
+  t.is(before.name, 'hosts');
+  t.deepEqual(before.argv, ['-f']);
+  t.true(before.global.insecure);
+  t.false(splitInvocation(['hosts'], {}).global.insecure);
+  const after = parseCommandArgs(['--insecure', '--google-credentials=true'], {}, 'hosts');
+  t.true(mergeGlobals(splitInvocation(['hosts'], {}).global, after.flags, {}).insecure);
+  t.throws(() => splitInvocation(['--google-credentials', 'yes', 'hosts'], {}), { message: "--google-credentials must be true or false, got 'yes'" });
+});

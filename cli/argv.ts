@@ -20,6 +20,8 @@ export const globalOptions = {
   ca: { type: 'string' },
   cert: { type: 'string' },
   key: { type: 'string' },
+  insecure: { type: 'boolean', short: 'k' },
+  'google-credentials': { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
@@ -27,7 +29,7 @@ export const globalOptions = {
 
 /** The global options whose value is the next word (`-z URL`, not `-z=URL`). */
 const TAKES_VALUE = new Set(['-z', '--master', '-d', '--domains', '--srv-name', '-u', '--username', '--http-timeout', '--retry-timeout',
-  '--ca', '--cert', '--key']);
+  '--ca', '--cert', '--key', '--google-credentials']);
 
 /** Only before a command name: `helios --version`. */
 const topLevelOptions = { ...globalOptions, version: { type: 'boolean' } } as const satisfies Options;
@@ -109,12 +111,14 @@ export function mergeGlobals(before: GlobalOptions, flags: Record<string, FlagVa
     verbose: before.verbose || after.verbose,
     authToken: before.authToken,
     tls: { ca: stringFlag(flags.ca) ?? before.tls.ca, cert: stringFlag(flags.cert) ?? before.tls.cert, key: stringFlag(flags.key) ?? before.tls.key },
+    insecure: before.insecure || after.insecure,
   };
 }
 
 function globalsFrom(values: Record<string, FlagValue>, env: NodeJS.ProcessEnv): GlobalOptions {
   // -z A,B as -z A -z B: the masters of one cluster.
   const masters = masterList(listFlag(values.master), '-z');
+  checkGoogleCredentials(values['google-credentials']);
   return {
     target: { masters, domains: listFlag(values.domains), srvName: stringFlag(values['srv-name']) },
     masters: [],
@@ -125,7 +129,19 @@ function globalsFrom(values: Record<string, FlagValue>, env: NodeJS.ProcessEnv):
     verbose: values.verbose === true,
     authToken: env.HELIOS_TOKEN || undefined,
     tls: tlsPathsFrom({ ca: stringFlag(values.ca), cert: stringFlag(values.cert), key: stringFlag(values.key) }, env),
+    insecure: values.insecure === true,
   };
+}
+
+/**
+ * Helios' `--google-credentials BOOL` (default true: send a Google access token when one is found).
+ * Taken so Helios scripts keep working; this master authenticates with HELIOS_TOKEN, so it changes
+ * nothing, but a value other than true/false is still a mistake worth naming.
+ */
+function checkGoogleCredentials(flag: FlagValue): void {
+  if (typeof flag === 'string' && !/^(true|false)$/i.test(flag)) {
+    throw new HeliosError('INVALID_ARGUMENT', `--google-credentials must be true or false, got '${flag}'`);
+  }
 }
 
 /** Seconds from the flag, else the variable (Helios' order), else the default; in ms. */

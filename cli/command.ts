@@ -22,6 +22,8 @@ export interface GlobalOptions {
   authToken?: string;
   /** PEM files: --ca/--cert/--key, else HELIOS_CA/HELIOS_CERT/HELIOS_KEY; read when connecting. */
   tls: { ca?: string; cert?: string; key?: string };
+  /** -k/--insecure: an https:// master's certificate need not name the address used (as Helios' -k); it must still be signed by a trusted CA. */
+  insecure: boolean;
 }
 
 export type FlagValue = string | boolean | (string | boolean)[] | undefined;

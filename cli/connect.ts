@@ -1,4 +1,5 @@
 import type { HeliosClient } from '../core/client/createClient.js';
+import type { TlsOptions } from '../core/client/transport.js';
 import type { GlobalOptions } from './command.js';
 import { DEFAULT_MASTER } from './argv.js';
 
@@ -14,7 +15,7 @@ import { DEFAULT_MASTER } from './argv.js';
 export async function connect(global: GlobalOptions): Promise<HeliosClient> {
   const [{ createClient }, { createHttpFetch }, { createMasterFetch }, { reachHints, unreachable }, tls] = await Promise.all([
     import('../core/client/createClient.js'), import('../core/client/httpFetch.js'), import('./masterFetch.js'),
-    import('../core/client/unreachable.js'), readTls(global.tls)]);
+    import('../core/client/unreachable.js'), readTls(global.tls, global.insecure)]);
   const { masters, httpTimeoutMs, retryTimeoutMs } = global;
   const masterHint = masters.length === 1 && masters[0] === DEFAULT_MASTER
     ? '-z or HELIOS_MASTER to another master; is `npm start` (or helios solo) running?' : undefined;
@@ -30,8 +31,9 @@ export async function connect(global: GlobalOptions): Promise<HeliosClient> {
   });
 }
 
-async function readTls(paths: GlobalOptions['tls']) {
-  if (!paths.ca && !paths.cert && !paths.key) return undefined;
+async function readTls(paths: GlobalOptions['tls'], insecure: boolean): Promise<TlsOptions | undefined> {
+  const skip = insecure ? { skipHostnameCheck: true } : undefined;
+  if (!paths.ca && !paths.cert && !paths.key) return skip;
   const { readTlsFiles } = await import('../core/client/tlsFiles.js');
-  return readTlsFiles(paths);
+  return { ...readTlsFiles(paths), ...skip };
 }

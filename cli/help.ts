@@ -21,6 +21,11 @@ export const GLOBAL_HELP = `Global options (before or after the command):
                      CAs built into Node and NODE_EXTRA_CA_CERTS); always verified
       --cert FILE    a PEM client certificate, for a master that requires one (--client-ca)
       --key FILE     that certificate's PEM private key
+  -k, --insecure     accept an https:// master's certificate that names another host (as Helios'
+                     -k, for -z to a master by another address); it must still be signed by a CA
+                     this client trusts
+      --google-credentials BOOL  taken for Helios scripts (true or false); no effect: masters here
+                     authenticate with HELIOS_TOKEN or a client certificate
       --json         machine-readable output with stable keys (errors too: {"status", "message"})
   -v, --verbose      show stack traces of unexpected errors
   -h, --help         show help

@@ -112,6 +112,16 @@ test('the CLI refuses a certificate it cannot verify with one line and exit 1: u
   }
 });
 
+test("-k (Helios' --insecure) accepts a certificate for another name, never one from a CA this client does not trust", async (t) => {
+  const [wrongHost, stranger] = await Promise.all([certs.wrongHost, certs.untrusted].map((files) => httpsMaster(t, files)));
+  const accepted = await helios(null, ['-z', wrongHost.url, '--ca', certs.caFile, '-k', 'hosts', '--json'], { env: { HELIOS_CA: undefined } });
+  t.is(accepted.code, 0, accepted.stderr);
+  t.deepEqual(accepted.json(), {});
+  const refused = await helios(null, ['-z', stranger.url, '--insecure', 'hosts'], { env: { HELIOS_CA: undefined } });
+  t.is(refused.code, 1);
+  t.is(refused.stderr, `helios: cannot reach the master at ${stranger.url}: ${UNTRUSTED}\n`);
+});
+
 test('mutual TLS: without a client certificate the handshake is refused, with one signed by --client-ca it works', async (t) => {
   // A certificate alone is an agent's identity (its CN the host): a person also gives a token.
   const master = await httpsMaster(t, undefined, { clientCa: true, tokens: [ADMIN_TOKEN] });

@@ -6,7 +6,8 @@ import type { FetchLike, TlsOptions } from './transport.js';
  * The client's requests over node:http(s) instead of the global fetch. The CLI uses it always:
  * undici costs 100–250 ms to load on its first call there, more than the rest of a command. Every
  * client uses it for TLS options (a private CA, a client certificate), which the global fetch cannot
- * take without undici's own Agent. Certificates are always verified. Errors keep fetch's shape (a
+ * take without undici's own Agent. Certificates are always verified (`skipHostnameCheck` waives only
+ * the name check). Errors keep fetch's shape (a
  * TypeError whose `cause` has the socket or TLS error's `code`; the signal's reason on abort), so the
  * client still says "cannot reach the master … connection refused" or why the certificate was refused.
  * @example
@@ -60,8 +61,10 @@ function httpAgent(): Promise<HttpAgent> {
 const httpsAgents = new Map<string, Promise<HttpsAgent>>();
 
 function httpsAgent(tls: TlsOptions): Promise<HttpsAgent> {
-  const key = JSON.stringify([tls.ca, tls.cert, tls.key]);
+  const { skipHostnameCheck, ...pem } = tls;
+  const key = JSON.stringify([pem.ca, pem.cert, pem.key, skipHostnameCheck === true]);
   let agent = httpsAgents.get(key);
-  if (!agent) httpsAgents.set(key, agent = import('node:https').then(({ Agent }) => new Agent({ ...KEEP_ALIVE, ...tls })));
+  const identity = skipHostnameCheck ? { checkServerIdentity: () => undefined } : {};
+  if (!agent) httpsAgents.set(key, agent = import('node:https').then(({ Agent }) => new Agent({ ...KEEP_ALIVE, ...pem, ...identity })));
   return agent;
 }

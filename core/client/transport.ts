@@ -51,6 +51,8 @@ export interface TlsOptions {
   ca?: string;
   cert?: string;
   key?: string;
+  /** Accept a certificate that does not name the address used (Helios' `-k`); its chain is still verified. */
+  skipHostnameCheck?: boolean;
 }
 
 /** The part of `fetch` the transport uses. */
