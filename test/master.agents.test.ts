@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { CLUSTER_ID_HEADER, createClient, type TaskStatus } from '../core/index.js';
 import { CLOCK_AHEAD_MS, CLOCK_BEHIND_MS } from '../master/store/statuses.js';
-import { dumpDb, expectError, heartbeatBody, startTestMaster } from './harness/master.js';
-import { ENGINES, testDatabase } from './harness/engines.js';
+import { dumpDb, expectError, heartbeatBody, startTestMaster, type TestMaster } from './harness/master.js';
+import { ENGINES, testDatabase, type Engine } from './harness/engines.js';
 
 const status = (jobId: string, state: TaskStatus['state'], over: Partial<TaskStatus> = {}): TaskStatus => ({
   jobId, goal: 'START', state, containerId: state === 'RUNNING' ? 'c0ffee' : null, throttled: 'NO', ports: {}, env: {}, containerError: null, ...over,
@@ -12,6 +12,18 @@ const status = (jobId: string, state: TaskStatus['state'], over: Partial<TaskSta
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const clusterOf = async (m: { url: string }, token?: string) =>
   (await fetch(`${m.url}/version`, { headers: token ? { Authorization: `Bearer ${token}` } : {} })).headers.get(CLUSTER_ID_HEADER)!;
+
+/** A master where job web:1 was deployed on h1 (agent a1), reported RUNNING, then undeployed. */
+async function undeployedWhileRunning(t: ExecutionContext, engine: Engine): Promise<{ m: TestMaster; id: string }> {
+  const m = await startTestMaster({ engine });
+  t.teardown(m.close);
+  await m.client.hosts.register('h1', 'a1');
+  const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
+  await m.client.deployments.deploy('h1', id);
+  await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'RUNNING'), timestamp: Date.now() }], removed: [] });
+  await m.client.deployments.undeploy('h1', id);
+  return { m, id };
+}
 
 for (const engine of ENGINES) {
   test(`${engine}: heartbeat answers the DOWN timeout; an unknown host gets HOST_NOT_FOUND so the agent re-registers`, async (t) => {
@@ -189,13 +201,7 @@ for (const engine of ENGINES) {
   });
 
   test(`${engine}: an undeployed task's statuses are taken until the agent reports it removed, even once its job is removed; later ones are not`, async (t) => {
-    const m = await startTestMaster({ engine });
-    t.teardown(m.close);
-    await m.client.hosts.register('h1', 'a1');
-    const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
-    await m.client.deployments.deploy('h1', id);
-    await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'RUNNING'), timestamp: Date.now() }], removed: [] });
-    await m.client.deployments.undeploy('h1', id);
+    const { m, id } = await undeployedWhileRunning(t, engine);
     await m.client.jobs.remove(id);
     // The agent was stopping the container meanwhile: its reports arrive after the undeploy and the removal.
     await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'STOPPING', { goal: 'UNDEPLOY' }), timestamp: Date.now() }], removed: [] });
@@ -210,13 +216,7 @@ for (const engine of ENGINES) {
   });
 
   test(`${engine}: a report of removed jobs drops their statuses after undeploy`, async (t) => {
-    const m = await startTestMaster({ engine });
-    t.teardown(m.close);
-    await m.client.hosts.register('h1', 'a1');
-    const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
-    await m.client.deployments.deploy('h1', id);
-    await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'RUNNING'), timestamp: Date.now() }], removed: [] });
-    await m.client.deployments.undeploy('h1', id);
+    const { m, id } = await undeployedWhileRunning(t, engine);
     const { tasks } = await m.client.agents.tasks('h1', 0, 0, { agentId: 'a1' });
     t.deepEqual(tasks, []);
     await m.client.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: status(id, 'STOPPED', { goal: 'UNDEPLOY' }), timestamp: Date.now() }], removed: [id] });
