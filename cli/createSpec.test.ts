@@ -27,7 +27,7 @@ test('JobCreateCommandTest.testValidJobCreateCommand: every flag lands in its fi
   const { spec, warnings } = specOf(['foo:123', 'spotify/busybox:latest', '--exec-check', 'touch /this',
     '--security-opt', 'label:user:dxia', '--security-opt', 'apparmor:foo', '--network-mode', 'host',
     '-m', 'a=1', '--metadata', 'b=2', '--labels', 'a=b', '--labels', 'c=d', '--add-capability', 'cap1', '--add-capability', 'cap2',
-    '--drop-capability', 'cap3', '--drop-capability', 'cap4', '--runtime', 'nvidia',
+    '--drop-capability', 'cap3', '--drop-capability', 'cap4', '--runtime', 'nvidia', '--registry-auth', 'team-ci',
     '--rollout-options', 'overlap=true', '--rollout-options', 'parallelism=2', '--rollout-options', 'foo=bar'], jobConfigJson);
   t.deepEqual(spec, {
     id: 'foo:123', image: 'spotify/busybox:latest',
@@ -35,7 +35,7 @@ test('JobCreateCommandTest.testValidJobCreateCommand: every flag lands in its fi
     metadata: { a: '1', b: '2' }, labels: { a: 'b', c: 'd' },
     healthCheck: { type: 'exec', command: ['touch', '/this'] },
     securityOpt: ['label:user:dxia', 'apparmor:foo'], networkMode: 'host',
-    addCapabilities: ['cap1', 'cap2'], dropCapabilities: ['cap3', 'cap4'], runtime: 'nvidia',
+    addCapabilities: ['cap1', 'cap2'], dropCapabilities: ['cap3', 'cap4'], runtime: 'nvidia', registryAuth: 'team-ci',
     rolloutOptions: { overlap: true, parallelism: 2 },
   });
   t.deepEqual(warnings, ['--rollout-options: ignored foo (known: timeout, parallelism, migrate, overlap, token, ignoreFailures)']);

@@ -34,6 +34,7 @@ export const createOptions = {
   'drop-capability': { type: 'string', multiple: true },
   'rollout-options': { type: 'string', multiple: true },
   runtime: { type: 'string' },
+  'registry-auth': { type: 'string' },
 } as const;
 
 /**
@@ -95,7 +96,7 @@ export function createSpec(base: JobSpec, positionals: string[], flags: Record<s
 
   const healthCheck = healthCheckFrom(flags);
   if (healthCheck) spec.healthCheck = healthCheck;
-  const strings = { token: 'token', hostname: 'hostname', expires: 'expires', 'registration-domain': 'registrationDomain', 'network-mode': 'networkMode', runtime: 'runtime' } as const;
+  const strings = { token: 'token', hostname: 'hostname', expires: 'expires', 'registration-domain': 'registrationDomain', 'network-mode': 'networkMode', runtime: 'runtime', 'registry-auth': 'registryAuth' } as const;
   for (const [flag, field] of Object.entries(strings)) {
     const value = stringFlag(flags[flag]);
     if (value !== undefined) spec[field] = value;

@@ -58,7 +58,7 @@ const entries: Entry[] = [
   { name: 'sync', subcommands: ['status', 'register', 'delete'], synopsis: 'sync status [SOURCE] | register SOURCE --repo URL [--branch B] [--path P] | delete SOURCE',
     summary: 'show what each GitOps source last applied, and its errors; register or delete a source',
     load: () => import('./commands/sync.js') },
-  { name: 'registry', subcommands: ['login', 'list', 'logout'], synopsis: 'registry login HOST -u USER --password-stdin [--name NAME] | list | logout HOST|NAME',
+  { name: 'registry', subcommands: ['login', 'list', 'logout'], synopsis: 'registry login HOST [-u USER] [--password-stdin] [--name NAME] | list | logout HOST|NAME',
     summary: "keep a private registry's account on the master (admin), for agents that hold no credentials",
     load: () => import('./commands/registry.js') },
   { name: 'audit', synopsis: 'audit [JOB] [--host HOST] [-n N] [--before SEQ]', summary: 'show who changed what: every write, with the name of its token',

@@ -99,5 +99,35 @@ export async function helios(master: { url: string } | null, args: string[],
   };
 }
 
+/**
+ * Runs `helios ARGS` on a pseudo-terminal (script(1)), answering its prompts: each time the output so
+ * far matches the next `[prompt, answer]`, the answer is typed (with Enter). The output is the
+ * terminal's: what was echoed shows in it, what was read without echo does not.
+ */
+export async function heliosOnTerminal(master: { url: string } | null, args: string[], answers: Array<[RegExp, string]>,
+  opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<{ code: number | null; output: string }> {
+  await ensureCliBuilt();
+  const env: NodeJS.ProcessEnv = { ...process.env, HELIOS_MASTER: master?.url, HELIOS_TOKEN: undefined, NO_COLOR: '1', GIT_COMMIT: undefined, LOCALDOMAIN: '', ...opts.env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  const quoted = [process.execPath, CLI_BIN, ...args].map((w) => `'${w.replaceAll("'", "'\\''")}'`).join(' ');
+  const child = spawn('script', ['-qec', quoted, '/dev/null'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  let next = 0;
+  let answeredAt = 0;
+  child.stdout.on('data', (c: Buffer) => {
+    output += c.toString();
+    const prompt = answers[next]?.[0];
+    // Only output after the last answer counts for the next prompt.
+    if (prompt && prompt.test(output.slice(answeredAt))) {
+      answeredAt = output.length;
+      child.stdin.write(`${answers[next++][1]}\r`);
+    }
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, output };
+}
+
 /** Splits a table into rows of cells (columns are separated by two or more spaces). */
 export const tableRows = (text: string) => text.trim().split('\n').map((line) => line.trim().split(/\s{2,}/));

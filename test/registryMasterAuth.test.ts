@@ -13,7 +13,7 @@ import { spawnMaster, type TestMaster } from './harness/master.js';
 import { tempDir } from './harness/processes.js';
 import { dumpPostgres, onPostgres } from './harness/postgres.js';
 import { basicAuth, startRegistry, type TestRegistry } from './harness/registry.js';
-import { helios, tableRows } from './cliHarness.js';
+import { helios, heliosOnTerminal, tableRows } from './cliHarness.js';
 
 const PASSWORD = 'master-held-Pa55word-1';
 const ROTATED = 'master-held-Pa55word-2';
@@ -193,4 +193,33 @@ test('a master refuses to start with a key file any user may read, a named one m
   const master = await start(good);
   await master.waitForOutput(/master listening/, 60_000);
   t.pass();
+});
+
+test('registry login on a terminal asks for the user and, without echo, the password, as docker login; without a terminal it names the flags', async (t) => {
+  const agentName = uniqueName();
+  const master = await startMasterFor(t, {
+    tokens: [{ token: ADMIN, role: 'admin', name: 'root' }, { token: AGENT_A, role: 'agent', host: agentName, name: 'agent-a' }],
+    secretsKeyFile: { path: join(work, 'asked', 'secrets.key'), create: true },
+  });
+  const piped = await helios(master, ['registry', 'login', registry.host], { env: { HELIOS_TOKEN: ADMIN } });
+  t.is(piped.code, 1);
+  t.regex(piped.stderr, /needs the registry's user: -u USER \(stdin is not a terminal to ask on\)/);
+  const noPassword = await helios(master, ['registry', 'login', registry.host, '-u', 'alice'], { env: { HELIOS_TOKEN: ADMIN } });
+  t.is(noPassword.code, 1);
+  t.regex(noPassword.stderr, /give --password-stdin, or run it on a terminal to be asked/);
+  t.deepEqual(await master.client.registry.list(), [], 'nothing stored by the refused logins');
+
+  const asked = await heliosOnTerminal(master, ['registry', 'login', registry.host], [[/Username: /, 'alice'], [/Password: /, PASSWORD]],
+    { env: { HELIOS_TOKEN: ADMIN } });
+  t.is(asked.code, 0, asked.output);
+  // eslint-disable-next-line no-control-regex -- readline's cursor moves around the prompt
+  const shown = asked.output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  t.regex(shown, new RegExp(`Username: alice\\s+Password: \\s+${registry.host}: logged in to ${registry.host} as alice`));
+  t.false(asked.output.includes(PASSWORD), 'the password is not echoed');
+  // The password typed is the one stored: the agent, without a docker config, pulls with it.
+  const emptyConfig = join(work, 'asked', 'no-docker-config');
+  await mkdir(emptyConfig, { recursive: true });
+  const agent = await startTestAgent(t, master, { name: agentName, token: AGENT_A, dockerConfig: emptyConfig });
+  const job = await deployJob(master, agent.name, { name: 'asked', image: images[0], command: ['sleep', '1000'] });
+  t.is((await waitForState(master, job, agent.name, 'RUNNING')).containerError, null);
 });

@@ -47,6 +47,8 @@ the master computes it. The words after '--' are the container's command. Option
                                  timeout (seconds), parallelism, migrate, overlap, token,
                                  ignoreFailures (true|false); other keys are ignored with a warning
       --runtime R                the Docker runtime to run the container with, e.g. nvidia
+      --registry-auth NAME       the master's registry account to pull the image with (helios
+                                 registry list); not part of the job id
   -q, --quiet                    print only the id: no 'Creating job' and 'Done.' lines
   -f, --file FILE                start from a job file: JSON, or the YAML of a GitOps repo (its
                                  deploy block is ignored); NAME:VERSION and IMAGE become optional;

@@ -4,6 +4,7 @@ import { connect } from '../connect.js';
 import { utcTimestamp } from '../format.js';
 import { expectPositionals, stringFlag } from '../usage.js';
 import { commandMeta } from '../registry.js';
+import { ask, askSecret } from '../prompt.js';
 
 export default defineCommand({
   ...commandMeta('registry'),
@@ -13,9 +14,10 @@ account of the image's registry (its only one, or among several the one named af
 else with the agent's own --docker-config. The secret is stored encrypted (AES-256-GCM under the
 master's --secrets-key-file) and handed only to the agent of a host the job is deployed on, for
 that pull; no answer of the master shows it.
-'registry login HOST -u USER --password-stdin [--name NAME]' log in to HOST (host[:port], e.g.
-  registry.example.com or 127.0.0.1:5000; docker.io for Docker Hub), the password or token read
-  from stdin (never an argument: ps and shell history would show it). NAME (default HOST) is what
+'registry login HOST [-u USER] [--password-stdin] [--name NAME]' log in to HOST (host[:port], e.g.
+  registry.example.com or 127.0.0.1:5000; docker.io for Docker Hub) as USER, with the password or
+  token read from stdin (never an argument: ps and shell history would show it); on a terminal, a
+  user or password not given is asked for, the password without echo (as docker login). NAME (default HOST) is what
   a job's registryAuth names; logging in again under a name replaces its user and secret, and the
   next pull uses them. Here -u is the registry's user (as for docker login), not Helios-User.
   --json: {"name", "host", "username", "created", "updated"}
@@ -37,13 +39,14 @@ type Self = { name: string; synopsis: string };
 async function login(self: Self, { positionals, flags, global, out }: RunArgs): Promise<void> {
   expectPositionals(self, positionals, 2);
   const host = positionals[1];
-  const username = global.username;
-  if (!username) throw new HeliosError('INVALID_ARGUMENT', `registry login needs the registry's user: -u USER: usage: helios ${self.synopsis}`);
-  if (flags['password-stdin'] !== true) {
-    throw new HeliosError('INVALID_ARGUMENT', 'registry login reads the password from stdin: give --password-stdin (never the password as an argument: ps and shell history would show it)');
-  }
-  const password = (await readStdin()).replace(/\r?\n$/, '');
-  if (password === '') throw new HeliosError('INVALID_ARGUMENT', 'registry login: stdin held no password');
+  const username = global.username
+    ?? (await ask('Username: ', `registry login needs the registry's user: -u USER (stdin is not a terminal to ask on): usage: helios ${self.synopsis}`)).trim();
+  if (!username) throw new HeliosError('INVALID_ARGUMENT', 'registry login: no user given');
+  const password = flags['password-stdin'] === true
+    ? (await readStdin()).replace(/\r?\n$/, '')
+    : await askSecret('Password: ', 'registry login reads the password from stdin: give --password-stdin, or run it on a terminal to be asked '
+      + '(never the password as an argument: ps and shell history would show it)');
+  if (password === '') throw new HeliosError('INVALID_ARGUMENT', `registry login: ${flags['password-stdin'] === true ? 'stdin held' : 'you gave'} no password`);
   // -u is the registry's user here: it is not sent as Helios-User.
   const client = await connect({ ...global, username: undefined });
   const account = await client.registry.login(stringFlag(flags.name) ?? host, { host, username, password });
