@@ -22,7 +22,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { eventsRoutes } from './routes/events.js';
 import { uiRoutes } from './routes/ui.js';
 import { createChangeFeed, topicsOfRoute } from './events/changeFeed.js';
-import { createMasterMetrics } from './metrics/masterMetrics.js';
+import { createMasterMetrics, type MasterMetrics } from './metrics/masterMetrics.js';
 import { deploymentGroupsRoutes } from './routes/deploymentGroups.js';
 import { installHeliosWire } from './heliosWire/installHeliosWire.js';
 import { installCors } from './cors.js';
@@ -32,8 +32,9 @@ import { installCompression } from './compression.js';
  * Builds the master's fastify app over an open store; never listens (server.ts does), so tests can
  * use it on a real port or with `inject`. With `https` it serves TLS.
  */
-export function buildApp(deps: Omit<MasterContext, 'metrics'>, https?: HttpsOptions): FastifyInstance {
-  const metrics = createMasterMetrics({ store: deps.store, notifier: deps.notifier, downAfterMs: deps.options.downAfterMs });
+export function buildApp(deps: Omit<MasterContext, 'metrics'> & { metrics?: MasterMetrics }, https?: HttpsOptions): FastifyInstance {
+  // server.ts makes them, so that the rollout engine's outcomes are among them too.
+  const metrics = deps.metrics ?? createMasterMetrics({ store: deps.store, notifier: deps.notifier, downAfterMs: deps.options.downAfterMs });
   // The routes' store times its transactions for GET /metrics.
   const ctx: MasterContext = { ...deps, metrics, store: metrics.timedStore() };
   const app = Fastify({

@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { openStore } from './store/store.js';
 import { createNotifier } from './notifier.js';
 import { startRolloutEngine } from './rollouts/engine.js';
+import { createMasterMetrics } from './metrics/masterMetrics.js';
 import { startReaper } from './reaper.js';
 import { startMasterBeat } from './masterBeat.js';
 import { resolveRetention } from './reapers/retention.js';
@@ -109,7 +110,8 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   });
   const notifier = createNotifier();
   store.onHostsChanged((hosts) => notifier.notify(hosts));
-  const app = buildApp({ store, notifier, options: resolved, tokens, secrets }, https);
+  const metrics = createMasterMetrics({ store, notifier, downAfterMs: resolved.downAfterMs });
+  const app = buildApp({ store, notifier, options: resolved, tokens, secrets, metrics }, https);
   for (const warning of loaded.warnings) app.log.warn(warning);
   if (tokens.size() === 0 && options.tls?.clientCaFile === undefined) {
     app.log.warn('no tokens: anyone who can reach this master can deploy (on 127.0.0.1, anyone on this machine); give --token-file to require them');
@@ -118,7 +120,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   const reaper = startReaper(store, {
     intervalMs: resolved.reaperIntervalMs, master: resolved.name, downAfterMs: resolved.downAfterMs, retention: resolved.retention, log: app.log,
   });
-  const rollouts = startRolloutEngine(store, { downAfterMs: resolved.downAfterMs, master: resolved.name, log: app.log });
+  const rollouts = startRolloutEngine(store, { downAfterMs: resolved.downAfterMs, master: resolved.name, log: app.log, observer: metrics });
   try {
     await app.listen({ host, port: options.port ?? 5801 });
   } catch (err) {

@@ -8,6 +8,7 @@ import test, { type ExecutionContext } from 'ava';
 import { buildJob, type DeploymentGroupStatusResponse, type JobSpec, type TaskStatus, type ThrottleState } from '../core/index.js';
 import { expectError, heartbeatBody, masterWithHosts, startTestMaster, type TestMaster } from './harness/master.js';
 import { createTestDatabase } from './harness/postgres.js';
+import { sample, scrape } from './harness/prometheus.js';
 
 const web = [{ label: 'role', operator: 'EQUALS' as const, operand: 'web' }];
 
@@ -171,7 +172,7 @@ test('parallelism 2: two hosts at a time', async (t) => {
   t.true(h3.started >= Math.max(h1.finished!, h2.finished!) && h4.started >= Math.max(h1.finished!, h2.finished!));
 });
 
-test('a missing image fails the rollout at once; with autoRevert the touched hosts get the previous job again and the group says reverted', async (t) => {
+test('a missing image fails the rollout at once; with autoRevert the touched hosts get the previous job again and the group says reverted; GET /metrics counts each outcome', async (t) => {
   const hosts = ['h1', 'h2', 'h3'];
   const m = await masterWithHosts(t, hosts);
   const fleet = fakeFleet(t, m, hosts);
@@ -200,6 +201,15 @@ test('a missing image fails the rollout at once; with autoRevert the touched hos
   await m.client.deploymentGroups.rollingUpdate('web', { job: v2 });
   const plain = await until('v2 again', () => m.client.deploymentGroups.status('web'), settled);
   t.like(plain, { status: 'FAILED', reverted: false });
+
+  const { text } = await scrape(m.url);
+  t.is(sample(text, 'helios_rollouts_started_total{group="web",reason="MANUAL"}'), 3);
+  t.is(sample(text, 'helios_rollouts_finished_total{group="web",outcome="DONE",reverted="false"}'), 1);
+  t.is(sample(text, 'helios_rollouts_finished_total{group="web",outcome="FAILED",reverted="true"}'), 1);
+  t.is(sample(text, 'helios_rollouts_finished_total{group="web",outcome="FAILED",reverted="false"}'), 1);
+  // v1 on 3 hosts and the revert on h1 reached RUNNING; v2 on h1 failed twice.
+  t.is(sample(text, 'helios_rollout_step_seconds_count{action="AWAIT_RUNNING",result="DONE"}'), 4);
+  t.is(sample(text, 'helios_rollout_step_seconds_count{action="AWAIT_RUNNING",result="FAILED"}'), 2);
 });
 
 test('overlap: the new job runs beside the old one before the old one goes; without it never both', async (t) => {
@@ -311,6 +321,12 @@ test('membership follows labels: a host relabelled out is undeployed, back in re
   await m.client.deploymentGroups.stop('web');
   t.like(await m.client.deploymentGroups.status('web'), { status: 'FAILED', error: 'Stopped by user', rollout: null });
   t.like((await m.client.deploymentGroups.history('web')).rollouts[0], { jobId: slow, outcome: 'STOPPED', error: 'Stopped by user' });
+  // GET /metrics counts what the history records (a HOSTS_CHANGED rollout still going when the
+  // rolling-update came was STOPPED too, superseded).
+  const { text } = await scrape(m.url);
+  const { rollouts } = await m.client.deploymentGroups.history('web');
+  t.is(sample(text, 'helios_rollouts_started_total{group="web",reason="HOSTS_CHANGED"}'), rollouts.filter((r) => r.reason === 'HOSTS_CHANGED').length);
+  t.is(sample(text, 'helios_rollouts_finished_total{group="web",outcome="STOPPED",reverted="false"}'), rollouts.filter((r) => r.outcome === 'STOPPED').length);
 });
 
 test('a host DOWN during the rollout is caught up when it comes back UP', async (t) => {

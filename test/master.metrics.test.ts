@@ -7,6 +7,7 @@ import test from 'ava';
 import type { SyncApplyRequest, TaskStatus } from '../core/index.js';
 import type { TokenEntry } from '../master/auth/tokenFile.js';
 import { heartbeatBody, startTestMaster } from './harness/master.js';
+import { sample, scrape } from './harness/prometheus.js';
 import { ENGINES } from './harness/engines.js';
 
 const tokens: TokenEntry[] = [
@@ -17,17 +18,6 @@ const tokens: TokenEntry[] = [
 const running = (jobId: string): TaskStatus => ({
   jobId, goal: 'START', state: 'RUNNING', containerId: 'c0ffee', throttled: 'NO', ports: {}, env: {}, containerError: null,
 });
-
-async function scrape(url: string, token?: string): Promise<{ status: number; type: string | null; text: string }> {
-  const response = await fetch(`${url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
-}
-
-/** The value of one sample line `name{labels} value`, labels in prom-client's order. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 for (const engine of ENGINES) {
   test(`${engine}: GET /metrics: tasks by host and state, hosts by status, deploy → RUNNING, sync passes, HTTP and store latency`, async (t) => {

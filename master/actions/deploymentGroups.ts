@@ -13,6 +13,7 @@ import { isUp } from '../views.js';
 import { audit, type Actor } from './guards.js';
 import { matchingHosts } from '../rollouts/membership.js';
 import { startRollout, stopRollout } from '../rollouts/rollout.js';
+import { writeObserved, type RolloutObserver } from '../rollouts/rolloutEvents.js';
 import { groupOwner } from '../rollouts/owner.js';
 import { findJob } from './jobs.js';
 
@@ -65,25 +66,25 @@ export async function removeGroup(store: Store, name: string, actor: Actor): Pro
 }
 
 export async function rollingUpdate(store: Store, name: string, request: RollingUpdateRequest, actor: Actor,
-  env: { downAfterMs: number; master: string }): Promise<RollingUpdateResponse> {
+  env: { downAfterMs: number; master: string; observer?: RolloutObserver }): Promise<RollingUpdateResponse> {
   const requested = request.rolloutOptions ?? undefined;
   if (requested) refuseErrors(rolloutOptionsErrors('rolloutOptions', requested));
-  return store.write(async (tx) => {
+  return writeObserved(store, env.observer, async (tx, events): Promise<RollingUpdateResponse> => {
     const record = await groupOrThrow(tx, name);
     const job = await findJob(tx, request.job);
     if (!job) throw jobNotFound(request.job);
     const started = await startRollout(tx, record, await tx.hosts.list(),
-      { job, requested, reason: 'MANUAL', startedBy: actor.user ?? actor.tokenName }, { now: Date.now(), ...env });
+      { job, requested, reason: 'MANUAL', startedBy: actor.user ?? actor.tokenName }, { now: Date.now(), downAfterMs: env.downAfterMs, master: env.master, events });
     const run = started.rollout!;
     await audit(tx, actor, { action: 'rolling-update', jobId: job.id, detail: { deploymentGroup: name, rolloutId: run.rolloutId, options: { ...run.options, token: undefined } } });
     return { status: 'OK', deploymentGroup: name, jobId: job.id, rolloutOptions: run.options, rolloutId: run.rolloutId };
   });
 }
 
-export async function stopGroup(store: Store, name: string, actor: Actor): Promise<void> {
-  await store.write(async (tx) => {
+export async function stopGroup(store: Store, name: string, actor: Actor, observer?: RolloutObserver): Promise<void> {
+  await writeObserved(store, observer, async (tx, events) => {
     const record = await groupOrThrow(tx, name);
-    await stopRollout(tx, record, Date.now());
+    await stopRollout(tx, record, Date.now(), events);
     await audit(tx, actor, { action: 'stop-deployment-group', detail: { name } });
   });
 }

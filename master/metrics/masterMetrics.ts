@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SyncResult, TaskStatus } from '../../core/index.js';
+import type { RollingUpdateReason, SyncResult, TaskStatus } from '../../core/index.js';
 import type { Store } from '../store/store.js';
 import type { Notifier } from '../notifier.js';
 import { createDeployClock } from './deployClock.js';
@@ -7,6 +7,8 @@ import { createDeployClock } from './deployClock.js';
 /** Seconds: from a few milliseconds (a request, a store call) to a minute (a slow pull before RUNNING). */
 const QUICK_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const DEPLOY_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+/** A rollout's task: an undeploy marked in milliseconds, up to a wait for RUNNING under its 5-minute default timeout. */
+const STEP_BUCKETS = [0.01, 0.05, ...DEPLOY_BUCKETS];
 
 /**
  * The master's Prometheus metrics (GET /metrics). Gauges of the cluster (tasks by host and state,
@@ -63,6 +65,18 @@ export function createMasterMetrics(deps: { store: Store; notifier: Notifier; do
     name: 'helios_store_seconds', help: 'Store transactions, reads and writes, queueing for the connection included',
     labelNames: ['op'], buckets: QUICK_BUCKETS, registers: [registry],
   });
+  const rolloutsStarted = new Counter({
+    name: 'helios_rollouts_started_total', help: 'Deployment group rollouts started, by group and reason (MANUAL: a rolling-update; HOSTS_CHANGED: members came or went)',
+    labelNames: ['group', 'reason'], registers: [registry],
+  });
+  const rolloutsFinished = new Counter({
+    name: 'helios_rollouts_finished_total', help: 'Deployment group rollouts ended, by group, outcome (DONE, FAILED, STOPPED by a user or a newer rolling-update) and whether it was reverted',
+    labelNames: ['group', 'outcome', 'reverted'], registers: [registry],
+  });
+  const rolloutStepSeconds = new Histogram({
+    name: 'helios_rollout_step_seconds', help: 'One task of a rollout (a host\'s undeploy, deploy, wait for RUNNING, …) from its start until done or failed, by action and result',
+    labelNames: ['action', 'result'], buckets: STEP_BUCKETS, registers: [registry],
+  });
   const clock = createDeployClock();
 
   const timed = <T>(op: 'read' | 'write', run: () => Promise<T>): Promise<T> => {
@@ -101,6 +115,10 @@ export function createMasterMetrics(deps: { store: Store; notifier: Notifier; do
         if (starts && action.host !== undefined) clock.start(action.host, action.jobId);
       }
     },
+    /** The rollout engine's and the deployment-group routes' committed steps (rollouts/rolloutEvents.ts). */
+    started(group: string, reason: RollingUpdateReason): void { rolloutsStarted.inc({ group, reason }); },
+    finished(group: string, outcome: string, reverted: boolean): void { rolloutsFinished.inc({ group, outcome, reverted: String(reverted) }); },
+    stepped(action: string, failed: boolean, seconds: number): void { rolloutStepSeconds.observe({ action, result: failed ? 'FAILED' : 'DONE' }, seconds); },
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };

@@ -22,6 +22,7 @@ import { isUp } from '../views.js';
 import { withCurrentMembers } from './membership.js';
 import { startRollout, stepRollout, type RolloutEnv, type StepResult } from './rollout.js';
 import { targetJobOf } from './tasks.js';
+import { writeObserved, type RolloutObserver } from './rolloutEvents.js';
 
 export const ROLLOUT_LEASE = 'rollouts';
 /** How often a master without the lease asks for it, and the engine looks for other masters' writes, when the store has no recheckMs. */
@@ -33,6 +34,8 @@ export interface RolloutEngineOptions {
   downAfterMs: number;
   master: string;
   log?: FastifyBaseLogger;
+  /** Told what each committed step did (GET /metrics). */
+  observer?: RolloutObserver;
 }
 
 export interface RolloutEngine {
@@ -105,19 +108,19 @@ export function startRolloutEngine(store: Store, options: RolloutEngineOptions):
 
   async function step(name: string): Promise<StepResult> {
     try {
-      return await store.write(async (tx) => {
+      return await writeObserved(store, options.observer, async (tx, events) => {
         const record = await tx.deploymentGroups.get(name);
         if (!record) throw new NoChange(undefined);
-        const env: RolloutEnv = { now: Date.now(), downAfterMs: options.downAfterMs, master: options.master };
+        const env: RolloutEnv = { now: Date.now(), downAfterMs: options.downAfterMs, master: options.master, events };
         const hosts = await tx.hosts.list();
         if (record.status?.state !== 'ROLLING_OUT' || !record.rollout) {
           const started = await followHosts(tx, record, hosts, env);
           if (!started) throw new NoChange(undefined);
           return { wrote: true } as const;
         }
-        const result = await stepRollout(tx, record, env);
-        if (!result.wrote) throw new NoChange(result.until);
-        return result;
+        const stepped = await stepRollout(tx, record, env);
+        if (!stepped.wrote) throw new NoChange(stepped.until);
+        return stepped;
       });
     } catch (err) {
       if (err instanceof NoChange) return { wrote: false, until: err.until };

@@ -17,12 +17,15 @@ import type { Actor } from '../actions/guards.js';
 import { withCurrentMembers } from './membership.js';
 import { runTask } from './tasks.js';
 import { groupOwner } from './owner.js';
+import type { RolloutObserver } from './rolloutEvents.js';
 
 export interface RolloutEnv {
   now: number;
   downAfterMs: number;
   /** This master's name, recorded on the deployments a rollout makes. */
   master: string;
+  /** Told what the rollout did (rolloutEvents.ts: only once the write commits). */
+  events?: RolloutObserver;
 }
 
 export interface StartRequest {
@@ -43,7 +46,10 @@ export async function startRollout(tx: WriteTx, record: GroupRecord, hosts: read
   const current = withCurrentMembers(record, hosts) ?? record;
   const up = new Set(hosts.filter((host) => isUp(host, env.downAfterMs, env.now)).map((host) => host.name));
   const tasks = rolloutTasks(planRollout({ hosts: current.hosts, removed: current.removed, isUp: (host) => up.has(host), options }));
-  if (record.rollout) await endRecord(tx, record.rollout.rolloutId, env.now, 'STOPPED', 'superseded by a new rolling update', 'STOPPED', false);
+  if (record.rollout) {
+    await endRecord(tx, record.rollout.rolloutId, env.now, 'STOPPED', 'superseded by a new rolling update', 'STOPPED', false);
+    env.events?.finished(record.group.name, 'STOPPED', false);
+  }
   const sameJob = record.group.jobId === request.job.id;
   const previousJobId = sameJob ? (record.rollout?.previousJobId ?? null) : (record.group.jobId ?? null);
   const rolloutId = await tx.deploymentGroups.addRollout({
@@ -59,6 +65,7 @@ export async function startRollout(tx: WriteTx, record: GroupRecord, hosts: read
     rollout: run,
   };
   await tx.deploymentGroups.put(started, tx.index);
+  env.events?.started(record.group.name, request.reason);
   return started;
 }
 
@@ -90,6 +97,7 @@ export async function stepRollout(tx: WriteTx, record: GroupRecord, env: Rollout
     await tx.deploymentGroups.put({ ...record, rollout: outcome.run }, tx.index);
     return { wrote: true };
   }
+  env.events?.stepped(task.action, outcome.kind === 'error', (env.now - run.taskStarted) / 1000);
   const rolloutRecord = (await tx.deploymentGroups.rollout(run.rolloutId))!;
   const hostResult = hostResultOf(rolloutRecord, task, run, env.now);
   if (outcome.kind === 'error') {
@@ -172,6 +180,7 @@ async function end(tx: WriteTx, record: GroupRecord, env: RolloutEnv,
   failure: { error: string; errorCode: RolloutErrorCode | null; reverted: boolean } | null): Promise<void> {
   const run = record.rollout!;
   await endRecord(tx, run.rolloutId, env.now, failure ? 'FAILED' : 'DONE', failure?.error ?? null, failure?.errorCode ?? null, failure?.reverted ?? false);
+  env.events?.finished(record.group.name, failure ? 'FAILED' : 'DONE', failure?.reverted ?? false);
   await tx.deploymentGroups.put({
     ...record,
     status: failure ? { state: 'FAILED', error: failure.error } : { state: 'DONE' },
@@ -188,7 +197,10 @@ async function endRecord(tx: WriteTx, rolloutId: number, now: number, outcome: R
 }
 
 /** stop-deployment-group: FAILED "Stopped by user", the rollout's tasks dropped (Helios). */
-export async function stopRollout(tx: WriteTx, record: GroupRecord, now: number): Promise<void> {
-  if (record.rollout) await endRecord(tx, record.rollout.rolloutId, now, 'STOPPED', 'Stopped by user', 'STOPPED', false);
+export async function stopRollout(tx: WriteTx, record: GroupRecord, now: number, events?: RolloutObserver): Promise<void> {
+  if (record.rollout) {
+    await endRecord(tx, record.rollout.rolloutId, now, 'STOPPED', 'Stopped by user', 'STOPPED', false);
+    events?.finished(record.group.name, 'STOPPED', false);
+  }
   await tx.deploymentGroups.put({ ...record, status: { state: 'FAILED', error: 'Stopped by user' }, reverted: false, rollout: null }, tx.index);
 }

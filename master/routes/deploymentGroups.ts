@@ -31,7 +31,7 @@ async function readRolloutOptions(request: FastifyRequest): Promise<void> {
 /** `/deployment-group/`: Helios' endpoints (DeploymentGroupResource), with 404/409 where Helios answered 200; and a group's rollout history. */
 export function deploymentGroupsRoutes(app: FastifyInstance, ctx: MasterContext): void {
   const { store } = ctx;
-  const env = { downAfterMs: ctx.options.downAfterMs, master: ctx.options.name };
+  const env = { downAfterMs: ctx.options.downAfterMs, master: ctx.options.name, observer: ctx.metrics };
 
   app.get('/deployment-group', async (): Promise<string[]> => (await store.deploymentGroups.list()).map((r) => r.group.name));
 
@@ -63,7 +63,7 @@ export function deploymentGroupsRoutes(app: FastifyInstance, ctx: MasterContext)
     });
 
   app.post<GroupRoute>('/deployment-group/:name/stop', { schema: { params: GroupParams } }, async (request, reply) => {
-    await stopGroup(store, request.params.name, actorOf(ctx, request));
+    await stopGroup(store, request.params.name, actorOf(ctx, request), ctx.metrics);
     request.log.info({ deploymentGroup: request.params.name }, 'deployment group stopped');
     return reply.code(204).send();
   });
