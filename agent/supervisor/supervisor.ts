@@ -463,13 +463,16 @@ export class Supervisor {
   }
 
   /**
-   * A container that failed to start is removed, so the next attempt starts clean (new ports too). One
-   * whose start got no answer (the engine away or restarting) is kept: Docker never said the start
-   * failed, and forgetting the container made the next create clash with it and remove it (or leave
-   * it half removed), a running task's container lost to a dockerd restart.
+   * A container Docker refused to start is removed, so the next attempt starts clean (new ports too):
+   * its ports are taken, or the engine rejected the container itself (a 4xx: its command, a conflict, a
+   * network gone). One whose start got no answer, or an answer that is the engine's own failure (a 5xx),
+   * is kept: a dockerd shutting down answers a start with "failed to update store for object type
+   * *libnetwork.endpoint" (500) for a second or more after its "shutdown complete" on a loaded machine,
+   * and forgetting the container then made the next create clash with its name and remove it (or left it
+   * half removed, "marked for removal"): a running task's container lost to a dockerd restart.
    */
   private async dropContainer(err: unknown): Promise<void> {
-    if (isDockerError(err, 'DOCKER_UNAVAILABLE') || isDockerError(err, 'DOCKER_TIMEOUT')) return;
+    if (!startRefused(err)) return;
     const id = this.containerId;
     this.containerId = null;
     if (isDockerError(err, 'PORT_IN_USE')) await this.deps.portBook.release(this.jobId);
@@ -555,4 +558,11 @@ export class Supervisor {
       ...(this.pullProgress && { pullProgress: this.pullProgress }),
     };
   }
+}
+
+/** Whether Docker refused a start because of the container (see dropContainer), not failed or went silent. */
+function startRefused(err: unknown): boolean {
+  if (isDockerError(err, 'PORT_IN_USE')) return true;
+  const statusCode = isDockerError(err) ? err.data.statusCode : undefined;
+  return statusCode !== undefined && statusCode >= 400 && statusCode < 500;
 }

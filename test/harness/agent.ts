@@ -55,6 +55,36 @@ export async function startTestAgent(t: ExecutionContext, master: { url: string 
   return Object.assign(agent, { logs });
 }
 
+/**
+ * Runs `fn`; an error it throws (a wait that timed out) gets the agent's last log lines in its message,
+ * so a failure in CI says what the agent did: its steps, the Docker errors it met, its outages.
+ */
+export async function withAgentLog<T>(agent: TestAgent, fn: () => Promise<T>, lines = 80): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof Error) {
+      // The stack keeps the bare message (ava prints both): the log lines once, in the message.
+      const { stack } = err;
+      err.message += `\nthe agent's last ${lines} log lines:\n${agentLogTail(agent.logs, lines)}`;
+      err.stack = stack;
+    }
+    throw err;
+  }
+}
+
+const levelNames: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+/** One line per log record: seconds since the first, level, message, then its fields (an error by its message). */
+function agentLogTail(logs: Array<Record<string, unknown>>, lines: number): string {
+  const start = Number(logs[0]?.time ?? 0);
+  return logs.slice(-lines).map(({ time, level, msg, pid: _pid, hostname: _hostname, err, ...fields }) => {
+    const error = err && typeof err === 'object' ? { err: (err as { message?: unknown }).message } : {};
+    const text = JSON.stringify({ ...fields, ...error });
+    return `+${((Number(time) - start) / 1000).toFixed(3)}s ${levelNames[Number(level)] ?? String(level)} ${String(msg)} ${text.length > 400 ? `${text.slice(0, 400)}…` : text}`;
+  }).join('\n');
+}
+
 export interface AgentProcessOptions {
   master: string;
   name: string;
