@@ -85,6 +85,13 @@ function agentLogTail(logs: Array<Record<string, unknown>>, lines: number): stri
   }).join('\n');
 }
 
+/**
+ * Resolves once the agent has registered with its master. An agent registers as it starts, without
+ * being waited for: a deploy to it before that is HOST_NOT_FOUND.
+ */
+export const agentRegistered = (agent: TestAgent, timeoutMs = 30_000) =>
+  waitFor(() => agent.logs.some((line) => line.msg === 'registered with the master'), { timeoutMs, message: `${agent.name} registered with the master` });
+
 export interface AgentProcessOptions {
   master: string;
   name: string;
