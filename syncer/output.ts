@@ -5,9 +5,12 @@ export function formatError(e: FileError): string {
   return `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`;
 }
 
-/** One line per action: `deploy     web:1:3f2a… on agent-1 (START)  jobs/web.yaml`. */
+/**
+ * One line per action: `deploy     web:1:3f2a… on agent-1 (START)  jobs/web.yaml`, and for a group
+ * `rolling-update web:2:9c1d… to group web  jobs/web.yaml`.
+ */
 export function formatAction(a: SyncAction): string {
-  const where = a.host ? ` on ${a.host}` : '';
+  const where = a.group ? ` ${a.action === 'rolling-update' ? 'to ' : ''}group ${a.group}` : a.host ? ` on ${a.host}` : '';
   const goal = a.goal ? ` (${a.goal})` : '';
   const file = a.file ? `  ${a.file}` : '';
   return `${a.action.padEnd(10)} ${a.jobId}${where}${goal}${file}`;

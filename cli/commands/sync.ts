@@ -2,7 +2,7 @@ import { HeliosError } from '../../core/errors/HeliosError.js';
 import type { SyncSource } from '../../core/schema/sync.js';
 import { defineCommand, type RunArgs } from '../command.js';
 import { connect } from '../connect.js';
-import { utcTimestamp } from '../format.js';
+import { shortJobId, utcTimestamp } from '../format.js';
 import { colorState } from '../output.js';
 import { expectPositionals, stringFlag } from '../usage.js';
 import { commandMeta } from '../registry.js';
@@ -13,12 +13,15 @@ export default defineCommand({
   SOURCE  REPO  BRANCH  PATH  APPLIED  ATTEMPTED  STATE  LAST ATTEMPT (UTC)
 APPLIED is the last commit applied, ATTEMPTED the last one tried and LAST ATTEMPT when (they differ
 when a commit was refused); STATE is OK, ERROR, or REGISTERED (not synced yet). Below the table,
-each error of a source in ERROR, as 'SOURCE: file:line: message', and each warning of its last
+the rollout of each deployment group a source's jobs go to (deploy.group), as 'SOURCE: group GROUP ->
+JOB STATUS (rollout N)' with ': error' when FAILED; then each error of a source in ERROR, as
+'SOURCE: file:line: message', and each warning of its last
 commit (a job whose expires has passed, left out), as 'SOURCE: file:line: warning: message'. Exits 1 when a source shown is
 in ERROR (its last commit was refused), so a script or CI can check it; 0 otherwise.
 --json: [SyncSource, …] with keys name, repo, branch, path, lastAppliedCommit, lastAttemptedCommit,
-state, errors [{file, line, message}], warnings (the same shape), lastSync (when a commit was last applied) and lastAttempt
-(when one was last tried), in ms since the epoch
+state, errors [{file, line, message}], warnings (the same shape), lastSync (when a commit was last applied), lastAttempt
+(when one was last tried), in ms since the epoch, and rollouts [{group, jobId, status, rolloutId, error, reverted}]
+when its jobs go to deployment groups
 
 A source follows the repository, branch and path of its first sync; a syncer of another one under
 the same name is refused (SOURCE_MISMATCH). An admin token may:
@@ -59,7 +62,7 @@ async function status(self: Self, { positionals, global, out }: RunArgs): Promis
       return [s.name, s.repo, s.branch, s.path, short(s.lastAppliedCommit), short(s.lastAttemptedCommit),
         colorState(out.colors, s.state), tried ? utcTimestamp(tried) : 'never'];
     }));
-  for (const line of problemLines(sources)) out.print(line);
+  for (const line of [...rolloutLines(sources), ...problemLines(sources)]) out.print(line);
   return code;
 }
 
@@ -79,6 +82,18 @@ async function remove(self: Self, { positionals, global, out }: RunArgs): Promis
   await (await connect(global)).sync.remove(name);
   if (out.json) out.printJson({ source: name, status: 'OK' });
   else out.print(`${name}: deleted`);
+}
+
+/**
+ * The rollout of each group a source's jobs go to (absent from older masters), after a blank line:
+ * 'SOURCE: group web -> web:2:9c1d4e2 ROLLING_OUT (rollout 3)', a failure with its error.
+ */
+function rolloutLines(sources: SyncSource[]): string[] {
+  const lines = sources.flatMap((s) => (s.rollouts ?? []).map((r) => {
+    const about = [r.rolloutId === null ? undefined : `rollout ${r.rolloutId}`, r.reverted ? 'reverted' : undefined].filter(Boolean).join(', ');
+    return `${s.name}: group ${r.group} -> ${r.jobId ? shortJobId(r.jobId) : '<no job>'} ${r.status}${about ? ` (${about})` : ''}${r.error ? `: ${r.error}` : ''}`;
+  }));
+  return lines.length > 0 ? ['', ...lines] : [];
 }
 
 /** Each source's errors, then its warnings (absent from older masters), one line each, after a blank one. */

@@ -29,7 +29,7 @@ export interface Whoami {
  * the deployment-group actions name the group in detail; a rollout's own deploys and undeploys are recorded with token `rollout N`).
  */
 export const auditActions = ['create', 'remove', 'deploy', 'undeploy', 'set-goal', 'register', 'deregister', 'sync', 'reap', 'registry-login', 'registry-logout',
-  'create-deployment-group', 'remove-deployment-group', 'rolling-update', 'stop-deployment-group'] as const;
+  'create-deployment-group', 'update-deployment-group', 'remove-deployment-group', 'rolling-update', 'stop-deployment-group'] as const;
 export type AuditAction = (typeof auditActions)[number];
 
 /** One write made through the API: who (the token's name, and the user its client named), what, where. */

@@ -32,8 +32,11 @@ export const DeploymentGroupSchema = Type.Object({
 });
 export type DeploymentGroup = Static<typeof DeploymentGroupSchema>;
 
-/** What the master answers for a group: its options are always complete once it has a job. */
-export type StoredDeploymentGroup = Omit<DeploymentGroup, 'rolloutOptions'> & { rolloutOptions?: EffectiveRolloutOptions };
+/**
+ * What the master answers for a group: its options are always complete once it has a job; ours, the
+ * owner of a group a git source declares (`git:SOURCE`, which changes and removes it with its file).
+ */
+export type StoredDeploymentGroup = Omit<DeploymentGroup, 'rolloutOptions'> & { rolloutOptions?: EffectiveRolloutOptions; owner?: string };
 
 /** `POST /deployment-group/{name}/rolling-update`: Helios' `RollingUpdateRequest`. */
 export const RollingUpdateRequestSchema = Type.Object({

@@ -10,5 +10,5 @@ test('the committed job.schema.json for editors matches the schema (npm run buil
 test('the job file schema requires name, version and image and describes the deploy block', (t) => {
   const schema = JSON.parse(jobFileJsonSchema());
   t.deepEqual(schema.required, ['name', 'version', 'image']);
-  t.deepEqual(Object.keys(schema.properties.deploy.properties), ['hosts', 'goal']);
+  t.deepEqual(Object.keys(schema.properties.deploy.properties), ['hosts', 'goal', 'group', 'selector', 'rollout']);
 });

@@ -3,8 +3,10 @@
  * against what that source owns and applies it in one transaction (or only plans it, on dry run).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { JobSpecSchema } from './job.js';
+import { JobSpecSchema, RolloutOptionsSchema } from './job.js';
 import { MAX_DEPLOY_HOSTS } from '../model/limits.js';
+import { HostSelectorSchema } from '../model/hostSelector.js';
+import type { DeploymentGroupStatusName } from './deploymentGroup.js';
 
 export const FileErrorSchema = Type.Object({
   file: Type.String(),
@@ -13,6 +15,17 @@ export const FileErrorSchema = Type.Object({
 });
 export type FileError = Static<typeof FileErrorSchema>;
 
+/**
+ * A job file's `deploy.group`: the job goes to a deployment group, and a new version of it is a
+ * rolling update of the group. With `hostSelectors` the source declares (and owns) the group.
+ */
+export const SyncGroupSchema = Type.Object({
+  name: Type.String({ minLength: 1 }),
+  hostSelectors: Type.Optional(Type.Array(HostSelectorSchema, { maxItems: 100 })),
+  rolloutOptions: Type.Optional(RolloutOptionsSchema),
+}, { additionalProperties: false });
+export type SyncGroup = Static<typeof SyncGroupSchema>;
+
 export const SyncJobSchema = Type.Object({
   file: Type.String(),
   /** Line of each top-level key in the file, so the master can point its errors at a line. */
@@ -20,6 +33,8 @@ export const SyncJobSchema = Type.Object({
   spec: JobSpecSchema,
   hosts: Type.Array(Type.String(), { maxItems: MAX_DEPLOY_HOSTS }),
   goal: Type.Union([Type.Literal('START'), Type.Literal('STOP')]),
+  /** Instead of hosts (which are then empty): the deployment group the job is rolled out to. */
+  group: Type.Optional(SyncGroupSchema),
   /**
    * Names this entry's content (the file's blob id, plus what the syncer changed in it, such as host
    * aliases), so that the next request can send it by reference while it stays the same.
@@ -67,8 +82,12 @@ export type SyncApplyRequest = Static<typeof SyncApplyRequestSchema>;
 
 export const SyncActionSchema = Type.Object({
   action: Type.Union([Type.Literal('create'), Type.Literal('remove'), Type.Literal('deploy'),
-    Type.Literal('undeploy'), Type.Literal('set-goal')]),
+    Type.Literal('undeploy'), Type.Literal('set-goal'),
+    Type.Literal('create-group'), Type.Literal('update-group'), Type.Literal('remove-group'), Type.Literal('rolling-update')]),
+  /** The job; for a group action, the group's job (or '' for a group without one). */
   jobId: Type.String(),
+  /** The deployment group of a group action. */
+  group: Type.Optional(Type.String()),
   host: Type.Optional(Type.String()),
   goal: Type.Optional(Type.String()),
   file: Type.Optional(Type.String()),
@@ -88,6 +107,19 @@ export const SyncResultSchema = Type.Object({
 });
 export type SyncResult = Static<typeof SyncResultSchema>;
 
+/** A rollout of a group that runs one of the source's jobs, as `GET /sync/sources` shows it. */
+export interface SyncRollout {
+  group: string;
+  /** The job the group's latest rollout goes to. */
+  jobId: string;
+  status: DeploymentGroupStatusName;
+  /** Its id in the group's history (`helios deployment-group-status GROUP --history`), or null before any. */
+  rolloutId: number | null;
+  /** The failure, when FAILED. */
+  error?: string;
+  reverted: boolean;
+}
+
 export const SyncSourceSchema = Type.Object({
   name: Type.String(),
   repo: Type.String(),
@@ -105,4 +137,5 @@ export const SyncSourceSchema = Type.Object({
   /** When the last commit was tried, applied or refused (ms since the epoch); null before the first. */
   lastAttempt: Type.Union([Type.Integer(), Type.Null()]),
 });
-export type SyncSource = Static<typeof SyncSourceSchema>;
+/** A source as `GET /sync/sources` answers: with the rollouts of the groups its jobs go to (absent from older masters). */
+export type SyncSource = Static<typeof SyncSourceSchema> & { rollouts?: SyncRollout[] };

@@ -7,6 +7,16 @@ import { createBuildCache } from '../plan/buildCache.js';
 import { validateSyncJobs, type SyncValidationOptions } from './validateSyncJobs.js';
 import { planOverStore } from './sourceView.js';
 import { followed, sameFollowed, sourceMismatch } from './sourceIdentity.js';
+import { defaults } from '../options.js';
+import { writeObserved, type RolloutObserver } from '../rollouts/rolloutEvents.js';
+import { putNewGroup, removeGroupIn, reselectGroup, startGroupRollout } from './deploymentGroups.js';
+
+/** What a commit's rolling updates need of the master: when a host is DOWN, its name for the deployments, and the metrics. */
+export interface RolloutEnvOptions {
+  downAfterMs: number;
+  master: string;
+  observer?: RolloutObserver;
+}
 
 /**
  * Validates, plans and (unless dry run) applies one commit of a source in ONE transaction.
@@ -17,7 +27,7 @@ import { followed, sameFollowed, sourceMismatch } from './sourceIdentity.js';
  * SOURCE_MISMATCH and changes nothing at all, unless it adopts (see sourceIdentity.ts).
  */
 export async function applySync(store: Store, source: string, body: SyncApplyRequest, actor: Omit<Actor, 'owner' | 'system'>,
-  options: Partial<Omit<SyncValidationOptions, 'tokenName'>> = {}): Promise<SyncResult> {
+  options: Partial<Omit<SyncValidationOptions, 'tokenName'>> & { rollouts?: RolloutEnvOptions } = {}): Promise<SyncResult> {
   const now = options.now ?? Date.now();
   const owner = `git:${source}`;
   const system: Actor = { ...actor, owner, system: true };
@@ -49,9 +59,11 @@ export async function applySync(store: Store, source: string, body: SyncApplyReq
   // Only the created jobs are needed by id (one file changed: one entry, not the whole commit).
   const creates = new Set(plan.actions.filter((a) => a.action === 'create').map((a) => a.jobId));
   const jobs = new Map(desired.filter((d) => creates.has(d.job.id)).map((d) => [d.job.id, d.job]));
+  const groups = new Map(desired.flatMap((d) => (d.group ? [[d.group.name, d] as const] : [])));
+  const env = options.rollouts ?? { downAfterMs: defaults.downAfterMs, master: actor.master };
   try {
     // The plan was computed in a read snapshot; this transaction re-checks every rule as it applies.
-    await store.write(async (tx) => {
+    await writeObserved(store, env.observer, async (tx, events) => {
       for (const a of plan.actions) {
         switch (a.action) {
           case 'undeploy': await undeploy(tx, a.host!, a.jobId, system); break;
@@ -59,6 +71,11 @@ export async function applySync(store: Store, source: string, body: SyncApplyReq
           case 'create': await createJob(tx, jobs.get(a.jobId)!, system, now); break;
           case 'deploy': await deploy(tx, { host: a.host!, jobId: a.jobId, goal: a.goal as 'START' | 'STOP' }, system, { requireHost: false }); break;
           case 'set-goal': await setGoal(tx, { host: a.host!, jobId: a.jobId, goal: a.goal as 'START' | 'STOP' }, system); break;
+          case 'create-group': await putNewGroup(tx, { name: a.group!, hostSelectors: groups.get(a.group!)!.group!.hostSelectors!, owner }, system); break;
+          case 'update-group': await reselectGroup(tx, a.group!, groups.get(a.group!)!.group!.hostSelectors!, system); break;
+          case 'remove-group': await removeGroupIn(tx, a.group!, system); break;
+          case 'rolling-update': await startGroupRollout(tx, a.group!, groups.get(a.group!)!.job, groups.get(a.group!)!.group!.rolloutOptions, system,
+            { downAfterMs: env.downAfterMs, master: env.master, events }, owner); break;
         }
       }
       await tx.syncSources.put(await record(tx, 'OK', []), tx.index);

@@ -5,9 +5,9 @@
 import {
   HeliosError, invalidRequest, jobNotFound, rolloutOptionsErrors, type FieldError,
   type DeploymentGroup, type DeploymentGroupHostStatus, type DeploymentGroupStatusName, type DeploymentGroupStatusResponse,
-  type RollingUpdateRequest, type RollingUpdateResponse, type StoredDeploymentGroup,
+  type Job, type RollingUpdateRequest, type SyncRollout, type RollingUpdateResponse, type RolloutOptions, type StoredDeploymentGroup,
 } from '../../core/index.js';
-import type { Queries, Store } from '../store/store.js';
+import type { Queries, Store, WriteTx } from '../store/store.js';
 import type { GroupRecord } from '../store/deploymentGroups.js';
 import { isUp } from '../views.js';
 import { audit, type Actor } from './guards.js';
@@ -48,21 +48,33 @@ export async function createGroup(store: Store, body: DeploymentGroup & { job?: 
         `deployment group ${group.name} exists with other host selectors; remove it first (helios remove-deployment-group ${group.name})`,
         { deploymentGroup: group.name });
     }
-    const hosts = matchingHosts(group.hostSelectors, await tx.hosts.list());
-    await tx.deploymentGroups.put({
-      group: group as StoredDeploymentGroup, hosts, removed: [], status: null, reverted: false, rollout: null, created: Date.now(),
-    }, tx.index);
-    await audit(tx, actor, { action: 'create-deployment-group', detail: { name: group.name, hostSelectors: group.hostSelectors } });
+    await putNewGroup(tx, group as StoredDeploymentGroup, actor);
     return 'CREATED' as const;
   });
 }
 
+/** A new group with its members found now, audited (the caller checked the name is free). */
+export async function putNewGroup(tx: WriteTx, group: StoredDeploymentGroup, actor: Actor): Promise<void> {
+  const hosts = matchingHosts(group.hostSelectors, await tx.hosts.list());
+  await tx.deploymentGroups.put({ group, hosts, removed: [], status: null, reverted: false, rollout: null, created: Date.now() }, tx.index);
+  await audit(tx, actor, { action: 'create-deployment-group', detail: { name: group.name, hostSelectors: group.hostSelectors } });
+}
+
+/** New host selectors for a group; its members follow them at the engine's next pass (after a rollout in progress). */
+export async function reselectGroup(tx: WriteTx, name: string, hostSelectors: DeploymentGroup['hostSelectors'], actor: Actor): Promise<void> {
+  const record = await groupOrThrow(tx, name);
+  await tx.deploymentGroups.put({ ...record, group: { ...record.group, hostSelectors } }, tx.index);
+  await audit(tx, actor, { action: 'update-deployment-group', detail: { name, hostSelectors } });
+}
+
 /** Removes the group and its history; what it deployed stays deployed (Helios). */
 export async function removeGroup(store: Store, name: string, actor: Actor): Promise<void> {
-  await store.write(async (tx) => {
-    if (!await tx.deploymentGroups.remove(name)) throw groupNotFound(name);
-    await audit(tx, actor, { action: 'remove-deployment-group', detail: { name } });
-  });
+  await store.write(async (tx) => removeGroupIn(tx, name, actor));
+}
+
+export async function removeGroupIn(tx: WriteTx, name: string, actor: Actor): Promise<void> {
+  if (!await tx.deploymentGroups.remove(name)) throw groupNotFound(name);
+  await audit(tx, actor, { action: 'remove-deployment-group', detail: { name } });
 }
 
 export async function rollingUpdate(store: Store, name: string, request: RollingUpdateRequest, actor: Actor,
@@ -70,15 +82,26 @@ export async function rollingUpdate(store: Store, name: string, request: Rolling
   const requested = request.rolloutOptions ?? undefined;
   if (requested) refuseErrors(rolloutOptionsErrors('rolloutOptions', requested));
   return writeObserved(store, env.observer, async (tx, events): Promise<RollingUpdateResponse> => {
-    const record = await groupOrThrow(tx, name);
     const job = await findJob(tx, request.job);
-    if (!job) throw jobNotFound(request.job);
-    const started = await startRollout(tx, record, await tx.hosts.list(),
-      { job, requested, reason: 'MANUAL', startedBy: actor.user ?? actor.tokenName }, { now: Date.now(), downAfterMs: env.downAfterMs, master: env.master, events });
-    const run = started.rollout!;
-    await audit(tx, actor, { action: 'rolling-update', jobId: job.id, detail: { deploymentGroup: name, rolloutId: run.rolloutId, options: { ...run.options, token: undefined } } });
-    return { status: 'OK', deploymentGroup: name, jobId: job.id, rolloutOptions: run.options, rolloutId: run.rolloutId };
+    if (!job) {
+      await groupOrThrow(tx, name);
+      throw jobNotFound(request.job);
+    }
+    return startGroupRollout(tx, name, job, requested, actor, { downAfterMs: env.downAfterMs, master: env.master, events });
   });
+}
+
+/**
+ * Starts a rolling update of the group to `job` in the caller's transaction (the API's, or a sync
+ * commit's), audited; `startedBy` defaults to the actor's user, else its token's name.
+ */
+export async function startGroupRollout(tx: WriteTx, name: string, job: Job, requested: RolloutOptions | undefined, actor: Actor,
+  env: { downAfterMs: number; master: string; events?: RolloutObserver }, startedBy = actor.user ?? actor.tokenName): Promise<RollingUpdateResponse> {
+  const record = await groupOrThrow(tx, name);
+  const started = await startRollout(tx, record, await tx.hosts.list(), { job, requested, reason: 'MANUAL', startedBy }, { now: Date.now(), ...env });
+  const run = started.rollout!;
+  await audit(tx, actor, { action: 'rolling-update', jobId: job.id, detail: { deploymentGroup: name, rolloutId: run.rolloutId, options: { ...run.options, token: undefined } } });
+  return { status: 'OK', deploymentGroup: name, jobId: job.id, rolloutOptions: run.options, rolloutId: run.rolloutId };
 }
 
 export async function stopGroup(store: Store, name: string, actor: Actor, observer?: RolloutObserver): Promise<void> {
@@ -89,7 +112,7 @@ export async function stopGroup(store: Store, name: string, actor: Actor, observ
   });
 }
 
-const statusName = (record: GroupRecord): DeploymentGroupStatusName => {
+export const statusName = (record: GroupRecord): DeploymentGroupStatusName => {
   const state = record.status?.state;
   return state === undefined ? 'IDLE' : state === 'DONE' ? 'ACTIVE' : state;
 };
@@ -126,4 +149,25 @@ export async function groupHistory(store: Store, name: string, limit: number) {
     await groupOrThrow(q, name);
     return { rollouts: await q.deploymentGroups.rollouts(name, limit) };
   });
+}
+
+/**
+ * The rollouts of the groups that run a source's jobs or that it declares, for its sync status: each
+ * group's latest rollout and where the group is.
+ */
+export async function rolloutsOfSources(q: Queries, sources: readonly string[]): Promise<Map<string, SyncRollout[]>> {
+  const bySource = new Map(sources.map((s) => [s, [] as SyncRollout[]]));
+  for (const record of await q.deploymentGroups.list()) {
+    const latest = (await q.deploymentGroups.rollouts(record.group.name, 1))[0];
+    const jobId = latest?.jobId ?? record.group.jobId;
+    const jobOwner = jobId === undefined ? undefined : (await q.jobs.ownerOf(jobId))?.owner;
+    const owners = new Set([record.group.owner, jobOwner].filter((o) => o?.startsWith('git:')));
+    for (const owner of owners) {
+      bySource.get(owner!.slice('git:'.length))?.push({
+        group: record.group.name, jobId: jobId ?? '', status: statusName(record), rolloutId: latest?.id ?? null,
+        ...(record.status?.error ? { error: record.status.error } : {}), reverted: record.reverted,
+      });
+    }
+  }
+  return bySource;
 }

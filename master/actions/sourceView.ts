@@ -1,5 +1,6 @@
 import type { Queries } from '../store/store.js';
 import { planFromView, type DesiredJob, type SourceView, type SyncPlan } from '../plan/syncPlan.js';
+import type { GroupRef } from '../plan/groupPlan.js';
 
 /**
  * Plans one commit of a source (plan/syncPlan.ts) over what the store holds. The plan is pure and
@@ -14,6 +15,7 @@ export async function planOverStore(q: Queries, source: string, desired: readonl
   const owner = `git:${source}`;
   const ownedJobIds = await q.jobs.idsOwnedBy(owner);
   const deployments = await q.deployments.refsOwnedBy(owner);
+  const groups = await groupsOfSource(q, owner, desired);
   const answers = new Map<string, unknown>();
   for (;;) {
     const missing = new Map<string, () => Promise<unknown>>();
@@ -33,9 +35,26 @@ export async function planOverStore(q: Queries, source: string, desired: readonl
         return q.jobs.ownerOfNameVersion(name, version ?? '');
       }),
       portHolders: (host, protocol, port) => lookup(`port\0${host}\0${protocol}\0${port}`, () => q.deployments.portHolders(host, protocol, port)) ?? [],
+      groups,
     };
     const plan = planFromView(source, desired, view);
     if (missing.size === 0) return plan;
     for (const [key, load] of missing) answers.set(key, await load());
   }
+}
+
+/**
+ * The deployment groups the commit names and those the source declares (groups are few: one query
+ * for all), each named one with the job of its latest rollout.
+ */
+async function groupsOfSource(q: Queries, owner: string, desired: readonly DesiredJob[]): Promise<GroupRef[]> {
+  const named = new Set(desired.flatMap((d) => (d.group ? [d.group.name] : [])));
+  const records = (await q.deploymentGroups.list()).filter((r) => named.has(r.group.name) || r.group.owner === owner);
+  return Promise.all(records.map(async ({ group, rollout }) => {
+    const latest = named.has(group.name) ? (await q.deploymentGroups.rollouts(group.name, 1))[0] : undefined;
+    const targetJobId = latest?.jobId ?? group.jobId;
+    const jobsInUse = [group.jobId, rollout?.jobId, rollout?.previousJobId].filter((id): id is string => typeof id === 'string');
+    return { name: group.name, ...(group.owner ? { owner: group.owner } : {}), hostSelectors: group.hostSelectors,
+      ...(targetJobId ? { targetJobId } : {}), jobsInUse };
+  }));
 }

@@ -1,5 +1,5 @@
-import { HeliosError, isHeliosError, MAX_DEPLOY_HOSTS, privilegedFields, type AdmissionPolicy, type FieldError, type FileError, type SyncApplyRequest,
-  type SyncJob } from '../../core/index.js';
+import { DEPLOYMENT_GROUP_NAME, HeliosError, isHeliosError, MAX_DEPLOY_HOSTS, privilegedFields, rolloutOptionsErrors, type AdmissionPolicy, type FieldError,
+  type FileError, type SyncApplyRequest, type SyncJob } from '../../core/index.js';
 import type { DesiredJob } from '../plan/syncPlan.js';
 import type { BuildCache } from '../plan/buildCache.js';
 
@@ -18,6 +18,18 @@ export interface SyncValidationOptions {
 }
 
 const HOST = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+const GROUP = new RegExp(DEPLOYMENT_GROUP_NAME);
+
+/** What is wrong with an entry's `group` (as the syncer checks `deploy.group`), or undefined. */
+function groupError(entry: SyncJob): string | undefined {
+  const { group } = entry;
+  if (!group) return undefined;
+  if (!GROUP.test(group.name)) return `deploy.group: ${JSON.stringify(group.name)} is not a deployment group name`;
+  if (entry.hosts.length > 0) return 'deploy: give hosts or group, not both';
+  if (group.hostSelectors?.length === 0) return 'deploy.selector: must list at least one host selector';
+  const options = rolloutOptionsErrors('deploy.rollout', group.rolloutOptions ?? {});
+  return options.length > 0 ? options.map((e) => `${e.path}: ${e.message}`).join('; ') : undefined;
+}
 
 /** The line of a field's top-level key in the file (`ports.http.internalPort` → the line of `ports`). */
 const lineOf = (lines: Record<string, number> | undefined, path: string) => lines?.[path.split('.')[0] || 'name'];
@@ -84,7 +96,12 @@ export function validateSyncJobs(source: string, body: SyncApplyRequest, options
         errors.push({ file: entry.file, line: lineOf(entry.lines, 'deploy'), message: `deploy.hosts: ${bad} is not a host name` });
         continue;
       }
-      desired.push({ file: entry.file, job, hosts: entry.hosts, goal: entry.goal, lines: entry.lines });
+      const badGroup = groupError(entry);
+      if (badGroup) {
+        errors.push({ file: entry.file, line: lineOf(entry.lines, 'deploy'), message: badGroup });
+        continue;
+      }
+      desired.push({ file: entry.file, job, hosts: entry.hosts, goal: entry.goal, ...(entry.group ? { group: entry.group } : {}), lines: entry.lines });
     } catch (err) {
       if (isHeliosError(err, 'PAYLOAD_TOO_LARGE')) {
         errors.push({ file: entry.file, line: lineOf(entry.lines, ''), message: err.message });

@@ -88,3 +88,59 @@ test('static port clashes on a host refuse the commit, between files or with ano
   const replaced = planSync('repo', [want(a2, ['h1'])], { jobs: [owned(a)], deployments: [dep('h1', a)] });
   t.deepEqual(replaced.errors, []);
 });
+
+const toGroup = (j: Job, group: string, selectors = true): DesiredJob =>
+  ({ ...want(j, []), group: { name: group, ...(selectors ? { hostSelectors: [{ label: 'role', operator: 'EQUALS', operand: 'web' }] } : {}) } });
+const roleWeb = [{ label: 'role', operator: 'EQUALS', operand: 'web' }] as const;
+
+test('deploy.group: a new group is created after its job, then rolled out; the same commit again plans nothing', (t) => {
+  const v1 = job('web', '1', 'a');
+  const first = planSync('repo', [toGroup(v1, 'web')], empty);
+  t.deepEqual(first.errors, []);
+  t.deepEqual(first.actions.map((a) => [a.action, a.group ?? '']), [['create', ''], ['create-group', 'web'], ['rolling-update', 'web']]);
+  const again = planSync('repo', [toGroup(v1, 'web')], {
+    jobs: [owned(v1)], deployments: [dep('h1', v1, 'START', 'group:web')],
+    groups: [{ name: 'web', owner: 'git:repo', hostSelectors: [...roleWeb], targetJobId: v1.id, jobsInUse: [v1.id] }],
+  });
+  t.deepEqual(again, { actions: [], errors: [] });
+});
+
+test('deploy.group: a new version is created and rolled out while the old one stays deployed; once unused a later pass removes it', (t) => {
+  const v1 = job('web', '1', 'a');
+  const v2 = job('web', '2', 'b');
+  const rolling = { jobs: [owned(v1)], deployments: [dep('h1', v1, 'START', 'group:web'), dep('h2', v1, 'START', 'group:web')],
+    groups: [{ name: 'web', owner: 'git:repo', hostSelectors: [...roleWeb], targetJobId: v1.id, jobsInUse: [v1.id] }] };
+  const plan = planSync('repo', [toGroup(v2, 'web')], rolling);
+  t.deepEqual(plan.errors, []);
+  t.deepEqual(plan.actions.map((a) => [a.action, a.jobId]), [['create', v2.id], ['rolling-update', v2.id]]);
+  const done = planSync('repo', [toGroup(v2, 'web')], { jobs: [owned(v1), owned(v2)], deployments: [dep('h1', v2, 'START', 'group:web')],
+    groups: [{ name: 'web', owner: 'git:repo', hostSelectors: [...roleWeb], targetJobId: v2.id, jobsInUse: [v2.id] }] });
+  t.deepEqual(done.actions.map((a) => [a.action, a.jobId]), [['remove', v1.id]]);
+});
+
+test('deploy.group: a changed job that keeps its version is refused (the old one stays during the rollout)', (t) => {
+  const v1 = job('web', '1', 'a');
+  const plan = planSync('repo', [toGroup(job('web', '1', 'b'), 'web')], { jobs: [owned(v1)], deployments: [dep('h1', v1, 'START', 'group:web')],
+    groups: [{ name: 'web', owner: 'git:repo', hostSelectors: [...roleWeb], targetJobId: v1.id, jobsInUse: [v1.id] }] });
+  t.deepEqual(plan.actions, []);
+  t.regex(plan.errors[0].message, /stays on deployment group web while a rolling update replaces it, so a changed job needs a new version/);
+});
+
+test('deploy.group: a missing group without selectors, another source\'s group and two files for one group are errors', (t) => {
+  const web = job('web', '1', 'a');
+  t.regex(planSync('repo', [toGroup(web, 'web', false)], empty).errors[0].message, /deployment group web does not exist: give deploy.selector/);
+  const theirs = { jobs: [], deployments: [], groups: [{ name: 'web', owner: 'git:other', hostSelectors: [...roleWeb], jobsInUse: [] }] };
+  t.regex(planSync('repo', [toGroup(web, 'web')], theirs).errors[0].message, /is declared by git:other/);
+  const two = planSync('repo', [toGroup(web, 'web'), { ...toGroup(job('api', '1', 'c'), 'web'), file: 'jobs/api.yaml' }], empty);
+  t.regex(two.errors[0].message, /also rolled out to by jobs\/web.yaml; one job file per group/);
+});
+
+test('deploy.group: a group made by hand is rolled out to as it is; new selectors change a group the source declares; a deleted file removes it', (t) => {
+  const web = job('web', '1', 'a');
+  const byHand = planSync('repo', [toGroup(web, 'web', false)], { jobs: [], deployments: [], groups: [{ name: 'web', hostSelectors: [...roleWeb], jobsInUse: [] }] });
+  t.deepEqual(byHand.actions.map((a) => a.action), ['create', 'rolling-update']);
+  const declared = { name: 'web', owner: 'git:repo', hostSelectors: [{ label: 'role', operator: 'EQUALS' as const, operand: 'api' }], targetJobId: web.id, jobsInUse: [web.id] };
+  t.deepEqual(planSync('repo', [toGroup(web, 'web')], { jobs: [owned(web)], deployments: [], groups: [declared] }).actions.map((a) => a.action), ['update-group']);
+  const deleted = planSync('repo', [], { jobs: [owned(web)], deployments: [dep('h1', web, 'START', 'group:web')], groups: [declared] });
+  t.deepEqual(deleted.actions.map((a) => [a.action, a.group ?? a.host ?? '']), [['undeploy', 'h1'], ['remove-group', 'web'], ['remove', '']]);
+});

@@ -3,9 +3,10 @@
  * the actions that make what the source (`git:<name>`) owns match the commit. Pure: no I/O (the state
  * comes as a SourceView of lists and lookups).
  *
- * Order (applied in one transaction): undeploy → remove → create → deploy → set-goal. Undeploys and
- * removes come first so a changed file (same name:version? no: same name, new version or config)
- * frees its ports and its name:version before the new job is created and deployed.
+ * Order (applied in one transaction): undeploy → remove-group → remove → create → create-group,
+ * update-group → deploy → set-goal → rolling-update. Undeploys and removes come first so a changed
+ * file (same name, new version or config) frees its ports and its name:version before the new job is
+ * created and deployed; a group's rolling update goes last, once its job and the group exist.
  *
  * Only what the source owns is changed or pruned; a job id or name:version held by another owner,
  * or a static port held on a host by another owner's job, refuses the commit with an error on the file.
@@ -13,14 +14,18 @@
  * Cost: one pass over the commit and over the source's own jobs and deployments, with map lookups;
  * lookups of other owners' state only for what the commit adds (a one-file change: a handful).
  */
-import type { FileError, Goal, Job, SyncAction } from '../../core/index.js';
+import type { FileError, Goal, Job, SyncAction, SyncGroup } from '../../core/index.js';
 import { createPortIndex, staticPorts, type PortHolders } from './portConflicts.js';
+import { planGroups, type GroupRef } from './groupPlan.js';
+import { groupOfOwner } from '../rollouts/owner.js';
 
 export interface DesiredJob {
   file: string;
   job: Job;
   hosts: string[];
   goal: 'START' | 'STOP';
+  /** `deploy.group`: rolled out to this deployment group (hosts are empty). */
+  group?: SyncGroup;
   /** Line of each top-level key of the file (errors point at `deploy` or `ports`). */
   lines?: Record<string, number>;
 }
@@ -56,6 +61,8 @@ export interface SourceView {
   jobByNameVersion(nameVersion: string): JobRef | undefined;
   /** The jobs deployed on a host that hold a static external port there. */
   portHolders: PortHolders;
+  /** The deployment groups the commit names or the source declares (plan/groupPlan.ts). */
+  groups: readonly GroupRef[];
 }
 
 /** The whole state as lists (tests, small states); `viewOfLists` turns it into a SourceView. */
@@ -64,6 +71,7 @@ export interface CurrentState {
   jobs: readonly Pick<Job, 'id' | 'owner' | 'ports'>[];
   /** Every deployment on the master. */
   deployments: readonly DeploymentRef[];
+  groups?: readonly GroupRef[];
 }
 
 export interface SyncPlan {
@@ -113,6 +121,7 @@ export function viewOfLists(source: string, current: CurrentState): SourceView {
     job: (id) => byId.get(id),
     jobByNameVersion: (nv) => byNameVersion.get(nv),
     portHolders: (host, protocol, port) => holders.get(`${host}\u0000${protocol}:${port}`) ?? [],
+    groups: current.groups ?? [],
   };
 }
 
@@ -148,7 +157,12 @@ export function planFromView(source: string, desired: readonly DesiredJob[], cur
     }
   }
 
-  // Undeploy what the source deployed and no longer wants, and every deployment of a job it drops.
+  const groups = planGroups(source, desired, current.groups, current.ownedJobIds, (jobId) =>
+    current.deploymentsOfJob(jobId).map((d) => groupOfOwner(d.owner)).filter((g) => g !== undefined));
+  errors.push(...groups.errors);
+
+  // Undeploy what the source deployed and no longer wants, and every deployment of a job it drops
+  // (but an old version a group of the commit still runs: its rolling update replaces it).
   const undeploys: SyncAction[] = [];
   const removes: SyncAction[] = [];
   for (const dep of current.deployments) {
@@ -157,7 +171,7 @@ export function planFromView(source: string, desired: readonly DesiredJob[], cur
     else undeploys.push({ action: 'undeploy', jobId: dep.jobId, host: dep.host });
   }
   for (const id of current.ownedJobIds) {
-    if (desiredById.has(id)) continue;
+    if (desiredById.has(id) || groups.retained.has(id)) continue;
     for (const dep of current.deploymentsOfJob(id)) if (dep.owner !== owner) undeploys.push({ action: 'undeploy', jobId: id, host: dep.host });
     removes.push({ action: 'remove', jobId: id });
   }
@@ -192,5 +206,5 @@ export function planFromView(source: string, desired: readonly DesiredJob[], cur
     ports.add(a.host!, d.job);
   }
   if (errors.length > 0) return { actions: [], errors };
-  return { actions: [...undeploys, ...removes, ...creates, ...deploys, ...goals], errors };
+  return { actions: [...undeploys, ...groups.remove, ...removes, ...creates, ...groups.declare, ...deploys, ...goals, ...groups.rollouts], errors };
 }

@@ -5,6 +5,7 @@ import { HeliosError, invalidRequest, SyncApplyRequestSchema, SyncJobSchema, Syn
 import { actorOf, type MasterContext } from '../context.js';
 import type { Queries } from '../store/store.js';
 import { applySync } from '../actions/applySync.js';
+import { rolloutsOfSources } from '../actions/deploymentGroups.js';
 import { audit } from '../actions/guards.js';
 import { followed } from '../actions/sourceIdentity.js';
 import { describePrincipal } from '../auth/access.js';
@@ -72,7 +73,7 @@ export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
     const actor = actorOf(ctx, request);
     const started = performance.now();
     const result = await applySync(store, name, request.body, { user: actor.user, tokenName: actor.tokenName, master: actor.master },
-      { admission: admissionFor(request, ctx.options.admission), cache })
+      { admission: admissionFor(request, ctx.options.admission), cache, rollouts: { downAfterMs: ctx.options.downAfterMs, master: ctx.options.name, observer: ctx.metrics } })
       .catch((err: unknown) => { ctx.metrics.syncPass(name, undefined, (performance.now() - started) / 1000); throw err; });
     ctx.metrics.syncPass(name, result, (performance.now() - started) / 1000);
     request.log.info({ source: name, commit: request.body.commit, state: result.state, actions: result.actions.length, errors: result.errors.length,
@@ -80,10 +81,10 @@ export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
     return result;
   });
 
-  app.get('/sync/sources', async () => store.syncSources.list());
+  app.get('/sync/sources', async () => store.read(async (q) => withRollouts(q, await q.syncSources.list())));
 
   app.get<{ Params: Static<typeof SourceParams> }>('/sync/sources/:name', { schema: { params: SourceParams } }, async (request) =>
-    sourceOrThrow(store, request.params.name));
+    store.read(async (q) => (await withRollouts(q, [await sourceOrThrow(q, request.params.name)]))[0]));
 
   // An admin says what a source follows before its first sync (so a syncer of another repository is
   // refused from the start), or re-points one that moved; what it applied stays.
@@ -119,6 +120,12 @@ export function syncRoutes(app: FastifyInstance, ctx: MasterContext): void {
     request.log.info({ source: name }, 'sync source deleted');
     return { status: 'OK' as const };
   });
+
+  /** Each source with the rollouts of the groups its jobs go to (none: the key is left out). */
+  async function withRollouts(q: Queries, sources: SyncSource[]): Promise<SyncSource[]> {
+    const rollouts = await rolloutsOfSources(q, sources.map((s) => s.name));
+    return sources.map((s) => (rollouts.get(s.name)?.length ? { ...s, rollouts: rollouts.get(s.name) } : s));
+  }
 
   async function sourceOrThrow(q: Queries, name: string): Promise<SyncSource> {
     const source = await q.syncSources.get(name);

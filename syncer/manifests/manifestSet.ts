@@ -99,9 +99,9 @@ export function createManifestSet(limits: ManifestLimits = defaultManifestLimits
       errors.push(...duplicates.errors);
       for (const job of parsed) {
         if (duplicates.files.has(job.file)) continue;
-        const { file, spec, hosts, goal, lines } = job;
+        const { file, spec, hosts, goal, group, lines } = job;
         // The blob id names the entry: the same bytes always parse to the same entry.
-        jobs.push({ file, lines, spec, hosts, goal, digest: oids.get(file) });
+        jobs.push({ file, lines, spec, hosts, goal, ...(group ? { group } : {}), digest: oids.get(file) });
       }
       errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
       jobs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -167,3 +167,32 @@ test('the yaml-language-server comment, the deploy block and a $schema key are n
   t.deepEqual(errorsOf('jobs/a.json', '{ "$schema": 1, "name": "a", "version": "1", "image": "x" }'),
     [{ file: 'jobs/a.json', line: 1, message: "$schema: must be the JSON Schema's path or URL (a string)" }]);
 });
+
+test('deploy.group: the group, its selectors parsed and the rollout options; no hosts', (t) => {
+  const result = parseJobFile('jobs/web.yaml', 'name: web\nversion: "2"\nimage: busybox:latest\ndeploy:\n  group: web\n  selector: [role=web, "zone in (a, b)"]\n'
+    + '  rollout: {parallelism: 2, autoRevert: true}\n');
+  if (!result.ok) return t.fail(JSON.stringify(result.errors));
+  t.deepEqual(result.job.hosts, []);
+  t.deepEqual(result.job.group, {
+    name: 'web',
+    hostSelectors: [{ label: 'role', operator: 'EQUALS', operand: 'web' }, { label: 'zone', operator: 'IN', operand: ['a', 'b'] }],
+    rolloutOptions: { parallelism: 2, autoRevert: true },
+  });
+});
+
+test('deploy.group mistakes are errors at their own line: hosts beside it, a bad selector, a rollout typo or range, selector without group', (t) => {
+  const errors = errorsOf('jobs/web.yaml', 'name: web\nversion: "2"\nimage: busybox:latest\ndeploy:\n  group: web\n  hosts: [h1]\n  selector: ["role=="]\n'
+    + '  rollout:\n    paralelism: 2\n    timeout: 0\n    autoRevert: "yes"\n');
+  t.deepEqual(errors.map((e) => `${e.line}: ${e.message}`), [
+    "6: deploy.hosts: give hosts or group, not both: the group's hosts are those its selectors match",
+    '7: deploy.selector.0: invalid host selector "role==": expected "label = value", "label != value", "label in (a, b)" or "label notin (a, b)"; labels and values may contain letters, digits, ".", "_" and "-"',
+    '9: deploy.rollout.paralelism: unknown field; did you mean parallelism?',
+    '11: deploy.rollout.autoRevert: must be true or false',
+  ]);
+  const range = errorsOf('jobs/web.yaml', 'name: web\nversion: "2"\nimage: busybox:latest\ndeploy:\n  group: web\n  rollout:\n    timeout: 0\n');
+  t.is(range.length, 1);
+  t.is(range[0].line, 7);
+  t.regex(range[0].message, /^deploy\.rollout\.timeout: /);
+  const orphan = errorsOf('jobs/web.yaml', 'name: web\nversion: "2"\nimage: busybox:latest\ndeploy:\n  selector: [role=web]\n');
+  t.deepEqual(orphan.map((e) => `${e.line}: ${e.message}`), ['5: deploy.selector: needs deploy.group (the deployment group it is for)']);
+});

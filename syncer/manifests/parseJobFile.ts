@@ -1,4 +1,5 @@
-import { jobFileValidation, validateJob, type FileError, type JobSpec } from '../../core/index.js';
+import { DEPLOYMENT_GROUP_NAME, jobFileValidation, parseHostSelector, validateJob, type FileError, type JobSpec, type SyncGroup } from '../../core/index.js';
+import { rolloutOptionsErrors } from '../../core/model/rolloutOptions.js';
 import { didYouMean } from '../../core/model/didYouMean.js';
 import { MAX_DEPLOY_HOSTS, forbiddenKeyPath, jobBytes } from '../../core/model/limits.js';
 import { defaultManifestLimits, type ManifestLimits } from './limits.js';
@@ -10,6 +11,8 @@ export interface ParsedJob {
   spec: JobSpec;
   hosts: string[];
   goal: 'START' | 'STOP';
+  /** `deploy.group` (instead of hosts): the deployment group the job is rolled out to. */
+  group?: SyncGroup;
   /** Line of each top-level key, so the master can point its own errors at a line. */
   lines: Record<string, number>;
 }
@@ -18,7 +21,7 @@ export type JobFileResult = { ok: true; job: ParsedJob } | { ok: false; errors: 
 
 /**
  * Reads one GitOps job file (format: ARCHITECTURE.md "Repo format"): the job fields, `name` and
- * `version` (no `id`), an optional `deploy: { hosts, goal }`, and an optional `$schema` (an editor's
+ * `version` (no `id`), an optional `deploy: { hosts, goal }` or `deploy: { group, selector, rollout }`, and an optional `$schema` (an editor's
  * pointer to the JSON Schema). Every error carries the file and the line of the offending key (for a
  * nested field, the nested key's line). An unknown field is an error with the known one it most
  * likely meant (`comand: unknown field; did you mean command?`): a typo must not deploy the job
@@ -41,7 +44,7 @@ export function parseJobFile(file: string, text: string, limits: Pick<ManifestLi
   const errors = checkJobFile(value as Record<string, unknown>, parsed.source).map((e) => ({ file, ...e }));
   if (errors.length > 0) return { ok: false, errors };
 
-  const { deploy, $schema: _schema, ...spec } = value as Record<string, unknown> & { deploy?: { hosts: string[]; goal?: 'START' | 'STOP' } };
+  const { deploy, $schema: _schema, ...spec } = value as Record<string, unknown> & { deploy?: DeployBlockValue };
   const oversize = oversized(spec, limits.maxJobBytes);
   if (oversize) return fail(file, lineOf([oversize.field]) ?? 1, oversize.message);
   const lines: Record<string, number> = {};
@@ -53,8 +56,26 @@ export function parseJobFile(file: string, text: string, limits: Pick<ManifestLi
       spec: spec as JobSpec,
       hosts: [...new Set(deploy?.hosts ?? [])],
       goal: deploy?.goal ?? 'START',
+      ...(deploy?.group === undefined ? {} : { group: groupOf(deploy) }),
       lines,
     },
+  };
+}
+
+interface DeployBlockValue {
+  hosts?: string[];
+  goal?: 'START' | 'STOP';
+  group?: string;
+  selector?: string[];
+  rollout?: Record<string, unknown>;
+}
+
+/** The checked `deploy.group` block as the master takes it: selectors parsed, options as given. */
+function groupOf(deploy: DeployBlockValue): SyncGroup {
+  return {
+    name: deploy.group!,
+    ...(deploy.selector === undefined ? {} : { hostSelectors: deploy.selector.map((text) => parseHostSelector(text)) }),
+    ...(deploy.rollout === undefined ? {} : { rolloutOptions: deploy.rollout }),
   };
 }
 
@@ -80,12 +101,19 @@ function checkJobFile(value: Record<string, unknown>, source: ParsedSource): { l
   return errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }
 
-/** `deploy: { hosts: [names], goal: START|STOP }`; absent means no hosts. */
+const deployKeys = ['hosts', 'goal', 'group', 'selector', 'rollout'];
+const rolloutKeys = ['timeout', 'parallelism', 'migrate', 'overlap', 'token', 'ignoreFailures', 'minHealthySeconds', 'autoRevert'];
+const booleanRolloutKeys = new Set(['migrate', 'overlap', 'ignoreFailures', 'autoRevert']);
+
+/**
+ * `deploy: { hosts: [names], goal: START|STOP }` or `deploy: { group: NAME, selector: [role=web],
+ * rollout: { parallelism: 2, … } }`; absent means no hosts.
+ */
 function deployErrors(deploy: unknown): { path: string[]; message: string }[] {
   if (deploy === undefined || deploy === null) return [];
-  if (typeof deploy !== 'object' || Array.isArray(deploy)) return [{ path: ['deploy'], message: 'must be a mapping with hosts and goal' }];
+  if (typeof deploy !== 'object' || Array.isArray(deploy)) return [{ path: ['deploy'], message: 'must be a mapping with hosts and goal, or group' }];
   const errors: { path: string[]; message: string }[] = [];
-  const { hosts, goal, ...rest } = deploy as Record<string, unknown>;
+  const { hosts, goal, group, selector, rollout, ...rest } = deploy as Record<string, unknown>;
   if (hosts !== undefined && !Array.isArray(hosts)) errors.push({ path: ['deploy', 'hosts'], message: 'must be a list of host names' });
   if (Array.isArray(hosts) && hosts.length > MAX_DEPLOY_HOSTS) {
     errors.push({ path: ['deploy', 'hosts'], message: `${hosts.length} hosts, over the limit of ${MAX_DEPLOY_HOSTS} for one job file` });
@@ -95,11 +123,64 @@ function deployErrors(deploy: unknown): { path: string[]; message: string }[] {
     });
   }
   if (goal !== undefined && goal !== 'START' && goal !== 'STOP') errors.push({ path: ['deploy', 'goal'], message: 'must be START or STOP' });
+  errors.push(...groupErrors({ hosts, goal, group, selector, rollout }));
   for (const key of Object.keys(rest)) {
-    const suggestion = didYouMean(key, ['hosts', 'goal']);
-    errors.push({ path: ['deploy', key], message: `unknown field${suggestion ? `; did you mean ${suggestion}?` : ' (deploy takes hosts and goal)'}` });
+    const suggestion = didYouMean(key, deployKeys);
+    errors.push({ path: ['deploy', key], message: `unknown field${suggestion ? `; did you mean ${suggestion}?` : ' (deploy takes hosts and goal, or group, selector and rollout)'}` });
   }
   return errors;
+}
+
+/** A group instead of hosts: its name, its selectors (to declare it) and the rolling update's options. */
+function groupErrors(block: Record<string, unknown>): { path: string[]; message: string }[] {
+  const { hosts, goal, group, selector, rollout } = block;
+  const errors: { path: string[]; message: string }[] = [];
+  if (group === undefined) {
+    for (const [key, value] of Object.entries({ selector, rollout })) {
+      if (value !== undefined) errors.push({ path: ['deploy', key], message: 'needs deploy.group (the deployment group it is for)' });
+    }
+    return errors;
+  }
+  if (typeof group !== 'string' || !new RegExp(DEPLOYMENT_GROUP_NAME).test(group)) {
+    errors.push({ path: ['deploy', 'group'], message: 'must be a deployment group name: letters, digits, ".", "_" and "-" (at most 128), starting with a letter or digit' });
+  }
+  if (hosts !== undefined) errors.push({ path: ['deploy', 'hosts'], message: 'give hosts or group, not both: the group\'s hosts are those its selectors match' });
+  if (goal !== undefined) errors.push({ path: ['deploy', 'goal'], message: 'a group runs its job (START): stop it with helios stop-deployment-group, or remove the file' });
+  if (selector !== undefined) {
+    if (!Array.isArray(selector) || selector.length === 0) errors.push({ path: ['deploy', 'selector'], message: 'must be a list of host selectors, e.g. [role=web]' });
+    else {
+      selector.forEach((text, i) => {
+        try {
+          if (typeof text !== 'string') throw new Error('must be a host selector such as role=web');
+          parseHostSelector(text);
+        } catch (err) {
+          errors.push({ path: ['deploy', 'selector', String(i)], message: (err as Error).message });
+        }
+      });
+    }
+  }
+  if (rollout !== undefined) errors.push(...rolloutErrors(rollout));
+  return errors;
+}
+
+/** `deploy.rollout`: the rolloutOptions fields, typed and in range. */
+function rolloutErrors(rollout: unknown): { path: string[]; message: string }[] {
+  if (typeof rollout !== 'object' || rollout === null || Array.isArray(rollout)) {
+    return [{ path: ['deploy', 'rollout'], message: `must be a mapping of rollout options (${rolloutKeys.join(', ')})` }];
+  }
+  const errors: { path: string[]; message: string }[] = [];
+  for (const [key, value] of Object.entries(rollout)) {
+    const path = ['deploy', 'rollout', key];
+    if (!rolloutKeys.includes(key)) {
+      const suggestion = didYouMean(key, rolloutKeys);
+      errors.push({ path, message: `unknown field${suggestion ? `; did you mean ${suggestion}?` : ` (rollout takes ${rolloutKeys.join(', ')})`}` });
+    } else if (booleanRolloutKeys.has(key) ? typeof value !== 'boolean' : key === 'token' ? typeof value !== 'string' : !Number.isInteger(value)) {
+      errors.push({ path, message: booleanRolloutKeys.has(key) ? 'must be true or false' : key === 'token' ? 'must be a string' : 'must be an integer' });
+    }
+  }
+  if (errors.length > 0) return errors;
+  return rolloutOptionsErrors('deploy.rollout', rollout as Record<string, unknown>)
+    .map((e) => ({ path: e.path.split('.'), message: e.message }));
 }
 
 /** A spec over the job cap (`--max-job-bytes`, the master's default), named by its largest field. */
