@@ -17,7 +17,7 @@
  *  - A dead master or Docker engine is logged when it starts failing and when it recovers, and retried.
  */
 import type { Logger } from 'pino';
-import { createClient, HELIOS_VERSION, isHeliosError, type DesiredTask, type DesiredTasks, type HostInfo, type TaskStatus } from '../core/index.js';
+import { createClient, HELIOS_VERSION, isHeliosError, serveMetrics, type DesiredTask, type DesiredTasks, type HostInfo, type TaskStatus } from '../core/index.js';
 import { reportedAgentEnv } from './docker/containerSpec.js';
 import { createDockerAdapter, type ObservedContainer } from './docker/dockerAdapter.js';
 import { isDockerError } from './docker/errors.js';
@@ -39,6 +39,7 @@ import { Supervisor, type SupervisorDeps } from './supervisor/supervisor.js';
 import { pullCredentials } from './registry/pullCredentials.js';
 import { staticHostPorts, type PortBook } from './supervisor/taskPorts.js';
 import { createTrouble } from './trouble.js';
+import { createAgentMetrics } from './metrics/agentMetrics.js';
 
 export interface Agent {
   name: string;
@@ -49,6 +50,8 @@ export interface Agent {
   dockerError(): string | null;
   /** Why the master is refused as another cluster's, or null. */
   clusterMismatch(): string | null;
+  /** Where GET /metrics is served (`--metrics`), or undefined. */
+  metricsUrl?: string;
   /** Lets go of everything (containers keep running). */
   stop(): Promise<void>;
 }
@@ -74,7 +77,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const log: Logger = o.logger ?? createLogger(o.name);
   const store = await openStateStore(o.stateDir, (err) => log.error({ err, stateDir: o.stateDir }, 'agent state file unreadable, starting empty'));
   if (o.joinNewCluster) await joinNewCluster(store, log);
-  const docker = createDockerAdapter(o.dockerHost, o.name);
+  const statuses = new Map<string, TaskStatus>();
+  const metrics = createAgentMetrics({ statuses: () => statuses.values(), dockerError: () => dockerTrouble.message });
+  // Before anything runs: an address that cannot be listened on stops the start with nothing to undo.
+  const metricsServer = o.metrics && await serveMetrics(o.metrics, metrics.registry);
+  const docker = createDockerAdapter(o.dockerHost, o.name, {}, metrics.dockerCall);
   const pulled = await openPulledImages(o.stateDir, (err) => log.error({ err, stateDir: o.stateDir }, 'record of pulled images unreadable: the images in it are kept'));
   // Every call of this agent may be sent twice (registering, heartbeats, reading the desired set, status
   // reports the master takes once by their content), so a call cut off by a master's end goes to the next.
@@ -87,7 +94,6 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const standing = createClusterStanding({ log, master: masterName, stateDir: o.stateDir, onChange: () => reactor.signal() });
   const supervisors = new Map<string, Supervisor>();
   const view = createContainerView();
-  const statuses = new Map<string, TaskStatus>();
   const reaping = new Set<string>();
   const startTime = Date.now();
   let dockerVersion: HostInfo['dockerVersion'] = null;
@@ -162,6 +168,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       statuses.set(status.jobId, status);
       reporter.push({ status, timestamp: Date.now() });
     },
+    onContainerStarted: metrics.containerStarted,
     onRemoved: (jobId) => {
       supervisors.delete(jobId);
       statuses.delete(jobId);
@@ -217,7 +224,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     return tasks.filter((t) => supervisors.has(t.jobId) || here.has(t.jobId));
   };
 
-  const reactor = createReactor({ name: 'agent', resyncMs: o.resyncMs, run: reconcileOnce, log });
+  const reactor = createReactor({ name: 'agent', resyncMs: o.resyncMs, run: (resync) => metrics.pass(() => reconcileOnce(resync)), log });
 
   async function onTasks(desired: DesiredTasks): Promise<void> {
     const current = store.get();
@@ -290,7 +297,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     desiredImages: () => store.get().tasks.map((task) => task.job.image),
   });
 
-  log.info({ masters: o.masters, dockerHost: o.dockerHost, stateDir: o.stateDir, clusterId: store.get().clusterId, tasks: store.get().tasks.length }, 'agent started');
+  log.info({ masters: o.masters, dockerHost: o.dockerHost, stateDir: o.stateDir, clusterId: store.get().clusterId, tasks: store.get().tasks.length,
+    ...(metricsServer && { metrics: `${metricsServer.url}/metrics` }) }, 'agent started');
   reactor.signal();
 
   return {
@@ -299,10 +307,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     statuses: () => [...statuses.values()],
     dockerError: () => dockerTrouble.message,
     clusterMismatch: () => standing.mismatch,
+    metricsUrl: metricsServer ? metricsServer.url : undefined,
     async stop() {
       if (stopping) return;
       stopping = true;
       events.stop();
+      await metricsServer?.close();
       await imageGc.stop();
       await reactor.stop();
       for (const s of supervisors.values()) s.detach();

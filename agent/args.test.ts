@@ -19,6 +19,9 @@ test('flags become agent options', (t) => {
   t.is(resolveOptions(parseAgentArgs({ master: 'http://m', 'max-kill-timeout': '30s' })).maxKillTimeoutMs, 30_000);
   t.is(resolveOptions(parseAgentArgs({ master: 'http://m' })).maxKillTimeoutMs, 600_000, 'ten minutes unless told');
   t.deepEqual(resolveOptions(parseAgentArgs({ master: 'http://m' })).imageGc, { intervalMs: 300_000, graceMs: 3_600_000, keep: 2, all: false });
+  t.deepEqual(parseAgentArgs({ master: 'http://m', metrics: '9101' }).metrics, { host: '127.0.0.1', port: 9101 }, 'loopback unless told');
+  t.deepEqual(parseAgentArgs({ master: 'http://m', metrics: '10.0.0.5:9101' }).metrics, { host: '10.0.0.5', port: 9101 });
+  t.is(resolveOptions(parseAgentArgs({ master: 'http://m' })).metrics, undefined, 'no /metrics unless asked');
   t.deepEqual(resolveOptions(parseAgentArgs({ master: 'http://m', 'image-gc-interval': '0', 'image-gc-grace': '10m', 'image-gc-keep': '0', 'image-gc-all': true })).imageGc,
     { intervalMs: 0, graceMs: 600_000, keep: 0, all: true });
 });
@@ -39,6 +42,7 @@ test('bad flags are refused with a message naming the flag', (t) => {
   }
   t.throws(() => parseAgentArgs({ master: 'http://m', pull: 'never' }), { message: /--pull "never" must be one of always, missing, auto/ });
   t.throws(() => resolveOptions({ master: 'http://m', pullPolicy: 'sometimes' as never }), { message: /--pull "sometimes"/ });
+  t.throws(() => parseAgentArgs({ master: 'http://m', metrics: 'localhost' }), { message: /^--metrics: expected PORT or HOST:PORT/ });
   t.throws(() => parseAgentArgs({ master: 'http://m', 'image-gc-keep': 'two' }), { message: '--image-gc-keep "two" must be a whole number, 0 or more' });
   t.throws(() => parseAgentArgs({ master: 'http://m', 'image-gc-grace': 'later' }), { message: /--image-gc-grace: expected a duration/ });
   t.throws(() => resolveOptions({ master: 'http://m', imageGc: { keep: -1 } }), { message: /--image-gc-keep "-1"/ });

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { AgentOptions } from './options.js';
-import { readTlsFiles, tlsPathsFrom } from '../core/index.js';
+import { parseMetricsAddress, readTlsFiles, tlsPathsFrom } from '../core/index.js';
 import { isPullPolicy, PULL_POLICIES } from './supervisor/pullPolicy.js';
 import { parseDuration } from '../core/model/duration.js';
 
@@ -59,6 +59,9 @@ export const usage = `usage: helios-agent --master URL [options]
                           as another cluster's (CLUSTER_MISMATCH), once you have checked that --master
                           is right (a master whose database was replaced on purpose). Containers of the
                           old cluster that this master does not want are then removed
+  --metrics ADDR          serve GET /metrics (Prometheus' text format) at ADDR: PORT (on 127.0.0.1)
+                          or HOST:PORT; no authentication, so keep it on loopback or a private
+                          network (default: not served)
   -h, --help              this help
 
   The master's bearer token, if it needs one, comes from HELIOS_TOKEN.
@@ -87,6 +90,7 @@ export interface AgentArgs {
   'image-gc-keep'?: string;
   'image-gc-all'?: boolean;
   'join-new-cluster'?: boolean;
+  metrics?: string;
 }
 
 /** `K=V` pairs into a map; throws naming the flag and the bad pair. */
@@ -125,6 +129,7 @@ export function parseAgentArgs(args: AgentArgs, env: NodeJS.ProcessEnv = process
     maxKillTimeoutMs: args['max-kill-timeout'] === undefined ? undefined : parseDuration(args['max-kill-timeout'], '--max-kill-timeout'),
     imageGc: imageGcArgs(args),
     joinNewCluster: args['join-new-cluster'],
+    metrics: args.metrics === undefined ? undefined : parseMetricsAddress(args.metrics),
   };
 }
 

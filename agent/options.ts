@@ -1,7 +1,7 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { MAX_JOB_WAIT_SECONDS, masterList, type TlsOptions } from '../core/index.js';
+import { MAX_JOB_WAIT_SECONDS, masterList, type MetricsAddress, type TlsOptions } from '../core/index.js';
 import { defaultDockerHost } from './docker/dockerHost.js';
 import { DEFAULT_IMAGE_GC, type ImageGcOptions } from './imageGc/imageGc.js';
 import { defaultDockerConfigDir } from './registry/dockerConfig.js';
@@ -73,10 +73,13 @@ export interface AgentOptions {
    * know that master is the right one (say, its database was replaced on purpose).
    */
   joinNewCluster?: boolean;
+  /** Serve GET /metrics (Prometheus) here (`--metrics`); port 0 takes a free one (Agent.metricsUrl). Default: none. */
+  metrics?: MetricsAddress;
   logger?: Logger;
 }
 
-export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'master' | 'logger' | 'token' | 'tls' | 'portRange' | 'restartPolicy' | 'healthBackoff' | 'imageGc'>> & {
+export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'master' | 'logger' | 'token' | 'tls' | 'portRange' | 'restartPolicy' | 'healthBackoff' | 'imageGc' | 'metrics'>> & {
+  metrics?: MetricsAddress;
   imageGc: ImageGcOptions;
   /** Every master given, in order, each once. */
   masters: string[];
@@ -138,6 +141,7 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
     pollWaitMs: o.pollWaitMs ?? 30_000,
     statusBatchMs: o.statusBatchMs ?? 0,
     joinNewCluster: o.joinNewCluster ?? false,
+    metrics: o.metrics,
     logger: o.logger,
   };
 }

@@ -37,3 +37,4 @@ export * from './model/rolloutPlan.js';
 export * from './schema/deploymentGroup.js';
 export * from './model/hostOrder.js';
 export { coerceRolloutOptions } from './model/readJobSpec.js';
+export * from './metrics/metricsServer.js';

@@ -46,6 +46,9 @@ export interface DockerEvent {
 
 export interface EventSubscription { close(): void }
 
+/** Told of every call as it ends: its kind (`pull`, `create`, …), its seconds, and its error if it failed. */
+export type DockerCallObserver = (op: string, seconds: number, err: DockerError | undefined) => void;
+
 export interface DockerTimeouts {
   /** Most calls (inspect, create, start, remove, list). */
   callMs: number;
@@ -71,17 +74,23 @@ const toMs = (iso: string | undefined) => {
  * The agent's only door to Docker: every call has its own timeout and throws a typed `DockerError`
  * keeping dockerode's error as `cause`. Nothing here decides anything.
  */
-export function createDockerAdapter(dockerHost: string, agentName: string, timeouts: Partial<DockerTimeouts> = {}) {
+export function createDockerAdapter(dockerHost: string, agentName: string, timeouts: Partial<DockerTimeouts> = {}, onCall?: DockerCallObserver) {
   const t = { ...defaultTimeouts, ...timeouts };
   const docker = new Docker(dockerConnection(dockerHost));
   const agentFilter = `${AGENT_LABEL}=${agentName}`;
 
-  async function call<T>(op: string, timeoutMs: number, fn: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  /** `op` names the kind of call (metrics), `subject` what it was about (the error's text: `pull busybox:1`). */
+  async function call<T>(op: string, timeoutMs: number, fn: (abortSignal: AbortSignal) => Promise<T>, subject?: string): Promise<T> {
     const abortSignal = AbortSignal.timeout(timeoutMs);
+    const started = performance.now();
     try {
-      return await fn(abortSignal);
+      const result = await fn(abortSignal);
+      onCall?.(op, (performance.now() - started) / 1000, undefined);
+      return result;
     } catch (err) {
-      throw translateDockerError(op, err, timeoutMs);
+      const translated = translateDockerError(subject === undefined ? op : `${op} ${subject}`, err, timeoutMs);
+      onCall?.(op, (performance.now() - started) / 1000, translated);
+      throw translated;
     }
   }
 
@@ -125,7 +134,7 @@ export function createDockerAdapter(dockerHost: string, agentName: string, timeo
      * Pulls and follows the progress stream to its end: errors inside the stream are errors too. `auth`
      * goes to the engine in X-Registry-Auth (dockerode keeps it out of the URL); `onEvent` gets each line.
      */
-    pull: (ref: string, o: { auth?: RegistryAuth; onEvent?: (event: PullEvent) => void } = {}) => call(`pull ${ref}`, t.pullMs, async (abortSignal) => {
+    pull: (ref: string, o: { auth?: RegistryAuth; onEvent?: (event: PullEvent) => void } = {}) => call('pull', t.pullMs, async (abortSignal) => {
       const stream = await docker.pull(ref, { abortSignal, ...(o.auth && { authconfig: o.auth }) });
       await new Promise<void>((resolve, reject) => {
         docker.modem.followProgress(stream, (err: Error | null, output: Array<{ error?: string }>) => {
@@ -135,13 +144,13 @@ export function createDockerAdapter(dockerHost: string, agentName: string, timeo
           else resolve();
         }, o.onEvent);
       });
-    }),
+    }, ref),
 
     /** The id of the image a reference names on the engine. */
-    imageId: (ref: string) => call(`inspect image ${ref}`, t.callMs, async (abortSignal) => {
+    imageId: (ref: string) => call('inspect image', t.callMs, async (abortSignal) => {
       const info = await docker.getImage(ref).inspect({ abortSignal } as object) as { Id: string };
       return info.Id;
-    }),
+    }, ref),
 
     /** Every image on the engine (not the intermediate layers of builds). */
     listImages: () => call('list images', t.callMs, async (abortSignal): Promise<EngineImage[]> => {
@@ -164,14 +173,14 @@ export function createDockerAdapter(dockerHost: string, agentName: string, timeo
      * `docker rmi` without force: a tag is untagged (the image goes with its last tag), an id removed;
      * the engine refuses while any container uses the image. One already gone is fine.
      */
-    removeImage: (refOrId: string) => call(`remove image ${refOrId}`, t.callMs, async (abortSignal) => {
+    removeImage: (refOrId: string) => call('remove image', t.callMs, async (abortSignal) => {
       try {
         await docker.getImage(refOrId).remove({ abortSignal } as object);
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode === 404) return;
         throw err;
       }
-    }),
+    }, refOrId),
 
     create: (spec: ContainerCreateOptions) => call('create', t.callMs, async (abortSignal) => {
       const container = await docker.createContainer({ ...spec, abortSignal } as ContainerCreateOptions);

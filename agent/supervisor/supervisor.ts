@@ -48,6 +48,8 @@ export interface SupervisorDeps extends SpecContext {
   log: Logger;
   onStatus(status: TaskStatus): void;
   onRemoved(jobId: string): void;
+  /** A container of the task was started: `restart` when it had run before (its stopped container started again). */
+  onContainerStarted?(restart: boolean): void;
   /**
    * Tasks being released whose containers still hold one of these static host ports (a replace sends
    * the old version's undeploy and the new one's deploy together); a create waits for them to finish.
@@ -245,6 +247,7 @@ export class Supervisor {
         await this.dropContainer(err);
         throw err;
       }
+      this.deps.onContainerStarted?.(info.startedAt > 0);
       return this.started(info.id);
     }
     if (Date.now() < this.notBefore) return this.notBefore - Date.now();
@@ -284,6 +287,7 @@ export class Supervisor {
       await this.dropContainer(err);
       throw err;
     }
+    this.deps.onContainerStarted?.(false);
     return this.started(id);
   }
 
