@@ -30,14 +30,19 @@ export function createNotifier() {
     for (const host of hosts) for (const done of [...(waiters.get(host) ?? [])]) done();
   }
 
+  /** Ends every wait now, as a change of every host would: each blocking query reads its index again. */
+  function wakeAll(): void {
+    for (const set of [...waiters.values()]) for (const done of [...set]) done();
+  }
+
   /** Ends every wait now and every later one at once (shutdown). */
   function releaseAll(): void {
     closed = true;
-    for (const set of [...waiters.values()]) for (const done of [...set]) done();
+    wakeAll();
   }
 
   const waiting = () => [...waiters.values()].reduce((n, set) => n + set.size, 0);
 
-  return { wait, notify, releaseAll, waiting, get closed() { return closed; } };
+  return { wait, notify, wakeAll, releaseAll, waiting, get closed() { return closed; } };
 }
 export type Notifier = ReturnType<typeof createNotifier>;

@@ -109,7 +109,7 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
     syncMode: resolved.syncMode, busyTimeoutMs: resolved.busyTimeoutMs, poolSize: resolved.dbPoolSize, listen: `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 5801}`,
   });
   const notifier = createNotifier();
-  store.onHostsChanged((hosts) => notifier.notify(hosts));
+  store.onHostsChanged((hosts) => (hosts === 'all' ? notifier.wakeAll() : notifier.notify(hosts)));
   const metrics = createMasterMetrics({ store, notifier, downAfterMs: resolved.downAfterMs });
   const app = buildApp({ store, notifier, options: resolved, tokens, secrets, metrics }, https);
   for (const warning of loaded.warnings) app.log.warn(warning);

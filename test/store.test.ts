@@ -14,6 +14,7 @@ import { deploy } from '../master/actions/deployments.js';
 import { createJob, removeJob } from '../master/actions/jobs.js';
 import type { Actor } from '../master/actions/guards.js';
 import { createTestDatabase } from './harness/postgres.js';
+import { waitFor } from './harness/processes.js';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { migrations } from '../master/store/migrations.js';
@@ -91,7 +92,7 @@ for (const [name, engine] of Object.entries(engines)) {
     const store = await db.open();
     t.regex(store.clusterId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     t.is(await store.index(), 0);
-    const heard: Array<[string[], number]> = [];
+    const heard: Array<[string[] | 'all', number]> = [];
     store.onHostsChanged((hosts, index) => heard.push([hosts, index]));
     const first = await store.write(async (tx) => { await tx.hosts.insert('h1', 'a1', 1, tx.index); tx.touchHost('h1'); return tx.index; });
     const second = await store.write(async (tx) => tx.index);
@@ -388,3 +389,23 @@ for (const [name, engine] of Object.entries(engines)) {
     }
   });
 }
+
+test('postgres: a listening connection cut (the server restarted, a proxy dropped it) is made anew, and every host is heard as changed, so no blocking query waits for its re-check', async (t) => {
+  const url = await createTestDatabase(t);
+  const store = await openStore(url);
+  t.teardown(() => store.close());
+  const written = await store.write(async (tx) => { await tx.hosts.insert('h1', 'a1', 1, tx.index); tx.touchHost('h1'); return tx.index; });
+  const heard: Array<[string[] | 'all', number]> = [];
+  store.onHostsChanged((hosts, index) => heard.push([hosts, index]));
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  t.teardown(() => admin.end());
+  const { rows } = await admin.query<{ cut: boolean }>(
+    "SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'");
+  t.deepEqual(rows.map((r) => r.cut), [true], 'one listening connection, cut');
+  const cutAt = Date.now();
+  await waitFor(() => heard.length > 0, { timeoutMs: 10_000, intervalMs: 20, message: 'heard after the connection came back' });
+  t.log(`every host heard as changed ${Date.now() - cutAt} ms after the cut`);
+  t.deepEqual(heard.map(([hosts]) => hosts), ['all']);
+  t.true(heard[0][1] >= written, 'with the index as of the reconnect');
+});

@@ -98,8 +98,12 @@ export interface Store extends Queries {
     leave(name: string): Promise<void>;
     live(since: number): Promise<string[]>;
   };
-  /** Hears which hosts' desired state changed after a commit: this master's writes and, on PostgreSQL, every other master's. */
-  onHostsChanged(listener: (hosts: string[], index: number) => void): () => void;
+  /**
+   * Hears which hosts' desired state changed after a commit: this master's writes and, on PostgreSQL,
+   * every other master's; 'all' when others' changes up to `index` may have gone unheard (PostgreSQL's
+   * listening connection was lost and is back).
+   */
+  onHostsChanged(listener: (hosts: string[] | 'all', index: number) => void): () => void;
   /**
    * Hears every write this master commits, with its index and whether it was durable (a heartbeat is
    * not: the rollout engine takes those at a slower pace). Other masters' writes are not heard: a

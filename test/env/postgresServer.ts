@@ -16,6 +16,11 @@ export interface PostgresServer {
   /** `postgres://helios@127.0.0.1:PORT/postgres` */
   url: string;
   stop(): Promise<void>;
+  /**
+   * Stops the server at once (`-m immediate`: every connection cut, as a crash or failover does),
+   * runs `whileDown`, and starts it again on the same data and port.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
 }
 
 /** The folder of initdb and pg_ctl: Debian's /usr/lib/postgresql/<version>/bin, or PATH. */
@@ -65,15 +70,25 @@ export async function startPostgresServer(log: (message: string) => void, option
     const unsafe = options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
     const settings = [`-p ${port}`, '-c listen_addresses=127.0.0.1', `-c unix_socket_directories=${dir}`, ...unsafe,
       '-c max_connections=400', '-c shared_buffers=64MB'].join(' ');
-    run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', settings, 'start']);
+    const start = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', settings, 'start']);
+    const halt = () => run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    start();
     log(`PostgreSQL on 127.0.0.1:${port} (${dir}${options.durable ? '' : ', fsync off'})`);
     return {
       url: `postgres://helios@127.0.0.1:${port}/postgres`,
       stop: async () => {
         try {
-          run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+          halt();
         } finally {
           rmSync(dir, { recursive: true, force: true });
+        }
+      },
+      restart: async (whileDown) => {
+        halt();
+        try {
+          await whileDown?.();
+        } finally {
+          start();
         }
       },
     };

@@ -6,21 +6,26 @@ import type { PgHandle } from './handle.js';
 const CHANNEL = 'helios_hosts';
 /** PostgreSQL's limit on a payload is 8000 bytes: a commit touching more hosts sends several. */
 const MAX_PAYLOAD = 7_000;
-/** How long a lost listening connection waits before it connects again. */
-const RECONNECT_MS = 1_000;
+/**
+ * How long a lost listening connection waits before it connects again: short, since changes are
+ * unheard meanwhile; a refused connect costs the server next to nothing.
+ */
+const RECONNECT_MS = 250;
 
 /**
  * Which hosts' desired state changed, told to every master of the database: a write sends
  * `pg_notify` inside its transaction (PostgreSQL delivers it at commit, never for a rollback) and each
  * master LISTENs on a connection of its own. A master hears its own writes in-process and skips them
- * here. A notification lost while the connection is down costs the blocking query's periodic
- * re-check, never the change (store.ts `recheckMs`).
+ * here. Notifications sent while the connection is down are lost: once it is made anew, every host is
+ * heard as changed ('all'), so each blocking query reads its index again at once rather than at its
+ * periodic re-check (store.ts `recheckMs`, which still bounds what any other loss costs).
  */
-export function createHostChanges(url: string, types: pg.CustomTypesConfig, hear: (hosts: string[], index: number) => void) {
+export function createHostChanges(url: string, types: pg.CustomTypesConfig, hear: (hosts: string[] | 'all', index: number) => void) {
   const origin = randomUUID();
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  let listenedBefore = false;
 
   const onNotification = (message: pg.Notification) => {
     const [from, index, hosts] = (message.payload ?? '').split('|');
@@ -40,6 +45,11 @@ export function createHostChanges(url: string, types: pg.CustomTypesConfig, hear
     await next.connect();
     await next.query(`LISTEN ${CHANNEL}`);
     client = next;
+    if (listenedBefore) {
+      const { rows } = await next.query<{ index: string }>('SELECT last_value AS index FROM helios_index');
+      hear('all', Number(rows[0].index));
+    }
+    listenedBefore = true;
   };
 
   return {

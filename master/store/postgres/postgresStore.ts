@@ -66,6 +66,10 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
   // An idle connection that breaks (the server restarted) is dropped by the pool; the next query reconnects.
   pool.on('error', () => {});
+  // A checked-out one has no listener of the pool's: broken between two queries of a transaction, its
+  // 'error' would be uncaught and end the master. Its next query fails instead, and the transaction
+  // rolls back and releases it as broken.
+  pool.on('connect', (client) => { client.on('error', () => {}); });
   try {
     await migratePostgres(pool, describeUrl(url));
     const clusterId = (await pool.query<{ id: string }>('SELECT id FROM cluster')).rows[0]?.id;
@@ -81,9 +85,9 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
 const RECHECK_MS = 5_000;
 
 async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string): Promise<Store> {
-  const listeners = new Set<(hosts: string[], index: number) => void>();
+  const listeners = new Set<(hosts: string[] | 'all', index: number) => void>();
   const commitListeners = new Set<(index: number, durable: boolean) => void>();
-  const hear = (hosts: string[], index: number) => { for (const listener of listeners) listener(hosts, index); };
+  const hear = (hosts: string[] | 'all', index: number) => { for (const listener of listeners) listener(hosts, index); };
   const changes = createHostChanges(url, types, hear);
   await changes.start();
   const leases = createLeases(url, types);
