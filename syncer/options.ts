@@ -7,7 +7,7 @@ import { SyncerUsageError } from './errors.js';
 import { parseBytes } from '../core/model/byteSize.js';
 import { parseDuration } from '../core/model/duration.js';
 import { defaultManifestLimits, type ManifestLimits } from './manifests/limits.js';
-import { masterList, readTlsFiles, tlsPathsFrom, type TlsOptions } from '../core/index.js';
+import { masterList, parseMetricsAddress, readTlsFiles, tlsPathsFrom, type MetricsAddress, type TlsOptions } from '../core/index.js';
 
 export const usage = `usage: helios-syncer --master URL --repo URL|PATH [options]
 
@@ -38,6 +38,8 @@ options:
                              GET /healthz says ok, failing or stale (503: no pass succeeded for
                              --stale-after; details with Authorization: Bearer SECRET)
   --webhook-secret-file PATH the webhook secret (required with --webhook)
+  --metrics [HOST:]PORT      serve GET /metrics (Prometheus' text format) there, on 127.0.0.1 when no
+                             HOST is given; no authentication (default: not served)
   --cache-dir DIR            where a remote is fetched to (default $HELIOS_HOME/syncer-SOURCE); fetches are
                              shallow (the branch's last commit) and the cache is started afresh past 16 packs
   --git-timeout DURATION     a git server must connect, and then send something, within this, or the
@@ -88,6 +90,8 @@ export interface SyncerConfig {
   /** Send `adopt: true` until the master takes a request: re-points the source (admin token). */
   adopt: boolean;
   webhook?: { host: string; port: number; secret: string };
+  /** Serve GET /metrics (Prometheus) here (`--metrics`); port 0 takes a free one (Syncer.metricsUrl). */
+  metrics?: MetricsAddress;
   cacheDir: string;
   /** Connect and read timeout of each git HTTP request (--git-timeout). */
   gitTimeoutMs: number;
@@ -119,7 +123,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         master: { type: 'string', multiple: true }, ca: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, repo: { type: 'string' }, branch: { type: 'string', default: 'main' },
         path: { type: 'string', default: 'jobs' }, name: { type: 'string' }, interval: { type: 'string', default: '30s' },
         watch: { type: 'boolean', default: false }, once: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false }, adopt: { type: 'boolean', default: false }, webhook: { type: 'string' }, 'webhook-secret-file': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false }, adopt: { type: 'boolean', default: false }, webhook: { type: 'string' }, 'webhook-secret-file': { type: 'string' }, metrics: { type: 'string' },
         'cache-dir': { type: 'string' }, 'git-timeout': { type: 'string', default: '30s' }, 'git-retries': { type: 'string', default: '2' },
         'pass-timeout': { type: 'string', default: '2m' }, 'stale-after': { type: 'string' },
         'max-file-bytes': { type: 'string' }, 'max-job-bytes': { type: 'string' }, 'max-sync-bytes': { type: 'string' }, 'max-git-object-bytes': { type: 'string' }, 'host-alias': { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h', default: false },
@@ -140,7 +144,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw new SyncerUsageError(`--name may only contain letters, digits, "-", "_" and ".", got ${name}`);
   if (values.watch && remote) throw new SyncerUsageError('--watch needs a local repository; for a remote use --webhook or --interval');
   const once = values.once || values['dry-run'];
-  if (once && (values.watch || values.webhook)) throw new SyncerUsageError('--once and --dry-run sync once and exit: drop --watch and --webhook');
+  if (once && (values.watch || values.webhook || values.metrics)) throw new SyncerUsageError('--once and --dry-run sync once and exit: drop --watch, --webhook and --metrics');
   if (values['webhook-secret-file'] && !values.webhook) throw new SyncerUsageError('--webhook-secret-file needs --webhook HOST:PORT');
   const home = env.HELIOS_HOME || path.join(homedir(), '.helios');
   const intervalMs = parseInterval(values.interval);
@@ -160,6 +164,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     dryRun: values['dry-run'],
     adopt: values.adopt,
     webhook: values.webhook ? { ...parseAddress(values.webhook), secret: readSecret(values['webhook-secret-file']) } : undefined,
+    metrics: values.metrics === undefined ? undefined : parseMetrics(values.metrics),
     cacheDir: path.resolve(values['cache-dir'] ?? path.join(home, `syncer-${name}`)),
     gitTimeoutMs: parseTimeout(values['git-timeout'], '--git-timeout'),
     gitRetries: parseCount(values['git-retries'], '--git-retries'),
@@ -230,6 +235,14 @@ function parseLimits(values: Partial<Record<SizeFlag, string>>): ManifestLimits 
     maxJobBytes: parseSize(values, 'max-job-bytes', d.maxJobBytes),
     maxSyncBytes: parseSize(values, 'max-sync-bytes', d.maxSyncBytes),
   };
+}
+
+function parseMetrics(text: string): MetricsAddress {
+  try {
+    return parseMetricsAddress(text);
+  } catch (err) {
+    throw new SyncerUsageError((err as Error).message);
+  }
 }
 
 function parseAddress(text: string): { host: string; port: number } {

@@ -9,7 +9,9 @@
  *    and /healthz turns stale (503) when no pass has succeeded for --stale-after.
  */
 import pino, { type Logger } from 'pino';
-import { createClient, isHeliosError, type HeliosClient } from '../core/index.js';
+import { createClient, isHeliosError, serveMetrics, type HeliosClient } from '../core/index.js';
+import { GitSourceError } from './errors.js';
+import { createSyncerMetrics, type SyncerMetrics } from './metrics/syncerMetrics.js';
 import type { SyncerConfig } from './options.js';
 import { formatError } from './output.js';
 import { createHealth } from './health.js';
@@ -26,6 +28,8 @@ export interface Syncer {
   reactor: Reactor<SyncOutcome>;
   source: GitSource;
   webhook?: WebhookServer;
+  /** Where GET /metrics is served (`--metrics`), or undefined. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -34,12 +38,13 @@ export function createLogger(): Logger {
 }
 
 /** The repository, the client and the pass of a configuration (shared by the daemon and `--once`). */
-export async function preparePass(config: SyncerConfig, log: Logger, client?: HeliosClient) {
+export async function preparePass(config: SyncerConfig, log: Logger, client?: HeliosClient, metrics?: SyncerMetrics) {
   const source = config.remote
     ? await openRemoteRepo({
       url: config.repo, branch: config.branch, cacheDir: config.cacheDir, token: config.gitToken, username: config.gitUsername,
       timeoutMs: config.gitTimeoutMs, retries: config.gitRetries, maxObjectBytes: config.maxGitObjectBytes,
       onRetry: (what, err, attempt, delayMs) => log.info({ what, attempt, delayMs, reason: err instanceof Error ? err.message : String(err) }, 'git request failed: retrying'),
+      onRequest: metrics?.gitRequest,
     })
     : await openLocalRepo({ dir: config.repo, branch: config.branch });
   // A sync request carries the commit's whole desired set: sent twice it applies once, so one cut off goes to the next master.
@@ -61,15 +66,25 @@ export const PASS_BACKOFF = { baseMs: 5_000, maxMs: 180_000 };
  */
 export async function startSyncer(config: SyncerConfig, log: Logger = createLogger()): Promise<Syncer> {
   log = log.child({ component: 'syncer', source: config.name });
-  const { source, pass } = await preparePass(config, log);
+  const metrics = createSyncerMetrics();
+  // Before anything runs: an address that cannot be listened on stops the start with nothing to undo.
+  const metricsServer = config.metrics && await serveMetrics(config.metrics, metrics.registry);
+  const { source, pass } = await preparePass(config, log, undefined, metrics).catch(async (err: unknown) => {
+    await metricsServer?.close();
+    throw err;
+  });
   const health = createHealth({ staleAfterMs: config.staleAfterMs });
   let failure: string | undefined;
   let failureCode: string | undefined;
   let refused: string | undefined;
   let last: { commit: string; state: string; at: number } | undefined;
 
+  let passStarted = 0;
+  const passSeconds = () => (performance.now() - passStarted) / 1000;
   const run = async (signal: AbortSignal) => {
+    passStarted = performance.now();
     const outcome = await pass(signal);
+    metrics.passed(outcome.commit, outcome.result, passSeconds());
     if (failure) log.info({ after: failure }, 'sync recovered');
     failure = undefined;
     failureCode = undefined;
@@ -87,6 +102,7 @@ export async function startSyncer(config: SyncerConfig, log: Logger = createLogg
     retryMs: (err, failures) => (needsAPerson(err) ? config.intervalMs : backoffDelay(failures, PASS_BACKOFF)),
     run,
     onError: (err) => {
+      metrics.failed(errorCode(err) ?? (err instanceof GitSourceError ? err.code : undefined), passSeconds());
       const message = err instanceof Error ? err.message : String(err);
       if (message !== failure) log.error({ err, code: errorCode(err) }, 'sync failed');
       failure = message;
@@ -95,7 +111,7 @@ export async function startSyncer(config: SyncerConfig, log: Logger = createLogg
     },
   });
 
-  const closers: (() => Promise<void>)[] = [() => source.close()];
+  const closers: (() => Promise<void>)[] = [() => source.close(), ...(metricsServer ? [metricsServer.close] : [])];
   try {
     if (config.watch) {
       const watcher = await watchRefs(source.gitdir, () => reactor.signal(), { branch: config.branch });
@@ -125,10 +141,12 @@ export async function startSyncer(config: SyncerConfig, log: Logger = createLogg
       closers.push(webhook.close);
       log.info({ url: `${webhook.url}/webhook` }, 'webhook listening');
     }
+    if (metricsServer) log.info({ url: `${metricsServer.url}/metrics` }, 'metrics listening');
     return {
       reactor,
       source,
       webhook,
+      metricsUrl: metricsServer ? metricsServer.url : undefined,
       async stop() {
         await reactor.stop();
         await Promise.all(closers.map((close) => close()));

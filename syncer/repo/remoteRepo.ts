@@ -22,10 +22,15 @@ export interface RemoteRepoOptions {
   retries?: number;
   /** Told of each retried call. */
   onRetry?: (what: string, err: unknown, attempt: number, delayMs: number) => void;
+  /** Told of each git request as it ends, retries included (the syncer's --metrics). */
+  onRequest?: (request: GitRequest, seconds: number, ok: boolean) => void;
   /** A fetch whose pack holds a larger object fails before isomorphic-git inflates it (`--max-git-object-bytes`). */
   maxObjectBytes?: number;
   fs?: typeof nodeFs;
 }
+
+/** Which git request a remote makes: the ref listing of every pass, or the fetch of a new commit. */
+export type GitRequest = 'ls-refs' | 'fetch';
 
 /** Past this many packs in the cache (one per fetched commit), the next fetch starts a fresh cache. */
 const MAX_PACKS = 16;
@@ -47,14 +52,18 @@ export async function openRemoteRepo(options: RemoteRepoOptions): Promise<GitSou
   const onAuthFailure = () => ({ cancel: true });
   await initCache(fs, gitdir, options.branch, display);
   const reader = createObjectReader(gitdir);
-  const call = async <T>(what: string, signal: AbortSignal | undefined, fn: (http: git.HttpClient) => Promise<T>): Promise<T> => {
+  const call = async <T>(request: GitRequest, what: string, signal: AbortSignal | undefined, fn: (http: git.HttpClient) => Promise<T>): Promise<T> => {
     const http = createGitHttp({ timeoutMs, flag: '--git-timeout', signal, maxObjectBytes: options.maxObjectBytes, objectFlag: '--max-git-object-bytes' });
+    const started = performance.now();
     try {
-      return await withRetries(() => fn(http), {
+      const result = await withRetries(() => fn(http), {
         attempts: 1 + (options.retries ?? 2), baseMs: 1000, maxMs: 10_000, signal, retryable: isTransient,
         onRetry: (err, attempt, delayMs) => options.onRetry?.(what, err, attempt, delayMs),
       });
+      options.onRequest?.(request, (performance.now() - started) / 1000, true);
+      return result;
     } catch (err) {
+      options.onRequest?.(request, (performance.now() - started) / 1000, false);
       if (signal?.aborted) throw signal.reason;
       throw new GitSourceError(`${what} ${display}: ${describe(err, options.token !== undefined)}`, { repo: display, branch: options.branch }, { cause: err });
     }
@@ -65,7 +74,7 @@ export async function openRemoteRepo(options: RemoteRepoOptions): Promise<GitSou
     gitdir,
     display,
     async resolveCommit(signal?: AbortSignal) {
-      const refs = await call('cannot list the refs of', signal, (http) =>
+      const refs = await call('ls-refs', 'cannot list the refs of', signal, (http) =>
         git.listServerRefs({ http, url: options.url, prefix: ref, protocolVersion: 1, onAuth, onAuthFailure }));
       const head = refs.find((r) => r.ref === ref);
       if (!head) throw new GitSourceError(`branch ${options.branch} not found in ${display}`, { repo: display, branch: options.branch });
@@ -75,7 +84,7 @@ export async function openRemoteRepo(options: RemoteRepoOptions): Promise<GitSou
         await fs.promises.rm(gitdir, { recursive: true, force: true });
         await initCache(fs, gitdir, options.branch, display);
       }
-      const fetched = await call('cannot fetch', signal, (http) => git.fetch({
+      const fetched = await call('fetch', 'cannot fetch', signal, (http) => git.fetch({
         fs, http, gitdir, url: options.url, ref: options.branch, singleBranch: true, tags: false, depth: 1, onAuth, onAuthFailure,
       }));
       return fetched.fetchHead ?? head.oid;
