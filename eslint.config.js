@@ -33,6 +33,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: components.map((c) => `**/${c}/**`), message: 'core/ imports nothing of ours' }] }],
     },
   },
+  // zx scripts run by `helios run`: zx's globals and the helios API.
+  {
+    files: ['examples/zx/**/*.mjs'],
+    languageOptions: { globals: Object.fromEntries(['$', 'argv', 'cd', 'chalk', 'echo', 'fs', 'glob', 'helios', 'path', 'question', 'retry', 'sleep', 'spinner', 'within', 'YAML'].map((name) => [name, 'readonly'])) },
+  },
   // The dashboard runs in the browser.
   { files: ['ui/**/*.ts', 'ui/**/*.tsx'], ignores: ['ui/**/*.test.ts'], languageOptions: { globals: { ...globals.browser } } },
   ...boundaries,

@@ -42,3 +42,14 @@ test("Helios' -k and --google-credentials BOOL are taken before or after the com
   t.true(mergeGlobals(splitInvocation(['hosts'], {}).global, after.flags, {}).insecure);
   t.throws(() => splitInvocation(['--google-credentials', 'yes', 'hosts'], {}), { message: "--google-credentials must be true or false, got 'yes'" });
 });
+
+test('with passThroughAfter, every word after that many positionals is passed on unparsed, options too', (t) => {
+  const options = { 'dry-run': { type: 'boolean' } } as const;
+  const parsed = parseCommandArgs(['--dry-run', '-z', 'http://m:1', 'release.mjs', 'web.yaml', '--timeout', '5s', '-z', 'x', '--', 'y'], options, 'run', undefined, 1);
+  t.deepEqual(parsed.positionals, ['release.mjs']);
+  t.deepEqual(parsed.rest, ['web.yaml', '--timeout', '5s', '-z', 'x', '--', 'y']);
+  t.is(parsed.flags['dry-run'], true);
+  t.deepEqual(parsed.flags.master, ['http://m:1']);
+  t.deepEqual(parseCommandArgs(['release.mjs'], options, 'run', undefined, 1).rest, []);
+  t.throws(() => parseCommandArgs(['--nope', 'release.mjs'], options, 'run', undefined, 1), { message: /unknown option --nope for helios run/ });
+});

@@ -77,8 +77,13 @@ export interface CommandArgs {
  * `commandAfter` (see Command), an option that does not parse, among words after the positionals
  * the command takes, is a container command missing its `--`, and the error says so.
  */
-export function parseCommandArgs(argv: string[], options: Options, commandName: string, commandAfter?: (positionals: string[]) => number): CommandArgs {
+export function parseCommandArgs(argv: string[], options: Options, commandName: string, commandAfter?: (positionals: string[]) => number,
+  passThroughAfter?: number): CommandArgs {
   const all = { ...options, ...globalOptions };
+  if (passThroughAfter !== undefined) {
+    const end = passThroughStart(argv, all, passThroughAfter);
+    if (end < argv.length) return { ...parseCommandArgs(argv.slice(0, end), options, commandName, commandAfter), rest: argv.slice(end) };
+  }
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv, all, `helios ${commandName}`, true);
@@ -91,6 +96,18 @@ export function parseCommandArgs(argv: string[], options: Options, commandName: 
   const rest: string[] = [];
   for (const t of tokens) if (t.kind === 'positional') (t.index > terminator ? rest : before).push(t.value);
   return { positionals: before, rest, flags: values };
+}
+
+/**
+ * Where the words of a command with `passThroughAfter` (see Command) stop being its own: after its
+ * Nth positional (read leniently: the words after it may be options it does not know), or after `--`.
+ */
+function passThroughStart(argv: string[], options: Options, count: number): number {
+  const { tokens } = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true });
+  const positionals = tokens.filter((t) => t.kind === 'positional' || t.kind === 'option-terminator');
+  const last = positionals[count - 1];
+  if (last === undefined) return argv.length;
+  return last.kind === 'option-terminator' ? argv.length : last.index + 1;
 }
 
 /** Global options given after the command name win over those before it. */
@@ -115,7 +132,11 @@ export function mergeGlobals(before: GlobalOptions, flags: Record<string, FlagVa
   };
 }
 
-function globalsFrom(values: Record<string, FlagValue>, env: NodeJS.ProcessEnv): GlobalOptions {
+/**
+ * The global options of a command line's parsed flags, with the environment's defaults (HELIOS_TOKEN,
+ * HELIOS_CA/CERT/KEY, the timeouts' variables). Also how helios/zx's `connect` reads its options.
+ */
+export function globalsFrom(values: Record<string, FlagValue>, env: NodeJS.ProcessEnv): GlobalOptions {
   // -z A,B as -z A -z B: the masters of one cluster.
   const masters = masterList(listFlag(values.master), '-z');
   checkGoogleCredentials(values['google-credentials']);

@@ -62,6 +62,11 @@ export interface Command extends CommandMeta {
    * positionals come before it, so that an option among the words after them is told to go after `--`.
    */
   commandAfter?: (positionals: string[]) => number;
+  /**
+   * For a command that runs something with its own arguments (`run FILE.mjs ARGS…`): after this many
+   * positionals every word is passed on unparsed, as `rest`.
+   */
+  passThroughAfter?: number;
   /** Talks to no master of -z/-d (`solo` runs its own): no cluster is looked up for it. */
   local?: boolean;
   /** Runs on one cluster only (`watch` never ends): several are refused (eachCluster.ts). */

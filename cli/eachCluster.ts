@@ -51,7 +51,8 @@ async function run(command: Command, args: Omit<RunArgs, 'out'>, out: Output, ma
   return (await command.run({ ...args, global: { ...args.global, masters }, out })) ?? 0;
 }
 
-async function mastersOf(cluster: Cluster, env: NodeJS.ProcessEnv): Promise<string[]> {
+/** A cluster's masters: as given, or found by its SRV lookup. */
+export async function mastersOf(cluster: Cluster, env: NodeJS.ProcessEnv): Promise<string[]> {
   if ('masters' in cluster) return cluster.masters;
   const { srvMasters } = await import('./srvMasters.js');
   return srvMasters(cluster.srv.name, cluster.srv.domain, env);

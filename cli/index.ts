@@ -22,7 +22,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     const command = await loadCommand(invocation.name);
     if (!command) throw await unknownCommand(invocation.name);
-    const parsed = parseCommandArgs(invocation.argv, command.options, command.name, command.commandAfter);
+    const parsed = parseCommandArgs(invocation.argv, command.options, command.name, command.commandAfter, command.passThroughAfter);
     const global = mergeGlobals(invocation.global, parsed.flags, env);
     ({ verbose, json } = global);
     if (invocation.help || parsed.flags.help === true) {

@@ -55,6 +55,8 @@ const entries: Entry[] = [
     load: () => import('./commands/rollingUpdate.js') },
   { name: 'stop-deployment-group', synopsis: 'stop-deployment-group NAME', summary: "stop a deployment group's rolling update",
     load: () => import('./commands/stopDeploymentGroup.js') },
+  { name: 'run', synopsis: 'run FILE.mjs [--dry-run] [ARGS…]', summary: "run a zx deploy script with the helios API preloaded (--dry-run: writes only say what they would do)",
+    load: () => import('./commands/run.js') },
   { name: 'sync', subcommands: ['status', 'register', 'delete'], synopsis: 'sync status [SOURCE] | register SOURCE --repo URL [--branch B] [--path P] | delete SOURCE',
     summary: 'show what each GitOps source last applied, and its errors; register or delete a source',
     load: () => import('./commands/sync.js') },

@@ -14,7 +14,7 @@ const schemaCopies = [at('dist/job.schema.json'), at('core/schema/job.schema.jso
 const mtimeMs = (url) => (existsSync(url) ? statSync(url).mtimeMs : 0);
 
 // tsc -b trusts its build info: an output removed since (part of dist/ deleted) would not come back.
-const entryPoints = ['cli/bin', 'master/bin', 'agent/bin', 'syncer/bin', 'core/index', 'provider/index'];
+const entryPoints = ['cli/bin', 'master/bin', 'agent/bin', 'syncer/bin', 'core/index', 'provider/index', 'cli/zx/index'];
 if (entryPoints.some((name) => !existsSync(at(`dist/${name}.js`)))) rmSync(buildInfo, { force: true });
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

@@ -1,9 +1,7 @@
-import type { JobSpec } from '../../core/schema/job.js';
 import { defineCommand } from '../command.js';
 import { connect } from '../connect.js';
-import { createOptions, createSpec } from '../createSpec.js';
-import { readJobFile } from '../jobFile.js';
-import { resolveJob } from '../resolveJob.js';
+import { createOptions } from '../createSpec.js';
+import { jobToCreate } from '../jobToCreate.js';
 import { boolFlag, expectPositionals, stringFlag } from '../usage.js';
 import { commandMeta } from '../registry.js';
 
@@ -63,22 +61,9 @@ adds to their map, any other replaces their value; the command after '--' replac
   commandAfter: (positionals) => (positionals[0]?.includes(':') === false ? 3 : 2),
   async run({ positionals, flags, rest, global, out, env }) {
     expectPositionals(this, positionals, 0, 3);
-    const templateRef = stringFlag(flags.template);
-    const file = stringFlag(flags.file);
-    let base: JobSpec = {} as JobSpec;
-    if (templateRef !== undefined) {
-      const { job } = await resolveJob(await connect(global), templateRef);
-      const { created: _c, creatingUser: _u, owner: _o, ...config } = job;
-      base = config;
-    }
-    if (file !== undefined) base = { ...base, ...(await readJobFile(file)) };
-    const { spec, warnings: flagWarnings } = createSpec(base, positionals, flags, rest, env);
+    const from = { template: stringFlag(flags.template), file: stringFlag(flags.file) };
+    const { job, warnings } = await jobToCreate(() => connect(global), from, { positionals, flags, rest, env });
     const quiet = boolFlag(flags.quiet) || out.json;
-
-    const { buildJob } = await import('../../core/model/buildJob.js');
-    const built = buildJob(spec);
-    const { job } = built;
-    const warnings = [...flagWarnings, ...built.warnings];
     for (const warning of warnings) out.info(`warning: ${warning}`);
     if (!quiet) out.info(`Creating job: ${JSON.stringify(job)}`);
     const client = await connect(global);
