@@ -11,13 +11,17 @@
  * `helios:key` (PEM texts or file paths; else HELIOS_CA, HELIOS_CERT, HELIOS_KEY). What a stack makes
  * is owned `pulumi:<project>/<stack>`; other stacks' resources are refused (STACK_OWNED).
  * `RegistryCredential` is a registry account of the master, its password a secret (or the stack
- * config `helios:registryPasswords`).
+ * config `helios:registryPasswords`). `DeploymentGroup` rolls a job out over labelled hosts: a new job
+ * version is a rolling update that `pulumi up` waits for.
  */
 export { Job, type JobArgs } from './Job.js';
 export { Deployment, type DeploymentArgs } from './Deployment.js';
 export { RegistryCredential, type RegistryCredentialArgs } from './RegistryCredential.js';
-export type { JobInputs, JobOutputs, DeploymentInputs, DeploymentOutputs, DeploymentGoal, RegistryCredentialInputs, RegistryCredentialOutputs } from './types.js';
+export { DeploymentGroup, type DeploymentGroupArgs } from './DeploymentGroup.js';
+export type { JobInputs, JobOutputs, DeploymentInputs, DeploymentOutputs, DeploymentGoal, RegistryCredentialInputs, RegistryCredentialOutputs,
+  DeploymentGroupInputs, DeploymentGroupOutputs } from './types.js';
 export { jobProvider, createJobProvider } from './jobProvider.js';
 export { deploymentProvider, createDeploymentProvider, DEFAULT_TIMEOUT_SECONDS } from './deploymentProvider.js';
 export { registryCredentialProvider, createRegistryCredentialProvider } from './registryCredentialProvider.js';
+export { deploymentGroupProvider, createDeploymentGroupProvider, DEFAULT_ROLLOUT_WAIT_SECONDS } from './deploymentGroupProvider.js';
 export { UNKNOWN } from './unknowns.js';

@@ -88,5 +88,5 @@ export type MasterClient = Awaited<ReturnType<typeof masterClient>>;
 /** True for the errors that mean "that thing is not on the master" (refresh reads it as gone). */
 export function isNotFound(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'JOB_NOT_FOUND' || code === 'JOB_NOT_DEPLOYED' || code === 'HOST_NOT_FOUND' || code === 'NOT_FOUND' || code === 'REGISTRY_ACCOUNT_NOT_FOUND';
+  return code === 'JOB_NOT_FOUND' || code === 'JOB_NOT_DEPLOYED' || code === 'HOST_NOT_FOUND' || code === 'NOT_FOUND' || code === 'REGISTRY_ACCOUNT_NOT_FOUND' || code === 'DEPLOYMENT_GROUP_NOT_FOUND';
 }

@@ -1,4 +1,6 @@
 import type { JobSpec } from '../core/schema/job.js';
+import type { RolloutOptions } from '../core/model/rolloutOptions.js';
+import type { DeploymentGroupStatusName } from '../core/schema/deploymentGroup.js';
 import type { PortMapping } from '../core/schema/job.js';
 import type { TaskState } from '../core/schema/status.js';
 
@@ -67,4 +69,31 @@ export interface RegistryCredentialOutputs extends Omit<RegistryCredentialInputs
   /** ms since the epoch: the account's first login, and the last one (the secret's age). */
   created: number;
   updated: number;
+}
+
+/**
+ * A deployment group (`helios create-deployment-group`): the hosts whose labels match its selectors,
+ * kept on its job; a new `job` is a rolling update of the group, which `pulumi up` waits for.
+ */
+export interface DeploymentGroupInputs extends StackOwned {
+  /** The group's name: letters, digits, `.`, `_`, `-`. */
+  name: string;
+  /** Host selectors as the CLI takes them: `role=web`, `zone in (a, b)`, `tier != db`. */
+  hostSelectors: string[];
+  /** A job id (a Job's `jobId`); each new one rolls the group out to it. Absent: the group has no job yet. */
+  job?: string;
+  /** The rolling update's options (before the job's rolloutOptions and the defaults). */
+  rolloutOptions?: RolloutOptions;
+  /** How long create/update wait for the rollout to end before failing; default 600. */
+  timeoutSeconds?: number;
+}
+
+export interface DeploymentGroupOutputs extends DeploymentGroupInputs {
+  timeoutSeconds: number;
+  /** ROLLING_OUT, ACTIVE, FAILED or IDLE (no job) when last seen. */
+  status: DeploymentGroupStatusName;
+  /** The group's last rollout (its history id), or null. */
+  rolloutId: number | null;
+  /** The group's UP hosts running its job when last seen, in group order. */
+  hosts: string[];
 }

@@ -8,14 +8,14 @@ import * as shipped from 'helios/provider';
 import * as source from '../provider/index.js';
 
 const variants = [
-  { label: 'shipped (dist/)', jobs: shipped.jobProvider, deployments: shipped.deploymentProvider, registry: shipped.registryCredentialProvider },
-  { label: 'TypeScript source', jobs: source.jobProvider, deployments: source.deploymentProvider, registry: source.registryCredentialProvider },
+  { label: 'shipped (dist/)', jobs: shipped.jobProvider, deployments: shipped.deploymentProvider, registry: shipped.registryCredentialProvider, groups: shipped.deploymentGroupProvider },
+  { label: 'TypeScript source', jobs: source.jobProvider, deployments: source.deploymentProvider, registry: source.registryCredentialProvider, groups: source.deploymentGroupProvider },
 ];
 const configOf = (values: Record<string, string>) => ({ config: { get: (key: string) => values[key], require: (key: string) => values[key] } });
 
 for (const variant of variants) {
   test(`${variant.label}: the providers serialize to small self-contained text (no captured module, client or SDK)`, async (t) => {
-    for (const provider of [variant.jobs, variant.deployments, variant.registry]) {
+    for (const provider of [variant.jobs, variant.deployments, variant.registry, variant.groups]) {
       const text = await serializeProvider(provider);
       t.true(text.length < 40_000, `serialized provider is ${text.length} chars`);
       t.notRegex(text, /require\(/, 'nothing is required by path: core is imported at run time');

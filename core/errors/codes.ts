@@ -45,6 +45,8 @@ export const errorCodes = {
   ROLLOUT_FAILED: { http: 502, exit: 1, doc: "A rolling update waited for by helios/zx ended FAILED; the message is the rollout's error, and whether it was reverted. Raised by the client." },
   SCRIPT_FAILED: { http: 500, exit: 1, doc: 'A script run by helios run threw something other than a HeliosError (a failed $ command, a bug of its own); the message says where, -v shows the stack.' },
   INVALID_ARGUMENT: { http: 400, exit: 1, doc: 'A command-line argument is malformed.' },
+  ROLLOUT_FAILED: { http: 409, exit: 1, doc: "A client's rolling update (the Pulumi DeploymentGroup) ended FAILED or STOPPED; the message has the rollout's error." },
+  ROLLOUT_TIMEOUT: { http: 504, exit: 1, doc: "A client gave up waiting for a rolling update (the Pulumi DeploymentGroup's timeoutSeconds); the rollout goes on." },
   INTERNAL_ERROR: { http: 500, exit: 1, doc: 'A bug in the master; the log has the details.' },
 } as const satisfies Record<string, { http: number; exit: number; doc: string }>;
 
