@@ -5,16 +5,17 @@ import { audit, checkGitOwned, checkToken, type Actor } from './guards.js';
 /** Stores a built job (its id computed by `buildJob`). Id and name:version are unique. */
 export async function createJob(tx: WriteTx, job: Job, actor: Actor, now = Date.now()): Promise<Job> {
   const parts = parseJobId(job.id)!;
-  const same = await tx.jobs.get(job.id) ?? await tx.jobs.byNameVersion(parts.name, parts.version);
+  // name:version is unique and part of the id: one lookup finds the same job and a clashing one.
+  const same = await tx.jobs.byNameVersion(parts.name, parts.version);
   if (same) {
     const message = same.id === job.id
       ? `job ${job.id} already exists`
       : `job ${parts.name}:${parts.version} already exists with another configuration (${same.id}); give it a new version`;
     throw new HeliosError('JOB_ALREADY_EXISTS', message, { id: same.id });
   }
-  await tx.jobs.insert({ job, name: parts.name, version: parts.version, created: now, creatingUser: actor.user, owner: actor.owner }, tx.index);
+  const stored = await tx.jobs.insert({ job, name: parts.name, version: parts.version, created: now, creatingUser: actor.user, owner: actor.owner }, tx.index);
   await audit(tx, actor, { action: 'create', jobId: job.id });
-  return (await tx.jobs.get(job.id))!;
+  return stored;
 }
 
 /** Removes a job that is deployed nowhere. */

@@ -48,6 +48,9 @@ export function newJobRow(j: NewJob, index: number) {
   };
 }
 
+/** The job a new row reads back as (`toJob` of it): what `insert` answers, without reading it again. */
+export const insertedJob = (r: ReturnType<typeof newJobRow>): Job => toJob({ spec: r.spec, created: r.created, creating_user: r.creatingUser, owner: r.owner });
+
 /** The jobs table: immutable job definitions, keyed by id, unique by name:version. */
 export function createJobsStore(db: Database.Database) {
   const get = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
@@ -82,7 +85,12 @@ export function createJobsStore(db: Database.Database) {
     pageJson: (afterId: string, limit: number, maxChars: number, keep: (id: string) => boolean): Page<string> =>
       takePage(after.iterate(afterId), { limit, maxChars, key: (row) => row.id, text: (row) => (keep(row.id) ? `${JSON.stringify(row.id)}:${jobJson(row)}` : undefined) }),
     expiredIds: (now: number): string[] => expired.all(now).map((r) => r.id),
-    insert: (j: NewJob, index: number): void => { insert.run(newJobRow(j, index)); },
+    /** Stores a new job; answers it as `get` would read it. */
+    insert: (j: NewJob, index: number): Job => {
+      const row = newJobRow(j, index);
+      insert.run(row);
+      return insertedJob(row);
+    },
     remove: (id: string) => remove.run(id).changes > 0,
   };
 }

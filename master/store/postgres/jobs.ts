@@ -1,5 +1,5 @@
 import type { Queries } from '../store.js';
-import { jobJson, newJobRow, toJob, type JobRow } from '../jobs.js';
+import { insertedJob, jobJson, newJobRow, toJob, type JobRow } from '../jobs.js';
 import { fetchPage } from '../page.js';
 import type { PgHandle } from './handle.js';
 
@@ -25,6 +25,7 @@ export function pgJobs(db: PgHandle): Queries['jobs'] {
       const r = newJobRow(j, index);
       await db.changes(`INSERT INTO jobs (id, name, version, spec, created, creating_user, owner, token, expires, modify_index)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [r.id, r.name, r.version, r.spec, r.created, r.creatingUser, r.owner, r.token, r.expires, r.index]);
+      return insertedJob(r);
     },
     remove: async (id) => await db.changes('DELETE FROM jobs WHERE id = $1', [id]) > 0,
   };
