@@ -1,4 +1,5 @@
 import type { FileError, SyncAction } from '../core/index.js';
+import { syncActionTarget } from '../core/model/syncActionTarget.js';
 
 /** `jobs/web.yaml:6: ports.http.internalPort: must be an integer` (the compiler convention editors jump to). */
 export function formatError(e: FileError): string {
@@ -10,8 +11,6 @@ export function formatError(e: FileError): string {
  * `rolling-update web:2:9c1d… to group web  jobs/web.yaml`.
  */
 export function formatAction(a: SyncAction): string {
-  const where = a.group ? ` ${a.action === 'rolling-update' ? 'to ' : ''}group ${a.group}` : a.host ? ` on ${a.host}` : '';
-  const goal = a.goal ? ` (${a.goal})` : '';
   const file = a.file ? `  ${a.file}` : '';
-  return `${a.action.padEnd(10)} ${a.jobId}${where}${goal}${file}`;
+  return `${a.action.padEnd(10)} ${a.jobId}${syncActionTarget(a)}${file}`;
 }

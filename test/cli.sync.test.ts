@@ -58,7 +58,7 @@ test('sync status shows applied and attempted commits, the state, when the attem
   const json = await helios(m, ['sync', 'status', '--json']);
   t.is(json.code, 1);
   const [source] = json.json<Array<Record<string, unknown> & { lastSync: number; lastAttempt: number }>>();
-  t.deepEqual(Object.keys(source).sort(), ['branch', 'errors', 'lastAppliedCommit', 'lastAttempt', 'lastAttemptedCommit', 'lastSync', 'name', 'path', 'repo', 'state', 'warnings']);
+  t.deepEqual(Object.keys(source).sort(), ['branch', 'errors', 'lastAppliedCommit', 'lastAttempt', 'lastAttemptedCommit', 'lastPlan', 'lastSync', 'name', 'path', 'repo', 'state', 'warnings']);
   t.like(source, { name: 'ops', lastAppliedCommit: COMMIT_1, lastAttemptedCommit: COMMIT_2, state: 'ERROR',
     errors: [{ file: 'jobs/api.yaml', line: 3, message: 'image: must be a string' }] });
   t.true(source.lastAttempt > source.lastSync, 'lastSync stays the time of the last commit applied');

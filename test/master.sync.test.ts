@@ -83,6 +83,32 @@ for (const engine of ENGINES) {
     await expectError(t, m.client.sync.source('infra'), 'SOURCE_NOT_FOUND');
   });
 
+  test(`${engine}: a dry run of a recorded source is kept as its lastPlan, refused ones with their errors; the cluster is unchanged, and an adopting dry run keeps nothing`, async (t) => {
+    const m = await startTestMaster({ engine });
+    t.teardown(m.close);
+    await m.client.sync.apply('infra', commit('c1', [file('web')]));
+    t.is((await m.client.sync.source('infra')).lastPlan, null, 'none before a dry run');
+    const before = await dumpDb(m.dbPath);
+    const planned = await m.client.sync.apply('infra', commit('c2', [file('web', {}, { version: '2' }), file('api')], { dryRun: true }));
+    t.is(planned.state, 'PLANNED');
+    const { lastPlan } = await m.client.sync.source('infra');
+    t.like(lastPlan, { commit: 'c2', state: 'PLANNED', actionCount: planned.actions.length, actions: planned.actions, errors: [] });
+    t.true(Math.abs(lastPlan!.at - Date.now()) < 60_000);
+    const after = await dumpDb(m.dbPath);
+    t.deepEqual([after.jobs, after.deployments], [before.jobs, before.deployments], 'nothing applied');
+    t.like(await m.client.sync.source('infra'), { lastAppliedCommit: 'c1', lastAttemptedCommit: 'c1', state: 'OK' }, 'nor attempted');
+
+    await m.client.sync.apply('infra', commit('c3', [file('bad', {}, { ports: { http: { internalPort: 'eighty' } } })], { dryRun: true }));
+    const refused = (await m.client.sync.source('infra')).lastPlan!;
+    t.like(refused, { commit: 'c3', state: 'REFUSED', actions: [], actionCount: 0 });
+    t.like(refused.errors[0], { file: 'jobs/bad.yaml', line: 4 });
+    t.like(await m.client.sync.source('infra'), { state: 'OK', errors: [] }, 'the source itself is not refused');
+
+    await m.client.sync.apply('infra', commit('d1', [], { ...teamA, adopt: true, dryRun: true }));
+    t.is((await m.client.sync.source('infra')).lastPlan?.commit, 'c3');
+    t.is((await m.client.sync.sources())[0].lastPlan?.commit, 'c3', 'GET /sync/sources has it too');
+  });
+
   test(`${engine}: a changed file replaces the old version; a deleted file undeploys and removes its job`, async (t) => {
     const m = await startTestMaster({ engine });
     t.teardown(m.close);
@@ -261,7 +287,7 @@ for (const engine of ENGINES) {
     const m = await startTestMaster({ engine });
     t.teardown(m.close);
     const registered = await m.client.sync.register('apps', { ...teamA, repo: 'https://user:pw@git.example/team-a/apps.git', path: 'jobs/' });
-    t.deepEqual(registered, { name: 'apps', ...teamA, lastAppliedCommit: null, lastAttemptedCommit: null, state: 'REGISTERED', errors: [], warnings: [], lastSync: null, lastAttempt: null });
+    t.deepEqual(registered, { name: 'apps', ...teamA, lastPlan: null, lastAppliedCommit: null, lastAttemptedCommit: null, state: 'REGISTERED', errors: [], warnings: [], lastSync: null, lastAttempt: null });
     t.deepEqual(await m.client.sync.sources(), [registered]);
     await expectError(t, m.client.sync.apply('apps', commit('b1', [file('web')], teamB)), 'SOURCE_MISMATCH');
     t.deepEqual(await m.client.jobs.list(), {});

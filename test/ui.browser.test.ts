@@ -2,7 +2,8 @@
  * The dashboard in a real headless Chromium (Debian's, driven by puppeteer-core) against a real master
  * and a real agent on the session's Docker engine: sign-in with a token, the hosts page, a deploy made
  * through the API appearing on an open job page without a reload, actions with a confirmation for a
- * deploy token and none for a read token, a wrong token seeing no data, a refused commit's file:line,
+ * deploy token and none for a read token, a wrong token seeing no data, a refused commit's file:line
+ * and a dry run's plan on the sync page,
  * the diff page's changed fields, a deployment group, and the reconnecting state when the master goes.
  * HELIOS_UI_SCREENSHOT=DIR writes the README's screenshots there.
  */
@@ -76,7 +77,7 @@ test('deploy token: hosts, a deploy through the API appears live on the job page
   }
 });
 
-test('read token: data but no action buttons; a refused commit shows file:line; the diff page shows the changed fields; groups; reconnecting when the master goes', async (t) => {
+test('read token: data but no action buttons; a refused commit shows file:line and a dry run its plan, live; the diff page shows the changed fields; groups; reconnecting when the master goes', async (t) => {
   const m = await startTestMaster({ tokens });
   t.teardown(m.close);
   const deployer = m.client;
@@ -97,6 +98,12 @@ test('read token: data but no action buttons; a refused commit shows file:line; 
   await page.goto(`${m.url}/ui/#/sync`);
   await page.waitForSelector('[data-source="apps"]');
   t.regex(await text(page, '[data-source="apps"]'), /ERROR.*jobs\/bad\.yaml:3 image: must be a string/s);
+  t.regex(await text(page, '[data-source="apps"] [data-plan]'), /^none/);
+  // A dry run (helios-syncer --dry-run) of the next commit: its plan appears on the open page.
+  await deployer.sync.apply('apps', { repo: 'http://127.0.0.1/r.git', branch: 'main', path: 'jobs', commit: 'c2', dryRun: true, errors: [],
+    jobs: [{ file: 'jobs/web.yaml', lines: {}, spec: { name: 'web', version: '1', image: 'busybox:latest' }, hosts: ['h1'], goal: 'START' }] });
+  await page.waitForSelector('[data-source="apps"] [data-plan] ul[aria-label="What commit c2 would change"]', { timeout: 10_000 });
+  t.regex(await text(page, '[data-source="apps"] [data-plan]'), /^PLANNED c2 .*ago\s*create web:1:[0-9a-f]{7}deploy web:1:[0-9a-f]{7} on h1 \(START\)$/);
 
   await page.goto(`${m.url}/ui/#/diff/${encodeURIComponent(one.id)}/${encodeURIComponent(two.id)}`);
   await page.waitForSelector('tr[data-field]');

@@ -20,7 +20,8 @@ commit (a job whose expires has passed, left out), as 'SOURCE: file:line: warnin
 in ERROR (its last commit was refused), so a script or CI can check it; 0 otherwise.
 --json: [SyncSource, …] with keys name, repo, branch, path, lastAppliedCommit, lastAttemptedCommit,
 state, errors [{file, line, message}], warnings (the same shape), lastSync (when a commit was last applied), lastAttempt
-(when one was last tried), in ms since the epoch, and rollouts [{group, jobId, status, rolloutId, error, reverted}]
+(when one was last tried), in ms since the epoch, lastPlan (the last helios-syncer --dry-run of it: {commit, at, state
+PLANNED or REFUSED, actions (the first 100), actionCount, errors}, or null), and rollouts [{group, jobId, status, rolloutId, error, reverted}]
 when its jobs go to deployment groups
 
 A source follows the repository, branch and path of its first sync; a syncer of another one under

@@ -120,6 +120,26 @@ export interface SyncRollout {
   reverted: boolean;
 }
 
+/** How many of a dry run's actions and errors a source keeps for the dashboard (its count says how many there were). */
+export const SYNC_PLAN_KEPT = 100;
+
+/**
+ * The last dry run of a source's followed repository, branch and path (`helios-syncer --dry-run`): what
+ * applying that commit would change, as the master planned it then, or why it would be refused.
+ */
+export const SyncPlanSchema = Type.Object({
+  commit: Type.String(),
+  /** When it was planned (ms since the epoch). */
+  at: Type.Integer(),
+  state: Type.Union([Type.Literal('PLANNED'), Type.Literal('REFUSED')]),
+  /** The first SYNC_PLAN_KEPT actions. */
+  actions: Type.Array(SyncActionSchema),
+  actionCount: Type.Integer(),
+  /** The first SYNC_PLAN_KEPT errors of a refused one. */
+  errors: Type.Array(FileErrorSchema),
+});
+export type SyncPlan = Static<typeof SyncPlanSchema>;
+
 export const SyncSourceSchema = Type.Object({
   name: Type.String(),
   repo: Type.String(),
@@ -136,6 +156,8 @@ export const SyncSourceSchema = Type.Object({
   lastSync: Type.Union([Type.Integer(), Type.Null()]),
   /** When the last commit was tried, applied or refused (ms since the epoch); null before the first. */
   lastAttempt: Type.Union([Type.Integer(), Type.Null()]),
+  /** The last dry run, or null before any (absent from older masters). */
+  lastPlan: Type.Optional(Type.Union([SyncPlanSchema, Type.Null()])),
 });
 /** A source as `GET /sync/sources` answers: with the rollouts of the groups its jobs go to (absent from older masters). */
 export type SyncSource = Static<typeof SyncSourceSchema> & { rollouts?: SyncRollout[] };

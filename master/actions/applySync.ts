@@ -1,4 +1,4 @@
-import { isHeliosError, type FileError, type SyncApplyRequest, type SyncRegistration, type SyncResult, type SyncSource } from '../../core/index.js';
+import { isHeliosError, SYNC_PLAN_KEPT, type FileError, type SyncApplyRequest, type SyncPlan, type SyncRegistration, type SyncResult, type SyncSource } from '../../core/index.js';
 import type { Queries, Store } from '../store/store.js';
 import { createJob, removeJob } from './jobs.js';
 import { deploy, setGoal, undeploy } from './deployments.js';
@@ -46,15 +46,26 @@ export async function applySync(store: Store, source: string, body: SyncApplyReq
       lastAttempt: now,
     };
   };
+  // A dry run of what the source follows is kept on it for the dashboard; one that adopts is of another repository.
+  const keepPlan = async (result: SyncResult & { state: 'PLANNED' | 'REFUSED' }): Promise<SyncResult> => {
+    if (!body.adopt && await store.syncSources.get(source)) {
+      const kept: SyncPlan = { commit: body.commit, at: now, state: result.state, actions: result.actions.slice(0, SYNC_PLAN_KEPT),
+        actionCount: result.actions.length, errors: result.errors.slice(0, SYNC_PLAN_KEPT) };
+      await store.write((tx) => tx.syncSources.putPlan(source, kept, tx.index));
+    }
+    return result;
+  };
   const refuse = async (fileErrors: FileError[]): Promise<SyncResult> => {
-    if (!body.dryRun) await store.write(async (tx) => tx.syncSources.put(await record(tx, 'ERROR', fileErrors), tx.index));
-    return { state: 'REFUSED', commit: body.commit, actions: [], errors: fileErrors, warnings };
+    const result = { state: 'REFUSED' as const, commit: body.commit, actions: [], errors: fileErrors, warnings };
+    if (body.dryRun) return keepPlan(result);
+    await store.write(async (tx) => tx.syncSources.put(await record(tx, 'ERROR', fileErrors), tx.index));
+    return result;
   };
 
   if (errors.length > 0) return refuse(errors);
   const plan = await store.read((q) => planOverStore(q, source, desired));
   if (plan.errors.length > 0) return refuse(plan.errors);
-  if (body.dryRun) return { state: 'PLANNED', commit: body.commit, actions: plan.actions, errors: [], warnings };
+  if (body.dryRun) return keepPlan({ state: 'PLANNED', commit: body.commit, actions: plan.actions, errors: [], warnings });
 
   // Only the created jobs are needed by id (one file changed: one entry, not the whole commit).
   const creates = new Set(plan.actions.filter((a) => a.action === 'create').map((a) => a.jobId));

@@ -231,6 +231,11 @@ export const migrations: readonly string[] = [
   UPDATE task_statuses SET state = COALESCE(json_extract(status, '$.state'), '');
   CREATE INDEX task_statuses_host_state ON task_statuses (host, state);
   `,
+  // 11: a source's last dry run (the dashboard shows what that commit would change), as JSON: its
+  // commit, when, PLANNED or REFUSED, and the first actions or errors.
+  `
+  ALTER TABLE sync_sources ADD COLUMN last_plan TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

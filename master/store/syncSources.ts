@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { FileError, SyncRegistration, SyncSource } from '../../core/index.js';
+import type { FileError, SyncPlan, SyncRegistration, SyncSource } from '../../core/index.js';
 
 /** The time in ms since the epoch, in SQL (the same clock as Date.now()). */
 const NOW_MS = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
@@ -16,6 +16,7 @@ export interface SourceRow {
   warnings: string;
   last_sync: number | null;
   last_attempt: number | null;
+  last_plan: string | null;
 }
 
 export const toSource = (row: SourceRow): SyncSource => ({
@@ -30,6 +31,7 @@ export const toSource = (row: SourceRow): SyncSource => ({
   warnings: JSON.parse(row.warnings) as FileError[],
   lastSync: row.last_sync,
   lastAttempt: row.last_attempt,
+  lastPlan: row.last_plan === null ? null : JSON.parse(row.last_plan) as SyncPlan,
 });
 
 /**
@@ -51,6 +53,7 @@ export function createSyncSourcesStore(db: Database.Database) {
     VALUES (@name, @repo, @branch, @path, 'REGISTERED', ${NOW_MS}, @index)
     ON CONFLICT (name) DO UPDATE SET repo = excluded.repo, branch = excluded.branch, path = excluded.path,
       registered = excluded.registered, modify_index = excluded.modify_index`);
+  const putPlan = db.prepare<[string, number, string]>('UPDATE sync_sources SET last_plan = ?, modify_index = ? WHERE name = ?');
   const remove = db.prepare<[string]>('DELETE FROM sync_sources WHERE name = ?');
   // Idle: no commit tried (nor a registration) since the cutoff; unused: owner git:<name> holds no job
   // and no deployment (both on the owner indexes).
@@ -65,6 +68,8 @@ export function createSyncSourcesStore(db: Database.Database) {
     list: () => all.all().map(toSource),
     put: (s: SyncSource, index: number): void => { upsert.run({ ...s, errors: JSON.stringify(s.errors), warnings: JSON.stringify(s.warnings ?? []), index }); },
     register: (name: string, follows: SyncRegistration, index: number): void => { register.run({ name, ...follows, index }); },
+    /** Records a dry run on the source (a source not recorded yet gets none: a dry run creates nothing); whether it was there. */
+    putPlan: (name: string, plan: SyncPlan, index: number): boolean => putPlan.run(JSON.stringify(plan), index, name).changes > 0,
     remove: (name: string) => remove.run(name).changes > 0,
     /** Sources that own nothing and have neither tried a commit nor been registered since `cutoff`. */
     unusedSince: (cutoff: number, limit: number): string[] => unusedSince.all(cutoff, limit),

@@ -1,7 +1,7 @@
 /**
  * The numbered migrations of migrations.ts, for PostgreSQL: the same schema version means the same
  * tables, columns and rules on both engines. Those that only make tables, indexes and columns (1, 3,
- * 5, 7, 8, 9, and 2's tables) are SQLite's text through `portable`; the rest (2's triggers, 4, 6, 10) differ where they must: triggers
+ * 5, 7, 8, 9, 11, and 2's tables) are SQLite's text through `portable`; the rest (2's triggers, 4, 6, 10) differ where they must: triggers
  * are PL/pgSQL functions reading the spec as jsonb, 10's backfill reads the status as jsonb, the cluster id is gen_random_uuid(), the time in
  * SQL is clock_timestamp(). The global index is a
  * sequence (`helios_index`), not a row of meta: masters take numbers from it without waiting for each
@@ -109,4 +109,6 @@ export const postgresMigrations: readonly string[] = [
   UPDATE task_statuses SET state = COALESCE(status::jsonb->>'state', '');
   CREATE INDEX task_statuses_host_state ON task_statuses (host, state);
   `,
+  // 11: a source's last dry run.
+  portable(migrations[10]),
 ];

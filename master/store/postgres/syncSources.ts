@@ -24,6 +24,7 @@ export function pgSyncSources(db: PgHandle): Queries['syncSources'] {
         ON CONFLICT (name) DO UPDATE SET repo = excluded.repo, branch = excluded.branch, path = excluded.path,
           registered = excluded.registered, modify_index = excluded.modify_index`, [name, follows.repo, follows.branch, follows.path, index]);
     },
+    putPlan: async (name, plan, index) => await db.changes('UPDATE sync_sources SET last_plan = $1, modify_index = $2 WHERE name = $3', [JSON.stringify(plan), index, name]) > 0,
     remove: async (name) => await db.changes('DELETE FROM sync_sources WHERE name = $1', [name]) > 0,
     unusedSince: async (cutoff, limit) => (await db.rows<{ name: string }>(`SELECT name FROM sync_sources s
       WHERE GREATEST(COALESCE(last_attempt, 0), COALESCE(registered, 0)) <= $1
