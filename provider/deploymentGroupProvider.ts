@@ -117,7 +117,7 @@ async function rollOut(helios: MasterClient, inputs: DeploymentGroupInputs): Pro
         { deploymentGroup: name, rolloutId: record.id, errorCode: record.errorCode, reverted: record.reverted });
     }
     if (Date.now() > deadline) {
-      throw new core.HeliosError('ROLLOUT_TIMEOUT', `rolling update ${record.id} of deployment group ${name} to ${job} still rolling out after ${timeoutSeconds} s (timeoutSeconds); `
+      throw new core.HeliosError('WAIT_TIMED_OUT', `rolling update ${record.id} of deployment group ${name} to ${job} still rolling out after ${timeoutSeconds} s (timeoutSeconds); `
         + `it goes on: helios deployment-group-status ${name}`, { deploymentGroup: name, rolloutId: record.id });
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -41,12 +41,10 @@ export const errorCodes = {
   SERVER_BUSY: { http: 503, exit: 1, doc: 'The master is handling as many requests of this kind as its flag allows (the message names it); retry after the Retry-After seconds.' },
   MASTER_UNREACHABLE: { http: 503, exit: 1, doc: 'The client cannot reach the master (set -z or HELIOS_MASTER), or cannot verify its TLS certificate (give its CA with --ca); the message says which.' },
   TASK_FAILED: { http: 502, exit: 1, doc: "A task being waited for (helios/zx's waitFor) FAILED or is throttled (FLAPPING, IMAGE_MISSING, IMAGE_PULL_FAILED); the message names the host and why. Raised by the client, never sent by the master." },
-  WAIT_TIMED_OUT: { http: 504, exit: 1, doc: "A wait (helios/zx's waitFor, a rolling update's) ran out of time; the message says what each host was still doing, e.g. a failing health check. Raised by the client." },
-  ROLLOUT_FAILED: { http: 502, exit: 1, doc: "A rolling update waited for by helios/zx ended FAILED; the message is the rollout's error, and whether it was reverted. Raised by the client." },
+  WAIT_TIMED_OUT: { http: 504, exit: 1, doc: "A wait (helios/zx's waitFor, a rolling update's, the Pulumi DeploymentGroup's timeoutSeconds) ran out of time; the message says what each host was still doing, e.g. a failing health check. Raised by the client." },
+  ROLLOUT_FAILED: { http: 502, exit: 1, doc: "A rolling update waited for by a client (helios/zx, the Pulumi DeploymentGroup) ended FAILED or STOPPED; the message is the rollout's error, and whether it was reverted. Raised by the client." },
   SCRIPT_FAILED: { http: 500, exit: 1, doc: 'A script run by helios run threw something other than a HeliosError (a failed $ command, a bug of its own); the message says where, -v shows the stack.' },
   INVALID_ARGUMENT: { http: 400, exit: 1, doc: 'A command-line argument is malformed.' },
-  ROLLOUT_FAILED: { http: 409, exit: 1, doc: "A client's rolling update (the Pulumi DeploymentGroup) ended FAILED or STOPPED; the message has the rollout's error." },
-  ROLLOUT_TIMEOUT: { http: 504, exit: 1, doc: "A client gave up waiting for a rolling update (the Pulumi DeploymentGroup's timeoutSeconds); the rollout goes on." },
   INTERNAL_ERROR: { http: 500, exit: 1, doc: 'A bug in the master; the log has the details.' },
 } as const satisfies Record<string, { http: number; exit: number; doc: string }>;
 
