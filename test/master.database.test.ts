@@ -2,6 +2,8 @@
  * The master's database file as an operator meets it: private file modes, a lock held by another
  * process (503 at once, not a frozen master), --sync-mode (seen through strace: which answers wait for
  * an fsync of the WAL), and `helios-master backup` and `check` while a master serves from the file.
+ * SQLite only: every test here is about the file; a PostgreSQL database's files, locks and backups
+ * are the server's (test/faults/postgresRestart has a server stopped under the masters).
  */
 import test, { type ExecutionContext } from 'ava';
 import Database from 'better-sqlite3';

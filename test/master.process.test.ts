@@ -1,6 +1,6 @@
 /**
- * helios-master as a real process: durability across kill -9 (on SQLite and on PostgreSQL), graceful SIGTERM, refusals at start-up
- * (newer database, non-loopback without TLS and authentication) and bearer-token auth from a token file.
+ * helios-master as a real process: durability across kill -9, graceful SIGTERM and a newer database refused (each on SQLite and
+ * on PostgreSQL), refusals at start-up (non-loopback without TLS and authentication) and bearer-token auth from a token file.
  */
 import test, { type ExecutionContext } from 'ava';
 import Database from 'better-sqlite3';
@@ -11,7 +11,9 @@ import { tempDir } from './harness/processes.js';
 import { expectError, spawnMaster, startTestMaster, urlOf } from './harness/master.js';
 import { makeCerts } from './harness/certs.js';
 import { ENGINES, testDatabase } from './harness/engines.js';
+import { runSql } from './harness/postgres.js';
 import { SCHEMA_VERSION } from '../master/store/migrations.js';
+import { isPostgresUrl } from '../master/store/postgres/postgresStore.js';
 
 for (const engine of ENGINES) {
   test(`${engine}: 1,000 jobs created in parallel are all there after kill -9 and a restart`, async (t) => {
@@ -33,38 +35,43 @@ for (const engine of ENGINES) {
     t.deepEqual(Object.keys(await after.jobs.list()).sort(), ids);
     t.is((await after.jobs.get('job-500:1')).env.I, '500');
   });
+
+  test(`${engine}: SIGTERM shuts the master down gracefully with exit code 0`, async (t) => {
+    const master = spawnMaster(['--db', await testDatabase(t, engine)]);
+    t.teardown(() => master.kill('SIGKILL'));
+    const client = createClient({ baseUrl: await urlOf(master) });
+    await client.hosts.register('h1', 'a1');
+    const { index } = await client.agents.tasks('h1', 0, 0, { agentId: 'a1' });
+    const waiting = client.agents.tasks('h1', index, 60_000, { agentId: 'a1' });
+    await new Promise((r) => setTimeout(r, 200));
+    const exit = await master.kill('SIGTERM');
+    t.is(exit.code, 0, master.stderr);
+    t.is((await waiting).index, index, 'the blocking query was answered, not cut');
+    t.regex(master.stdout, /master stopping/);
+  });
+
+  test(`${engine}: a database from a newer master is refused, naming both schema versions`, async (t) => {
+    const db = await testDatabase(t, engine);
+    await writeMeta(db, 99);
+    await t.throwsAsync(startTestMaster({ dbPath: db }), { message: new RegExp(`schema version 99.*versions up to ${SCHEMA_VERSION}\\b`) });
+    const master = spawnMaster(['--db', db]);
+    const exit = await master.exited;
+    t.is(exit.code, 1);
+    t.regex(master.stderr, new RegExp(`schema version 99, but this master knows versions up to ${SCHEMA_VERSION}\\b`));
+    t.regex(master.stderr, /newer helios-master/);
+  });
 }
 
-test('SIGTERM shuts the master down gracefully with exit code 0', async (t) => {
-  const dir = await tempDir('helios-master-proc-');
-  t.teardown(dir.cleanup);
-  const master = spawnMaster(['--db', join(dir.path, 'm.db')]);
-  t.teardown(() => master.kill('SIGKILL'));
-  const client = createClient({ baseUrl: await urlOf(master) });
-  await client.hosts.register('h1', 'a1');
-  const { index } = await client.agents.tasks('h1', 0, 0, { agentId: 'a1' });
-  const waiting = client.agents.tasks('h1', index, 60_000, { agentId: 'a1' });
-  await new Promise((r) => setTimeout(r, 200));
-  const exit = await master.kill('SIGTERM');
-  t.is(exit.code, 0, master.stderr);
-  t.is((await waiting).index, index, 'the blocking query was answered, not cut');
-  t.regex(master.stdout, /master stopping/);
-});
+/** A database whose meta table (both engines keep it) says schema version `version`, as a newer master leaves it. */
+async function writeMeta(db: string, version: number): Promise<void> {
+  const sql = `CREATE TABLE meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL); INSERT INTO meta VALUES ('schemaVersion', ${version})`;
+  if (isPostgresUrl(db)) return runSql(db, sql);
+  const file = new Database(db);
+  file.exec(sql);
+  file.close();
+}
 
-test('a database from a newer master is refused, naming both schema versions', async (t) => {
-  const dir = await tempDir('helios-master-proc-');
-  t.teardown(dir.cleanup);
-  const path = join(dir.path, 'future.db');
-  const db = new Database(path);
-  db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL); INSERT INTO meta VALUES ('schemaVersion', 99), ('index', 5)");
-  db.close();
-  await t.throwsAsync(startTestMaster({ dbPath: path }), { message: new RegExp(`schema version 99.*versions up to ${SCHEMA_VERSION}\\b`) });
-  const master = spawnMaster(['--db', path]);
-  const exit = await master.exited;
-  t.is(exit.code, 1);
-  t.regex(master.stderr, new RegExp(`schema version 99, but this master knows versions up to ${SCHEMA_VERSION}\\b`));
-  t.regex(master.stderr, /newer helios-master/);
-});
+// The rest is the process's flags and its token file, which the store has no part in: one engine.
 
 test('a non-loopback address needs TLS and authentication unless --insecure; the refusal says what is missing', async (t) => {
   const dir = await tempDir('helios-master-proc-');

@@ -12,19 +12,22 @@ export const onPostgres = () => process.env.HELIOS_TEST_ENGINE === 'postgres';
 export async function createDatabase(server = process.env.HELIOS_TEST_PG): Promise<{ url: string; drop(): Promise<void> }> {
   if (!server) throw new Error('HELIOS_TEST_PG is not set: run the tests under tsx test/env/withPostgres.ts (npm test does)');
   const name = `t_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: server });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (sql: string) => runSql(server, sql);
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(server);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => admin(`DROP DATABASE ${name} WITH (FORCE)`) };
+}
+
+/** Runs `sql` (one or more statements) on the database at `url`, over a connection of its own. */
+export async function runSql(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 /** createDatabase, dropped by `t.teardown`. */
