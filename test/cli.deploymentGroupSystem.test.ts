@@ -3,13 +3,16 @@
  * master, real agents (in this process, each with its own name and labels, all on the session's
  * Docker engine) and busybox containers. Helios' test sleeps 1 s after create-deployment-group for its
  * host pass; ours needs none: a rolling update right after it already sees the matching hosts.
- * Left out: testRollingUpdateCoordination (three masters share one rollout; the several-masters
- * tests cover the lease) and the @Ignore'd testRollingUpdatePerformance (bench/ measures rollouts).
+ * testRollingUpdateCoordination runs three masters over the session's PostgreSQL, where Helios checked
+ * that every master deployed part of the rollout and ours checks that exactly one does (the rollouts
+ * lease holder), whichever master the request and each agent went to.
+ * Left out: the @Ignore'd testRollingUpdatePerformance (bench/rollout measures rollouts).
  */
 import test, { type ExecutionContext } from 'ava';
 import type { Deployment, DeploymentGroupStatusResponse } from '../core/index.js';
 import { startMasterFor, startTestAgent, uniqueName, waitForState, type TestAgent } from './harness/agent.js';
-import type { TestMaster } from './harness/master.js';
+import { startTestMaster, type TestMaster } from './harness/master.js';
+import { createTestDatabase } from './harness/postgres.js';
 import { waitFor } from './harness/processes.js';
 import { ensureCliBuilt, helios } from './cliHarness.js';
 
@@ -79,6 +82,31 @@ test('testRollingUpdate: every host gets the job, then a second job replaces it,
   for (const host of hosts) await running(m, second, host);
   await awaitGroup(m, 'DONE');
   for (const host of hosts) t.is(await deploymentOn(m, host, first), undefined);
+});
+
+test('testRollingUpdateCoordination: three masters over one PostgreSQL, agents spread over them; the rollout is driven by one, the lease holder', async (t) => {
+  const dbPath = await createTestDatabase(t);
+  const masters: TestMaster[] = [];
+  for (const name of ['a', 'b', 'c']) {
+    const m = await startTestMaster({ dbPath, name });
+    t.teardown(m.close);
+    masters.push(m);
+    // a's engine takes the rollouts lease at its first pass, before the others exist.
+    if (name === 'a') await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const base = uniqueName('h');
+  const hosts = [0, 1, 2, 3, 4, 5].map((i) => `${base}${i}`);
+  await Promise.all(hosts.map((host, i) => agent(t, masters[i % 3], host)));
+  const c = masters[2];
+  await cli(t, c, ['create-deployment-group', '--json', GROUP, 'foo=bar']);
+  const jobId = await createJob(c, 'test:1');
+  await cli(t, c, ['rolling-update', '--async', '--par', String(hosts.length), 'test:1', GROUP]);
+  await running(c, jobId, hosts.at(-1)!);
+  const done = await awaitGroup(c, 'DONE');
+  t.deepEqual(done.hostStatuses.map((h) => [h.host, h.state]), hosts.map((host) => [host, 'RUNNING']));
+  const deployers = new Set<string>();
+  for (const host of hosts) deployers.add((await deploymentOn(c, host, jobId))!.deployerMaster!);
+  t.deepEqual([...deployers], ['a'], 'Helios had every master deploy a part; here the lease holder drives the whole rollout');
 });
 
 test('testAgentAddedAfterRollingUpdateIsDeployed', async (t) => {

@@ -349,3 +349,22 @@ test('ours: rolling-update --overlap of a job with a static host port is refused
   t.is((await m.client.deploymentGroups.get('my_group')).jobId, undefined);
   t.is((await m.client.deploymentGroups.status('my_group')).status, 'IDLE');
 });
+
+test('rolling-update to a group whose every member is DOWN: nothing to do, Done. at once (as Helios, whose planner skips DOWN hosts)', async (t) => {
+  const m = await startTestMaster({ downAfterMs: 1_000 });
+  t.teardown(m.close);
+  for (const host of ['host1', 'host2']) {
+    await m.client.hosts.register(host, `agent-${host}`);
+    await m.client.agents.heartbeat(host, heartbeatBody(`agent-${host}`, { labels: { foo: 'bar' } }));
+  }
+  await waitFor(async () => (await Promise.all(['host1', 'host2'].map((h) => m.client.hosts.status(h)))).every((s) => s.status === 'DOWN') || undefined,
+    { timeoutMs: 30_000, message: 'both hosts DOWN' });
+  await helios(m, ['create-deployment-group', 'my_group', 'foo=bar']);
+  const id = await job(m, { id: 'foo:2' });
+  const r = await helios(m, ['rolling-update', 'foo:2', 'my_group']);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^\nDone\.\nDuration: \d+\.\d\d s\n$/);
+  const status = await m.client.deploymentGroups.status('my_group');
+  t.like(status, { status: 'ACTIVE', hostStatuses: [], deploymentGroup: { jobId: id } });
+  t.deepEqual((await m.client.deploymentGroups.history('my_group')).rollouts[0].hosts, []);
+});
