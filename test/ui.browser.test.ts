@@ -4,14 +4,15 @@
  * through the API appearing on an open job page without a reload, actions with a confirmation for a
  * deploy token and none for a read token, a wrong token seeing no data, a refused commit's file:line
  * and a dry run's plan on the sync page,
- * the diff page's changed fields, a deployment group, and the reconnecting state when the master goes.
+ * the diff page's changed fields, a deployment group and a rollout's progress on each host, and the
+ * reconnecting state when the master goes.
  * HELIOS_UI_SCREENSHOT=DIR writes the README's screenshots there.
  */
 import test from 'ava';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import type { TokenEntry } from '../master/auth/tokenFile.js';
-import { startTestMaster, type TestMaster } from './harness/master.js';
+import { heartbeatBody, startTestMaster, type TestMaster } from './harness/master.js';
 import { startTestAgent, waitForState } from './harness/agent.js';
 import { launchBrowser } from './harness/browser.js';
 
@@ -77,7 +78,7 @@ test('deploy token: hosts, a deploy through the API appears live on the job page
   }
 });
 
-test('read token: data but no action buttons; a refused commit shows file:line and a dry run its plan, live; the diff page shows the changed fields; groups; reconnecting when the master goes', async (t) => {
+test('read token: data but no action buttons; a refused commit shows file:line and a dry run its plan, live; the diff page shows the changed fields; groups and a rollout host by host; reconnecting when the master goes', async (t) => {
   const m = await startTestMaster({ tokens });
   t.teardown(m.close);
   const deployer = m.client;
@@ -115,6 +116,12 @@ test('read token: data but no action buttons; a refused commit shows file:line a
   await page.waitForSelector('article[aria-label="Group api-group"]');
   t.regex(await text(page, 'article[aria-label="Group api-group"] h2'), /api-group\s*IDLE/);
   t.truthy(await page.$('nav a[href="#/groups"]'), 'the Groups page is listed, the master having /deployment-group/');
+  // h1 joins the group; a rollout to api:2 waits there for a RUNNING no agent will report: h1's row says so.
+  await agent.agents.heartbeat('h1', heartbeatBody('a1', { labels: { role: 'api' } }));
+  await deployer.deploymentGroups.rollingUpdate('api-group', { job: two.id });
+  await page.waitForFunction('/ROLLING_OUT/.test(document.querySelector(\'article[aria-label="Group api-group"] h2\')?.textContent ?? "")', { timeout: 10_000 });
+  t.regex(await text(page, '[data-group-host="h1"]'), /^h1.*IN_PROGRESS$/);
+  t.regex(await text(page, 'article[aria-label="Group api-group"]'), /Rollout \d+: step \d of 3/);
 
   await m.close();
   await page.waitForSelector('[data-live="reconnecting"]', { timeout: 10_000 });

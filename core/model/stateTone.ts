@@ -4,7 +4,7 @@ export type StateTone = 'good' | 'bad' | 'neutral' | 'warn';
 const TONES: Readonly<Record<string, StateTone>> = {
   RUNNING: 'good', UP: 'good', OK: 'good', DONE: 'good', ACTIVE: 'good',
   FAILED: 'bad', EXITED: 'bad', DOWN: 'bad', ERROR: 'bad',
-  STOPPED: 'neutral', '-': 'neutral', IDLE: 'neutral',
+  STOPPED: 'neutral', '-': 'neutral', IDLE: 'neutral', PENDING: 'neutral',
 };
 
 /**

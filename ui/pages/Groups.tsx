@@ -2,8 +2,9 @@ import type { DeploymentGroupStatusResponse } from '../../core/schema/deployment
 import { api, seg } from '../api.js';
 import { useLiveData } from '../useLiveData.js';
 import { ErrorBanner, Loading, State } from '../components.js';
+import { rolloutProgress } from '../rolloutProgress.js';
 
-/** Deployment groups: each one's job, status and hosts, and a running rollout's progress. Shown when the master has /deployment-group/. */
+/** Deployment groups: each one's job, status and hosts, and a running rollout's progress, host by host. Shown when the master has /deployment-group/. */
 export function GroupsPage() {
   const groups = useLiveData(async () => {
     const names = await api<string[]>('GET', '/deployment-group/');
@@ -15,6 +16,10 @@ export function GroupsPage() {
       <ErrorBanner error={groups.error} />
       {!groups.data ? <Loading /> : groups.data.length === 0 ? <p class="muted">No deployment groups.</p> : groups.data.map((g) => {
         const rollout = g.rollout;
+        const progress = new Map(rollout ? rolloutProgress(rollout.tasks, rollout.taskIndex) : []);
+        // The UP members, then hosts the rollout touches that are not among them (leaving the group, or DOWN).
+        const rows = [...g.hostStatuses, ...[...progress.keys()].filter((host) => !g.hostStatuses.some((h) => h.host === host))
+          .map((host) => ({ host, jobId: null, state: null }))];
         return (
           <article key={g.deploymentGroup.name} aria-label={`Group ${g.deploymentGroup.name}`}>
             <h2><span class="mono">{g.deploymentGroup.name}</span> <State state={g.status} /> <span class="mono muted">{g.deploymentGroup.jobId ?? ''}</span></h2>
@@ -27,9 +32,12 @@ export function GroupsPage() {
               </p>
             )}
             <table aria-label={`Hosts of ${g.deploymentGroup.name}`}>
-              <thead><tr><th>Host</th><th>Job</th><th>State</th></tr></thead>
-              <tbody>{g.hostStatuses.map((h) => (
-                <tr key={h.host}><td class="mono">{h.host}</td><td class="mono">{h.jobId ?? ''}</td><td>{h.state ? <State state={h.state} /> : ''}</td></tr>
+              <thead><tr><th>Host</th><th>Job</th><th>State</th>{rollout && <th>Rollout</th>}</tr></thead>
+              <tbody>{rows.map((h) => (
+                <tr key={h.host} data-group-host={h.host}>
+                  <td class="mono">{h.host}</td><td class="mono">{h.jobId ?? ''}</td><td>{h.state ? <State state={h.state} /> : ''}</td>
+                  {rollout && <td>{progress.has(h.host) ? <State state={progress.get(h.host)!} /> : <span class="muted">not in it</span>}</td>}
+                </tr>
               ))}</tbody>
             </table>
           </article>
