@@ -10,16 +10,14 @@ export async function confirm(question: string, yes: boolean): Promise<boolean> 
   return /^y(es)?$/i.test(answer.trim());
 }
 
-/** Asks for a line on the terminal (the question on stderr); `otherwise` is the error when stdin is not one. */
+/**
+ * Asks for a line on the terminal with zx's question (the question on stderr); `otherwise` is the
+ * error when stdin is not one. zx is loaded only to ask.
+ */
 export async function ask(question: string, otherwise: string): Promise<string> {
   refuseWithoutTerminal(otherwise);
-  const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return await rl.question(question);
-  } finally {
-    rl.close();
-  }
+  const { question: line } = await import('zx');
+  return line(question, { output: process.stderr });
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { startTestMaster, type TestMaster } from './harness/master.js';
 import { tempDir } from './harness/processes.js';
-import { helios, tableRows } from './cliHarness.js';
+import { helios, heliosOnTerminal, tableRows } from './cliHarness.js';
 
 async function master(t: ExecutionContext): Promise<TestMaster> {
   // helios-master --allow-host-path /srv: the create test mounts /srv/data.
@@ -224,6 +224,19 @@ test('remove asks; on a non-terminal stdin it refuses and says to use --yes', as
   const r = await helios(m, ['remove', 'web:1', '--yes']);
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout, `${id}: removed\n`);
+  t.deepEqual(await m.client.jobs.list(), {});
+});
+
+test('remove on a terminal asks (zx question): n keeps the job, y removes it', async (t) => {
+  const m = await master(t);
+  const id = (await helios(m, ['create', 'web:1', 'busybox:latest'])).lastLine;
+  const kept = await heliosOnTerminal(m, ['remove', 'web:1'], [[/Remove job web:1:[0-9a-f]{40}\? \[y\/N\] /, 'n']]);
+  t.is(kept.code, 1, kept.output);
+  t.regex(kept.output, /Aborted\./);
+  t.truthy(await m.client.jobs.get(id));
+  const removed = await heliosOnTerminal(m, ['remove', 'web:1'], [[/\[y\/N\] /, 'y']]);
+  t.is(removed.code, 0, removed.output);
+  t.regex(removed.output, new RegExp(`${id}: removed`));
   t.deepEqual(await m.client.jobs.list(), {});
 });
 

@@ -14,6 +14,7 @@ import { BUSYBOX_PATH, ensureDockerPackages, isStaticElf } from './docker/instal
 import type { Log } from './docker/log.js';
 import { noEngineAdvice, whyNoPrivateEngine, type MachineFacts } from './engineAdvice.js';
 import { machineFacts } from './machineFacts.js';
+import { withSpinner } from '../spinner.js';
 
 export interface SoloEngine {
   dockerHost: string;
@@ -45,8 +46,8 @@ export async function startPrivateEngine(choice: Extract<EngineChoice, { kind: '
   out.info(`no Docker engine answers at ${choice.tried}: starting a private dockerd${install}, stopped with solo; details in ${logFile}`);
   const log = fileLog(logFile);
   log(`${choice.tried}: ${choice.reason}`);
-  if (!choice.facts.dockerd) await withFd(logFile, (fd) => ensureDockerPackages(log, fd));
-  const daemon = await startDockerd({ log });
+  if (!choice.facts.dockerd) await withSpinner('installing docker.io and busybox-static', () => withFd(logFile, (fd) => ensureDockerPackages(log, fd)));
+  const daemon = await withSpinner('starting dockerd', () => startDockerd({ log }));
   return { dockerHost: daemon.dockerHost, private: true, stop: daemon.stop };
 }
 
@@ -70,7 +71,7 @@ export async function ensureSampleImage(dockerHost: string, logFile: string, out
       return;
     }
     out.info(`${BUSYBOX_IMAGE} (the sample job's image) is not on ${dockerHost} and no registry answers: importing one built from ${BUSYBOX_PATH} (busybox-static)`);
-    await withFd(logFile, (fd) => ensureBusyboxImage(dockerHost, log, fd));
+    await withSpinner(`importing ${BUSYBOX_IMAGE}`, () => withFd(logFile, (fd) => ensureBusyboxImage(dockerHost, log, fd)));
   } catch (err) {
     out.info(`could not import ${BUSYBOX_IMAGE}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)} (more in ${logFile})`);
     log(`importing ${BUSYBOX_IMAGE}: ${err instanceof Error ? err.message : String(err)}`);

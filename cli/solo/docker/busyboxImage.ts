@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +32,8 @@ export function ensureBusyboxImage(dockerHost: string, log: Log, aptOutput?: Wri
   return job;
 }
 
-async function ensureImage(dockerHost: string, ref: string, log: Log, aptOutput?: Writable | number): Promise<void> {
+/** The busybox image as `ref` on the engine, imported when missing (ensureBusyboxImage's, with the ref a test gives). */
+export async function ensureImage(dockerHost: string, ref: string, log: Log, aptOutput?: Writable | number): Promise<void> {
   if (await imageExists(dockerHost, ref)) return;
   log(`image ${ref} missing: importing it from ${BUSYBOX_PATH}`);
   if (!isStaticElf(BUSYBOX_PATH)) await ensureDockerPackages(log, aptOutput);
@@ -62,19 +62,14 @@ async function buildRootfs(rootfs: string): Promise<void> {
   await writeFile(join(rootfs, 'etc', 'group'), 'root:x:0:\nnobody:x:65534:\n');
 }
 
-/** `tar -c rootfs | docker import -`, with the system tar and the docker CLI. */
+/** `tar -c rootfs | docker import -`, with the system tar and the docker CLI, piped by zx (either failing fails it, with its stderr). */
 async function importTar(docker: string, dockerHost: string, rootfs: string, ref: string): Promise<void> {
-  const tar = spawn('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', rootfs, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const imp = spawn(docker, ['import', '--change', 'CMD ["/bin/sh"]', '-', ref], {
-    env: { ...process.env, DOCKER_HOST: dockerHost },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  tar.stdout.pipe(imp.stdin);
-  const finished = (child: ChildProcess, name: string): Promise<void> => new Promise((resolve, reject) => {
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}: ${stderr.trim()}`))));
-  });
-  await Promise.all([finished(tar, 'tar'), finished(imp, 'docker import')]);
+  const { $ } = await import('zx/core');
+  const quiet = $({ quiet: true, env: { ...process.env, DOCKER_HOST: dockerHost } });
+  try {
+    await quiet`tar --numeric-owner --owner=0 --group=0 -C ${rootfs} -cf - .`.pipe(quiet`${docker} import --change ${'CMD ["/bin/sh"]'} - ${ref}`);
+  } catch (err) {
+    const failed = err as { exitCode: number | null; stderr: string };
+    throw new Error(`tar | docker import exited with ${failed.exitCode}: ${failed.stderr.trim()}`, { cause: err });
+  }
 }
