@@ -5,7 +5,8 @@
  * deploy token and none for a read token, a wrong token seeing no data, a refused commit's file:line
  * and a dry run's plan on the sync page,
  * the diff page's changed fields, a deployment group and a rollout's progress on each host, and the
- * reconnecting state when the master goes.
+ * reconnecting state when the master goes; on a master without tokens, no sign-in, the light and dark
+ * schemes (AA contrast of text in both), the "/" search, and a name for every control.
  * HELIOS_UI_SCREENSHOT=DIR writes the README's screenshots there.
  */
 import test from 'ava';
@@ -140,4 +141,57 @@ test('a wrong token sees no data: the sign-in says it was refused', async (t) =>
   t.regex(await text(page, '.login [role="alert"]'), /refused/);
   t.false((await page.content()).includes('secret:1'));
   t.is(await page.$('table'), null);
+});
+
+/** WCAG's contrast ratio of two `#rrggbb` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (hex: string) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** Inputs, selects and buttons of the page without an accessible name (label, aria-label, aria-labelledby or, for a button, its text). */
+const UNNAMED_CONTROLS = `[...document.querySelectorAll('input, select, textarea, button')].filter((e) =>
+  !(e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || (e.id && document.querySelector('label[for="' + e.id + '"]'))
+    || e.closest('label') || (e.tagName === 'BUTTON' && e.textContent.trim()))).map((e) => e.outerHTML.slice(0, 120))`;
+
+test('a master without tokens: no sign-in, the data at once; light or dark as the browser prefers, text at AA contrast in both; "/" searches; every control has a name', async (t) => {
+  const m = await startTestMaster();
+  t.teardown(m.close);
+  await m.client.hosts.register('h1', 'a1');
+  await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
+  await m.client.jobs.create({ id: 'api:1', image: 'busybox:latest' });
+  const browser = await launchBrowser(t);
+  const page = await browser.newPage();
+  const colours = () => page.evaluate(`(() => { const s = getComputedStyle(document.documentElement);
+    return ['--bg', '--panel', '--text', '--muted'].map((v) => s.getPropertyValue(v).trim()); })()`) as Promise<string[]>;
+  await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+  await page.goto(`${m.url}/`);
+  await page.waitForSelector('[data-host="h1"]');
+  t.is(await page.$('#token'), null, 'no sign-in on a master without tokens');
+  const light = await colours();
+  await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+  const dark = await colours();
+  t.notDeepEqual(dark, light, 'the dark scheme is another');
+  for (const [scheme, [bg, panel, text, muted]] of [['light', light], ['dark', dark]] as const) {
+    for (const [fg, name] of [[text, 'text'], [muted, 'muted']] as const) {
+      for (const back of [bg, panel]) t.true(contrast(fg, back) >= 4.5, `${scheme} ${name} ${fg} on ${back}: ${contrast(fg, back).toFixed(2)}`);
+    }
+  }
+
+  for (const hash of ['#/', '#/jobs', '#/sync', '#/groups', `#/jobs/${encodeURIComponent('web:1')}`]) {
+    await page.goto(`${m.url}/ui/${hash}`);
+    await page.waitForSelector('main h1');
+    t.deepEqual(await page.evaluate(UNNAMED_CONTROLS), [], hash);
+  }
+  await page.goto(`${m.url}/ui/#/jobs`);
+  await page.waitForSelector('table[aria-label="Jobs"] tbody tr');
+  await page.keyboard.press('/');
+  t.is(await page.evaluate('document.activeElement?.getAttribute("type") ?? document.activeElement?.tagName'), 'search');
+  await page.keyboard.type('api');
+  await page.waitForFunction('document.querySelectorAll(\'table[aria-label="Jobs"] tbody tr\').length === 1', { timeout: 5_000 });
+  t.regex(await text(page, 'table[aria-label="Jobs"] tbody tr'), /^api:1/);
 });
