@@ -108,6 +108,14 @@ test('a commit rolls its group out host after host; the same commit again starts
   t.is(sync.code, 0, sync.stderr);
   t.regex(sync.stdout, new RegExp(`^${source}: group web -> app:2:[0-9a-f]{7} ACTIVE \\(rollout ${record.id}\\)$`, 'm'));
 
+  // The group is git's: a rolling update or a remove by hand is refused without --force, and changes nothing.
+  for (const args of [['rolling-update', v2, 'web'], ['remove-deployment-group', 'web']]) {
+    const refused = await helios(g.master, args);
+    t.is(refused.code, 1, args.join(' '));
+    t.regex(refused.stderr, new RegExp(`git source ${source} owns deployment group web: change it in the repository, the next sync restores it; use --force`));
+  }
+  t.is((await history(g)).length, 2);
+
   await g.remove(['jobs/app.yaml']);
   const gone = (await syncer.reactor.next()).result as SyncResult;
   t.deepEqual(summary(gone).sort(), ['remove app:2', 'remove-group web app:2', ...agents.map(() => 'undeploy app:2')].sort());

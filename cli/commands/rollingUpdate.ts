@@ -41,6 +41,8 @@ and 'Duration: S.SS s'. A rollout replaced by another rolling update fails this 
                              group's previous job; the group ends FAILED, reverted
       --min-healthy-seconds S  a host is done once its task has been RUNNING (and its health
                              check passing) for S seconds (default 0)
+      --force                roll out a group a git source declares (GIT_OWNED otherwise: commit
+                             the job file instead); its next sync rolls it back to the file's job
 --json: {"status": "DONE"|"FAILED"|"TIMEOUT" ("OK" with --async), "error" (when FAILED),
 "duration" (seconds; not with --async), "rolloutId", "reverted", "parallelism", "timeout",
 "overlap", "token", "ignoreFailures", "migrate", "autoRevert", "minHealthySeconds"}`,
@@ -56,6 +58,7 @@ and 'Duration: S.SS s'. A rollout replaced by another rolling update fails this 
     'ignore-failures': { type: 'boolean' },
     'auto-revert': { type: 'boolean' },
     'min-healthy-seconds': { type: 'string' },
+    force: { type: 'boolean' },
   },
   async run({ positionals, flags, global, out }) {
     expectPositionals(this, positionals, 2);
@@ -66,7 +69,7 @@ and 'Duration: S.SS s'. A rollout replaced by another rolling update fails this 
     const started = Date.now();
     const client = await connect(global);
     const { id } = await resolveJob(client, ref);
-    const answer = await aboutGroup(client.deploymentGroups.rollingUpdate(group, { job: id, rolloutOptions: requested }), unknownGroup(group));
+    const answer = await aboutGroup(client.deploymentGroups.rollingUpdate(group, { job: id, rolloutOptions: requested }, { force: boolFlag(flags.force) }), unknownGroup(group));
     const summary = { rolloutId: answer.rolloutId, ...answer.rolloutOptions };
     if (!out.json) out.info(`Rolling update${async ? ' (async)' : ''} started: ${group} -> ${shortJobId(id)} (${optionsText(answer.rolloutOptions)})`);
     if (async) {

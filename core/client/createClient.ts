@@ -129,10 +129,10 @@ export function createClient(options: ClientOptions) {
       get: (name: string) => request<StoredDeploymentGroup>('GET', `/deployment-group/${seg(name)}`),
       /** CREATED, or NOT_MODIFIED for the same name and selectors; other selectors are DEPLOYMENT_GROUP_EXISTS (409). */
       create: (group: DeploymentGroup) => request<CreateDeploymentGroupResponse>('POST', '/deployment-group/', { body: group }),
-      /** Forgets the group; what it deployed stays deployed, as in Helios. */
-      remove: (name: string) => request<RemoveDeploymentGroupResponse>('DELETE', `/deployment-group/${seg(name)}`),
-      rollingUpdate: (name: string, body: RollingUpdateRequest) =>
-        request<RollingUpdateResponse>('POST', `/deployment-group/${seg(name)}/rolling-update`, { body }),
+      /** Forgets the group; what it deployed stays deployed, as in Helios. `force`: a group a git source declares. */
+      remove: (name: string, o?: GuardOptions) => request<RemoveDeploymentGroupResponse>('DELETE', `/deployment-group/${seg(name)}`, { query: guard(o) }),
+      rollingUpdate: (name: string, body: RollingUpdateRequest, o?: GuardOptions) =>
+        request<RollingUpdateResponse>('POST', `/deployment-group/${seg(name)}/rolling-update`, { body, query: guard(o) }),
       /** Stops the rollout in progress (the group ends FAILED, 'Stopped by user'). */
       stop: (name: string) => request<void>('POST', `/deployment-group/${seg(name)}/stop`),
       status: (name: string) => request<DeploymentGroupStatusResponse>('GET', `/deployment-group/${seg(name)}/status`),

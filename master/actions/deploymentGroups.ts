@@ -10,7 +10,7 @@ import {
 import type { Queries, Store, WriteTx } from '../store/store.js';
 import type { GroupRecord } from '../store/deploymentGroups.js';
 import { isUp } from '../views.js';
-import { audit, type Actor } from './guards.js';
+import { audit, checkGitOwned, type Actor } from './guards.js';
 import { matchingHosts } from '../rollouts/membership.js';
 import { startRollout, stopRollout } from '../rollouts/rollout.js';
 import { writeObserved, type RolloutObserver } from '../rollouts/rolloutEvents.js';
@@ -73,7 +73,9 @@ export async function removeGroup(store: Store, name: string, actor: Actor): Pro
 }
 
 export async function removeGroupIn(tx: WriteTx, name: string, actor: Actor): Promise<void> {
-  if (!await tx.deploymentGroups.remove(name)) throw groupNotFound(name);
+  const record = await groupOrThrow(tx, name);
+  checkGitOwned(record.group.owner, actor, `deployment group ${name}`);
+  await tx.deploymentGroups.remove(name);
   await audit(tx, actor, { action: 'remove-deployment-group', detail: { name } });
 }
 
@@ -98,6 +100,7 @@ export async function rollingUpdate(store: Store, name: string, request: Rolling
 export async function startGroupRollout(tx: WriteTx, name: string, job: Job, requested: RolloutOptions | undefined, actor: Actor,
   env: { downAfterMs: number; master: string; events?: RolloutObserver }, startedBy = actor.user ?? actor.tokenName): Promise<RollingUpdateResponse> {
   const record = await groupOrThrow(tx, name);
+  checkGitOwned(record.group.owner, actor, `deployment group ${name}`);
   const started = await startRollout(tx, record, await tx.hosts.list(), { job, requested, reason: 'MANUAL', startedBy }, { now: Date.now(), ...env });
   const run = started.rollout!;
   await audit(tx, actor, { action: 'rolling-update', jobId: job.id, detail: { deploymentGroup: name, rolloutId: run.rolloutId, options: { ...run.options, token: undefined } } });

@@ -14,6 +14,9 @@ const GroupParams = Type.Object({
 type GroupRoute = { Params: Static<typeof GroupParams> };
 /** Helios' DeploymentGroup, whose creator also reads the job as `job`. */
 const CreateBody = Type.Intersect([DeploymentGroupSchema, Type.Object({ job: Type.Optional(Type.String()) })]);
+/** `?force=true`: change a group a git source declares anyway (its next sync puts it back). */
+const ForceQuery = Type.Object({ force: Type.Optional(Type.Boolean()) });
+type ForceRoute = { Querystring: Static<typeof ForceQuery> };
 const HistoryQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })) });
 
 /**
@@ -48,16 +51,17 @@ export function deploymentGroupsRoutes(app: FastifyInstance, ctx: MasterContext)
       return { status };
     });
 
-  app.delete<GroupRoute>('/deployment-group/:name', { schema: { params: GroupParams } }, async (request): Promise<RemoveDeploymentGroupResponse> => {
-    await removeGroup(store, request.params.name, actorOf(ctx, request));
-    request.log.info({ deploymentGroup: request.params.name }, 'deployment group removed');
-    return { status: 'REMOVED' };
-  });
+  app.delete<GroupRoute & ForceRoute>('/deployment-group/:name', { schema: { params: GroupParams, querystring: ForceQuery } },
+    async (request): Promise<RemoveDeploymentGroupResponse> => {
+      await removeGroup(store, request.params.name, actorOf(ctx, request, { force: request.query.force }));
+      request.log.info({ deploymentGroup: request.params.name }, 'deployment group removed');
+      return { status: 'REMOVED' };
+    });
 
-  app.post<GroupRoute & { Body: RollingUpdateRequest }>('/deployment-group/:name/rolling-update',
-    { schema: { params: GroupParams, body: RollingUpdateRequestSchema }, preValidation: readRolloutOptions },
+  app.post<GroupRoute & ForceRoute & { Body: RollingUpdateRequest }>('/deployment-group/:name/rolling-update',
+    { schema: { params: GroupParams, querystring: ForceQuery, body: RollingUpdateRequestSchema }, preValidation: readRolloutOptions },
     async (request): Promise<RollingUpdateResponse> => {
-      const answer = await rollingUpdate(store, request.params.name, request.body, actorOf(ctx, request), env);
+      const answer = await rollingUpdate(store, request.params.name, request.body, actorOf(ctx, request, { force: request.query.force }), env);
       request.log.info({ deploymentGroup: answer.deploymentGroup, jobId: answer.jobId, rolloutId: answer.rolloutId }, 'rolling update started');
       return answer;
     });
