@@ -23,16 +23,25 @@ test('the script gets helios on the master of -z, zx globals, and every word aft
   const file = await script(t, [
     "const { id } = await helios.create({ name: 'scripted', version: '1', image: 'busybox:latest' });",
     'const out = await $`echo ${id}`;',
-    'echo(JSON.stringify({ id: out.stdout.trim(), argv, dryRun: helios.dryRun, jobs: Object.keys(await helios.jobs("scripted")) }));',
+    "await helios.register('web9', 'agent-9');",
+    "const registered = Object.keys(await helios.hosts());",
+    "await helios.deregister('web9');",
+    'const actions = (await helios.audit({ job: id })).map((e) => e.action);',
+    'const facts = { version: await helios.version(), masters: await helios.masters(), role: (await helios.whoami()).role };',
+    'echo(JSON.stringify({ id: out.stdout.trim(), argv, dryRun: helios.dryRun, jobs: Object.keys(await helios.jobs("scripted")), registered, actions, facts }));',
   ].join('\n'));
   const r = await helios(null, ['-z', master.url, 'run', file, 'web1', '--timeout', '5s', '-v']);
   t.is(r.code, 0, r.stderr);
-  const said = JSON.parse(r.lastLine) as { id: string; argv: unknown; dryRun: boolean; jobs: string[] };
+  const said = JSON.parse(r.lastLine) as { id: string; argv: unknown; dryRun: boolean; jobs: string[]; registered: string[]; actions: string[]; facts: Record<string, unknown> };
   t.regex(said.id, /^scripted:1:[0-9a-f]{40}$/);
   t.deepEqual(said.argv, { _: ['web1'], timeout: '5s', v: true });
   t.false(said.dryRun);
   t.deepEqual(said.jobs, [said.id]);
   t.deepEqual(Object.keys(await master.client.jobs.list()), [said.id]);
+  t.deepEqual(said.registered, ['web9']);
+  t.deepEqual(await master.client.hosts.list(), [], 'deregistered');
+  t.deepEqual(said.actions, ['create']);
+  t.like(said.facts, { version: await master.client.version(), masters: await master.client.masters() });
 });
 
 test("a HeliosError the script does not catch is the CLI's one line and exit code; --json gives its status", async (t) => {

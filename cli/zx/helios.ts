@@ -2,6 +2,7 @@ import { HeliosError, isHeliosError } from '../../core/errors/HeliosError.js';
 import { isErrorCode } from '../../core/errors/codes.js';
 import type { GuardOptions, HeliosClient } from '../../core/client/createClient.js';
 import type { Job, JobSpec } from '../../core/schema/job.js';
+import type { AuditEvent, Whoami } from '../../core/schema/auth.js';
 import type { Goal, HostStatus, JobStatus, TaskState, TaskStatus, TaskStatusEvent } from '../../core/schema/status.js';
 import type {
   CreateDeploymentGroupResponse, DeploymentGroupHistory, DeploymentGroupStatusResponse, StoredDeploymentGroup,
@@ -128,6 +129,19 @@ export interface Helios {
    * dry run it resolves at once, each task as the wait would leave it (no container id).
    */
   waitFor(job: string, hosts: Hosts, state: TaskState, options?: WaitOptions): Promise<Record<string, TaskStatus>>;
+
+  /** Registers a host name for the agent with that id before it starts, as `helios register`. */
+  register(host: string, agentId: string): Promise<void>;
+  /** Forgets a host (its jobs undeployed first), as `helios deregister`. */
+  deregister(host: string): Promise<void>;
+  /** The cluster's masters. */
+  masters(): Promise<string[]>;
+  /** The master's version. */
+  version(): Promise<string>;
+  /** Your token's name and role, and the privileged fields it may use. */
+  whoami(): Promise<Whoami>;
+  /** Who changed what, newest first, as `helios audit`. */
+  audit(filter?: { job?: string; host?: string; limit?: number; before?: number }): Promise<AuditEvent[]>;
 
   deploymentGroups: {
     list(): Promise<string[]>;
@@ -291,6 +305,23 @@ export function createHelios(context: HeliosContext): Helios {
         return Object.fromEntries(hosts.map((h) => [h, taskStatuses[h]?.state === state ? taskStatuses[h] : assumedTask(of, state)]));
       }
       return waitForTasks(client, id, hosts, state, { timeoutMs, intervalMs: durationMs(o.interval, DEFAULT_INTERVAL_MS, 'waitFor: interval') });
+    },
+    async register(host, agentId) {
+      if (dryRun) say(`register host ${host} for agent ${agentId}`);
+      else await client.hosts.register(host, agentId);
+    },
+    async deregister(host) {
+      const known = await client.hosts.list();
+      if (!known.includes(host)) throw new HeliosError('HOST_NOT_FOUND', unknownHostMessage(host, known), { host });
+      if (dryRun) say(`deregister host ${host}`);
+      else await client.hosts.deregister(host);
+    },
+    masters: () => client.masters(),
+    version: () => client.version(),
+    whoami: () => client.whoami(),
+    async audit(filter = {}) {
+      const job = filter.job === undefined ? undefined : (await resolve(filter.job)).id;
+      return (await client.audit({ ...filter, job })).events;
     },
     deploymentGroups: groups,
   };

@@ -33,8 +33,12 @@ const up = Object.entries(await h.hosts({ selectors: ['role=web'], status: 'UP' 
 const states = (await h.history(id, { host: 'web1' })).map((e) => e.status.state);
 const rollout = await h.deploymentGroups.rollingUpdate(id, 'web', { parallelism: 2, autoRevert: true, waitTimeout: '10m' });
 const done: 'DONE' | 'STARTED' = rollout.status;
+await h.register('web3', 'agent-3');
+await h.deregister('web3');
+const who: string = `${(await h.whoami()).role} on ${(await h.masters()).join(', ')} ${await h.version()}`;
+const actions = (await h.audit({ job: id, limit: 10 })).map((e) => e.action);
 await retry(3, '1s', () => h.status(id));
 await within(async () => {
   $.verbose = true;
-  await $`echo ${[id, containerId, created, warnings.length, up.length, states.length, done, h.dryRun].join(' ')}`;
+  await $`echo ${[id, containerId, created, warnings.length, up.length, states.length, done, h.dryRun, who, actions.length].join(' ')}`;
 });
