@@ -92,9 +92,11 @@ for (const engine of ENGINES) {
     t.is(await abandoned, 'AbortError');
     for (let i = 0; i < 500 && m.master.waitingQueries() > 1; i++) await new Promise((r) => setTimeout(r, 20));
     t.is(m.master.waitingQueries(), 1, 'the abandoned query no longer waits');
+    // The master's close alone: the harness's then drops the test database (PostgreSQL), not the master's work.
     const started = Date.now();
-    await m.close();
+    await m.master.close();
     t.true(Date.now() - started < 3_000, 'close does not wait for blocking queries');
+    await m.close();
     t.is((await waitingBeforeClose).index, index, 'a waiter is answered, not cut off, at shutdown');
   });
 

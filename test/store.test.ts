@@ -218,8 +218,13 @@ for (const [name, engine] of Object.entries(engines)) {
     const err = await t.throwsAsync(store.write((tx) => deploy(tx, { host: 'h1', jobId: api.id, goal: 'START' }, actor)));
     t.true(isHeliosError(err, 'PORT_CONFLICT'));
     t.like(await store.deployments.get('h1', web.id), { goal: 'START', owner: 'cli', deployerUser: 'tester', deployerMaster: 'm' });
-    t.deepEqual((await store.deployments.tasksOf('h1')).map((task) => task.jobId), [web.id]);
-    t.deepEqual(JSON.parse((await store.deployments.taskPageJson('h1', '', 10, 1_000_000)).texts[0]), (await store.deployments.tasksOf('h1'))[0]);
+    const desired = await store.deployments.desiredOf('h1');
+    t.like(desired, { agentId: 'a1', index: await store.hosts.desiredIndex('h1') });
+    t.deepEqual(desired?.tasks.map((task) => task.jobId), [web.id]);
+    t.deepEqual(JSON.parse((await store.deployments.taskPageJson('h1', '', 10, 1_000_000)).texts[0]), desired?.tasks[0]);
+    await store.write(async (tx) => { await tx.hosts.insert('h2', 'a2', 1, tx.index); });
+    t.deepEqual(await store.deployments.desiredOf('h2'), { agentId: 'a2', index: await store.hosts.desiredIndex('h2'), tasks: [] }, 'a host without tasks');
+    t.is(await store.deployments.desiredOf('nowhere'), undefined);
     t.deepEqual(await store.deployments.hostJobPairs(), [['h1', web.id]]);
     t.deepEqual(await store.deployments.refsOwnedBy('cli'), [{ jobId: web.id, host: 'h1', goal: 'START' }]);
     await store.write(async (tx) => { t.true(await tx.deployments.setGoal('h1', web.id, 'STOP', tx.index)); });

@@ -36,7 +36,11 @@ const RegistryAuthQuery = Type.Object({
  * nor overwrite its statuses. The registered id is never told: it is what tells agents apart.
  */
 async function registeredHost(q: Queries, host: string, agentId: string) {
-  const record = await q.hosts.get(host);
+  return byAgent(host, await q.hosts.get(host), agentId);
+}
+
+/** What was read of `host`, when `agentId` is the agent it is registered by. */
+function byAgent<T extends { agentId: string }>(host: string, record: T | undefined, agentId: string): T {
   if (!record) throw hostNotFound(host);
   if (record.agentId !== agentId) {
     throw new HeliosError('HOST_ID_MISMATCH', `host ${host} is registered by another agent; register again`, { host });
@@ -92,12 +96,15 @@ export function agentsRoutes(app: FastifyInstance, ctx: MasterContext): void {
         } finally {
           reply.raw.off('close', onClose);
         }
+        // Released by the master's shutdown: its connection goes with the answer. The server closed its
+        // idle connections when the shutdown began, and this answer may come after (a read on
+        // PostgreSQL): kept alive, the connection would hold the close until its grace ran out (1 s).
+        if (notifier.closed) reply.header('connection', 'close');
       }
       if (limit === undefined) {
-        return store.read(async (q) => {
-          await registeredHost(q, host, id);
-          return { index: await desired(q), tasks: await q.deployments.tasksOf(host), clusterId: store.clusterId };
-        });
+        // The registration, index and tasks in one statement (one snapshot, one round trip on PostgreSQL).
+        const { index: now, tasks } = byAgent(host, await store.deployments.desiredOf(host), id);
+        return { index: now, tasks, clusterId: store.clusterId };
       }
       // A page and its index are read in one snapshot: an agent that gets the same index on every page
       // of a set has one consistent set (the index moves with every change of the host's tasks). The

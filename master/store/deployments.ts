@@ -33,6 +33,21 @@ export const toTask = (r: TaskRow): DesiredTask => ({ jobId: r.job_id, job: toJo
 /** The JSON text of `toTask(row)`, spliced from the stored spec (see jobs.ts `jobJson`). */
 export const taskJson = (row: TaskRow): string => `{"jobId":${JSON.stringify(row.job_id)},"job":${jobJson(row)},"goal":${JSON.stringify(row.goal)}}`;
 
+/** What an agent's blocking query answers, with the agent id its host is registered by. */
+export interface HostDesired { agentId: string; index: number; tasks: DesiredTask[] }
+
+/**
+ * A registered host's agent id, desired index and tasks in ONE statement (`param`: the engine's
+ * placeholder), so one snapshot without a transaction: on PostgreSQL one round trip, not five. Every
+ * deployment has its job (a foreign key).
+ */
+export const desiredOfSql = (param: string) => `SELECT h.agent_id, h.desired_index, d.job_id, d.goal, j.spec, j.created, j.creating_user, j.owner
+  FROM hosts h LEFT JOIN deployments d ON d.host = h.name LEFT JOIN jobs j ON j.id = d.job_id WHERE h.name = ${param} ORDER BY d.job_id`;
+type DesiredRow = { agent_id: string; desired_index: number } & ({ [K in keyof TaskRow]: TaskRow[K] | null });
+export const toHostDesired = (rows: DesiredRow[]): HostDesired | undefined => rows[0] && {
+  agentId: rows[0].agent_id, index: rows[0].desired_index, tasks: rows.filter((r) => r.job_id !== null).map((r) => toTask(r as TaskRow)),
+};
+
 /** The deployments table: job × host with a goal and an owner. Rows need no registered host. */
 export function createDeploymentsStore(db: Database.Database) {
   const get = db.prepare<[string, string], DeploymentRow>('SELECT * FROM deployments WHERE host = ? AND job_id = ?');
@@ -44,9 +59,7 @@ export function createDeploymentsStore(db: Database.Database) {
   const remove = db.prepare<[string, string]>('DELETE FROM deployments WHERE host = ? AND job_id = ?');
   // Read from the covering index deployments_owner alone, as arrays (a sync reads 10,000s of them).
   const refsOfOwner = db.prepare<[string], [string, string, Goal]>('SELECT job_id, host, goal FROM deployments WHERE owner = ? ORDER BY job_id, host').raw();
-  const tasksOf = db.prepare<[string], TaskRow>(
-    `SELECT d.job_id, d.goal, j.spec, j.created, j.creating_user, j.owner
-     FROM deployments d JOIN jobs j ON j.id = d.job_id WHERE d.host = ? ORDER BY d.job_id`);
+  const desiredOf = db.prepare<[string], DesiredRow>(desiredOfSql('?'));
   const tasksAfter = db.prepare<[string, string], TaskRow>(
     `SELECT d.job_id, d.goal, j.spec, j.created, j.creating_user, j.owner
      FROM deployments d JOIN jobs j ON j.id = d.job_id WHERE d.host = ? AND d.job_id > ? ORDER BY d.job_id`);
@@ -60,11 +73,11 @@ export function createDeploymentsStore(db: Database.Database) {
     ofJob: (jobId: string) => ofJob.all(jobId).map(toDeployment),
     /** Job, host and goal of the deployments `owner` made (job id, host order). */
     refsOwnedBy: (owner: string) => refsOfOwner.all(owner).map(([jobId, host, goal]) => ({ jobId, host, goal })),
-    /** A host's desired tasks with their jobs, in one query (an agent's blocking query answers with them). */
-    tasksOf: (host: string): DesiredTask[] => tasksOf.all(host).map(toTask),
+    /** A registered host's agent id, desired index and tasks with their jobs, read together (an agent's blocking query answers with them); undefined for an unknown host. */
+    desiredOf: (host: string): HostDesired | undefined => toHostDesired(desiredOf.all(host)),
     /**
      * One page (store/page.ts) of a host's desired tasks as JSON texts (each `{jobId, job, goal}` as
-     * `tasksOf` gives it, spliced from the stored spec as GET /jobs is), in job id order after `after`
+     * `desiredOf` gives them, spliced from the stored spec as GET /jobs is), in job id order after `after`
      * (`''`: from the first).
      */
     taskPageJson: (host: string, after: string, limit: number, maxChars: number): Page<string> => takePage(tasksAfter.iterate(host, after), {

@@ -1,6 +1,6 @@
 import type { Goal } from '../../../core/index.js';
 import type { Queries } from '../store.js';
-import { taskJson, toDeployment, toTask, type DeploymentRow, type TaskRow } from '../deployments.js';
+import { desiredOfSql, taskJson, toDeployment, toHostDesired, type DeploymentRow, type TaskRow } from '../deployments.js';
 import { fetchPage } from '../page.js';
 import type { PgHandle } from './handle.js';
 
@@ -16,7 +16,7 @@ export function pgDeployments(db: PgHandle): Queries['deployments'] {
     ofJob: (jobId) => list('SELECT * FROM deployments WHERE job_id = $1 ORDER BY host', [jobId]),
     refsOwnedBy: async (owner) => (await db.rows<{ job_id: string; host: string; goal: Goal }>(
       'SELECT job_id, host, goal FROM deployments WHERE owner = $1 ORDER BY job_id, host', [owner])).map((r) => ({ jobId: r.job_id, host: r.host, goal: r.goal })),
-    tasksOf: async (host) => (await db.rows<TaskRow>(`${TASKS} ORDER BY d.job_id`, [host])).map(toTask),
+    desiredOf: async (host) => toHostDesired(await db.rows(desiredOfSql('$1'), [host])),
     taskPageJson: (host, after, limit, maxChars) => fetchPage(
       (afterId: string, n) => db.rows<TaskRow>(`${TASKS} AND d.job_id > $2 ORDER BY d.job_id LIMIT $3`, [host, afterId, n]), after,
       { limit, maxChars, key: (row) => row.job_id, text: taskJson }),
