@@ -21,7 +21,7 @@ import { registryRoutes } from './routes/registry.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { eventsRoutes } from './routes/events.js';
 import { uiRoutes } from './routes/ui.js';
-import { createChangeFeed, topicsOfRoute } from './events/changeFeed.js';
+import { createChangeFeed, topicsOfRoute, type ChangeFeed } from './events/changeFeed.js';
 import { createMasterMetrics, type MasterMetrics } from './metrics/masterMetrics.js';
 import { deploymentGroupsRoutes } from './routes/deploymentGroups.js';
 import { installHeliosWire } from './heliosWire/installHeliosWire.js';
@@ -32,8 +32,8 @@ import { installCompression } from './compression.js';
  * Builds the master's fastify app over an open store; never listens (server.ts does), so tests can
  * use it on a real port or with `inject`. With `https` it serves TLS.
  */
-export function buildApp(deps: Omit<MasterContext, 'metrics'> & { metrics?: MasterMetrics }, https?: HttpsOptions): FastifyInstance {
-  // server.ts makes them, so that the rollout engine's outcomes are among them too.
+export function buildApp(deps: Omit<MasterContext, 'metrics'> & { metrics?: MasterMetrics; feed?: ChangeFeed }, https?: HttpsOptions): FastifyInstance {
+  // server.ts makes them and the change feed, so that the rollout engine's outcomes and steps are among them too.
   const metrics = deps.metrics ?? createMasterMetrics({ store: deps.store, notifier: deps.notifier, downAfterMs: deps.options.downAfterMs });
   // The routes' store times its transactions for GET /metrics.
   const ctx: MasterContext = { ...deps, metrics, store: metrics.timedStore() };
@@ -51,7 +51,7 @@ export function buildApp(deps: Omit<MasterContext, 'metrics'> & { metrics?: Mast
     logController: new LogController({ disableRequestLogging: true }),
   });
   installRequestLog(app);
-  const feed = createChangeFeed(deps.store);
+  const feed = deps.feed ?? createChangeFeed(deps.store);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;
     metrics.httpRequest(request.method, route ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);

@@ -6,6 +6,7 @@ import { openStore } from './store/store.js';
 import { createNotifier } from './notifier.js';
 import { startRolloutEngine } from './rollouts/engine.js';
 import { createMasterMetrics } from './metrics/masterMetrics.js';
+import { createChangeFeed } from './events/changeFeed.js';
 import { startReaper } from './reaper.js';
 import { startMasterBeat } from './masterBeat.js';
 import { resolveRetention } from './reapers/retention.js';
@@ -111,7 +112,8 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   const notifier = createNotifier();
   store.onHostsChanged((hosts) => (hosts === 'all' ? notifier.wakeAll() : notifier.notify(hosts)));
   const metrics = createMasterMetrics({ store, notifier, downAfterMs: resolved.downAfterMs });
-  const app = buildApp({ store, notifier, options: resolved, tokens, secrets, metrics }, https);
+  const feed = createChangeFeed(store);
+  const app = buildApp({ store, notifier, options: resolved, tokens, secrets, metrics, feed }, https);
   for (const warning of loaded.warnings) app.log.warn(warning);
   if (tokens.size() === 0 && options.tls?.clientCaFile === undefined) {
     app.log.warn('no tokens: anyone who can reach this master can deploy (on 127.0.0.1, anyone on this machine); give --token-file to require them');
@@ -120,7 +122,9 @@ export async function startMaster(options: StartOptions): Promise<RunningMaster>
   const reaper = startReaper(store, {
     intervalMs: resolved.reaperIntervalMs, master: resolved.name, downAfterMs: resolved.downAfterMs, retention: resolved.retention, log: app.log,
   });
-  const rollouts = startRolloutEngine(store, { downAfterMs: resolved.downAfterMs, master: resolved.name, log: app.log, observer: metrics });
+  // A step is no request of anyone's: the dashboard hears it as a change of deployments (a group's status, its hosts' jobs).
+  const rollouts = startRolloutEngine(store, { downAfterMs: resolved.downAfterMs, master: resolved.name, log: app.log, observer: metrics,
+    onStep: () => feed.changed(['deployments']) });
   try {
     await app.listen({ host, port: options.port ?? 5801 });
   } catch (err) {

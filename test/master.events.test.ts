@@ -1,12 +1,14 @@
 /**
  * GET /events, the dashboard's change stream, against a real master on 127.0.0.1: a hello with the
- * index, then a change naming what changed, for a deploy, an agent's status report and a sync; role
+ * index, then a change naming what changed, for a deploy, an agent's status report, a sync and a
+ * rollout's steps; role
  * read at least; the master's shutdown ends the stream.
  */
 import test from 'ava';
 import { serverSentEvents, type ChangeEvent, type ServerSentEvent, type TaskStatus } from '../core/index.js';
 import type { TokenEntry } from '../master/auth/tokenFile.js';
-import { startTestMaster } from './harness/master.js';
+import { heartbeatBody, startTestMaster } from './harness/master.js';
+import { waitFor } from './harness/processes.js';
 import { ENGINES } from './harness/engines.js';
 
 const tokens: TokenEntry[] = [
@@ -76,6 +78,31 @@ for (const engine of ENGINES) {
     await m.client.deployments.deploy('h1', id).catch(() => {});
     await new Promise((r) => setTimeout(r, 300));
     t.is(stream.events.length, before, 'JOB_ALREADY_DEPLOYED sends no change');
+  });
+
+  test(`${engine}: GET /events: a rollout's steps, which no request makes, are changes of deployments too`, async (t) => {
+    const m = await startTestMaster({ engine, tokens });
+    t.teardown(m.close);
+    const agent = m.clientWith({ token: 'agent-token-0123456789' });
+    await agent.hosts.register('h1', 'a1');
+    await agent.agents.heartbeat('h1', heartbeatBody('a1', { labels: { role: 'web' } }));
+    const { id } = await m.client.jobs.create({ id: 'web:1', image: 'busybox:latest' });
+    await m.client.deploymentGroups.create({ name: 'web', hostSelectors: [{ label: 'role', operator: 'EQUALS', operand: 'web' }] });
+    await m.client.deploymentGroups.rollingUpdate('web', { job: id });
+    await waitFor(async () => (await m.client.deployments.get('h1', id)) !== undefined, { message: 'the engine deployed web:1' });
+    const stream = await openEvents(m.url, 'read-token-0123456789');
+    t.teardown(stream.close);
+    await stream.next((e) => e.event === 'hello');
+    // A first change, so that what was pending before the stream opened is sent and out of the way.
+    await m.client.jobs.create({ id: 'other:1', image: 'busybox:latest' });
+    await stream.next(changeWith('jobs'));
+    const seen = stream.events.length;
+    const running: TaskStatus = { jobId: id, goal: 'START', state: 'RUNNING', containerId: 'c0ffee', throttled: 'NO', ports: {}, env: {}, containerError: null };
+    await agent.agents.reportStatuses('h1', { id: 'a1', updates: [{ status: running, timestamp: Date.now() }], removed: [] });
+    await waitFor(async () => (await m.client.deploymentGroups.status('web')).status === 'ACTIVE', { message: 'the rollout done' });
+    // The report itself is a change of statuses; the engine's steps after it (its wait done, the rollout ended) of deployments.
+    await stream.next(changeWith('deployments'), seen);
+    t.pass();
   });
 
   test(`${engine}: GET /events needs role read; the master's shutdown ends the stream`, async (t) => {

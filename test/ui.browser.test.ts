@@ -124,6 +124,10 @@ test('read token: data but no action buttons; a refused commit shows file:line a
   await page.waitForFunction('/ROLLING_OUT/.test(document.querySelector(\'article[aria-label="Group api-group"] h2\')?.textContent ?? "")', { timeout: 10_000 });
   t.regex(await text(page, '[data-group-host="h1"]'), /^h1.*IN_PROGRESS$/);
   t.regex(await text(page, 'article[aria-label="Group api-group"]'), /Rollout \d+: step \d of 3/);
+  // h1 reports api:2 RUNNING: the engine's last steps (no request of anyone's) reach the open page too.
+  await agent.agents.reportStatuses('h1', { id: 'a1', removed: [], updates: [{ timestamp: Date.now(), status:
+    { jobId: two.id, goal: 'START', state: 'RUNNING', containerId: 'c0ffee', throttled: 'NO', ports: {}, env: {}, containerError: null } }] });
+  await page.waitForFunction('/ACTIVE/.test(document.querySelector(\'article[aria-label="Group api-group"] h2\')?.textContent ?? "")', { timeout: 10_000 });
 
   await m.close();
   await page.waitForSelector('[data-live="reconnecting"]', { timeout: 10_000 });

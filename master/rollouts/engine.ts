@@ -36,6 +36,8 @@ export interface RolloutEngineOptions {
   log?: FastifyBaseLogger;
   /** Told what each committed step did (GET /metrics). */
   observer?: RolloutObserver;
+  /** Called after each committed step (the dashboard's change feed). */
+  onStep?: () => void;
 }
 
 export interface RolloutEngine {
@@ -98,7 +100,10 @@ export function startRolloutEngine(store: Store, options: RolloutEngineOptions):
           options.log?.error({ err, deploymentGroup: group.name }, 'rollout step failed');
           return { wrote: false, until: Date.now() + 1_000 };
         });
-        if (result.wrote) continue;
+        if (result.wrote) {
+          options.onStep?.();
+          continue;
+        }
         if (result.until !== undefined) earliest = Math.min(earliest ?? Infinity, result.until);
         break;
       }
