@@ -141,9 +141,9 @@ test('canary.mjs runs the new version on one host, watches it, then on the rest;
   const canaryRunning = history.find((e) => e.host === a.name && e.status.state === 'RUNNING')!.timestamp;
   t.true(history.find((e) => e.host === b.name)!.timestamp >= canaryRunning + 2000, 'b after the 2 s watch');
 
-  // v2 is healthy at first, then its container exits: the canary goes, b keeps v1.
-  const dying = await jobFile(t, name, '2', { command: 'mkdir -p /www && echo v2 > /www/index.html && httpd -p 8080 -h /www && sleep 3 && exit 7' });
-  const bad = await run(master, ['examples/zx/canary.mjs', dying, a.name, b.name, '--watch', '20s', '--timeout', '60s']);
+  // v2 is healthy at first, then (8 s in) its container exits: the canary goes, b keeps v1.
+  const dying = await jobFile(t, name, '2', { command: 'mkdir -p /www && echo v2 > /www/index.html && httpd -p 8080 -h /www && sleep 8 && exit 7' });
+  const bad = await run(master, ['examples/zx/canary.mjs', dying, a.name, b.name, '--watch', '40s', '--timeout', '60s']);
   t.is(bad.code, 1, bad.stdout);
   const v2 = /created (\S+)/.exec(bad.stdout)![1];
   t.regex(bad.stderr, new RegExp(`helios: examples/zx/canary.mjs:\\d+: Error: ${a.name}: canary ${v2} went EXITED.*: undeployed\n$`));

@@ -3,12 +3,12 @@
 //   helios run examples/zx/canary.mjs JOB_FILE CANARY_HOST HOST… [--watch 1m] [--timeout 2m]
 //
 // Creates the job of JOB_FILE, deploys it on CANARY_HOST and waits until it is RUNNING with its
-// health check passing (--timeout, default 2m), then watches that task for --watch (default 1m):
-// any state change away from RUNNING (the container exited, its health check failing again)
-// undeploys the canary and stops (exit 1, the change on stderr). Once the canary has held, the job
-// goes on every other HOST at once; when all are RUNNING the job's other versions (same name) are
-// undeployed from every host. As in release.mjs the versions run side by side for a while: give the
-// job a dynamic external port.
+// health check passing (--timeout, default 2m; else the canary is undeployed, exit 1), then
+// watches that task for --watch (default 1m): any state change away from RUNNING (the container
+// exited, its health check failing again) undeploys the canary and stops (exit 1, the change on
+// stderr). Once the canary has held, the job goes on every other HOST at once; when all are
+// RUNNING the job's other versions (same name) are undeployed from every host. As in release.mjs
+// the versions run side by side for a while: give the job a dynamic external port.
 // The master, token and TLS are the helios command's: -z URL, HELIOS_MASTER, HELIOS_TOKEN, --ca …
 import { createOnce, deployWhereMissing, otherVersions } from './versions.mjs';
 
@@ -21,7 +21,13 @@ const timeout = argv.timeout ?? '2m';
 
 const id = await createOnce(helios, file);
 const [canary] = await deployWhereMissing(helios, id, canaryName);
-await spinner(`${canary}: waiting for ${id} to be RUNNING`, () => helios.waitFor(id, canary, 'RUNNING', { timeout }));
+try {
+  await spinner(`${canary}: waiting for ${id} to be RUNNING`, () => helios.waitFor(id, canary, 'RUNNING', { timeout }));
+} catch (err) {
+  // Never healthy (TASK_FAILED, WAIT_TIMED_OUT): the canary goes, the reason is the error's line.
+  await helios.undeploy(id, canary);
+  throw err;
+}
 echo(`${canary}: ${id} RUNNING; watching it for ${argv.watch ?? '1m'}`);
 for await (const change of helios.watch(id, { hosts: canary, for: argv.watch ?? '1m' })) {
   if (change.status.state === 'RUNNING') continue;
