@@ -106,7 +106,7 @@ test('a commit rolls its group out host after host; the same commit again starts
   t.is((await history(g)).length, 2, 'no rollout started by re-applying the commit');
   const sync = await helios(g.master, ['sync', 'status', source]);
   t.is(sync.code, 0, sync.stderr);
-  t.regex(sync.stdout, new RegExp(`^${source}: group web -> app:2:[0-9a-f]{7} ACTIVE \\(rollout ${record.id}\\)$`, 'm'));
+  t.regex(sync.stdout, new RegExp(`^${source}: group web -> app:2:[0-9a-f]{7} ACTIVE 3/3 hosts \\(rollout ${record.id}\\)$`, 'm'));
 
   // The group is git's: a rolling update or a remove by hand is refused without --force, and changes nothing.
   for (const args of [['rolling-update', v2, 'web'], ['remove-deployment-group', 'web']]) {
@@ -141,7 +141,7 @@ test('a commit whose image is missing fails its rollout in seconds and, with aut
   for (const a of agents) await waitForState(g.master, v1, a.name, 'RUNNING', 60_000);
   t.deepEqual(await runningJobs(agents), agents.map(() => [v1]));
   const status2 = await g.master.client.sync.source(source);
-  t.like(status2.rollouts?.[0], { group: 'web', jobId: jobIdOf('jobs/app.yaml', broken), status: 'FAILED', reverted: true });
+  t.like(status2.rollouts?.[0], { group: 'web', jobId: jobIdOf('jobs/app.yaml', broken), status: 'FAILED', reverted: true, updated: 0, members: 3 });
 
   // The same commit again: the failed version is not rolled out again at every pass, and v1 (running) stays.
   t.deepEqual(((await syncer.reactor.next()).result as SyncResult).actions, []);

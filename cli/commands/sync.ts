@@ -14,14 +14,14 @@ export default defineCommand({
 APPLIED is the last commit applied, ATTEMPTED the last one tried and LAST ATTEMPT when (they differ
 when a commit was refused); STATE is OK, ERROR, or REGISTERED (not synced yet). Below the table,
 the rollout of each deployment group a source's jobs go to (deploy.group), as 'SOURCE: group GROUP ->
-JOB STATUS (rollout N)' with ': error' when FAILED; then each error of a source in ERROR, as
+JOB STATUS U/M hosts (rollout N)' (U of its M hosts updated so far) with ': error' when FAILED; then each error of a source in ERROR, as
 'SOURCE: file:line: message', and each warning of its last
 commit (a job whose expires has passed, left out), as 'SOURCE: file:line: warning: message'. Exits 1 when a source shown is
 in ERROR (its last commit was refused), so a script or CI can check it; 0 otherwise.
 --json: [SyncSource, …] with keys name, repo, branch, path, lastAppliedCommit, lastAttemptedCommit,
 state, errors [{file, line, message}], warnings (the same shape), lastSync (when a commit was last applied), lastAttempt
 (when one was last tried), in ms since the epoch, lastPlan (the last helios-syncer --dry-run of it: {commit, at, state
-PLANNED or REFUSED, actions (the first 100), actionCount, errors}, or null), and rollouts [{group, jobId, status, rolloutId, error, reverted}]
+PLANNED or REFUSED, actions (the first 100), actionCount, errors}, or null), and rollouts [{group, jobId, status, rolloutId, updated, members, error, reverted}]
 when its jobs go to deployment groups
 
 A source follows the repository, branch and path of its first sync; a syncer of another one under
@@ -87,12 +87,12 @@ async function remove(self: Self, { positionals, global, out }: RunArgs): Promis
 
 /**
  * The rollout of each group a source's jobs go to (absent from older masters), after a blank line:
- * 'SOURCE: group web -> web:2:9c1d4e2 ROLLING_OUT (rollout 3)', a failure with its error.
+ * 'SOURCE: group web -> web:2:9c1d4e2 ROLLING_OUT 1/3 hosts (rollout 3)', a failure with its error.
  */
 function rolloutLines(sources: SyncSource[]): string[] {
   const lines = sources.flatMap((s) => (s.rollouts ?? []).map((r) => {
     const about = [r.rolloutId === null ? undefined : `rollout ${r.rolloutId}`, r.reverted ? 'reverted' : undefined].filter(Boolean).join(', ');
-    return `${s.name}: group ${r.group} -> ${r.jobId ? shortJobId(r.jobId) : '<no job>'} ${r.status}${about ? ` (${about})` : ''}${r.error ? `: ${r.error}` : ''}`;
+    return `${s.name}: group ${r.group} -> ${r.jobId ? shortJobId(r.jobId) : '<no job>'} ${r.status} ${r.updated}/${r.members} hosts${about ? ` (${about})` : ''}${r.error ? `: ${r.error}` : ''}`;
   }));
   return lines.length > 0 ? ['', ...lines] : [];
 }

@@ -115,6 +115,9 @@ export interface SyncRollout {
   status: DeploymentGroupStatusName;
   /** Its id in the group's history (`helios deployment-group-status GROUP --history`), or null before any. */
   rolloutId: number | null;
+  /** The group's members the rollout has updated (done), of `members`: its progress. */
+  updated: number;
+  members: number;
   /** The failure, when FAILED. */
   error?: string;
   reverted: boolean;

@@ -168,6 +168,7 @@ export async function rolloutsOfSources(q: Queries, sources: readonly string[]):
     for (const owner of owners) {
       bySource.get(owner!.slice('git:'.length))?.push({
         group: record.group.name, jobId: jobId ?? '', status: statusName(record), rolloutId: latest?.id ?? null,
+        updated: latest?.hosts.filter((h) => h.phase === 'UPDATE' && h.result === 'DONE').length ?? 0, members: record.hosts.length,
         ...(record.status?.error ? { error: record.status.error } : {}), reverted: record.reverted,
       });
     }
