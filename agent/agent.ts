@@ -40,6 +40,10 @@ import { pullCredentials } from './registry/pullCredentials.js';
 import { staticHostPorts, type PortBook } from './supervisor/taskPorts.js';
 import { createTrouble } from './trouble.js';
 import { createAgentMetrics } from './metrics/agentMetrics.js';
+import { createDockerStreams } from './docker/dockerStreams.js';
+import { startMasterChannels } from './channel/masterChannel.js';
+import { serveLogs } from './channel/containerLogs.js';
+import { serveExec } from './channel/containerExec.js';
 
 export interface Agent {
   name: string;
@@ -292,6 +296,20 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     log,
   });
 
+  // Logs and exec: streams the masters open on the channels this agent dials (it listens on no port).
+  const dockerStreams = createDockerStreams(o.dockerHost);
+  const containersOf = async (jobId: string) => (await docker.listContainers()).filter((c) => c.jobId === jobId);
+  const channels = startMasterChannels({
+    masters: o.masters, host: o.name, token: o.token, tls: o.tls, log: log.child({ component: 'channel' }),
+    agentId: () => store.get().agentId,
+    clusterId: () => store.get().clusterId,
+    serve: async (stream, open) => {
+      if (open.kind === 'exec') return serveExec(stream, open, { streams: dockerStreams, containers: containersOf });
+      if (open.kind === 'logs') return serveLogs(stream, open, { streams: dockerStreams, containers: containersOf, desired: (jobId) => store.get().tasks.some((t) => t.jobId === jobId) });
+      stream.close({ code: 'NOT_FOUND', message: `this agent serves no ${JSON.stringify((open as { kind?: unknown }).kind)} stream` });
+    },
+  });
+
   const imageGc = startImageGc({
     docker, pulled, options: o.imageGc, log: log.child({ component: 'image-gc' }),
     desiredImages: () => store.get().tasks.map((task) => task.job.image),
@@ -313,6 +331,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       stopping = true;
       events.stop();
       await metricsServer?.close();
+      channels.stop();
       await imageGc.stop();
       await reactor.stop();
       for (const s of supervisors.values()) s.detach();

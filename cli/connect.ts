@@ -31,7 +31,8 @@ export async function connect(global: GlobalOptions): Promise<HeliosClient> {
   });
 }
 
-async function readTls(paths: GlobalOptions['tls'], insecure: boolean): Promise<TlsOptions | undefined> {
+/** The PEM texts of --ca/--cert/--key (HELIOS_CA, …), checked; undefined when none is given and no check is skipped. */
+export async function readTls(paths: GlobalOptions['tls'], insecure: boolean): Promise<TlsOptions | undefined> {
   const skip = insecure ? { skipHostnameCheck: true } : undefined;
   if (!paths.ca && !paths.cert && !paths.key) return skip;
   const { readTlsFiles } = await import('../core/client/tlsFiles.js');

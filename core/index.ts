@@ -38,3 +38,4 @@ export * from './schema/deploymentGroup.js';
 export * from './model/hostOrder.js';
 export { coerceRolloutOptions } from './model/readJobSpec.js';
 export * from './metrics/metricsServer.js';
+export * from './schema/channel.js';

@@ -27,6 +27,11 @@ import { deploymentGroupsRoutes } from './routes/deploymentGroups.js';
 import { installHeliosWire } from './heliosWire/installHeliosWire.js';
 import { installCors } from './cors.js';
 import { installCompression } from './compression.js';
+import { installWebSockets } from './channel/webSockets.js';
+import { createAgentChannels } from './channel/agentChannels.js';
+import { channelRoutes } from './routes/channel.js';
+import { logsRoutes } from './routes/logs.js';
+import { execRoutes } from './routes/exec.js';
 
 /**
  * Builds the master's fastify app over an open store; never listens (server.ts does), so tests can
@@ -68,7 +73,10 @@ export function buildApp(deps: Omit<MasterContext, 'metrics'> & { metrics?: Mast
   installHeliosWire(app, { jobOf: (id) => ctx.store.jobs.get(id) });
   installAuth(app, { tokens: ctx.tokens, clientCertificates: https?.requestCert === true });
   installErrorHandler(app, ctx.store.storeError);
-  app.addHook('preClose', async () => { ctx.notifier.releaseAll(); feed.close(); });
+  installWebSockets(app);
+  // The agents' channels (logs, exec): agents dial in, nothing dials an agent.
+  const channels = createAgentChannels(app.log);
+  app.addHook('preClose', async () => { ctx.notifier.releaseAll(); feed.close(); channels.closeAll(); });
   installCompression(app);
   // A write is answered once it is on disk (--sync-mode full: store/durableCommits.ts), a refusal
   // too, as the write may have committed before it. An fsync that fails answers 500 (not waited on).
@@ -89,6 +97,9 @@ export function buildApp(deps: Omit<MasterContext, 'metrics'> & { metrics?: Mast
   metricsRoutes(app, ctx);
   eventsRoutes(app, ctx, feed);
   deploymentGroupsRoutes(app, ctx);
+  channelRoutes(app, ctx, channels);
+  logsRoutes(app, ctx, channels);
+  execRoutes(app, ctx, channels);
   uiRoutes(app);
   return app;
 }

@@ -9,7 +9,7 @@ export default defineCommand({
 and its role, e.g. "ci (deploy)", the master's cluster id, then what jobs you create may ask of a host.
   read     every GET                        deploy   read + create/remove, deploy/undeploy/start/stop, sync
   admin    everything, privileged fields    agent    only the agent protocol (of its host)
-  sync     apply its own sync sources
+  sync     apply its own sync sources       exec     read + exec in containers (helios exec)
 --json: {"name", "role", "sources"?, "host"?, "anonymous", "clusterId", "admission": {"hostPaths", "networkModes",
          "capabilities", "securityOpts"} | null (an admin token: anything)}`,
   options: {},

@@ -61,10 +61,15 @@ function httpAgent(): Promise<HttpAgent> {
 const httpsAgents = new Map<string, Promise<HttpsAgent>>();
 
 function httpsAgent(tls: TlsOptions): Promise<HttpsAgent> {
-  const { skipHostnameCheck, ...pem } = tls;
-  const key = JSON.stringify([pem.ca, pem.cert, pem.key, skipHostnameCheck === true]);
+  const key = JSON.stringify([tls.ca, tls.cert, tls.key, tls.skipHostnameCheck === true]);
   let agent = httpsAgents.get(key);
-  const identity = skipHostnameCheck ? { checkServerIdentity: () => undefined } : {};
-  if (!agent) httpsAgents.set(key, agent = import('node:https').then(({ Agent }) => new Agent({ ...KEEP_ALIVE, ...pem, ...identity })));
+  if (!agent) httpsAgents.set(key, agent = import('node:https').then(({ Agent }) => new Agent({ ...KEEP_ALIVE, ...tlsConnectOptions(tls) })));
   return agent;
+}
+
+/** The client's TLS options as node's tls.connect takes them: its https agents', and the WebSockets' (logs, exec, the agent's channel). */
+export function tlsConnectOptions(tls: TlsOptions | undefined): { ca?: string; cert?: string; key?: string; checkServerIdentity?: () => undefined } {
+  if (!tls) return {};
+  const { skipHostnameCheck, ...pem } = tls;
+  return { ...pem, ...(skipHostnameCheck && { checkServerIdentity: () => undefined }) };
 }

@@ -35,6 +35,8 @@ export const errorCodes = {
   DISK_FULL: { http: 507, exit: 1, doc: "The master's disk is full: writes fail and nothing is written, reads still work; the operator frees space, then writes succeed again." },
   STORAGE_ERROR: { http: 503, exit: 1, doc: 'The master cannot use its database (an I/O error, a read-only or damaged file; the message says which); the master log has the details, helios-master check tests the file.' },
   SECRETS_UNAVAILABLE: { http: 503, exit: 1, doc: 'The master cannot seal or open registry secrets: its --secrets-key-file is missing, unreadable, or not the key they were sealed with (the message says which).' },
+  AGENT_NOT_CONNECTED: { http: 503, exit: 1, doc: "The host's agent has no channel to this master (it is down, or was not given this master's address), so its logs and exec cannot be reached." },
+  CONTAINER_NOT_FOUND: { http: 404, exit: 1, doc: 'The task has no container on the host (not created yet, or removed), or none running for exec.' },
   UNKNOWN_JOB: { http: 404, exit: 1, doc: 'No job matches the reference.' },
   AMBIGUOUS_JOB_REFERENCE: { http: 409, exit: 1, doc: 'Several jobs match the reference; give more of the id.' },
   AMBIGUOUS_HOST: { http: 409, exit: 1, doc: 'A host name given to the CLI is the prefix of several hosts (the message lists them); give more of the name.' },

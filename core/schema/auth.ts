@@ -1,7 +1,7 @@
 import type { AdmissionPolicy } from '../model/admission.js';
 
 /** A token's role (see master/auth/access.ts for what each may call). */
-export const roles = ['read', 'deploy', 'agent', 'admin', 'sync'] as const;
+export const roles = ['read', 'deploy', 'agent', 'admin', 'sync', 'exec'] as const;
 export type Role = (typeof roles)[number];
 
 /** `GET /whoami`: who the master takes the caller for, and what its jobs may ask of a host. */
@@ -26,10 +26,10 @@ export interface Whoami {
 /**
  * What a write changed, as the audit log records it (`reap`: the master's reapers, token `master`;
  * `registry-login`/`registry-logout`: a registry account, named in detail with its host and user, never its secret;
- * the deployment-group actions name the group in detail; a rollout's own deploys and undeploys are recorded with token `rollout N`).
+ * the deployment-group actions name the group in detail; `exec`: a command run in a task's container, in detail with its tty and stdin; a rollout's own deploys and undeploys are recorded with token `rollout N`).
  */
 export const auditActions = ['create', 'remove', 'deploy', 'undeploy', 'set-goal', 'register', 'deregister', 'sync', 'reap', 'registry-login', 'registry-logout',
-  'create-deployment-group', 'update-deployment-group', 'remove-deployment-group', 'rolling-update', 'stop-deployment-group'] as const;
+  'create-deployment-group', 'update-deployment-group', 'remove-deployment-group', 'rolling-update', 'stop-deployment-group', 'exec'] as const;
 export type AuditAction = (typeof auditActions)[number];
 
 /** One write made through the API: who (the token's name, and the user its client named), what, where. */

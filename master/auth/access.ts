@@ -7,6 +7,7 @@
  *   read        read, deploy, admin
  *   deploy      deploy, admin
  *   admin       admin
+ *   exec        exec, admin (a shell in a production container: its own role, not implied by deploy)
  *   agent       the agent of the route's :host (an agent token bound to it, or unbound), or admin
  *   agent-read  the agent of :host, or read
  *   agent-self  the agent of :host only, not even admin (a registry secret, for that agent's pull); on a
@@ -16,7 +17,7 @@
  */
 import type { Principal, Role } from './principal.js';
 
-export type Access = 'public' | 'any' | 'read' | 'deploy' | 'admin' | 'agent' | 'agent-read' | 'agent-self' | 'sync' | 'sync-read';
+export type Access = 'public' | 'any' | 'read' | 'deploy' | 'admin' | 'exec' | 'agent' | 'agent-read' | 'agent-self' | 'sync' | 'sync-read';
 
 export const routeAccess: Readonly<Record<string, Access>> = {
   'GET /healthz': 'public',
@@ -29,6 +30,8 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'GET /jobs/:id': 'read',
   'DELETE /jobs/:id': 'deploy',
   'GET /jobs/:id/status': 'read',
+  'GET /jobs/:id/logs': 'read',
+  'GET /jobs/:id/exec': 'exec',
   'POST /jobs/statuses': 'read',
   'GET /history/jobs/:id': 'read',
   'GET /audit': 'read',
@@ -45,6 +48,7 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'GET /agents/:host/tasks': 'agent-read',
   'POST /agents/:host/statuses': 'agent',
   'GET /agents/:host/registry-auth': 'agent-self',
+  'GET /agents/:host/channel': 'agent',
   'GET /sync/sources': 'read',
   'GET /sync/sources/:name': 'sync-read',
   'PUT /sync/sources/:name': 'sync',
@@ -68,7 +72,8 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'GET /ui/*': 'public',
 };
 
-const LEVEL: Record<Role, number> = { agent: 0, sync: 0, read: 1, deploy: 2, admin: 3 };
+// exec reads as read does; what it adds is its own access, below.
+const LEVEL: Record<Role, number> = { agent: 0, sync: 0, read: 1, exec: 1, deploy: 2, admin: 3 };
 const atLeast = (p: Principal, role: 'read' | 'deploy' | 'admin') => LEVEL[p.role] >= LEVEL[role];
 
 const isAgentOf = (p: Principal, host: string | undefined) => p.role === 'agent' && (p.host === undefined || p.host === host);
@@ -80,6 +85,7 @@ function needed(access: Access, params: Record<string, string | undefined>): str
     case 'agent': return `role admin, or the agent of host ${params.host}`;
     case 'agent-read': return `role read, or the agent of host ${params.host}`;
     case 'agent-self': return `the agent of host ${params.host}`;
+    case 'exec': return 'role exec or admin';
     case 'sync': return `role deploy, or a sync token for source ${params.name}`;
     case 'sync-read': return `role read, or a sync token for source ${params.name}`;
     default: return `role ${access}`;
@@ -92,6 +98,7 @@ export function refusal(principal: Principal, access: Access, params: Record<str
     switch (access) {
       case 'public': case 'any': return true;
       case 'read': case 'deploy': case 'admin': return atLeast(principal, access);
+      case 'exec': return principal.role === 'exec' || atLeast(principal, 'admin');
       case 'agent': return isAgentOf(principal, params.host) || atLeast(principal, 'admin');
       case 'agent-read': return isAgentOf(principal, params.host) || atLeast(principal, 'read');
       case 'agent-self': return isAgentOf(principal, params.host) || principal.anonymous;

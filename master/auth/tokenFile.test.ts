@@ -43,10 +43,10 @@ test('a short token is a warning, so that existing files keep working', (t) => {
 });
 
 const malformed: Array<[string, string, string]> = [
-  ['an unknown role', `${T(1)} root`, `${F}:1: "root" is not a role (a role is read, deploy, agent, admin, agent:HOST or sync:SOURCE)`],
+  ['an unknown role', `${T(1)} root`, `${F}:1: "root" is not a role (a role is read, deploy, agent, admin, exec, agent:HOST or sync:SOURCE)`],
   ['sync without a source', `${T(1)} sync`, `${F}:1: a sync token is bound to its sources: write sync:SOURCE (sync:a,b for several)`],
   ['a bad source name', `${T(1)} sync:-x`, `${F}:1: "-x" is not a sync source name`],
-  ['a binding on another role', `${T(1)} read:x`, `${F}:1: "read:x" is not a role (a role is read, deploy, agent, admin, agent:HOST or sync:SOURCE)`],
+  ['a binding on another role', `${T(1)} read:x`, `${F}:1: "read:x" is not a role (a role is read, deploy, agent, admin, exec, agent:HOST or sync:SOURCE)`],
   ['a bad host', `${T(1)} agent:a/b`, `${F}:1: "a/b" is not a host name (agent:HOST)`],
   ['too many words (an inline comment without #)', `${T(1)} deploy ci the pipeline`, `${F}:1: expected TOKEN ROLE [NAME], found 5 words (a comment starts with # after a space)`],
   ['a bad name', `${T(1)} deploy c!`, `${F}:1: "c!" is not a token name (letters, digits, ".", "_", "@", "-"; at most 64)`],
@@ -54,7 +54,7 @@ const malformed: Array<[string, string, string]> = [
   ['a repeated name', `${T(1)} deploy ci\n${T(2)} read ci`, `${F}:2: the name ci is also on line 1; the audit log tells tokens apart by name`],
   ['no token at all', '# nothing\n\n', `token file ${F}: holds no tokens`],
   // The token second by mistake: the message (stderr at start, the log on SIGHUP) must not show it.
-  ['the token where the role goes', `deploy ${T(1)} ci`, `${F}:1: a word of 21 characters (not shown: it may be a token) is not a role (a role is read, deploy, agent, admin, agent:HOST or sync:SOURCE)`],
+  ['the token where the role goes', `deploy ${T(1)} ci`, `${F}:1: a word of 21 characters (not shown: it may be a token) is not a role (a role is read, deploy, agent, admin, exec, agent:HOST or sync:SOURCE)`],
   ['the token where the name goes', `x deploy ${T(1)}+/=`, `${F}:1: a word of 24 characters (not shown: it may be a token) is not a token name (letters, digits, ".", "_", "@", "-"; at most 64)`],
 ];
 for (const [what, text, message] of malformed) {
