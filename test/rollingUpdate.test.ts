@@ -12,6 +12,7 @@ import { agentContainers, startMasterFor, startTestAgent, uniqueName, type TestA
 import { emptyRegistry } from './harness/emptyRegistry.js';
 import { spawnMaster, urlOf } from './harness/master.js';
 import { freePort, waitFor } from './harness/processes.js';
+import { createTestDatabase } from './harness/postgres.js';
 
 /** A master as these tests use it: where agents find it, and a client. */
 interface Master { url: string; client: HeliosClient }
@@ -136,5 +137,49 @@ test('kill -9 of the master mid-rollout: restarted on the same database, it cont
   // The host done before the kill kept its result; the others were finished by the new master.
   t.deepEqual(record.hosts[0], before.hosts[0]);
   t.true(record.hosts[2].finished! > killedAt);
+  t.deepEqual(await runningJobs(agents), agents.map(() => [v1]));
+});
+
+test('two masters over one PostgreSQL: kill -9 of the one driving a rollout, and the other takes the rollouts lease and finishes the same rollout', async (t) => {
+  const db = await createTestDatabase(t);
+  const a = spawnMaster(['--db', db, '--name', 'a']);
+  t.teardown(() => a.kill('SIGKILL'));
+  const aUrl = await urlOf(a);
+  // a's engine takes the rollouts lease at its first pass, before b exists.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const b = await startMasterFor(t, { dbPath: db, name: 'b' });
+  const viaB: Master = { url: b.url, client: b.client };
+  const prefix = uniqueName('ru2');
+  const agents = await Promise.all([1, 2, 3].map((i) => startTestAgent(t, { url: aUrl }, { name: `${prefix}-${i}`, labels: { role: 'web' }, master: [aUrl, b.url] })));
+  await waitFor(async () => {
+    const statuses = await Promise.all(agents.map((agent) => b.client.hosts.status(agent.name).catch(() => undefined)));
+    return statuses.every((s) => s?.status === 'UP' && s.labels.role === 'web') || undefined;
+  }, { message: 'agents UP with their labels' });
+  await b.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
+  const v1 = await job(viaB, '1');
+  // Each host must stay RUNNING 2 s: the rollout takes over 6 s, and a is killed during it.
+  const { rolloutId } = await b.client.deploymentGroups.rollingUpdate('web', { job: v1, rolloutOptions: { minHealthySeconds: 2 } });
+  const before = await waitFor(async () => {
+    const [record] = (await b.client.deploymentGroups.history('web')).rollouts;
+    return record?.hosts[0]?.result === 'DONE' ? record : undefined;
+  }, { timeoutMs: 30_000, intervalMs: 50, message: 'first host done' });
+  t.like(await b.client.deployments.get(agents[0].name, v1), { deployerMaster: 'a' }, 'a drove the rollout');
+  await a.kill('SIGKILL');
+  const killedAt = Date.now();
+
+  const status = await waitFor(async () => {
+    const s = await b.client.deploymentGroups.status('web');
+    return s.status !== 'ROLLING_OUT' ? s : undefined;
+  }, { timeoutMs: 60_000, intervalMs: 100, message: 'rollout after the kill' });
+  t.is(status.status, 'ACTIVE', status.error);
+  const history = (await b.client.deploymentGroups.history('web')).rollouts;
+  t.deepEqual(history.map((r) => [r.id, r.outcome]), [[rolloutId, 'DONE']], 'the same rollout, not a new one');
+  const [record] = history;
+  t.deepEqual(record.hosts.map((h) => [h.host, h.result]), agents.map((agent) => [agent.name, 'DONE']));
+  t.deepEqual(record.hosts[0], before.hosts[0], 'the host done before the kill kept its result');
+  const resumed = record.hosts.find((h) => h.started > killedAt);
+  t.truthy(resumed, 'a host was started after the kill');
+  t.log(`the next host started ${resumed!.started - killedAt} ms after the kill -9 of a`);
+  t.like(await b.client.deployments.get(resumed!.host, v1), { deployerMaster: 'b' }, 'b finished it');
   t.deepEqual(await runningJobs(agents), agents.map(() => [v1]));
 });

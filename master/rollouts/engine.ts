@@ -6,9 +6,10 @@
  * the store; a step with nothing to do is rolled back and wakes nobody.
  *
  * Once per cluster: a pass runs only while this master holds the `rollouts` lease (PostgreSQL: one
- * master; SQLite: always). Other masters' writes are not heard here, so on PostgreSQL the engine also
- * looks every `recheckMs`; a master that does not hold the lease asks again at that pace, not at
- * every commit.
+ * master; SQLite: always). On PostgreSQL other masters' durable writes are heard too (Store.onCommit),
+ * and the engine also looks every `recheckMs` for one whose notice was lost; a master that does not
+ * hold the lease asks for it again every LEASE_ASK_MS, not at every commit, so it takes over within
+ * about a second of its holder's death.
  *
  * Heartbeats (the non-durable commits: 200 a second from 1,000 agents) matter only for a label change
  * or a host back UP, so they bring one pass per HEARTBEAT_PASS_MS at most; every other commit (a task
@@ -25,8 +26,10 @@ import { targetJobOf } from './tasks.js';
 import { writeObserved, type RolloutObserver } from './rolloutEvents.js';
 
 export const ROLLOUT_LEASE = 'rollouts';
-/** How often a master without the lease asks for it, and the engine looks for other masters' writes, when the store has no recheckMs. */
+/** How often the engine looks for other masters' writes when the store has no recheckMs. */
 const LEASE_RECHECK_MS = 5_000;
+/** How often a master without the lease asks for it (on PostgreSQL one pg_try_advisory_lock). */
+const LEASE_ASK_MS = 1_000;
 /** At most one pass this often for heartbeats alone. */
 const HEARTBEAT_PASS_MS = 250;
 
@@ -87,7 +90,7 @@ export function startRolloutEngine(store: Store, options: RolloutEngineOptions):
   async function pass(): Promise<number | undefined> {
     if (Date.now() < leaseRetryAt) return leaseRetryAt;
     if (!await store.holdsLease(ROLLOUT_LEASE)) {
-      leaseRetryAt = Date.now() + (store.recheckMs ?? LEASE_RECHECK_MS);
+      leaseRetryAt = Date.now() + LEASE_ASK_MS;
       return leaseRetryAt;
     }
     const groups = await store.deploymentGroups.list();

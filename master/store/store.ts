@@ -106,8 +106,8 @@ export interface Store extends Queries {
   onHostsChanged(listener: (hosts: string[] | 'all', index: number) => void): () => void;
   /**
    * Hears every write this master commits, with its index and whether it was durable (a heartbeat is
-   * not: the rollout engine takes those at a slower pace). Other masters' writes are not heard: a
-   * listener that must see them reads again every `recheckMs`.
+   * not: the rollout engine takes those at a slower pace), and on PostgreSQL every other master's
+   * durable write (NOTIFY; a listener that must not miss one lost meanwhile reads again every `recheckMs`).
    */
   onCommit(listener: (index: number, durable: boolean) => void): () => void;
   /**

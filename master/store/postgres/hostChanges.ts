@@ -2,8 +2,9 @@ import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import type { PgHandle } from './handle.js';
 
-/** The channel every master of a database notifies and listens on. */
+/** The channels every master of a database notifies and listens on: hosts' desired state, and durable commits. */
 const CHANNEL = 'helios_hosts';
+const COMMITS = 'helios_commits';
 /** PostgreSQL's limit on a payload is 8000 bytes: a commit touching more hosts sends several. */
 const MAX_PAYLOAD = 7_000;
 /**
@@ -19,8 +20,11 @@ const RECONNECT_MS = 250;
  * here. Notifications sent while the connection is down are lost: once it is made anew, every host is
  * heard as changed ('all'), so each blocking query reads its index again at once rather than at its
  * periodic re-check (store.ts `recheckMs`, which still bounds what any other loss costs).
+ * Every durable commit is told too (`heardCommit`: the rollout engine steps on another master's
+ * task status at once), by a notice sent with the COMMIT itself, so it costs no round trip.
  */
-export function createHostChanges(url: string, types: pg.CustomTypesConfig, hear: (hosts: string[] | 'all', index: number) => void) {
+export function createHostChanges(url: string, types: pg.CustomTypesConfig, hear: (hosts: string[] | 'all', index: number) => void,
+  heardCommit: (index: number) => void) {
   const origin = randomUUID();
   let client: pg.Client | undefined;
   let closed = false;
@@ -29,8 +33,9 @@ export function createHostChanges(url: string, types: pg.CustomTypesConfig, hear
 
   const onNotification = (message: pg.Notification) => {
     const [from, index, hosts] = (message.payload ?? '').split('|');
-    if (from === origin || hosts === undefined) return;
-    hear(hosts.split(','), Number(index));
+    if (from === origin) return;
+    if (message.channel === COMMITS) heardCommit(Number(index));
+    else if (hosts !== undefined) hear(hosts.split(','), Number(index));
   };
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: url, types });
@@ -43,11 +48,12 @@ export function createHostChanges(url: string, types: pg.CustomTypesConfig, hear
     next.on('end', lost);
     next.on('notification', onNotification);
     await next.connect();
-    await next.query(`LISTEN ${CHANNEL}`);
+    await next.query(`LISTEN ${CHANNEL}; LISTEN ${COMMITS}`);
     client = next;
     if (listenedBefore) {
       const { rows } = await next.query<{ index: string }>('SELECT last_value AS index FROM helios_index');
       hear('all', Number(rows[0].index));
+      heardCommit(Number(rows[0].index));
     }
     listenedBefore = true;
   };
@@ -71,6 +77,8 @@ export function createHostChanges(url: string, types: pg.CustomTypesConfig, hear
       }
       await flush();
     },
+    /** The statement that ends a durable write: the commit's notice (delivered at commit), then COMMIT; one simple query. */
+    commitStatement: (index: number): string => `SELECT pg_notify('${COMMITS}', '${origin}|${Math.trunc(index)}'); COMMIT`,
     async close(): Promise<void> {
       closed = true;
       clearTimeout(retry);

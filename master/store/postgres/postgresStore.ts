@@ -88,15 +88,17 @@ async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string
   const listeners = new Set<(hosts: string[] | 'all', index: number) => void>();
   const commitListeners = new Set<(index: number, durable: boolean) => void>();
   const hear = (hosts: string[] | 'all', index: number) => { for (const listener of listeners) listener(hosts, index); };
-  const changes = createHostChanges(url, types, hear);
+  const heardCommit = (index: number) => { for (const listener of commitListeners) listener(index, true); };
+  const changes = createHostChanges(url, types, hear, heardCommit);
   await changes.start();
   const leases = createLeases(url, types);
 
   /**
-   * `fn` in a transaction that `begin` opens. `begin` may be several statements, sent as one simple
-   * query (one round trip); `fn` gets the last one's rows.
+   * `fn` in a transaction that `begin` opens and `commit()` ends. Each may be several statements, sent
+   * as one simple query (one round trip); `fn` gets the last one's rows.
    */
-  async function transaction<T>(begin: string, fn: (client: pg.PoolClient, begun: Array<Record<string, unknown>>) => Promise<T>): Promise<T> {
+  async function transaction<T>(begin: string, fn: (client: pg.PoolClient, begun: Array<Record<string, unknown>>) => Promise<T>,
+    commit: () => string = () => 'COMMIT'): Promise<T> {
     refuseInTransaction();
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
@@ -105,7 +107,7 @@ async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string
         const results = await client.query(begin) as unknown as pg.QueryResult | pg.QueryResult[];
         const begun = Array.isArray(results) ? results[results.length - 1].rows : results.rows;
         const value = await asTransaction(() => fn(client, begun));
-        await client.query('COMMIT');
+        await client.query(commit());
         return value;
       } catch (err) {
         await client.query('ROLLBACK').catch((rollback: Error) => { broken = rollback; });
@@ -133,7 +135,7 @@ async function createPostgresStore(pool: pg.Pool, url: string, clusterId: string
       for (const host of touched) await setDesiredIndex(db, host, index);
       if (touched.size > 0) await changes.send(db, touched, index);
       return value;
-    });
+    }, () => (writeOptions.durable === false ? 'COMMIT' : changes.commitStatement(index)));
     if (touched.size > 0) hear([...touched], index);
     for (const listener of commitListeners) listener(index, writeOptions.durable !== false);
     return result;
