@@ -65,7 +65,8 @@ test('a silent master: the call that times out there moves on, and takes the blo
   const a = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
   const b = await stub('b');
   t.teardown(() => b.server.close());
-  const client = createClient({ baseUrl: a, masters: [a, b.url], resend: 'all', timeoutMs: 300 });
+  // 2 s: long enough for b to answer on a loaded machine (the full suite at load 26 ran 300 ms over), far below the blocking query's own 70 s.
+  const client = createClient({ baseUrl: a, masters: [a, b.url], resend: 'all', timeoutMs: 2_000 });
   const started = Date.now();
   const waiting = client.agents.tasks('h', 7, 60_000, { agentId: 'id' });
   await new Promise((resolve) => setTimeout(resolve, 50));
