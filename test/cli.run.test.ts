@@ -7,8 +7,11 @@ import test, { type ExecutionContext } from 'ava';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startMasterFor } from './harness/agent.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { tempDir } from './harness/processes.js';
-import { helios } from './cliHarness.js';
+import { CLI_BIN, ensureCliBuilt, helios } from './cliHarness.js';
 
 async function script(t: ExecutionContext, text: string): Promise<string> {
   const dir = await tempDir('helios-run-');
@@ -84,4 +87,22 @@ test("the exit code is the script's process.exitCode; a missing FILE is refused 
   t.is(missing.stderr, 'helios: cannot read script nope.mjs: no such file\n');
   const help = await helios(master, ['--help']);
   t.regex(help.stdout, /\n {2}run +run a zx deploy script with the helios API preloaded/);
+});
+
+test('helios --help imports no package (zx above all); helios run imports zx', async (t) => {
+  await ensureCliBuilt();
+  const dir = await tempDir('helios-imports-');
+  t.teardown(dir.cleanup);
+  // A module resolve hook that names every file of node_modules the process imports.
+  const hook = join(dir.path, 'hook.mjs');
+  await writeFile(hook, "export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes('/node_modules/')) process.stderr.write(`imported ${r.url}\\n`); return r; }\n");
+  const register = join(dir.path, 'register.mjs');
+  await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`);
+  const imports = async (args: string[]) => {
+    const { stderr } = await promisify(execFile)(process.execPath, ['--import', register, CLI_BIN, ...args], { env: { ...process.env, NO_COLOR: '1', HELIOS_MASTER: 'http://127.0.0.1:9' } });
+    return stderr.split('\n').filter((line) => line.startsWith('imported '));
+  };
+  t.deepEqual(await imports(['--help']), []);
+  const empty = await script(t, '');
+  t.true((await imports(['run', empty])).some((line) => /\/zx\/build\/globals\.js$/.test(line)));
 });
