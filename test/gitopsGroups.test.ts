@@ -148,3 +148,30 @@ test('a commit whose image is missing fails its rollout in seconds and, with aut
   t.is((await history(g)).length, 2);
   t.true(await jobExists(g.master.client, v1));
 });
+
+test('a commit during a rollout supersedes it: the newer version rolls out, the one in between and the first stay until it is done, then go', async (t) => {
+  const { g, agents, syncer, v1, first } = await firstCommit(t);
+  t.is(first.state, 'APPLIED');
+  t.is((await settled(g)).status, 'ACTIVE');
+  // v2 holds each host for 60 s of health before the next: the rollout is still on its first host when v3 comes.
+  const slow = groupJobFile('2', { rollout: '{parallelism: 1, timeout: 120, minHealthySeconds: 60}' });
+  const v2 = jobIdOf('jobs/app.yaml', slow);
+  await g.commit({ 'jobs/app.yaml': slow });
+  t.deepEqual(summary((await syncer.reactor.next()).result as SyncResult), ['create app:2', 'rolling-update web app:2']);
+  await waitFor(async () => (await runningJobs(agents))[0].includes(v2) || undefined, { timeoutMs: 60_000, message: 'v2 on the first host' });
+
+  const v3File = groupJobFile('3');
+  const v3 = jobIdOf('jobs/app.yaml', v3File);
+  await g.commit({ 'jobs/app.yaml': v3File });
+  t.deepEqual(summary((await syncer.reactor.next()).result as SyncResult), ['create app:3', 'rolling-update web app:3'],
+    'app:1 (on the untouched hosts) and app:2 (on the first, and what a revert would go back to) stay');
+  const status = await settled(g);
+  t.is(status.status, 'ACTIVE', status.error);
+  const [latest, superseded] = await history(g);
+  t.like(latest, { jobId: v3, previousJobId: v2, outcome: 'DONE' });
+  t.like(superseded, { jobId: v2, outcome: 'STOPPED', error: 'superseded by a new rolling update' });
+  t.deepEqual(await runningJobs(agents), agents.map(() => [v3]));
+  t.deepEqual(summary((await syncer.reactor.next()).result as SyncResult).sort(), ['remove app:1', 'remove app:2']);
+  t.false(await jobExists(g.master.client, v1));
+  t.false(await jobExists(g.master.client, v2));
+});
