@@ -17,7 +17,7 @@
  *  - A dead master or Docker engine is logged when it starts failing and when it recovers, and retried.
  */
 import type { Logger } from 'pino';
-import { createClient, HELIOS_VERSION, isHeliosError, serveMetrics, type DesiredTask, type DesiredTasks, type HostInfo, type TaskStatus } from '../core/index.js';
+import { createClient, HELIOS_VERSION, isHeliosError, serveMetrics, type DesiredTask, type DesiredTasks, type HostInfo, type TaskStatus, type TaskUpdate } from '../core/index.js';
 import { reportedAgentEnv } from './docker/containerSpec.js';
 import { createDockerAdapter, type ObservedContainer } from './docker/dockerAdapter.js';
 import { isDockerError } from './docker/errors.js';
@@ -82,6 +82,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const store = await openStateStore(o.stateDir, (err) => log.error({ err, stateDir: o.stateDir }, 'agent state file unreadable, starting empty'));
   if (o.joinNewCluster) await joinNewCluster(store, log);
   const statuses = new Map<string, TaskStatus>();
+  /**
+   * Each task's latest report, sent again as it was when the master answers after a failure (a
+   * restored database, a standby that missed commits, a report it took and lost) and every
+   * --status-resync; the master takes one equal to the status it holds as nothing new.
+   */
+  const lastUpdates = new Map<string, TaskUpdate>();
+  const reportAllAgain = () => { for (const update of lastUpdates.values()) reporter.push(update); };
   const metrics = createAgentMetrics({ statuses: () => statuses.values(), dockerError: () => dockerTrouble.message });
   // Before anything runs: an address that cannot be listened on stops the start with nothing to undo.
   const metricsServer = o.metrics && await serveMetrics(o.metrics, metrics.registry);
@@ -169,13 +176,16 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       .filter((s) => s.jobId !== jobId && s.holdsReleasingContainer && [...staticHostPorts(s.job)].some((p) => ports.has(p))),
     onStatus: (status) => {
       if (stopping) return;
+      const update = { status, timestamp: Date.now() };
       statuses.set(status.jobId, status);
-      reporter.push({ status, timestamp: Date.now() });
+      lastUpdates.set(status.jobId, update);
+      reporter.push(update);
     },
     onContainerStarted: metrics.containerStarted,
     onRemoved: (jobId) => {
       supervisors.delete(jobId);
       statuses.delete(jobId);
+      lastUpdates.delete(jobId);
       if (!stopping) reporter.removed(jobId);
       reactor.signal();
     },
@@ -290,7 +300,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     pollWaitMs: o.pollWaitMs,
     heartbeat,
     onTasks,
-    onBack: () => reporter.retryNow(),
+    onBack: () => {
+      reporter.retryNow();
+      reportAllAgain();
+    },
     trouble: masterTrouble,
     standing,
     log,
@@ -315,6 +328,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     desiredImages: () => store.get().tasks.map((task) => task.job.image),
   });
 
+  const statusResync = o.statusResyncMs > 0 ? setInterval(reportAllAgain, o.statusResyncMs).unref() : undefined;
   log.info({ masters: o.masters, dockerHost: o.dockerHost, stateDir: o.stateDir, clusterId: store.get().clusterId, tasks: store.get().tasks.length,
     ...(metricsServer && { metrics: `${metricsServer.url}/metrics` }) }, 'agent started');
   reactor.signal();
@@ -329,6 +343,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     async stop() {
       if (stopping) return;
       stopping = true;
+      clearInterval(statusResync);
       events.stop();
       await metricsServer?.close();
       channels.stop();

@@ -54,6 +54,10 @@ export const usage = `usage: helios-agent --master URL [options]
                           rollback (default 2)
   --image-gc-all          collect every image on the engine, not only those this agent pulled (it
                           records them in pulled-images.json of its state dir)
+  --status-resync DURATION
+                          how often every task's latest status is reported again, so a master whose
+                          database lost reports (restored from a backup, a standby that missed the
+                          last commits) shows this host's tasks as they are (default 5m; 0: never)
   --join-new-cluster      forget the cluster recorded in the state dir and its desired set, and join
                           the cluster of the master that answers: for an agent that the master refuses
                           as another cluster's (CLUSTER_MISMATCH), once you have checked that --master
@@ -90,6 +94,7 @@ export interface AgentArgs {
   'image-gc-keep'?: string;
   'image-gc-all'?: boolean;
   'join-new-cluster'?: boolean;
+  'status-resync'?: string;
   metrics?: string;
 }
 
@@ -129,6 +134,7 @@ export function parseAgentArgs(args: AgentArgs, env: NodeJS.ProcessEnv = process
     maxKillTimeoutMs: args['max-kill-timeout'] === undefined ? undefined : parseDuration(args['max-kill-timeout'], '--max-kill-timeout'),
     imageGc: imageGcArgs(args),
     joinNewCluster: args['join-new-cluster'],
+    statusResyncMs: args['status-resync'] === undefined ? undefined : parseDuration(args['status-resync'], '--status-resync'),
     metrics: args.metrics === undefined ? undefined : parseMetricsAddress(args.metrics),
   };
 }

@@ -54,6 +54,7 @@ function argSpec() {
     'image-gc-keep': { type: 'string' },
     'image-gc-all': { type: 'boolean' },
     'join-new-cluster': { type: 'boolean' },
+    'status-resync': { type: 'string' },
     metrics: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;

@@ -64,6 +64,13 @@ export interface AgentOptions {
    */
   imageGc?: Partial<ImageGcOptions>;
   resyncMs?: number;
+  /**
+   * How often every task's latest status is reported again (`--status-resync`; default 5 min; 0: never):
+   * a master whose database lost reports (restored from a backup, a standby that missed the last
+   * commits) shows the agent's truth again within this, not only at each task's next change. The
+   * master takes a status equal to the one it holds as nothing new.
+   */
+  statusResyncMs?: number;
   pollWaitMs?: number;
   /** Least time between two status POSTs; default 0 (same-tick updates and a burst still share one). */
   statusBatchMs?: number;
@@ -138,6 +145,7 @@ export function resolveOptions(o: AgentOptions, env: NodeJS.ProcessEnv = process
     maxKillTimeoutMs,
     imageGc,
     resyncMs: o.resyncMs ?? 30_000,
+    statusResyncMs: o.statusResyncMs ?? 300_000,
     pollWaitMs: o.pollWaitMs ?? 30_000,
     statusBatchMs: o.statusBatchMs ?? 0,
     joinNewCluster: o.joinNewCluster ?? false,

@@ -237,7 +237,8 @@ for (const [name, engine] of Object.entries(engines)) {
     const { store, web } = await webDeployed(t, engine);
     const now = Date.now();
     t.false(await store.write((tx) => tx.statuses.record('h1', running('other:1'), now, now, tx.index)));
-    for (let i = 0; i < 105; i++) await store.write((tx) => tx.statuses.record('h1', running(web.id), now + i, now, tx.index));
+    // 105 statuses, each another container's (the same one again would be nothing new).
+    for (let i = 0; i < 105; i++) await store.write((tx) => tx.statuses.record('h1', { ...running(web.id), containerId: `c${i}` } as TaskStatus, now + i, now, tx.index));
     // The newest 100 by arrival are kept.
     t.deepEqual((await store.statuses.history(web.id)).map((e) => e.timestamp), Array.from({ length: 100 }, (_, i) => now + 5 + i));
     t.like((await store.statuses.ofHost('h1'))[web.id], { state: 'RUNNING' });
@@ -301,11 +302,14 @@ for (const [name, engine] of Object.entries(engines)) {
       await store.write(async (tx) => { for (const [status, at] of report) await tx.statuses.record('h1', status, at, now, tx.index); });
     }
     t.deepEqual((await store.statuses.history(web.id)).map((e) => [e.status.state, e.timestamp]), [['STARTING', now], ['RUNNING', now + 1]]);
-    // The same status at another time, or another status at the same time, is an event of its own.
+    // The status held, sent again at another time (an agent's resync), is nothing new; another status
+    // at the same time is an event of its own, and so is the first one again once another is held.
     await store.write((tx) => tx.statuses.record('h1', running(web.id), now + 2, now, tx.index));
     await store.write((tx) => tx.statuses.record('h1', { ...running(web.id), containerId: 'c2' } as TaskStatus, now + 2, now, tx.index));
-    t.deepEqual((await store.statuses.history(web.id)).map((e) => [e.status.state, e.timestamp]),
-      [['STARTING', now], ['RUNNING', now + 1], ['RUNNING', now + 2], ['RUNNING', now + 2]]);
+    await store.write((tx) => tx.statuses.record('h1', running(web.id), now + 3, now, tx.index));
+    t.deepEqual((await store.statuses.history(web.id)).map((e) => [e.status.containerId, e.timestamp]),
+      [['c1', now], ['c1', now + 1], ['c2', now + 2], ['c1', now + 3]]);
+    t.like((await store.statuses.ofJob(web.id)).h1, { state: 'RUNNING', containerId: 'c1' });
   });
 
   test(`${name}: hosts (counted by last heartbeat), sync sources and the audit log`, async (t) => {

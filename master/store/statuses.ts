@@ -46,6 +46,9 @@ export function createStatusesStore(db: Database.Database) {
     OR EXISTS (SELECT 1 FROM task_statuses WHERE host = @host AND job_id = @jobId)`).pluck();
   const upsert = db.prepare(`INSERT INTO task_statuses (host, job_id, status, state, updated, modify_index) VALUES (@host, @jobId, @status, @state, @updated, @index)
     ON CONFLICT (host, job_id) DO UPDATE SET status = excluded.status, state = excluded.state, updated = excluded.updated, modify_index = excluded.modify_index`);
+  // The status held now is this one: a report sent again (an agent's resync) is nothing new.
+  const held = db.prepare<{ host: string; jobId: string; status: string }, number>(
+    'SELECT 1 FROM task_statuses WHERE host = @host AND job_id = @jobId AND status = @status').pluck();
   const remove = db.prepare<[string, string]>('DELETE FROM task_statuses WHERE host = ? AND job_id = ?');
   const removeHost = db.prepare<[string]>('DELETE FROM task_statuses WHERE host = ?');
   const removeJob = db.prepare<[string]>('DELETE FROM task_statuses WHERE job_id = ?');
@@ -76,12 +79,14 @@ export function createStatusesStore(db: Database.Database) {
     /**
      * Records the status as current and, unless it reports a pull's progress or the same status at
      * the same time is already an event (a report sent again), as a history event dated by the agent
-     * (clamped, see clampTimestamp), and prunes the job+host history. A task that is neither deployed on the host
-     * nor already known there is not recorded: false.
+     * (clamped, see clampTimestamp), and prunes the job+host history. A status equal to the one held
+     * (an agent's resync) changes nothing. A task that is neither deployed on the host nor already
+     * known there is not recorded: false.
      */
     record: (host: string, status: TaskStatus, timestamp: number, now: number, index: number): boolean => {
       if (!reportable.get({ host, jobId: status.jobId })) return false;
       const json = JSON.stringify(status);
+      if (held.get({ host, jobId: status.jobId, status: json })) return true;
       upsert.run({ host, jobId: status.jobId, status: json, state: status.state, updated: now, index });
       if (isPullProgress(status)) return true;
       const event = { jobId: status.jobId, host, timestamp: clampTimestamp(timestamp, now), status: json };

@@ -9,18 +9,19 @@ import type { PgHandle } from './handle.js';
  * tasks sent 80): a task neither deployed on the host nor known there is not recorded; else its
  * status is upserted and, unless $7 is false (a pull's progress) or the same status at the same
  * time is already an event (a report sent again to another master), an event added and the job+host
- * history pruned. Every part sees the statement's one snapshot, taken before the event is added, so
+ * history pruned; a status equal to the one held (an agent's resync) changes nothing. Every part sees the statement's one snapshot, taken before the event is added, so
  * the prune keeps HISTORY_LIMIT − 1 ($8) of the events before it, and with it HISTORY_LIMIT.
  */
 const RECORD = `WITH reportable AS (
     SELECT EXISTS (SELECT 1 FROM deployments WHERE host = $1::text AND job_id = $2::text)
-      OR EXISTS (SELECT 1 FROM task_statuses WHERE host = $1::text AND job_id = $2::text) AS known
+      OR EXISTS (SELECT 1 FROM task_statuses WHERE host = $1::text AND job_id = $2::text) AS known,
+      EXISTS (SELECT 1 FROM task_statuses WHERE host = $1::text AND job_id = $2::text AND status = $3::text) AS held
   ), current AS (
     INSERT INTO task_statuses (host, job_id, status, state, updated, modify_index)
-    SELECT $1::text, $2::text, $3::text, $9::text, $4::bigint, $5::bigint FROM reportable WHERE known
+    SELECT $1::text, $2::text, $3::text, $9::text, $4::bigint, $5::bigint FROM reportable WHERE known AND NOT held
     ON CONFLICT (host, job_id) DO UPDATE SET status = excluded.status, state = excluded.state, updated = excluded.updated, modify_index = excluded.modify_index
   ), fresh AS (
-    SELECT known AND $7::boolean AND NOT EXISTS (SELECT 1 FROM history
+    SELECT known AND NOT held AND $7::boolean AND NOT EXISTS (SELECT 1 FROM history
       WHERE job_id = $2::text AND host = $1::text AND timestamp = $6::bigint AND status = $3::text) AS fresh FROM reportable
   ), event AS (
     INSERT INTO history (job_id, host, timestamp, status)
