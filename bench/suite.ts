@@ -25,6 +25,7 @@ export const benchmarks: BenchmarkEntry[] = [
   { name: 'gzip', title: 'GET /jobs (12,000 jobs) gzipped as Helios clients ask, vs uncompressed', budgetMs: 40_000, quickBudgetMs: 20_000 },
   { name: 'syncApplyScale', title: "the master's sync apply: 10,000 jobs over 100 hosts, 2,000 on one host", budgetMs: 60_000, quickBudgetMs: 20_000 },
   { name: 'syncMode', title: '--sync-mode full (a group fsync before each write is answered) vs normal', budgetMs: 45_000, quickBudgetMs: 20_000 },
+  { name: 'logs', title: 'helios logs -f through the master vs docker logs -f of the same container: lines/s, MB/s, a line\'s latency, first line', budgetMs: 90_000, quickBudgetMs: 45_000 },
   { name: 'rollout', title: 'a rolling update over 100 simulated agents, parallelism 1 and 10: the master\'s time between steps', budgetMs: 40_000, quickBudgetMs: 20_000 },
   { name: 'masterScale', title: '1,000 simulated agents, 10,000 jobs, 20,000 deployments', budgetMs: 150_000, quickBudgetMs: 60_000 },
   { name: 'dashboard', title: 'dashboard first screen and update to screen, GET /metrics: 10,000 jobs × 1,000 hosts (headless Chromium)', budgetMs: 120_000, quickBudgetMs: 45_000 },

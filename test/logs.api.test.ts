@@ -46,12 +46,14 @@ test('logs with tail of a container that printed known lines, stdout and stderr'
     return lines(r.records).length === 6 ? r : undefined;
   }, { message: 'all six lines' });
   t.is(all.status, 200);
-  t.deepEqual(lines(all.records), ['stdout:line1', 'stdout:line2', 'stdout:line3', 'stdout:line4', 'stdout:line5', 'stderr:oops']);
+  // Docker copies a container's stdout and stderr pipes apart: each stream's lines are in order, not the two together.
+  t.deepEqual(lines(all.records).filter((l) => l.startsWith('stdout:')), ['stdout:line1', 'stdout:line2', 'stdout:line3', 'stdout:line4', 'stdout:line5']);
+  t.deepEqual(lines(all.records).filter((l) => l.startsWith('stderr:')), ['stderr:oops']);
   t.deepEqual(all.records.at(-1), { host: agent.name, event: 'end' });
   const tail = await readLogs(`${url}?tail=2`);
-  t.deepEqual(lines(tail.records), ['stdout:line5', 'stderr:oops']);
+  t.deepEqual(lines(tail.records).sort(), lines(all.records).slice(-2).sort());
   t.true(tail.records.every((r) => r.host === agent.name));
   // As docker logs: the tail is taken of both streams, then one is chosen.
-  t.deepEqual(lines((await readLogs(`${url}?tail=3&stream=stdout`)).records), ['stdout:line4', 'stdout:line5']);
+  t.deepEqual(lines((await readLogs(`${url}?tail=3&stream=stdout`)).records), lines(all.records).slice(-3).filter((l) => l.startsWith('stdout:')));
   t.deepEqual(lines((await readLogs(`${url}?stream=stderr`)).records), ['stderr:oops']);
 });

@@ -65,29 +65,48 @@ export async function serveLogs(stream: MuxStream, open: LogsOpen, d: LogsDeps):
 /** Passes the lines of one `docker logs` answer on, newer than `last`; resolves with the last one's time. */
 function pump(res: IncomingMessage, stream: MuxStream, last: string): Promise<string> {
   const partial: Record<number, string> = { [Channel.STDOUT]: '', [Channel.STDERR]: '' };
+  // Consecutive lines of one channel in a chunk of the engine's answer (Docker frames each entry: one
+  // line) go in one DATA frame, not one each: 100,000 lines are a few hundred frames. The order of the
+  // two channels' lines is kept.
+  let batch = '';
+  let batchChannel: number = Channel.STDOUT;
+  let paused = false;
+  const resume = () => { paused = false; res.resume(); };
+  const flush = () => {
+    if (!batch) return;
+    const ok = stream.write(batchChannel, Buffer.from(batch));
+    batch = '';
+    if (!ok && !paused) {
+      paused = true;
+      res.pause();
+      stream.once('drain', resume);
+    }
+  };
   const demux = createDemux((which, payload) => {
     const channel = which === Channel.STDERR ? Channel.STDERR : Channel.STDOUT;
     const lines = (partial[channel] + payload.toString('utf8')).split('\n');
     partial[channel] = lines.pop()!;
-    let out = '';
     for (const line of lines) {
       const time = line.slice(0, line.indexOf(' '));
       if (time <= last) continue; // sent before a restart
       last = time;
-      out += `${line}\n`;
-    }
-    if (out && !stream.write(channel, Buffer.from(out))) {
-      res.pause();
-      stream.once('drain', () => res.resume());
+      if (channel !== batchChannel) flush();
+      batchChannel = channel;
+      batch += `${line}\n`;
     }
   });
+  const onData = (chunk: Buffer) => {
+    demux.push(chunk);
+    flush();
+  };
   return new Promise((resolve) => {
     const stop = () => res.destroy();
     stream.once('close', stop);
-    res.on('data', demux.push);
+    res.on('data', onData);
     res.once('error', () => {});
     res.once('close', () => {
       stream.off('close', stop);
+      stream.off('drain', resume);
       resolve(last);
     });
   });

@@ -1,4 +1,5 @@
 import type { MuxStream, StreamError } from './mux.js';
+import { drainQueue } from './drainQueue.js';
 
 /**
  * Joins two streams of two channels (a client's exec and the agent's), both ways: data with each
@@ -11,9 +12,10 @@ export function pipeStreams(a: MuxStream, b: MuxStream): void {
 }
 
 function forward(from: MuxStream, to: MuxStream): void {
+  const whenDrained = drainQueue(to);
   from.onData((channel, data, release) => {
     if (to.write(channel, data)) release();
-    else to.once('drain', release);
+    else whenDrained(release);
   });
   from.on('message', (body: Record<string, unknown>) => to.message(body));
   // An end waits for the data held before it, a close drops it: a close without an error is passed on as an end.

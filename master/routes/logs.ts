@@ -4,6 +4,7 @@ import { invalidRequest, jobNotFound, parseIsoDate } from '../../core/index.js';
 import type { MasterContext } from '../context.js';
 import type { AgentChannels } from '../channel/agentChannels.js';
 import { hostLogs } from '../channel/hostLogs.js';
+import { drainQueue } from '../../core/channel/drainQueue.js';
 import { HostName, JobParams } from './schemas.js';
 
 const LogsQuery = Type.Object({
@@ -52,10 +53,14 @@ export function logsRoutes(app: FastifyInstance, ctx: MasterContext, channels: A
       const controller = new AbortController();
       open.add(controller);
       res.once('close', () => controller.abort());
+      // A host's bytes are released to its agent once the answer took them (core/channel/mux.ts).
+      const whenDrained = drainQueue(res);
+      let held = false;
       const write = (text: string, release: () => void) => {
         if (res.destroyed) return;
-        if (res.write(text)) release();
-        else res.once('drain', release);
+        if (res.write(text) && !held) return release();
+        held = true;
+        whenDrained(() => { held = false; release(); });
       };
       await Promise.all(hosts.map((host) => hostLogs({
         channels, store: ctx.store, host, jobId: id, signal: controller.signal, write,
