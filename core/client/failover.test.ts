@@ -91,3 +91,17 @@ test('when no master answers the error names each; a master that answers with an
   await t.throwsAsync(createClient({ baseUrl: url, masters: [url, other.url] }).jobs.get('x'), { message: 'no' });
   t.deepEqual(other.seen, []);
 });
+
+test('many requests in flight through one client of several masters raise no listener warning (each listens on its master\'s move-on signal)', async (t) => {
+  const [a, b] = [await stub('a'), await stub('b')];
+  t.teardown(() => { a.server.close(); b.server.close(); });
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.name);
+  process.on('warning', onWarning);
+  t.teardown(() => process.off('warning', onWarning));
+  const client = createClient({ baseUrl: a.url, masters: [a.url, b.url], resend: 'all' });
+  const answers = await Promise.all(Array.from({ length: 30 }, () => client.version()));
+  t.deepEqual(new Set(answers), new Set(['a']));
+  await new Promise((resolve) => setImmediate(resolve));
+  t.deepEqual(warnings, []);
+});

@@ -1,5 +1,6 @@
 import { HeliosError } from '../errors/HeliosError.js';
 import { isErrorCode } from '../errors/codes.js';
+import { setMaxListeners } from 'node:events';
 import { userInfo } from 'node:os';
 import { HELIOS_VERSION } from '../version.js';
 import { createHttpFetch } from './httpFetch.js';
@@ -91,7 +92,13 @@ export function createTransport(options: ClientOptions): Transport {
   let current = 0;
   // With resend 'all', a request that finds a master not answering moves the others waiting on it too
   // (a blocking query held by a silent master goes on at the next, not after its own long timeout).
-  const moveOn = masters.map(() => new AbortController());
+  // Every request in flight to a master listens on its controller: no cap (Node warns past 10).
+  const moveOnController = () => {
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    return controller;
+  };
+  const moveOn = masters.map(moveOnController);
 
   return async function request<T>(method: string, path: string, req: RequestOptions = {}): Promise<T> {
     const query = new URLSearchParams();
@@ -130,7 +137,7 @@ export function createTransport(options: ClientOptions): Transport {
         failures.push(explain(masters[index], err));
         if (masters.length > 1 && mayResend(err, method, resend)) {
           if (resend === 'all' && moveOn[index] === moved) {
-            moveOn[index] = new AbortController();
+            moveOn[index] = moveOnController();
             moved.abort(new DOMException(`another request found ${masters[index]} not answering`, 'TimeoutError'));
           }
           continue;
