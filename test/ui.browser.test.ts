@@ -6,7 +6,8 @@
  * and a dry run's plan on the sync page,
  * the diff page's changed fields, a deployment group and a rollout's progress on each host, and the
  * reconnecting state when the master goes; on a master without tokens, no sign-in, the light and dark
- * schemes (AA contrast of text in both), the "/" search, and a name for every control.
+ * schemes (AA contrast of text in both), the "/" search, and a name for every control; a job's live
+ * container logs (issue 20).
  * HELIOS_UI_SCREENSHOT=DIR writes the README's screenshots there.
  */
 import test from 'ava';
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import type { TokenEntry } from '../master/auth/tokenFile.js';
 import { heartbeatBody, startTestMaster, type TestMaster } from './harness/master.js';
-import { startTestAgent, waitForState } from './harness/agent.js';
+import { agentContainers, dockerClient, startTestAgent, waitForState } from './harness/agent.js';
 import { launchBrowser } from './harness/browser.js';
 
 const tokens: TokenEntry[] = [
@@ -35,6 +36,25 @@ const text = (page: Page, selector: string) => page.$eval(selector, (e) => e.tex
 /** Until the element `selector` reads `expected` (evaluated in the page: the tests' types have no DOM). */
 const untilText = (page: Page, selector: string, expected: string, timeout: number) =>
   page.waitForFunction(`document.querySelector(${JSON.stringify(selector)})?.textContent === ${JSON.stringify(expected)}`, { timeout });
+
+test('the job page shows the task\'s container logs, and a line printed later without a reload (issue 20)', async (t) => {
+  const m = await startTestMaster({ tokens });
+  t.teardown(m.close);
+  const agent = await startTestAgent(t, m, { token: 'agent-token-0123456789' });
+  const { id } = await m.client.jobs.create({ id: 'talker:1', image: 'busybox:latest', command: ['sh', '-c', 'echo hello-from-the-container; exec sleep 3600'], secondsToWaitBeforeKill: 1 });
+  await m.client.deployments.deploy(agent.name, id);
+  await waitForState(m, id, agent.name, 'RUNNING');
+  const browser = await launchBrowser(t);
+  const page = await browser.newPage();
+  await signIn(page, m, 'read-token-0123456789', `ui/#/jobs/${encodeURIComponent(id)}`);
+  const logsHave = (word: string) => page.waitForFunction(`/${word}/.test(document.querySelector('pre.logs')?.textContent ?? '')`, { timeout: 20_000 });
+  await logsHave('hello-from-the-container');
+  t.is(await page.$eval('pre.logs', (e) => e.getAttribute('aria-label')), `Logs of ${agent.name}`);
+  const [container] = await agentContainers(agent.name);
+  const exec = await dockerClient().getContainer(container.Id).exec({ Cmd: ['sh', '-c', 'echo printed-later > /proc/1/fd/1'] });
+  (await exec.start({})).resume();
+  await logsHave('printed-later');
+});
 
 test('deploy token: hosts, a deploy through the API appears live on the job page, stop with confirmation', async (t) => {
   const m = await startTestMaster({ tokens });
