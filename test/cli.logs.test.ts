@@ -6,6 +6,7 @@ import test from 'ava';
 import { CLI_BIN, ensureCliBuilt, helios } from './cliHarness.js';
 import { dockerClient, deployJob, spawnAgentProcess, startMasterFor, startTestAgent, uniqueName, removeAgentContainers, agentContainers, waitForState } from './harness/agent.js';
 import { spawnProcess, tempDir, waitFor } from './harness/processes.js';
+import { createTestDatabase } from './harness/postgres.js';
 
 /** Makes the task's container print `line` on its standard output, as its own process would. */
 async function print(agentName: string, line: string): Promise<void> {
@@ -80,6 +81,21 @@ test('logs -f follows the container through a restart: the lines after it follow
   t.is(lines[2], `${agent.name} | after-restart`);
 });
 
+test('logs -f follows the host to the next job of the name: an undeploy of v1 and a deploy of v2, as a rolling update does', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master);
+  const v1 = await deployJob(master, agent.name, { name: 'roll', version: '1', command: ['sh', '-c', 'echo from-v1; exec sleep 1000'] });
+  await waitForState(master, v1, agent.name, 'RUNNING');
+  const cli = followLogs(master, ['roll:1', '-f']);
+  t.teardown(() => cli.kill('SIGKILL'));
+  await cli.waitForOutput(/\| from-v1\n/, 20_000);
+  await master.client.deployments.undeploy(agent.name, v1);
+  const v2 = await deployJob(master, agent.name, { name: 'roll', version: '2', command: ['sh', '-c', 'echo from-v2; exec sleep 1000'] });
+  await cli.waitForOutput(/\| from-v2\n/, 30_000);
+  t.deepEqual(cli.stdout.trimEnd().split('\n'), [`${agent.name} | from-v1`, `${agent.name} | from-v2`]);
+  t.regex(cli.stderr, new RegExp(`${agent.name}: now container [0-9a-f]{12} of ${v2.replace(/[.:]/g, '.')}`));
+});
+
 test('logs of a job on two hosts interleaves their lines, each prefixed with its host', async (t) => {
   const master = await startMasterFor(t);
   const a = await startTestAgent(t, master, { name: uniqueName('logs-a') });
@@ -122,6 +138,29 @@ test('an agent killed mid-stream is reported while the other host keeps streamin
   await print(survivor.name, 'still-here');
   await cli.waitForOutput(/\| still-here\n/);
   t.is(cli.stdout.trimEnd().split('\n').at(-1)?.replace(/ +\|/, ' |'), `${survivor.name} | still-here`);
+});
+
+test('two masters over one PostgreSQL: the agent given both keeps a channel to each, so logs and exec work through either', async (t) => {
+  const dbPath = await createTestDatabase(t);
+  const a = await startMasterFor(t, { dbPath, name: 'a' });
+  const b = await startMasterFor(t, { dbPath, name: 'b' });
+  const agent = await startTestAgent(t, a, { master: [a.url, b.url] });
+  const jobId = await deployJob(a, agent.name, { name: 'both', command: ['sh', '-c', 'echo seen-everywhere; exec sleep 1000'] });
+  await waitForState(a, jobId, agent.name, 'RUNNING');
+  for (const master of [a, b]) {
+    const r = await waitFor(async () => {
+      const run = await helios(master, ['logs', 'both']);
+      return run.code === 0 && run.stdout.includes('seen-everywhere') ? run : undefined;
+    }, { timeoutMs: 20_000, message: `logs through ${master.url}` });
+    t.is(r.stdout, `${agent.name} | seen-everywhere\n`);
+    t.is((await helios(master, ['exec', 'both', agent.name, '--', 'echo', 'exec-here'])).stdout, 'exec-here\n');
+  }
+  // A master that is down first in -z: logs and exec go on at the next.
+  await b.close();
+  const logs = await helios(null, ['-z', b.url, '-z', a.url, 'logs', 'both']);
+  t.is(logs.stdout, `${agent.name} | seen-everywhere\n`, logs.stderr);
+  const moved = await helios(null, ['-z', b.url, '-z', a.url, 'exec', 'both', agent.name, '--', 'echo', 'moved-on']);
+  t.is(moved.stdout, 'moved-on\n', moved.stderr);
 });
 
 test('logs of an unknown job fails naming it; --tail must be a number', async (t) => {
