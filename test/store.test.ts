@@ -418,3 +418,48 @@ test('postgres: a listening connection cut (the server restarted, a proxy droppe
   t.deepEqual(heard.map(([hosts]) => hosts), ['all']);
   t.true(heard[0][1] >= written, 'with the index as of the reconnect');
 });
+
+test('postgres: ids sort and page byte by byte, as on SQLite, in a database whose locale is English (migration 12), new or upgraded', async (t) => {
+  const server = process.env.HELIOS_TEST_PG!;
+  const ids = ['web_1:1', 'api:1', 'Web:1', 'API:2', 'b-2:1', 'B:1'];
+  const bytewise = [...ids].sort();
+  for (const upgraded of [false, true]) {
+    const name = `t_icu_${upgraded ? 'old' : 'new'}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: server });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name} LOCALE_PROVIDER icu ICU_LOCALE 'en' LOCALE 'C.UTF-8' TEMPLATE template0`);
+    await admin.end();
+    t.teardown(async () => {
+      const drop = new pg.Client({ connectionString: server });
+      await drop.connect();
+      await drop.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await drop.end();
+    });
+    const url = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
+    if (upgraded) {
+      // A database of schema 11, made before migration 12: its text columns take the database's English collation.
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query('CREATE TABLE meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL); CREATE SEQUENCE helios_index; CREATE TABLE masters (name TEXT PRIMARY KEY, url TEXT NOT NULL, last_seen BIGINT NOT NULL)');
+      for (const migration of postgresMigrations.slice(0, 11)) await client.query(migration.replaceAll(' COLLATE "C"', ''));
+      await client.query("INSERT INTO meta VALUES ('schemaVersion', 11)");
+      const english = (await client.query<{ id: string }>(`SELECT unnest($1::text[]) AS id ORDER BY 1`, [ids])).rows.map((r) => r.id);
+      t.notDeepEqual(english, bytewise, 'the database\'s own order is not bytewise');
+      await client.end();
+    }
+    const store = await openStore(url);
+    t.teardown(() => store.close());
+    await store.write(async (tx) => { for (const id of ids) await createJob(tx, buildJob({ id, image: 'busybox:latest' }).job, actor); });
+    const listed = (await store.jobs.listJson()).map(([id]) => id.split(':').slice(0, 2).join(':'));
+    t.deepEqual(listed, bytewise, upgraded ? 'upgraded' : 'new');
+    // Paged three at a time, the pages follow the same order.
+    const paged: string[] = [];
+    for (let after = ''; ;) {
+      const page = await store.jobs.pageJson(after, 3, 1_000_000, () => true);
+      paged.push(...page.texts.map((text) => Object.keys(JSON.parse(`{${text}}`) as object)[0]));
+      if (page.next === undefined) break;
+      after = page.next;
+    }
+    t.deepEqual(paged.map((id) => id.split(':').slice(0, 2).join(':')), bytewise);
+  }
+});

@@ -236,6 +236,11 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE sync_sources ADD COLUMN last_plan TEXT;
   `,
+  // 12: nothing on SQLite, which compares text byte by byte already; on PostgreSQL every text column
+  // takes collation "C" likewise, so ids sort and page as here whatever the server's locale.
+  `
+  SELECT 1;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

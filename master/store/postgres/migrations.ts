@@ -1,7 +1,7 @@
 /**
  * The numbered migrations of migrations.ts, for PostgreSQL: the same schema version means the same
  * tables, columns and rules on both engines. Those that only make tables, indexes and columns (1, 3,
- * 5, 7, 8, 9, 11, and 2's tables) are SQLite's text through `portable`; the rest (2's triggers, 4, 6, 10) differ where they must: triggers
+ * 5, 7, 8, 9, 11, and 2's tables) are SQLite's text through `portable`; the rest (2's triggers, 4, 6, 10, 12) differ where they must: triggers
  * are PL/pgSQL functions reading the spec as jsonb, 10's backfill reads the status as jsonb, the cluster id is gen_random_uuid(), the time in
  * SQL is clock_timestamp(). The global index is a
  * sequence (`helios_index`), not a row of meta: masters take numbers from it without waiting for each
@@ -22,9 +22,11 @@ const staticPortsOf = (host: string, jobId: string, from: string) => `
 /**
  * SQLite's text of a migration that only makes tables, indexes and columns, in PostgreSQL's words:
  * INTEGER is BIGINT (SQLite's integers are 64-bit), AUTOINCREMENT an identity column, no WITHOUT ROWID, `user` quoted
- * (a reserved word there). Written once, so the two schemas cannot drift apart.
+ * (a reserved word there), TEXT compared byte by byte (COLLATE "C", as SQLite; migration 12). Written
+ * once, so the two schemas cannot drift apart.
  */
 export const portable = (sqlite: string): string => sqlite
+  .replace(/\bTEXT\b/g, 'TEXT COLLATE "C"')
   .replace(/\bINTEGER PRIMARY KEY AUTOINCREMENT\b/g, 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY')
   .replace(/\bINTEGER\b/g, 'BIGINT')
   .replace(/\) WITHOUT ROWID;/g, ');')
@@ -111,4 +113,18 @@ export const postgresMigrations: readonly string[] = [
   `,
   // 11: a source's last dry run.
   portable(migrations[10]),
+  // 12: every text column compares byte by byte (collation "C"), as SQLite does: with a server or
+  // database whose locale is, say, en_US, 'API:2' sorted after 'api:1' and ids paged in another order
+  // than on SQLite. Text columns of later migrations say COLLATE "C" themselves (portable does).
+  `
+  DO $$
+  DECLARE c record;
+  BEGIN
+    FOR c IN SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND data_type = 'text' AND collation_name IS DISTINCT FROM 'C'
+    LOOP
+      EXECUTE format('ALTER TABLE %I ALTER COLUMN %I TYPE text COLLATE "C"', c.table_name, c.column_name);
+    END LOOP;
+  END $$;
+  `,
 ];
