@@ -3,7 +3,7 @@
  * channel (master/README.md, "Logs and exec").
  */
 import test from 'ava';
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import type { LogRecord } from '../core/index.js';
 import { deployJob, startMasterFor, startTestAgent, waitForState } from './harness/agent.js';
 import { waitFor } from './harness/processes.js';
@@ -56,4 +56,35 @@ test('logs with tail of a container that printed known lines, stdout and stderr'
   // As docker logs: the tail is taken of both streams, then one is chosen.
   t.deepEqual(lines((await readLogs(`${url}?tail=3&stream=stdout`)).records), lines(all.records).slice(-3).filter((l) => l.startsWith('stdout:')));
   t.deepEqual(lines((await readLogs(`${url}?stream=stderr`)).records), ['stderr:oops']);
+});
+
+test('a client that stops reading holds back its own stream only: another client of the same container reads it all meanwhile, and the first then gets every line', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master);
+  const count = 100_000;
+  const jobId = await deployJob(master, agent.name, { name: 'flood', command: ['sh', '-c', `yes ${'y'.repeat(80)} | head -n ${count}; echo flood-end; exec sleep 1000`] });
+  await waitForState(master, jobId, agent.name, 'RUNNING');
+  const url = `${master.url}/jobs/${encodeURIComponent(jobId)}/logs`;
+  await waitFor(async () => (await readLogs(`${url}?tail=1`)).body.includes('flood-end'), { message: 'the flood printed' });
+  // The slow client reads its answer's first bytes, then nothing.
+  let slowBytes = 0;
+  let slowRes: IncomingMessage | undefined;
+  let slowEnded = false;
+  const slowDone = new Promise<string>((resolve) => {
+    request(url, (res) => {
+      slowRes = res;
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => { slowBytes += chunk.length; body += chunk; });
+      res.once('data', () => res.pause());
+      res.on('end', () => { slowEnded = true; resolve(body); });
+    }).end();
+  });
+  await waitFor(() => slowBytes > 0, { message: 'the slow client\'s first bytes' });
+  const fast = await readLogs(url);
+  t.is(lines(fast.records).length, count + 1);
+  t.false(slowEnded, 'the paused client\'s answer was still open when the other one had every line');
+  slowRes!.resume();
+  const slow = (await slowDone).trimEnd().split('\n').map((l) => JSON.parse(l) as LogRecord);
+  t.is(lines(slow).length, count + 1);
 });
