@@ -183,3 +183,30 @@ test('two masters over one PostgreSQL: kill -9 of the one driving a rollout, and
   t.like(await b.client.deployments.get(resumed!.host, v1), { deployerMaster: 'b' }, 'b finished it');
   t.deepEqual(await runningJobs(agents), agents.map(() => [v1]));
 });
+
+test('a host DOWN during the rollout (its agent stopped) is left out, and caught up when its agent is back: it runs the new version too', async (t) => {
+  // DOWN after 2 s of silence, so the test need not wait the default 30 s.
+  const m = await startMasterFor(t, { downAfterMs: 2_000 });
+  const { agents } = await fleet(t, m);
+  const v1 = await job(m, '1');
+  t.is((await rollOut(m, v1)).status.status, 'ACTIVE');
+  const away = agents[2];
+  await away.stop();
+  await waitFor(async () => (await m.client.hosts.status(away.name)).status === 'DOWN' || undefined, { timeoutMs: 20_000, message: `${away.name} DOWN` });
+
+  const v2 = await job(m, '2');
+  const { status, record } = await rollOut(m, v2);
+  t.is(status.status, 'ACTIVE', status.error);
+  t.deepEqual(record.hosts.map((h) => h.host), agents.slice(0, 2).map((a) => a.name), 'the DOWN host is not in the rollout');
+  t.deepEqual(await runningJobs(agents.slice(0, 2)), [[v2], [v2]]);
+
+  // The same agent again (its name and state dir): UP, and the group catches it up to v2.
+  const back = await startTestAgent(t, m, { name: away.name, stateDir: away.stateDir, labels: { role: 'web' } });
+  const caughtUp = await waitFor(async () => {
+    const s = await m.client.deploymentGroups.status('web');
+    const mine = s.hostStatuses.find((h) => h.host === back.name);
+    return s.status === 'ACTIVE' && mine?.jobId === v2 && mine.state === 'RUNNING' ? s : undefined;
+  }, { timeoutMs: 60_000, intervalMs: 100, message: `${back.name} caught up on v2` });
+  t.deepEqual(caughtUp.hostStatuses.map((h) => [h.host, h.jobId, h.state]), agents.map((a) => [a.name, v2, 'RUNNING']));
+  t.deepEqual(await runningJobs([agents[0], agents[1], back]), [[v2], [v2], [v2]], 'v1 gone from the host that was away too');
+});
