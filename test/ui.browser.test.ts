@@ -1,7 +1,8 @@
 /**
  * The dashboard in a real headless Chromium (Debian's, driven by puppeteer-core) against a real master
  * and a real agent on the session's Docker engine: sign-in with a token, the hosts page, a deploy made
- * through the API appearing on an open job page without a reload, actions with a confirmation for a
+ * through the API appearing on an open job page without a reload, stop, start, undeploy and deploy
+ * from the page with a confirmation for a
  * deploy token and none for a read token, a wrong token seeing no data, a refused commit's file:line
  * and a dry run's plan on the sync page,
  * the diff page's changed fields, a deployment group and a rollout's progress on each host, and the
@@ -56,7 +57,7 @@ test('the job page shows the task\'s container logs, and a line printed later wi
   await logsHave('printed-later');
 });
 
-test('deploy token: hosts, a deploy through the API appears live on the job page, stop with confirmation', async (t) => {
+test('deploy token: hosts, a deploy through the API appears live on the job page; stop, start, undeploy and deploy from the page, each with a confirmation', async (t) => {
   const m = await startTestMaster({ tokens });
   t.teardown(m.close);
   const agent = await startTestAgent(t, m, { token: 'agent-token-0123456789', labels: { role: 'web' } });
@@ -93,6 +94,23 @@ test('deploy token: hosts, a deploy through the API appears live on the job page
   await page.click('dialog[open] button.primary');
   await untilText(page, state, 'STOPPED', 20_000);
   t.is((await m.client.deployments.get(agent.name, id)).goal, 'STOP');
+  // Start, Undeploy and Deploy (the form) ask first too, and do what they say.
+  const confirmed = async (selector: string) => {
+    await page.click(selector);
+    await page.waitForSelector('dialog[open] button.primary');
+    await page.click('dialog[open] button.primary');
+    await page.waitForSelector('dialog[open]', { hidden: true });
+  };
+  await confirmed(`button[aria-label="Start on ${agent.name}"]`);
+  await untilText(page, state, 'RUNNING', 20_000);
+  t.is((await m.client.deployments.get(agent.name, id)).goal, 'START');
+  await confirmed(`button[aria-label="Undeploy from ${agent.name}"]`);
+  await page.waitForSelector(`[data-task-host="${agent.name}"]`, { hidden: true, timeout: 20_000 });
+  t.deepEqual(Object.keys((await m.client.jobs.status(id)).deployments), [], 'undeployed');
+  await page.type('form.toolbar input[list]', agent.name);
+  await confirmed('form.toolbar button[type="submit"]');
+  await untilText(page, state, 'RUNNING', 20_000);
+  t.like((await m.client.jobs.status(id)).deployments[agent.name], { goal: 'START' });
   if (screenshots) {
     await page.goto(`${m.url}/ui/#/`);
     await page.waitForSelector(`[data-host="${agent.name}"] .state`);
