@@ -3,7 +3,7 @@
  * channel means for the host: the agent process listens on no TCP port.
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { CLI_BIN, ensureCliBuilt, helios } from './cliHarness.js';
 import { deployJob, removeAgentContainers, spawnAgentProcess, startMasterFor, startTestAgent, uniqueName, waitForState } from './harness/agent.js';
@@ -45,8 +45,10 @@ test('exec -it gives the command a terminal of this one\'s size and passes keys 
   const agent = await startTestAgent(t, master);
   const jobId = await deployJob(master, agent.name, sleeper);
   await waitForState(master, jobId, agent.name, 'RUNNING');
-  const inner = `stty cols 91 rows 37; exec ${process.execPath} ${CLI_BIN} exec -it shell ${agent.name} -- sh -c 'tty; stty size; read line; echo got:$line; exit 7'`;
-  // script gives the command a pseudo terminal; its own stdin stays open for the keys typed.
+  const inner = `stty cols 91 rows 37; exec ${process.execPath} ${CLI_BIN} exec -it shell ${agent.name} -- sh -c 'sleep 1; tty; stty size; read line; echo got:$line; exit 7'`;
+  // script gives the command a pseudo terminal; its own stdin stays open for the keys typed. The command
+  // waits a second: before Docker 23 (API 1.42, ConsoleSize) a tty is sized by a resize after the start,
+  // which a command run at once can beat (the docker CLI has the same race on such engines).
   const run = spawn('script', ['-qec', inner, '/dev/null'], { env: { ...process.env, HELIOS_MASTER: master.url, HELIOS_TOKEN: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
   t.teardown(() => run.kill('SIGKILL'));
   let out = '';
@@ -58,6 +60,29 @@ test('exec -it gives the command a terminal of this one\'s size and passes keys 
   run.stdin.write('abc\r');
   await seen(/got:abc/);
   t.is(await exited, 7);
+});
+
+test('exec -it follows the terminal\'s resizes: a tmux window made smaller is the command\'s new size', async (t) => {
+  const master = await startMasterFor(t);
+  const agent = await startTestAgent(t, master);
+  const jobId = await deployJob(master, agent.name, sleeper);
+  await waitForState(master, jobId, agent.name, 'RUNNING');
+  const server = `helios-test-${process.pid}-${agent.name}`;
+  const tmux = (...args: string[]) => new Promise<string>((resolve, reject) => execFile('tmux', ['-L', server, ...args], (err, out) => (err ? reject(err) : resolve(out))));
+  t.teardown(() => tmux('kill-server').catch(() => {}));
+  const inner = `HELIOS_MASTER=${master.url} HELIOS_TOKEN= ${process.execPath} ${CLI_BIN} exec -it shell ${agent.name} -- sh -c 'sleep 1; stty size; read x; stty size; read y'`;
+  await tmux('new-session', '-d', '-s', 'exec', '-x', '100', '-y', '30', inner);
+  await tmux('set-option', '-t', 'exec', 'remain-on-exit', 'on');
+  let shown = '';
+  const screen = (pattern: RegExp) => waitFor(async () => pattern.test(shown = await tmux('capture-pane', '-p', '-t', 'exec')), { timeoutMs: 20_000, message: `${pattern} on the tmux screen` })
+    .catch((err: Error) => { throw new Error(`${err.message}; the screen: ${JSON.stringify(shown)}`); });
+  await screen(/^30 100$/m);
+  await tmux('resize-window', '-t', 'exec', '-x', '60', '-y', '20');
+  // The resize reaches the command between its two reads: a key after it lets the second stty run.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await tmux('send-keys', '-t', 'exec', 'Enter');
+  await screen(/^20 60$/m);
+  t.pass();
 });
 
 test('a read token may not exec (FORBIDDEN naming role exec); an exec token may, and the exec is audited', async (t) => {
