@@ -154,6 +154,16 @@ test('a real agent reaches RUNNING over HTTPS, also with a client certificate; w
   await waitFor(async () => (await master.client.hosts.list()).includes(agent.name), { message: 'the agent registered over HTTPS' });
   const id = await deployJob(master, agent.name, { name: 'tls-agent', command: ['sleep', '1000'] });
   await waitForState(master, id, agent.name, 'RUNNING', 60_000);
+  // Logs and exec travel on the channel the agent dialled over the same TLS, its certificate its identity.
+  const person = await certs.clientCert('oncall');
+  const tlsCli = (args: string[]) => helios(null, ['-z', master.url, '--ca', certs.caFile, '--cert', person.certFile, '--key', person.keyFile, ...args],
+    { env: { HELIOS_TOKEN: ADMIN_TOKEN, HELIOS_CERT: undefined, HELIOS_KEY: undefined } });
+  const exec = await waitFor(async () => {
+    const run = await tlsCli(['exec', 'tls-agent', agent.name, '--', 'echo', 'over-mutual-tls']);
+    return run.code === 0 ? run : undefined;
+  }, { message: 'an exec over mutual TLS' });
+  t.is(exec.stdout, 'over-mutual-tls\n');
+  t.is((await tlsCli(['logs', 'tls-agent'])).code, 0);
 
   const lost = await startTestAgent(t, master, { tls: undefined });
   const logged = await waitFor(() => lost.logs.find((l) => typeof l.msg === 'string' && l.msg.includes('unreachable')), { message: 'the agent said why' });
