@@ -189,7 +189,8 @@ for (const engine of ENGINES) {
     const began = Date.now();
     await m.client.deploymentGroups.rollingUpdate('web', { job: v2, rolloutOptions: { autoRevert: true } });
     const failed = await until('v2 rollout', () => m.client.deploymentGroups.status('web'), settled);
-    t.true(Date.now() - began < 5_000, `${Date.now() - began} ms, not the 300 s timeout`);
+    // Failed by the missing image, not by the step's 300 s timeout (how fast is bench/pullFailure's).
+    t.true(Date.now() - began < 60_000, `${Date.now() - began} ms, not the 300 s timeout`);
     t.is(failed.status, 'FAILED');
     t.true(failed.reverted);
     t.regex(failed.error, new RegExp(`^h1: job ${v2} cannot reach state RUNNING due to missing Docker image \\(terminal job state PULLING_IMAGE, previous states: .*PULLING_IMAGE\\)$`));
@@ -264,7 +265,7 @@ for (const engine of ENGINES) {
     // 3 s: the fake agent's STARTING must arrive within it (else the text is Helios' 'timed out while retrieving job status').
     await m.client.deploymentGroups.rollingUpdate('web', { job: slow, rolloutOptions: { timeout: 3 } });
     const failed = await until('timeout', () => m.client.deploymentGroups.status('web'), settled);
-    t.true(Date.now() - began < 8_000);
+    t.true(Date.now() - began >= 3_000 && Date.now() - began < 60_000, `failed after ${Date.now() - began} ms: at its 3 s timeout, not before`);
     t.is(failed.error, `h1: timed out waiting for job ${slow} to reach state RUNNING (terminal job state STARTING, previous states: STARTING)`);
     t.like((await m.client.deploymentGroups.history('web')).rollouts[0], { errorCode: 'TIMED_OUT_WAITING_FOR_JOB_TO_REACH_RUNNING' });
     await m.client.deploymentGroups.rollingUpdate('web', { job: slow, rolloutOptions: { timeout: 3, ignoreFailures: true } });
@@ -284,7 +285,7 @@ for (const engine of ENGINES) {
     const began = Date.now();
     await m.client.deploymentGroups.rollingUpdate('web', { job });
     const failed = await until('rollout', () => m.client.deploymentGroups.status('web'), settled);
-    t.true(Date.now() - began < 5_000);
+    t.true(Date.now() - began < 60_000, `${Date.now() - began} ms, not the 300 s timeout`);
     t.is(failed.error, `h1: job ${job} cannot reach state RUNNING due to failure pulling Docker image (terminal job state PULLING_IMAGE, previous states: PULLING_IMAGE)`);
     t.like((await m.client.deploymentGroups.history('web')).rollouts[0], { outcome: 'FAILED', errorCode: 'IMAGE_PULL_FAILED', reverted: false });
   });

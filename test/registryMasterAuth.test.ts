@@ -32,7 +32,8 @@ test.before(async () => {
   registry = await startRegistry({ alice: PASSWORD });
   work = (await tempDir('helios-masterauth-')).path;
   images = [];
-  for (const tag of ['first', 'rotated', 'wrong']) images.push(await registry.push('busybox:latest', `private/busybox:${tag}`, 'alice'));
+  // One image per use: a test that finds its image already pulled by another sees no pull.
+  for (const tag of ['first', 'rotated', 'wrong', 'asked']) images.push(await registry.push('busybox:latest', `private/busybox:${tag}`, 'alice'));
 });
 
 test.after.always(async () => {
@@ -220,6 +221,6 @@ test('registry login on a terminal asks for the user and, without echo, the pass
   const emptyConfig = join(work, 'asked', 'no-docker-config');
   await mkdir(emptyConfig, { recursive: true });
   const agent = await startTestAgent(t, master, { name: agentName, token: AGENT_A, dockerConfig: emptyConfig });
-  const job = await deployJob(master, agent.name, { name: 'asked', image: images[0], command: ['sleep', '1000'] });
+  const job = await deployJob(master, agent.name, { name: 'asked', image: images[3], command: ['sleep', '1000'] });
   t.is((await waitForState(master, job, agent.name, 'RUNNING')).containerError, null);
 });

@@ -6,13 +6,15 @@
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureCliBuilt, ROOT } from './cliHarness.js';
 
 async function tsc(file: string): Promise<{ code: number; output: string }> {
   await ensureCliBuilt();
+  // node_modules/.cache does not exist yet in a fresh clone.
+  await mkdir(join(ROOT, 'node_modules/.cache'), { recursive: true });
   const dir = await mkdtemp(join(ROOT, 'node_modules/.cache/helios-zx-types-'));
   try {
     const config = join(dir, 'tsconfig.json');
