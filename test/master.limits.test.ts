@@ -175,11 +175,11 @@ for (const engine of ENGINES) {
     t.true(results.filter((r) => r.kind !== 'slowBodyBadToken').every((r) => r.ms >= limits.headersTimeoutMs - 50), 'none closed before its timeout');
 
     t.deepEqual(failures, []);
-    // Answered throughout: in every quarter of the attack, however loaded the machine (a count of
-    // answers would measure its speed instead).
-    const quarter = (attackEnd - clientStart) / 4;
-    const perQuarter = [0, 1, 2, 3].map((q) => answeredAt.filter((at) => at >= clientStart + q * quarter && at < clientStart + (q + 1) * quarter + 1).length);
-    t.true(perQuarter.every((n) => n > 0), `answers per quarter of the attack: ${perQuarter.join(', ')}`);
+    // Answered throughout: never longer without an answer than the slowest answer allowed below (2 s)
+    // and the client's pause, from its start to the attack's end, however loaded the machine (a
+    // count of answers would measure its speed instead).
+    const gaps = [clientStart, ...answeredAt, Math.max(attackEnd, answeredAt.at(-1) ?? attackEnd)].slice(1).map((at, i, all) => at - (i === 0 ? clientStart : all[i - 1]));
+    t.true(Math.max(...gaps) < 2_500, `the longest time without an answer: ${Math.round(Math.max(...gaps))} ms`);
     const sorted = [...latencies].sort((a, b) => a - b);
     t.true(sorted[sorted.length - 1] < 2_000, `slowest answer ${sorted[sorted.length - 1]} ms`);
     t.true(longPollMs >= 2_900, `the long-poll answered after ${Math.round(longPollMs)} ms, its full wait`);
