@@ -102,6 +102,34 @@ test('a version whose image is missing fails in seconds, and with auto-revert th
   t.log(`failed and reverted in ${ms} ms`);
 });
 
+/** Rolls `job` out with each host held RUNNING 2 s (so a kill lands mid-rollout); resolves once the first host is DONE. */
+async function rollOutUntilFirstHostDone(client: HeliosClient, job: string): Promise<{ rolloutId: number; before: RolloutRecord }> {
+  const { rolloutId } = await client.deploymentGroups.rollingUpdate('web', { job, rolloutOptions: { minHealthySeconds: 2 } });
+  const before = await waitFor(async () => {
+    const [record] = (await client.deploymentGroups.history('web')).rollouts;
+    return record?.hosts[0]?.result === 'DONE' ? record : undefined;
+  }, { timeoutMs: 30_000, intervalMs: 50, message: 'first host done' });
+  return { rolloutId, before };
+}
+
+/**
+ * After the master driving it was killed: the same rollout (not a new one) ends ACTIVE with every
+ * host DONE, and the host done before the kill kept its result. Resolves with the record.
+ */
+async function sameRolloutFinished(t: ExecutionContext, client: HeliosClient, rolloutId: number, before: RolloutRecord, agents: TestAgent[]): Promise<RolloutRecord> {
+  const status = await waitFor(async () => {
+    const s = await client.deploymentGroups.status('web').catch(() => undefined);
+    return s && s.status !== 'ROLLING_OUT' ? s : undefined;
+  }, { timeoutMs: 60_000, intervalMs: 100, message: 'rollout after the kill' });
+  t.is(status.status, 'ACTIVE', status.error);
+  const history = (await client.deploymentGroups.history('web')).rollouts;
+  t.deepEqual(history.map((r) => [r.id, r.outcome]), [[rolloutId, 'DONE']], 'the same rollout, not a new one');
+  const [record] = history;
+  t.deepEqual(record.hosts.map((h) => [h.host, h.result]), agents.map((a) => [a.name, 'DONE']));
+  t.deepEqual(record.hosts[0], before.hosts[0], 'the host done before the kill kept its result');
+  return record;
+}
+
 test('kill -9 of the master mid-rollout: restarted on the same database, it continues the same rollout where it was', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'helios-rollout-kill-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,29 +141,15 @@ test('kill -9 of the master mid-rollout: restarted on the same database, it cont
   const m: Master = { url, client: createClient({ baseUrl: url }) };
   const { agents } = await fleet(t, m);
   const v1 = await job(m, '1');
-  // Each host must stay RUNNING 2 s: the rollout takes over 6 s, and is killed during it.
-  const { rolloutId } = await m.client.deploymentGroups.rollingUpdate('web', { job: v1, rolloutOptions: { minHealthySeconds: 2 } });
-  const before = await waitFor(async () => {
-    const [record] = (await m.client.deploymentGroups.history('web')).rollouts;
-    return record.hosts[0]?.result === 'DONE' ? record : undefined;
-  }, { timeoutMs: 30_000, intervalMs: 50, message: 'first host done' });
+  const { rolloutId, before } = await rollOutUntilFirstHostDone(m.client, v1);
   await first.kill('SIGKILL');
   const killedAt = Date.now();
 
   const second = spawnMaster(args);
   t.teardown(() => second.kill('SIGKILL'));
   await urlOf(second);
-  const status = await waitFor(async () => {
-    const s = await m.client.deploymentGroups.status('web').catch(() => undefined);
-    return s && s.status !== 'ROLLING_OUT' ? s : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 100, message: 'rollout after the restart' });
-  t.is(status.status, 'ACTIVE', status.error);
-  const history = (await m.client.deploymentGroups.history('web')).rollouts;
-  t.deepEqual(history.map((r) => [r.id, r.outcome]), [[rolloutId, 'DONE']], 'the same rollout, not a new one');
-  const [record] = history;
-  t.deepEqual(record.hosts.map((h) => [h.host, h.result]), agents.map((a) => [a.name, 'DONE']));
-  // The host done before the kill kept its result; the others were finished by the new master.
-  t.deepEqual(record.hosts[0], before.hosts[0]);
+  const record = await sameRolloutFinished(t, m.client, rolloutId, before, agents);
+  // The others were finished by the new master.
   t.true(record.hosts[2].finished! > killedAt);
   t.deepEqual(await runningJobs(agents), agents.map(() => [v1]));
 });
@@ -157,26 +171,12 @@ test('two masters over one PostgreSQL: kill -9 of the one driving a rollout, and
   }, { message: 'agents UP with their labels' });
   await b.client.deploymentGroups.create({ name: 'web', hostSelectors: web });
   const v1 = await job(viaB, '1');
-  // Each host must stay RUNNING 2 s: the rollout takes over 6 s, and a is killed during it.
-  const { rolloutId } = await b.client.deploymentGroups.rollingUpdate('web', { job: v1, rolloutOptions: { minHealthySeconds: 2 } });
-  const before = await waitFor(async () => {
-    const [record] = (await b.client.deploymentGroups.history('web')).rollouts;
-    return record?.hosts[0]?.result === 'DONE' ? record : undefined;
-  }, { timeoutMs: 30_000, intervalMs: 50, message: 'first host done' });
+  const { rolloutId, before } = await rollOutUntilFirstHostDone(b.client, v1);
   t.like(await b.client.deployments.get(agents[0].name, v1), { deployerMaster: 'a' }, 'a drove the rollout');
   await a.kill('SIGKILL');
   const killedAt = Date.now();
 
-  const status = await waitFor(async () => {
-    const s = await b.client.deploymentGroups.status('web');
-    return s.status !== 'ROLLING_OUT' ? s : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 100, message: 'rollout after the kill' });
-  t.is(status.status, 'ACTIVE', status.error);
-  const history = (await b.client.deploymentGroups.history('web')).rollouts;
-  t.deepEqual(history.map((r) => [r.id, r.outcome]), [[rolloutId, 'DONE']], 'the same rollout, not a new one');
-  const [record] = history;
-  t.deepEqual(record.hosts.map((h) => [h.host, h.result]), agents.map((agent) => [agent.name, 'DONE']));
-  t.deepEqual(record.hosts[0], before.hosts[0], 'the host done before the kill kept its result');
+  const record = await sameRolloutFinished(t, b.client, rolloutId, before, agents);
   const resumed = record.hosts.find((h) => h.started > killedAt);
   t.truthy(resumed, 'a host was started after the kill');
   t.log(`the next host started ${resumed!.started - killedAt} ms after the kill -9 of a`);
