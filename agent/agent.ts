@@ -317,7 +317,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     agentId: () => store.get().agentId,
     clusterId: () => store.get().clusterId,
     serve: async (stream, open) => {
-      if (open.kind === 'exec') return serveExec(stream, open, { streams: dockerStreams, containers: containersOf });
+      if (open.kind === 'exec') return serveExec(stream, open, { streams: dockerStreams, containers: containersOf, log: log.child({ component: 'exec' }) });
       if (open.kind === 'logs') return serveLogs(stream, open, { streams: dockerStreams, containers: containersOf, desired: (jobId) => store.get().tasks.some((t) => t.jobId === jobId) });
       stream.close({ code: 'NOT_FOUND', message: `this agent serves no ${JSON.stringify((open as { kind?: unknown }).kind)} stream` });
     },

@@ -6,7 +6,7 @@ import test from 'ava';
 import { execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { CLI_BIN, ensureCliBuilt, helios } from './cliHarness.js';
-import { deployJob, removeAgentContainers, spawnAgentProcess, startMasterFor, startTestAgent, uniqueName, waitForState } from './harness/agent.js';
+import { deployJob, removeAgentContainers, spawnAgentProcess, startMasterFor, startTestAgent, uniqueName, waitForState, withAgentLog } from './harness/agent.js';
 import { tempDir, waitFor } from './harness/processes.js';
 
 const TOKENS = [
@@ -55,10 +55,12 @@ test('exec -it gives the command a terminal of this one\'s size and passes keys 
   const seen = (pattern: RegExp) => waitFor(() => pattern.test(out), { timeoutMs: 20_000, message: `${pattern} in ${JSON.stringify(out)}` });
   run.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
   const exited = new Promise<number | null>((resolve) => run.once('exit', resolve));
-  await seen(/37 91/);
-  t.regex(out, /\/dev\/pts\/\d+/);
-  run.stdin.write('abc\r');
-  await seen(/got:abc/);
+  await withAgentLog(agent, async () => {
+    await seen(/37 91/);
+    t.regex(out, /\/dev\/pts\/\d+/);
+    run.stdin.write('abc\r');
+    await seen(/got:abc/);
+  });
   t.is(await exited, 7);
 });
 
@@ -70,18 +72,19 @@ test('exec -it follows the terminal\'s resizes: a tmux window made smaller is th
   const server = `helios-test-${process.pid}-${agent.name}`;
   const tmux = (...args: string[]) => new Promise<string>((resolve, reject) => execFile('tmux', ['-L', server, ...args], (err, out) => (err ? reject(err) : resolve(out))));
   t.teardown(() => tmux('kill-server').catch(() => {}));
-  const inner = `HELIOS_MASTER=${master.url} HELIOS_TOKEN= ${process.execPath} ${CLI_BIN} exec -it shell ${agent.name} -- sh -c 'sleep 1; stty size; read x; stty size; read y'`;
+  const inner = `HELIOS_MASTER=${master.url} HELIOS_TOKEN= ${process.execPath} ${CLI_BIN} exec -it shell ${agent.name} -- sh -c 'sleep 1; stty size; while read x; do stty size; done'`;
   await tmux('new-session', '-d', '-s', 'exec', '-x', '100', '-y', '30', inner);
   await tmux('set-option', '-t', 'exec', 'remain-on-exit', 'on');
   let shown = '';
-  const screen = (pattern: RegExp) => waitFor(async () => pattern.test(shown = await tmux('capture-pane', '-p', '-t', 'exec')), { timeoutMs: 20_000, message: `${pattern} on the tmux screen` })
-    .catch((err: Error) => { throw new Error(`${err.message}; the screen: ${JSON.stringify(shown)}`); });
+  // Each wait may first act (a key for the command to print its size again), then reads the screen.
+  const screen = (pattern: RegExp, act: () => Promise<unknown> = async () => {}) => withAgentLog(agent, () =>
+    waitFor(async () => { await act(); return pattern.test(shown = await tmux('capture-pane', '-p', '-t', 'exec')); }, { timeoutMs: 20_000, intervalMs: 250, message: `${pattern} on the tmux screen` })
+      .catch((err: Error) => { throw new Error(`${err.message}; the screen: ${JSON.stringify(shown)}`); }));
   await screen(/^30 100$/m);
   await tmux('resize-window', '-t', 'exec', '-x', '60', '-y', '20');
-  // The resize reaches the command between its two reads: a key after it lets the second stty run.
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  await tmux('send-keys', '-t', 'exec', 'Enter');
-  await screen(/^20 60$/m);
+  // The resize travels CLI → master → agent → engine while the command waits for a key: each Enter
+  // has it print its size again, until the new one shows.
+  await screen(/^20 60$/m, () => tmux('send-keys', '-t', 'exec', 'Enter'));
   t.pass();
 });
 

@@ -8,7 +8,7 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { createClient, type HeliosError, type HeliosClient } from '../core/index.js';
-import { agentContainers, deployJob, dockerClient, startMasterFor, startTestAgent, uniqueName, waitForState, waitForStatus } from './harness/agent.js';
+import { agentContainers, deployJob, dockerClient, startMasterFor, startTestAgent, uniqueName, waitForState, waitForStatus, withAgentLog } from './harness/agent.js';
 import { spawnMaster, type TestMaster } from './harness/master.js';
 import { tempDir } from './harness/processes.js';
 import { dumpPostgres, onPostgres } from './harness/postgres.js';
@@ -222,5 +222,5 @@ test('registry login on a terminal asks for the user and, without echo, the pass
   await mkdir(emptyConfig, { recursive: true });
   const agent = await startTestAgent(t, master, { name: agentName, token: AGENT_A, dockerConfig: emptyConfig });
   const job = await deployJob(master, agent.name, { name: 'asked', image: images[3], command: ['sleep', '1000'] });
-  t.is((await waitForState(master, job, agent.name, 'RUNNING')).containerError, null);
+  t.is((await withAgentLog(agent, () => waitForState(master, job, agent.name, 'RUNNING'))).containerError, null);
 });

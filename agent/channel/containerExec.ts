@@ -4,10 +4,12 @@ import { Channel } from '../../core/channel/frames.js';
 import type { DockerStreams } from '../docker/dockerStreams.js';
 import { createDemux } from '../docker/demux.js';
 import type { ObservedContainer } from '../docker/dockerAdapter.js';
+import type { Logger } from 'pino';
 
 export interface ExecDeps {
   streams: DockerStreams;
   containers(jobId: string): Promise<ObservedContainer[]>;
+  log: Logger;
 }
 
 /**
@@ -20,7 +22,10 @@ export interface ExecDeps {
 export async function serveExec(stream: MuxStream, open: ExecOpen, d: ExecDeps): Promise<void> {
   const container = (await d.containers(open.jobId)).find((c) => c.running);
   if (!container) return stream.close({ code: 'CONTAINER_NOT_FOUND', message: `job ${open.jobId} has no running container on this host` });
+  // The host's own record of a shell on its container, beside the master's audit entry.
+  const log = d.log.child({ jobId: open.jobId, containerId: container.id });
   const exec = await d.streams.exec(container.id, open);
+  log.info({ command: open.command, tty: open.tty, stdin: open.stdin }, 'exec started');
   const { socket } = exec;
   const send = (channel: number, data: Buffer) => {
     if (!stream.write(channel, data)) {
@@ -42,13 +47,16 @@ export async function serveExec(stream: MuxStream, open: ExecOpen, d: ExecDeps):
   }
   stream.on('message', (body: { resize?: { cols?: unknown; rows?: unknown } }) => {
     const { cols, rows } = body.resize ?? {};
-    if (open.tty && Number.isInteger(cols) && Number.isInteger(rows)) void exec.resize(cols as number, rows as number).catch(() => {});
+    if (!open.tty || !Number.isInteger(cols) || !Number.isInteger(rows)) return;
+    log.debug({ cols, rows }, 'exec resized');
+    void exec.resize(cols as number, rows as number).catch((err: unknown) => log.debug({ err }, 'exec resize refused'));
   });
   stream.once('close', () => socket.destroy());
   socket.once('error', () => socket.destroy());
   await new Promise((resolve) => socket.once('close', resolve));
-  if (stream.closed) return;
+  if (stream.closed) return log.info('exec ended: its client went away');
   const code = await exec.exitCode().catch(() => null);
+  log.info({ exitCode: code }, 'exec ended');
   await stream.drained(); // the message would pass the output still held
   stream.message({ exit: code });
   stream.end();

@@ -156,10 +156,16 @@ export async function taskStatus(master: TestMaster, jobId: string, host: string
 
 export function waitForStatus(master: TestMaster, jobId: string, host: string, accept: (s: TaskStatus) => boolean,
   opts: { timeoutMs?: number; message?: string } = {}): Promise<TaskStatus> {
+  // The message names the last status seen (or none): "not met" alone says nothing of where it stopped.
+  let last: TaskStatus | undefined;
   return waitFor(async () => {
-    const s = await taskStatus(master, jobId, host);
-    return s && accept(s) ? s : undefined;
-  }, { timeoutMs: opts.timeoutMs ?? 20_000, intervalMs: 50, message: opts.message ?? `status of ${jobId} on ${host}` });
+    last = await taskStatus(master, jobId, host);
+    return last && accept(last) ? last : undefined;
+  }, { timeoutMs: opts.timeoutMs ?? 20_000, intervalMs: 50, message: opts.message ?? `status of ${jobId} on ${host}` })
+    .catch((err: Error) => {
+      err.message += last ? `; the last status: ${last.state}${last.containerError ? ` (${last.containerError})` : ''}` : '; the master holds no status of it';
+      throw err;
+    });
 }
 
 export const waitForState = (master: TestMaster, jobId: string, host: string, state: TaskStatus['state'], timeoutMs?: number) =>
