@@ -26,6 +26,13 @@ export interface GlobalOptions {
   insecure: boolean;
 }
 
+/**
+ * What a request to the cluster's masters needs besides its path: where they are, who asks, the TLS
+ * settings and the time allowed. The CLI's global options are one; helios/zx's context keeps one for
+ * its logs and exec streams (masterStream.ts), so both open them with the same code.
+ */
+export type MasterConnection = Pick<GlobalOptions, 'masters' | 'username' | 'authToken' | 'tls' | 'insecure' | 'httpTimeoutMs'>;
+
 export type FlagValue = string | boolean | (string | boolean)[] | undefined;
 
 /** What a command's `run` receives: its own parsed flags, positionals, and the words after `--`. */

@@ -1,18 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { HeliosError } from '../core/errors/HeliosError.js';
-import type { GlobalOptions } from './command.js';
+import type { MasterConnection } from './command.js';
 import { readTls } from './connect.js';
 import { HELIOS_VERSION } from '../core/version.js';
 import { tlsConnectOptions } from '../core/client/httpFetch.js';
 
 /** What a streaming request to the master sends besides its path: the CLI's identity and token. */
-export function masterHeaders(global: GlobalOptions): Record<string, string> {
+export function masterHeaders(connection: MasterConnection): Record<string, string> {
   return {
     'Helios-Version': HELIOS_VERSION,
     'Helios-Owner': 'cli',
-    ...(global.username && { 'Helios-User': global.username }),
-    ...(global.authToken && { Authorization: `Bearer ${global.authToken}` }),
+    ...(connection.username && { 'Helios-User': connection.username }),
+    ...(connection.authToken && { Authorization: `Bearer ${connection.authToken}` }),
   };
 }
 
@@ -21,16 +21,16 @@ export function masterHeaders(global: GlobalOptions): Record<string, string> {
  * reached (a refused or unroutable one is skipped, as masterFetch.ts does); an answer other than 200
  * is thrown as the master's error.
  */
-export async function openMasterStream(global: GlobalOptions, pathAndQuery: string, signal: AbortSignal): Promise<IncomingMessage> {
+export async function openMasterStream(connection: MasterConnection, pathAndQuery: string, signal: AbortSignal): Promise<IncomingMessage> {
   const [tls, { reachedNoMaster }, { errorFromResponse, noMasterAnswers }, { unreachable, reachHints }] = await Promise.all([
-    readTls(global.tls, global.insecure), import('../core/client/failover.js'), import('../core/client/transport.js'), import('../core/client/unreachable.js')]);
+    readTls(connection.tls, connection.insecure), import('../core/client/failover.js'), import('../core/client/transport.js'), import('../core/client/unreachable.js')]);
   const failures = [];
-  for (const master of global.masters) {
+  for (const master of connection.masters) {
     const url = new URL(master.replace(/\/+$/, '') + pathAndQuery);
     const { request } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
     try {
       const res = await new Promise<IncomingMessage>((resolve, reject) => {
-        const req = request(url, { headers: masterHeaders(global), signal, ...tlsConnectOptions(tls), timeout: global.httpTimeoutMs }, resolve);
+        const req = request(url, { headers: masterHeaders(connection), signal, ...tlsConnectOptions(tls), timeout: connection.httpTimeoutMs }, resolve);
         req.once('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
         req.once('error', (err) => reject(new TypeError('fetch failed', { cause: err })));
         req.end();
@@ -47,7 +47,7 @@ export async function openMasterStream(global: GlobalOptions, pathAndQuery: stri
       failures.push(unreachable(master, err, reachHints({}), tls?.cert !== undefined));
     }
   }
-  throw failures.length === 1 ? failures[0] : noMasterAnswers(global.masters, failures);
+  throw failures.length === 1 ? failures[0] : noMasterAnswers(connection.masters, failures);
 }
 
 function parse(text: string): unknown {
@@ -64,13 +64,13 @@ function parse(text: string): unknown {
  * cannot be reached, or that has no channel to the host's agent (AGENT_NOT_CONNECTED: the agent may
  * be connected to another master only), is skipped; any other refusal is thrown as the master's error.
  */
-export async function openMasterSocket(global: GlobalOptions, pathAndQuery: string, attach: (ws: WebSocket) => void): Promise<WebSocket> {
+export async function openMasterSocket(connection: MasterConnection, pathAndQuery: string, attach: (ws: WebSocket) => void): Promise<WebSocket> {
   const [tls, { WebSocket: Socket }, { errorFromResponse, noMasterAnswers }, errors] = await Promise.all([
-    readTls(global.tls, global.insecure), import('ws'), import('../core/client/transport.js'), import('../core/errors/HeliosError.js')]);
+    readTls(connection.tls, connection.insecure), import('ws'), import('../core/client/transport.js'), import('../core/errors/HeliosError.js')]);
   const failures: HeliosError[] = [];
-  for (const master of global.masters) {
+  for (const master of connection.masters) {
     const url = `${master.replace(/\/+$/, '').replace(/^http/, 'ws')}${pathAndQuery}`;
-    const ws = new Socket(url, { headers: masterHeaders(global), ...tlsConnectOptions(tls), perMessageDeflate: false, handshakeTimeout: global.httpTimeoutMs });
+    const ws = new Socket(url, { headers: masterHeaders(connection), ...tlsConnectOptions(tls), perMessageDeflate: false, handshakeTimeout: connection.httpTimeoutMs });
     const outcome = await new Promise<WebSocket | HeliosError>((resolve) => {
       ws.once('open', () => {
         attach(ws);
@@ -87,5 +87,5 @@ export async function openMasterSocket(global: GlobalOptions, pathAndQuery: stri
     if (outcome.code !== 'MASTER_UNREACHABLE' && outcome.code !== 'AGENT_NOT_CONNECTED') throw outcome;
     failures.push(outcome);
   }
-  throw failures.length === 1 ? failures[0] : noMasterAnswers(global.masters, failures);
+  throw failures.length === 1 ? failures[0] : noMasterAnswers(connection.masters, failures);
 }

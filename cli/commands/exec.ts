@@ -2,7 +2,6 @@ import { defineCommand, type RunArgs } from '../command.js';
 import { commandMeta } from '../registry.js';
 import { boolFlag, expectPositionals } from '../usage.js';
 import { HeliosError } from '../../core/errors/HeliosError.js';
-import { isErrorCode } from '../../core/errors/codes.js';
 
 export default defineCommand({
   ...commandMeta('exec'),
@@ -27,64 +26,28 @@ Examples:
 });
 
 async function execIn({ positionals, rest, flags, global }: RunArgs): Promise<number> {
-  const [{ connect }, { resolveJob }, { openMasterSocket }, { Mux }, { Channel }] = await Promise.all([
-    import('../connect.js'), import('../resolveJob.js'), import('../masterStream.js'),
-    import('../../core/channel/mux.js'), import('../../core/channel/frames.js')]);
-  const client = await connect(global);
-  const { id } = await resolveJob(client, positionals[0]);
-  const host = positionals[1];
+  const [{ connect }, { resolveJob }, { runExec }] = await Promise.all([import('../connect.js'), import('../resolveJob.js'), import('../execSession.js')]);
+  const { id } = await resolveJob(await connect(global), positionals[0]);
   const stdin = boolFlag(flags.interactive);
   const tty = boolFlag(flags.tty);
   const raw = tty && stdin && process.stdin.isTTY === true;
-  const q = new URLSearchParams({ host });
-  for (const word of rest) q.append('command', word);
-  if (tty) q.set('tty', 'true');
-  if (stdin) q.set('stdin', 'true');
-  if (tty && process.stdout.isTTY) {
-    q.set('cols', String(process.stdout.columns));
-    q.set('rows', String(process.stdout.rows));
-  }
-  let exit: number | null = null;
-  let resolve!: (code: number) => void;
-  let reject!: (err: unknown) => void;
-  const ended = new Promise<number>((res, rej) => { resolve = res; reject = rej; });
-  const restore = () => {
-    if (raw) process.stdin.setRawMode(false);
-    if (stdin) process.stdin.destroy();
-  };
-  await openMasterSocket(global, `/jobs/${encodeURIComponent(id)}/exec?${q}`, (ws) => {
-    ws.once('close', () => reject(new HeliosError('MASTER_UNREACHABLE', 'the master closed the exec before the command ended')));
-    new Mux(ws as never, {
-      parity: 0,
-      onOpen: (stream) => {
-        stream.onData((channel, data, release) => {
-          const target = channel === Channel.STDERR ? process.stderr : process.stdout;
-          if (target.write(data)) release();
-          else target.once('drain', release);
-        });
-        stream.on('message', (body: { exit?: unknown }) => { if (typeof body.exit === 'number') exit = body.exit; });
-        stream.on('end', () => stream.end());
-        stream.once('close', (error?: { code: string; message: string }) => {
-          restore();
-          ws.close();
-          if (error) reject(new HeliosError(isErrorCode(error.code) ? error.code : 'INTERNAL_ERROR', `${host}: ${error.message}`));
-          else resolve(exit ?? 1);
-        });
-        if (!stdin) {
-          stream.end();
-          return;
-        }
+  try {
+    return await runExec(global, {
+      jobId: id, host: positionals[1], command: rest, tty, input: stdin ? process.stdin : undefined,
+      size: tty && process.stdout.isTTY ? { cols: process.stdout.columns, rows: process.stdout.rows } : undefined,
+    }, {
+      output(stream, data, release) {
+        const target = stream === 'stderr' ? process.stderr : process.stdout;
+        if (target.write(data)) release();
+        else target.once('drain', release);
+      },
+      started(control) {
         if (raw) process.stdin.setRawMode(true);
-        process.stdin.on('data', (chunk: Buffer) => {
-          if (!stream.write(Channel.STDIN, chunk)) {
-            process.stdin.pause();
-            stream.once('drain', () => process.stdin.resume());
-          }
-        });
-        process.stdin.once('end', () => stream.end());
-        if (tty) process.stdout.on('resize', () => stream.message({ resize: { cols: process.stdout.columns, rows: process.stdout.rows } }));
+        if (tty) process.stdout.on('resize', () => control.resize(process.stdout.columns, process.stdout.rows));
       },
     });
-  });
-  return ended;
+  } finally {
+    if (raw && process.stdin.isRaw) process.stdin.setRawMode(false);
+    if (stdin) process.stdin.destroy();
+  }
 }

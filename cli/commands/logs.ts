@@ -1,9 +1,11 @@
+import { once } from 'node:events';
 import type { LogRecord } from '../../core/schema/channel.js';
+import type { LogsRequest } from '../logsStream.js';
+import { sinceMs } from '../logsStream.js';
 import { defineCommand, type RunArgs } from '../command.js';
 import { commandMeta } from '../registry.js';
 import { boolFlag, expectPositionals, stringFlag } from '../usage.js';
 import { HeliosError } from '../../core/errors/HeliosError.js';
-import { parseDuration } from '../../core/model/duration.js';
 
 export default defineCommand({
   ...commandMeta('logs'),
@@ -38,34 +40,22 @@ const PALETTE = [36, 33, 32, 35, 34, 96, 93, 92, 95, 94];
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
 const escape = (ch: string) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
-function query(flags: RunArgs['flags'], hosts: string[]): string {
-  const q = new URLSearchParams();
-  for (const host of hosts) q.append('host', host);
-  if (boolFlag(flags.follow)) q.set('follow', 'true');
+/** The flags as a logs request of the master (tail and since checked here, to name the flag). */
+function request(flags: RunArgs['flags']): LogsRequest {
   const tail = stringFlag(flags.tail);
-  if (tail !== undefined) {
-    if (!/^\d+$/.test(tail)) throw new HeliosError('INVALID_ARGUMENT', `--tail must be a whole number of lines, got '${tail}'`);
-    q.set('tail', tail);
-  }
+  if (tail !== undefined && !/^\d+$/.test(tail)) throw new HeliosError('INVALID_ARGUMENT', `--tail must be a whole number of lines, got '${tail}'`);
   const since = stringFlag(flags.since);
-  if (since !== undefined) q.set('since', String(sinceMs(since)));
   if (boolFlag(flags.stdout) && boolFlag(flags.stderr)) throw new HeliosError('INVALID_ARGUMENT', '--stdout and --stderr: give one of them, or neither for both');
-  if (boolFlag(flags.stdout)) q.set('stream', 'stdout');
-  if (boolFlag(flags.stderr)) q.set('stream', 'stderr');
-  return q.size > 0 ? `?${q}` : '';
-}
-
-/** `--since`: a duration ago, or an ISO 8601 time. */
-function sinceMs(text: string): number {
-  if (/^\d+(\.\d+)?(ms|s|m|h|d)?$/.test(text)) return Date.now() - parseDuration(text, '--since');
-  const time = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(time)) throw new HeliosError('INVALID_ARGUMENT', `--since: expected a duration like 10m or 1h, or an ISO 8601 time, got '${text}'`);
-  return time;
+  return {
+    follow: boolFlag(flags.follow), tail: tail === undefined ? undefined : Number(tail), since: since === undefined ? undefined : sinceMs(since, '--since'),
+    stream: boolFlag(flags.stdout) ? 'stdout' : boolFlag(flags.stderr) ? 'stderr' : undefined,
+  };
 }
 
 async function printLogs({ positionals, flags, global, out, env }: RunArgs): Promise<number> {
-  const [{ connect }, { resolveJob }, { openMasterStream }, { statusHosts }] = await Promise.all([
-    import('../connect.js'), import('../resolveJob.js'), import('../masterStream.js'), import('../format.js')]);
+  const asked = request(flags);
+  const [{ connect }, { resolveJob }, { readLogs }, { statusHosts }] = await Promise.all([
+    import('../connect.js'), import('../resolveJob.js'), import('../logsStream.js'), import('../format.js')]);
   const client = await connect(global);
   const { id } = await resolveJob(client, positionals[0]);
   const hosts = positionals.length > 1 ? positionals.slice(1) : statusHosts(await client.jobs.status(id));
@@ -74,11 +64,9 @@ async function printLogs({ positionals, flags, global, out, env }: RunArgs): Pro
     return 0;
   }
   const controller = new AbortController();
-  let interrupted = false;
-  const interrupt = () => { interrupted = true; controller.abort(); };
+  const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
-  const res = await openMasterStream(global, `/jobs/${encodeURIComponent(id)}/logs${query(flags, hosts)}`, controller.signal);
   const width = Math.max(...hosts.map((h) => h.length));
   const colour = out.isTTY && !out.json && !env.NO_COLOR;
   const prefix = new Map(hosts.map((host, i) => {
@@ -102,32 +90,23 @@ async function printLogs({ positionals, flags, global, out, env }: RunArgs): Pro
     return '';
   };
 
-  let partial = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop()!;
-    let text = '';
-    for (const line of lines) {
-      if (out.json) {
-        text += `${line}\n`;
-        if (line.includes('"event":"error"')) failed = true;
-      } else {
-        text += render(JSON.parse(line) as LogRecord);
+  try {
+    // The master reads the agents no faster than this reads the master: the next batch waits for stdout.
+    for await (const batch of readLogs(global, id, { ...asked, hosts }, controller.signal)) {
+      let text = '';
+      for (const r of batch) {
+        if (out.json) {
+          text += `${JSON.stringify(r)}\n`;
+          if ('event' in r && r.event === 'error') failed = true;
+        } else {
+          text += render(r);
+        }
       }
+      if (text && !process.stdout.write(text)) await once(process.stdout, 'drain');
     }
-    // The master reads the agents no faster than this reads the master.
-    if (text && !process.stdout.write(text)) {
-      res.pause();
-      process.stdout.once('drain', () => res.resume());
-    }
-  });
-  await new Promise<void>((resolve) => {
-    res.once('close', resolve);
-    res.once('error', () => resolve());
-  });
-  process.off('SIGINT', interrupt);
-  process.off('SIGTERM', interrupt);
-  if (!interrupted && !res.complete) throw new HeliosError('MASTER_UNREACHABLE', 'the master closed the logs stream before it ended');
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
   return failed ? 1 : 0;
 }

@@ -43,7 +43,7 @@ its exit code.`,
     Object.assign(globalThis, {
       // zx draws its spinner on stderr even when that is a pipe or a file: ten frames a second of noise in a log.
       ...(process.stderr.isTTY ? {} : { spinner: <T>(title: string | (() => T), callback?: () => T) => (typeof title === 'function' ? title() : callback!()) }),
-      helios: createHelios({ client, masters: global.masters, env, out, dryRun: boolFlag(flags['dry-run']) }),
+      helios: createHelios({ client, connection: global, env, out, dryRun: boolFlag(flags['dry-run']) }),
       // What zx's own CLI gives a script, which ESM has not.
       require: createRequire(file), __filename: file, __dirname: dirname(file),
     });

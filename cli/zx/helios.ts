@@ -12,6 +12,7 @@ import { parseDuration } from '../../core/model/duration.js';
 import { bracketList } from '../format.js';
 import { explainUnknownHosts, forEachHost, unknownHostMessage, type HostResult } from '../hostResults.js';
 import { jobToCreate } from '../jobToCreate.js';
+import type { MasterConnection } from '../command.js';
 import type { Output } from '../output.js';
 import { resolveJob } from '../resolveJob.js';
 import { resolveTargets } from '../targets.js';
@@ -161,8 +162,8 @@ export interface Helios {
 /** What a Helios drives: a client of one cluster, as the CLI connects it. */
 export interface HeliosContext {
   client: HeliosClient;
-  /** The cluster's masters (for `local`). */
-  masters: string[];
+  /** The client's masters, token and TLS settings, for the streams the client has no call for (logs, exec: masterStream.ts). */
+  connection: MasterConnection;
   env: NodeJS.ProcessEnv;
   /** Where dry-run lines and rollout progress go (stderr and stdout, escaped as every CLI line). */
   out: Output;
@@ -194,7 +195,7 @@ export function createHelios(context: HeliosContext): Helios {
   async function targets(names: Hosts): Promise<{ hosts: string[]; failures: Map<string, HeliosError>; known: string[] }> {
     const list = hostList(names);
     if (list.length === 0) throw new HeliosError('INVALID_ARGUMENT', 'no host given');
-    return resolveTargets(client, list, { masters: context.masters, env: context.env });
+    return resolveTargets(client, list, { masters: context.connection.masters, env: context.env });
   }
 
   /** A write on each host at once (the CLI's forEachHost), or in a dry run a line per host; any host failing throws. */

@@ -75,5 +75,5 @@ export async function connect(options: ConnectOptions = {}): Promise<Helios> {
   }
   global.masters = await mastersOf(clusters[0], env);
   const out = await createOutput({ stdout: process.stdout, stderr: process.stderr }, { json: false, env });
-  return createHelios({ client: await connectClient(global), masters: global.masters, env, out, dryRun: options.dryRun ?? false });
+  return createHelios({ client: await connectClient(global), connection: global, env, out, dryRun: options.dryRun ?? false });
 }

@@ -42,8 +42,13 @@ export type ChannelOpen = LogsOpen | ExecOpen;
  * new job of the same name), `end` (the host's lines are all sent), `error` (the host's stream failed,
  * `code` and `message` say why; the other hosts go on).
  */
-export type LogRecord =
-  | { host: string; stream: 'stdout' | 'stderr'; time: string; line: string }
+export type LogRecord = LogLine | LogEvent;
+
+/** A line the container printed, without its newline; `time` is Docker's (RFC 3339, nanoseconds). */
+export interface LogLine { host: string; stream: 'stdout' | 'stderr'; time: string; line: string }
+
+/** What happened to one host's stream (see LogRecord). */
+export type LogEvent =
   | { host: string; event: 'container'; jobId: string; containerId: string }
   | { host: string; event: 'end' }
   | { host: string; event: 'error'; code: string; message: string };
