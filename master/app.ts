@@ -71,9 +71,10 @@ export function buildApp(deps: Omit<MasterContext, 'metrics'> & { metrics?: Mast
   // CORS answers a preflight (which carries no token) before authentication, and before Helios' version filter.
   installCors(app, ctx.options.corsOrigins);
   installHeliosWire(app, { jobOf: (id) => ctx.store.jobs.get(id) });
+  // A WebSocket from another site's page is refused by its origin, before its token is looked at.
+  installWebSockets(app, { corsOrigins: ctx.options.corsOrigins });
   installAuth(app, { tokens: ctx.tokens, clientCertificates: https?.requestCert === true });
   installErrorHandler(app, ctx.store.storeError);
-  installWebSockets(app);
   // The agents' channels (logs, exec): agents dial in, nothing dials an agent.
   const channels = createAgentChannels(app.log);
   app.addHook('preClose', async () => { ctx.notifier.releaseAll(); feed.close(); channels.closeAll(); });

@@ -65,8 +65,9 @@ ${reaperUsage}
   --allow-security-opt O  a securityOpt that lifts confinement, by exact value (e.g. seccomp=unconfined,
                           label=type:spc_t)
   --cors-origin ORIGIN    web pages of this origin (https://ui.example.com:8443, or * for any) may call
-                          the API: CORS headers and preflights (repeatable; none by default, so no page
-                          of another origin can; * on a master without --token-file lets any page deploy)
+                          the API: CORS headers and preflights, and open its WebSockets (repeatable;
+                          none by default, so no page of another origin can; * on a master without
+                          --token-file lets any page deploy)
 ${limitUsage}
 ${sizeUsage}
   --log-level LEVEL       pino level (default info)

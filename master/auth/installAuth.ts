@@ -1,6 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HeliosError } from '../../core/index.js';
+import { bearerFromProtocols } from '../../core/channel/webSocketAuth.js';
 import { describePrincipal, refusal, routeAccess } from './access.js';
 import { anonymous, nobody, type Principal } from './principal.js';
 import type { TokenRegistry } from './tokenRegistry.js';
@@ -21,9 +22,19 @@ function certificateHost(request: FastifyRequest): string | undefined {
   return typeof cn === 'string' && cn !== '' ? cn : undefined;
 }
 
+/**
+ * The request's bearer token: its Authorization header, or for a WebSocket from a web page (which
+ * cannot send that header) the token it offers as a subprotocol (core/channel/webSocketAuth.ts).
+ */
+function bearerHeader(request: FastifyRequest): string | undefined {
+  if (request.headers.authorization !== undefined || request.headers.upgrade?.toLowerCase() !== 'websocket') return request.headers.authorization;
+  const token = bearerFromProtocols(request.headers['sec-websocket-protocol']);
+  return token === undefined ? undefined : `Bearer ${token}`;
+}
+
 function authenticate(request: FastifyRequest, options: AuthOptions): Principal {
   const certHost = options.clientCertificates ? certificateHost(request) : undefined;
-  const header = request.headers.authorization;
+  const header = bearerHeader(request);
   if (options.tokens.size() === 0 && !options.clientCertificates) return anonymous;
   if (header === undefined) {
     // A verified client certificate alone is the identity of the agent of its CN's host.

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HeliosError } from '../../core/index.js';
+import { WEBSOCKET_PROTOCOL } from '../../core/channel/webSocketAuth.js';
 
 /** Frames are at most 64 KiB of data plus a header (core/channel/mux.ts); a JSON message stays small. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -22,8 +23,12 @@ const servers = new WeakMap<FastifyInstance, WebSocketServer>();
  * the socket, which is then closed. A route accepts with `acceptWebSocket`. (@fastify/websocket does
  * the same; this is the 40 lines of it the master needs, over `ws` alone.)
  */
-export function installWebSockets(app: FastifyInstance): void {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+export function installWebSockets(app: FastifyInstance, options: { corsOrigins: readonly string[] }): void {
+  // The token never goes back as the chosen subprotocol: only helios.v1 is ever picked.
+  const wss = new WebSocketServer({
+    noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false,
+    handleProtocols: (offered) => (offered.has(WEBSOCKET_PROTOCOL) ? WEBSOCKET_PROTOCOL : false),
+  });
   servers.set(app, wss);
   app.server.on('upgrade', (raw: IncomingMessage, socket: Duplex, head: Buffer) => {
     const upgrade: Upgrade = { socket, head, accepted: false };
@@ -36,6 +41,26 @@ export function installWebSockets(app: FastifyInstance): void {
     app.routing(raw, response);
   });
   app.addHook('preClose', async () => { for (const client of wss.clients) client.terminate(); });
+  app.addHook('onRequest', async (request) => {
+    const origin = request.headers.origin;
+    if (!wantsWebSocket(request) || origin === undefined || sameOrigin(origin, request.headers.host)) return;
+    if (options.corsOrigins.includes('*') || options.corsOrigins.includes(origin)) return;
+    throw new HeliosError('FORBIDDEN', `a web page of ${origin} may not open a WebSocket to this master: only its own dashboard and the origins of --cors-origin may`,
+      { origin });
+  });
+}
+
+/**
+ * Browsers send any page's WebSocket to any site with that site's cookies and no CORS check, so the
+ * page's origin is checked here (a master without tokens would otherwise run an exec for any page its
+ * user opens). Other clients send no Origin.
+ */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the request asks for a WebSocket. */
