@@ -14,7 +14,7 @@ export interface ExecRequest {
   tty?: boolean;
   size?: { cols: number; rows: number };
   /** The command's standard input, sent as the command takes it; none: it reads an empty one. */
-  input?: AsyncIterable<Uint8Array>;
+  input?: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 }
 
 export interface ExecIo {

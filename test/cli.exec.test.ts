@@ -8,14 +8,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { CLI_BIN, ensureCliBuilt, helios } from './cliHarness.js';
 import { deployJob, removeAgentContainers, spawnAgentProcess, startMasterFor, startTestAgent, uniqueName, waitForState, withAgentLog } from './harness/agent.js';
 import { tempDir, waitFor } from './harness/processes.js';
-
-const TOKENS = [
-  { token: 'admin-token-0123456789', role: 'admin' as const, name: 'root' },
-  { token: 'read-token-0123456789', role: 'read' as const, name: 'viewer' },
-  { token: 'exec-token-0123456789', role: 'exec' as const, name: 'oncall' },
-  { token: 'deploy-token-0123456789', role: 'deploy' as const, name: 'ci' },
-  { token: 'agent-token-0123456789', role: 'agent' as const, name: 'agents' },
-];
+import { ROLE_TOKENS } from './harness/roleTokens.js';
 
 const sleeper = { name: 'shell', command: ['sh', '-c', 'exec sleep 1000'] };
 
@@ -89,7 +82,7 @@ test('exec -it follows the terminal\'s resizes: a tmux window made smaller is th
 });
 
 test('a read token may not exec (FORBIDDEN naming role exec); an exec token may, and the exec is audited', async (t) => {
-  const master = await startMasterFor(t, { tokens: TOKENS });
+  const master = await startMasterFor(t, { tokens: ROLE_TOKENS });
   const agent = await startTestAgent(t, master, { token: 'agent-token-0123456789' });
   const jobId = await deployJob(master, agent.name, sleeper);
   await waitForState(master, jobId, agent.name, 'RUNNING');

@@ -12,14 +12,15 @@ import { commandMeta } from '../registry.js';
 export default defineCommand({
   ...commandMeta('run'),
   help: `Runs FILE.mjs, a zx script, with the helios/zx API preloaded as the global 'helios' (cli/README.md:
-create, deploy, undeploy, start, stop, status, history, hosts, watch, waitFor, deploymentGroups, …),
+create, deploy, undeploy, start, stop, status, history, hosts, watch, waitFor, logs, exec,
+deploymentGroups, …),
 zx's globals ($, cd, echo, spinner, retry, within, sleep, question, fs, path, YAML, chalk, …) and
 argv: the words after FILE, parsed by zx's minimist (argv._ the positionals). 'helios' talks to the
 master this command line names, with its token and TLS settings (-z, -d, HELIOS_MASTER,
 ~/.helios/config, HELIOS_TOKEN, --ca/--cert/--key), as every other command. Every word after FILE
 is the script's, options too.
   --dry-run   every write to the master (create, remove, deploy, undeploy, start, stop,
-              register, deregister, the deployment-group calls) prints 'dry run: …' on
+              exec, register, deregister, the deployment-group calls) prints 'dry run: …' on
               stderr instead of happening, and waitFor does not wait (what it waits for was
               not done); reads still go to the master. helios.dryRun is true, for the
               script's own writes ($ docker push …).

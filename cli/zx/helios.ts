@@ -3,6 +3,7 @@ import { isErrorCode } from '../../core/errors/codes.js';
 import type { GuardOptions, HeliosClient } from '../../core/client/createClient.js';
 import type { Job, JobSpec } from '../../core/schema/job.js';
 import type { AuditEvent, Whoami } from '../../core/schema/auth.js';
+import type { LogRecord } from '../../core/schema/channel.js';
 import type { Goal, HostStatus, JobStatus, TaskState, TaskStatus, TaskStatusEvent } from '../../core/schema/status.js';
 import type {
   CreateDeploymentGroupResponse, DeploymentGroupHistory, DeploymentGroupStatusResponse, StoredDeploymentGroup,
@@ -16,6 +17,7 @@ import type { MasterConnection } from '../command.js';
 import type { Output } from '../output.js';
 import { resolveJob } from '../resolveJob.js';
 import { resolveTargets } from '../targets.js';
+import { containerCalls, type ExecOptions, type ExecResult, type LogsOptions } from './containers.js';
 import { groupCalls } from './groups.js';
 import { DEFAULT_INTERVAL_MS, waitForTasks, watchTasks } from './taskWaits.js';
 
@@ -131,6 +133,32 @@ export interface Helios {
    */
   waitFor(job: string, hosts: Hosts, state: TaskState, options?: WaitOptions): Promise<Record<string, TaskStatus>>;
 
+  /**
+   * The job's container logs, through the master, as `helios logs`: each line printed (a LogLine,
+   * `'line' in record`), and what happened to each host's stream (a LogEvent: `container` when the
+   * lines that follow come from another container, `end` when the host's lines are all read, `error`
+   * with the `code` and `message` of a host that failed, such as AGENT_NOT_CONNECTED for an agent
+   * gone mid-stream; the other hosts go on). A `break` ends the request.
+   * @example
+   *   for await (const r of helios.logs(id, { tail: 20, follow: true })) {
+   *     if ('line' in r) echo(`${r.host}: ${r.line}`);
+   *     else if (r.event === 'error') echo(`${r.host} lost: ${r.message}`);
+   *     if ('line' in r && r.line.includes('ready')) break;
+   *   }
+   */
+  logs(job: string, options?: LogsOptions): AsyncIterableIterator<LogRecord>;
+  /**
+   * Runs `command` in the job's running container on `host` (its exact name), as `helios exec`, and
+   * resolves with its exit code and output. A command that fails resolves too (`ok` false, its
+   * `exitCode`): its outcome is the script's to judge. What Helios refuses throws (FORBIDDEN for a
+   * token without role exec, JOB_NOT_DEPLOYED, AGENT_NOT_CONNECTED…). A dry run says it, runs
+   * nothing, and resolves with exit code 0 and no output.
+   * @example
+   *   const { exitCode, stdout } = await helios.exec(id, 'web1', ['sh', '-c', 'pg_isready && psql -tc "select 1"']);
+   *   await helios.exec(id, 'web1', ['sh', '-c', 'cat > /tmp/seed.sql'], { input: await fs.readFile('seed.sql') });
+   */
+  exec(job: string, host: string, command: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+
   /** Registers a host name for the agent with that id before it starts, as `helios register`. */
   register(host: string, agentId: string): Promise<void>;
   /** Forgets a host (its jobs undeployed first), as `helios deregister`. */
@@ -219,6 +247,7 @@ export function createHelios(context: HeliosContext): Helios {
   };
 
   const groups = groupCalls(context, resolve, say);
+  const containers = containerCalls(context, { resolve, targets, planned: (id) => planned.has(id), say });
 
   return {
     dryRun,
@@ -307,6 +336,8 @@ export function createHelios(context: HeliosContext): Helios {
       }
       return waitForTasks(client, id, hosts, state, { timeoutMs, intervalMs: durationMs(o.interval, DEFAULT_INTERVAL_MS, 'waitFor: interval') });
     },
+    logs: containers.logs,
+    exec: containers.exec,
     async register(host, agentId) {
       if (dryRun) say(`register host ${host} for agent ${agentId}`);
       else await client.hosts.register(host, agentId);

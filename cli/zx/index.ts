@@ -18,12 +18,14 @@ import { createHelios, type Helios } from './helios.js';
 
 export { createHelios } from './helios.js';
 export type {
-  CreatedJob, CreateOptions, DeployOptions, Duration, Helios, HeliosContext, Hosts, HostsFilter, RollingUpdateOptions, RollingUpdateResult,
-  WaitOptions, WatchOptions,
+  CreatedJob, CreateOptions, DeployOptions, Duration, Helios, HeliosContext, Hosts, HostsFilter, RollingUpdateOptions,
+  RollingUpdateResult, WaitOptions, WatchOptions,
 } from './helios.js';
 export { HeliosError, isHeliosError } from '../../core/errors/HeliosError.js';
 export type { ErrorCode } from '../../core/errors/codes.js';
 export type { Job, JobSpec } from '../../core/schema/job.js';
+export type { ExecOptions, ExecResult, LogsOptions } from './containers.js';
+export type { LogEvent, LogLine, LogRecord } from '../../core/schema/channel.js';
 export type { HostStatus, JobStatus, TaskState, TaskStatus, TaskStatusEvent } from '../../core/schema/status.js';
 
 /** Where the master is and who you are to it; each unset one as the CLI finds it (its flags' names in brackets). */

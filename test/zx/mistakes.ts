@@ -21,3 +21,15 @@ await h.deploymentGroups.rollingUpdate('web:1', 'web', { parallelism: '2' });
 for await (const change of h.watch('web:1')) console.log(change.status.phase);
 // @ts-expect-error: connect takes no port option
 await connect({ port: 5801 });
+// @ts-expect-error: a log record is a line or an event: `line` is there only once narrowed
+for await (const record of h.logs('web:1')) console.log(record.line);
+// @ts-expect-error: stream is 'stdout' or 'stderr' (none for both), not 'both'
+for await (const record of h.logs('web:1', { stream: 'both' })) console.log(record);
+// @ts-expect-error: tail is a number of lines
+for await (const record of h.logs('web:1', { tail: '10' })) console.log(record);
+// @ts-expect-error: exec's command is its words, not one string for a shell
+await h.exec('web:1', 'web1', 'cat /etc/hostname');
+// @ts-expect-error: exec's output is text, not Buffers
+const _bytes: Buffer = (await h.exec('web:1', 'web1', ['id'])).stdout;
+// @ts-expect-error: exec has no tty option (a script has no terminal to lend)
+await h.exec('web:1', 'web1', ['sh'], { tty: true });

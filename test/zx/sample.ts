@@ -4,7 +4,7 @@
  */
 import 'zx/globals';
 import type {} from 'helios/zx/globals';
-import { connect, isHeliosError, type Helios, type TaskStatus, type TaskStatusEvent } from 'helios/zx';
+import { connect, isHeliosError, type ExecResult, type Helios, type LogEvent, type LogLine, type TaskStatus, type TaskStatusEvent } from 'helios/zx';
 
 // Under `helios run` the global; in a plain zx script, connected as the CLI connects.
 const h: Helios = globalThis.helios ?? await connect({ master: ['http://127.0.0.1:5801', 'http://127.0.0.1:5802'], token: process.env.CI_TOKEN });
@@ -19,6 +19,24 @@ for await (const change of h.watch(fromSpec.id, { hosts: 'web1', for: 30_000 }))
   const event: TaskStatusEvent = change;
   if (event.status.state === 'EXITED') break;
 }
+
+const lost: string[] = [];
+for await (const record of h.logs(id, { hosts: ['web1', 'web2'], follow: true, tail: 10, since: '10m', stream: 'stderr', signal: AbortSignal.timeout(60_000) })) {
+  if ('line' in record) {
+    const line: LogLine = record;
+    if (line.stream === 'stderr' && line.line.includes('ready')) break;
+  } else if (record.event === 'error') {
+    const event: LogEvent = record;
+    lost.push(`${event.host}: ${record.code} ${record.message}`);
+  } else if (record.event === 'container') {
+    echo(`${record.host} now runs ${record.containerId.slice(0, 12)} of ${record.jobId}`);
+  }
+}
+for await (const record of h.logs(id, { since: new Date(Date.now() - 60_000) })) if ('time' in record) echo(record.time);
+const probe: ExecResult = await h.exec(id, 'web1', ['pg_isready'], { signal: AbortSignal.timeout(10_000) });
+const seeded = await h.exec(id, 'web1', ['sh', '-c', 'cat > /tmp/seed.sql'], { input: Buffer.from('select 1;') });
+const exitCodes: number[] = [probe.exitCode, seeded.exitCode, (await h.exec(id, 'web1', ['wc', '-l'], { input: 'a\nb\n' })).exitCode];
+if (!probe.ok) echo(`${probe.stdout.trim()} ${probe.stderr.trim()} ${exitCodes.join(',')} ${lost.length}`);
 
 try {
   await h.undeploy(id, { all: true });
