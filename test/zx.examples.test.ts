@@ -141,12 +141,14 @@ test('canary.mjs runs the new version on one host, watches it, then on the rest;
   const canaryRunning = history.find((e) => e.host === a.name && e.status.state === 'RUNNING')!.timestamp;
   t.true(history.find((e) => e.host === b.name)!.timestamp >= canaryRunning + 2000, 'b after the 2 s watch');
 
-  // v2 is healthy at first, then (8 s in) its container exits: the canary goes, b keeps v1.
-  const dying = await jobFile(t, name, '2', { command: 'mkdir -p /www && echo v2 > /www/index.html && httpd -p 8080 -h /www && sleep 8 && exit 7' });
+  // v2 is healthy at first, then (8 s in) its container says why on stderr and exits: the canary goes, b keeps v1.
+  const dying = await jobFile(t, name, '2', { command: 'mkdir -p /www && echo v2 > /www/index.html && httpd -p 8080 -h /www && sleep 8 && echo v2 gives up >&2 && exit 7' });
   const bad = await run(master, ['examples/zx/canary.mjs', dying, a.name, b.name, '--watch', '40s', '--timeout', '60s']);
   t.is(bad.code, 1, bad.stdout);
   const v2 = /created (\S+)/.exec(bad.stdout)![1];
   t.regex(bad.stderr, new RegExp(`helios: examples/zx/canary.mjs:\\d+: Error: ${a.name}: canary ${v2} went EXITED.*: undeployed\n$`));
+  // The canary's last lines, read through helios.logs before it was undeployed.
+  t.true(bad.stderr.includes(`${a.name} | v2 gives up\n`), bad.stderr);
   t.deepEqual(await deployedOn(master, a.name), [v1]);
   t.deepEqual(await deployedOn(master, b.name), [v1]);
   t.false((await master.client.jobs.history(v2)).events.some((e) => e.host === b.name));
