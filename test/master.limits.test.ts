@@ -201,7 +201,8 @@ for (const engine of ENGINES) {
     const { ms, data } = await refused.closed;
     t.regex(data, /^HTTP\/1\.1 403 Forbidden\r\n/);
     t.regex(data, /\r\nconnection: close\r\n/i);
-    t.true(ms < 2_000, `closed after ${Math.round(ms)} ms (the request timeout is 60 s)`);
+    // Reading the dripped body would take until the request timeout (60 s); a loaded CI took 2.3 s to refuse.
+    t.true(ms < 10_000, `closed after ${Math.round(ms)} ms (the request timeout is 60 s)`);
   });
 
   test(`${engine}: a TLS handshake that never comes is cut at the headers timeout`, async (t) => {
