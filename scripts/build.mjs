@@ -4,7 +4,7 @@
 // changed anything: into dist/ for the package, and into core/schema/job.schema.json, the committed
 // copy job files point at (a test fails when that copy is stale).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -33,17 +33,25 @@ if (schemaCopies.some((url) => mtimeMs(url) < mtimeMs(buildInfo))) {
 const uiOut = at('dist/ui/');
 const uiInputs = at('dist/ui/inputs.json');
 const uiStatic = ['index.html', 'style.css'];
-const uiSources = () => [...(existsSync(uiInputs) ? JSON.parse(readFileSync(uiInputs, 'utf8')) : []), ...uiStatic.map((f) => `ui/${f}`)];
+const xtermCss = 'node_modules/@xterm/xterm/css/xterm.css';
+const uiSources = () => [...(existsSync(uiInputs) ? JSON.parse(readFileSync(uiInputs, 'utf8')) : []), ...uiStatic.map((f) => `ui/${f}`), xtermCss];
 const uiBuilt = mtimeMs(at('dist/ui/app.js'));
 if (uiBuilt === 0 || !existsSync(uiInputs) || uiSources().some((path) => mtimeMs(at(path)) === 0 || mtimeMs(at(path)) > uiBuilt)) {
   const check = spawnSync(process.execPath, [tsc, '-p', 'ui/tsconfig.json'], { cwd: fileURLToPath(at('')), stdio: 'inherit' });
   if (check.status !== 0) process.exit(check.status ?? 1);
-  const { build } = await import('esbuild');
+  const { build, transform } = await import('esbuild');
+  for (const old of existsSync(uiOut) ? readdirSync(uiOut).filter((f) => /^chunk-.*\.js$/.test(f)) : []) rmSync(new URL(old, uiOut));
+  // The terminal (xterm.js and core's channel, in a chunk of its own: the first screen does not load
+  // it) runs core/channel/mux.ts in the browser: Node's EventEmitter comes from its browser port
+  // (events), Buffer from buffer's (ui/terminal.ts).
   const result = await build({
-    entryPoints: [fileURLToPath(at('ui/main.tsx'))], outfile: fileURLToPath(at('dist/ui/app.js')), bundle: true, format: 'esm',
-    platform: 'browser', target: 'es2022', minify: true, legalComments: 'none', metafile: true, logLevel: 'warning',
+    entryPoints: { app: fileURLToPath(at('ui/main.tsx')) }, outdir: fileURLToPath(uiOut), splitting: true, chunkNames: 'chunk-[hash]',
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, legalComments: 'none', metafile: true, logLevel: 'warning',
     jsx: 'automatic', jsxImportSource: 'preact', absWorkingDir: fileURLToPath(at('')),
+    alias: { 'node:events': 'events' },
   });
   for (const file of uiStatic) copyFileSync(at(`ui/${file}`), new URL(file, uiOut));
+  const { code: css } = await transform(readFileSync(at(xtermCss), 'utf8'), { loader: 'css', minify: true, legalComments: 'none' });
+  writeFileSync(new URL('xterm.css', uiOut), css);
   writeFileSync(uiInputs, JSON.stringify(Object.keys(result.metafile.inputs).filter((path) => !path.startsWith('node_modules/'))));
 }

@@ -73,7 +73,7 @@ test('the token as a subprotocol: encoded base64url, read back whole; anything e
   t.is(bearerFromProtocols(`${BEARER_PROTOCOL_PREFIX}A`), '', 'a length base64 cannot have');
 });
 
-test('a page\'s exec with the token in its subprotocols runs, answered with helios.v1 (never the token), audited as the token\'s name; a wrong or read token is refused', async (t) => {
+test('a page\'s exec with the token in its subprotocols runs, answered with helios.v1 (never the token), audited as the token\'s name; a plain GET is checked the same and runs nothing; a wrong or read token is refused', async (t) => {
   const { m, agent, jobId } = await runningShell(t, { tokens: TOKENS });
   const ran = await execAsPage(m, jobId, agent.name, ['sh'], 'echo hi-$((6*7)); exit 3\n', webSocketProtocols(TOKENS[1].token));
   if (!('output' in ran)) return t.fail(`refused: ${JSON.stringify(ran)}`);
@@ -82,6 +82,15 @@ test('a page\'s exec with the token in its subprotocols runs, answered with heli
   t.is(ran.exit, 3);
   const [event] = (await m.client.audit({ job: jobId })).events.filter((e) => e.action === 'exec');
   t.is(event.token, 'oncall');
+
+  // A plain GET (how a page asks why its upgrade was refused) gets the same checks, and runs nothing.
+  const url = `${m.url}/jobs/${encodeURIComponent(jobId)}/exec?host=${agent.name}&command=sh`;
+  const plain = await fetch(url, { headers: { authorization: `Bearer ${TOKENS[1].token}` } });
+  t.is(plain.status, 400);
+  t.regex((await plain.json() as { message: string }).message, /is a WebSocket endpoint/);
+  const elsewhere = await fetch(url.replace(`host=${agent.name}`, 'host=other'), { headers: { authorization: `Bearer ${TOKENS[1].token}` } });
+  t.like(await elsewhere.json(), { status: 'JOB_NOT_DEPLOYED' });
+  t.is((await m.client.audit({ job: jobId })).events.filter((e) => e.action === 'exec').length, 1, 'only the exec that ran is audited');
 
   const wrong = await execAsPage(m, jobId, agent.name, ['sh'], '', webSocketProtocols('not-a-token-of-this-master'));
   t.like(wrong, { status: 401, body: { status: 'UNAUTHORIZED' } });

@@ -8,7 +8,7 @@
  * the diff page's changed fields, a deployment group and a rollout's progress on each host, and the
  * reconnecting state when the master goes; on a master without tokens, no sign-in, the light and dark
  * schemes (AA contrast of text in both), the "/" search, and a name for every control; a job's live
- * container logs (issue 20).
+ * container logs, and a terminal in its container for an exec token (issue 20).
  * HELIOS_UI_SCREENSHOT=DIR writes the README's screenshots there.
  */
 import test from 'ava';
@@ -22,6 +22,7 @@ import { launchBrowser } from './harness/browser.js';
 const tokens: TokenEntry[] = [
   { token: 'deploy-token-0123456789', role: 'deploy', name: 'ci' },
   { token: 'read-token-0123456789', role: 'read', name: 'dashboard' },
+  { token: 'exec-token-0123456789', role: 'exec', name: 'oncall' },
   { token: 'agent-token-0123456789', role: 'agent', name: 'agents' },
 ];
 const screenshots = process.env.HELIOS_UI_SCREENSHOT;
@@ -55,6 +56,74 @@ test('the job page shows the task\'s container logs, and a line printed later wi
   const exec = await dockerClient().getContainer(container.Id).exec({ Cmd: ['sh', '-c', 'echo printed-later > /proc/1/fd/1'] });
   (await exec.start({})).resume();
   await logsHave('printed-later');
+});
+
+test('exec token: a terminal in the task\'s container from the job page after a confirmation: keys reach the shell, its output shows, it follows the window\'s size, the exit code shows, the exec is audited, a refused one says why; a deploy token has no terminal (issue 20)', async (t) => {
+  const m = await startTestMaster({ tokens });
+  t.teardown(m.close);
+  const agent = await startTestAgent(t, m, { token: 'agent-token-0123456789' });
+  const { id } = await m.client.jobs.create({ id: 'shell:1', image: 'busybox:latest', command: ['sleep', '3600'], init: true, secondsToWaitBeforeKill: 1 });
+  await m.client.deployments.deploy(agent.name, id);
+  await waitForState(m, id, agent.name, 'RUNNING');
+  const browser = await launchBrowser(t);
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  await signIn(page, m, 'exec-token-0123456789', `ui/#/jobs/${encodeURIComponent(id)}`);
+  await page.waitForSelector('form[data-terminal] button[type="submit"]');
+  // Cancel runs nothing; Run opens the terminal.
+  await page.click('form[data-terminal] button[type="submit"]');
+  await page.waitForSelector('dialog[open] button:not(.primary)');
+  t.regex(await text(page, 'dialog[open]'), new RegExp(`Run sh in shell:1.*'s container on ${agent.name}\\? The master records every exec`));
+  await page.click('dialog[open] button:not(.primary)');
+  await page.waitForSelector('dialog[open]', { hidden: true });
+  t.deepEqual((await m.client.audit({ job: id })).events.filter((e) => e.action === 'exec'), []);
+  await page.click('form[data-terminal] button[type="submit"]');
+  await page.waitForSelector('dialog[open] button.primary');
+  await page.click('dialog[open] button.primary');
+  await page.waitForSelector('.exec-terminal .xterm-rows', { timeout: 20_000 });
+  const screen = () => page.$eval('.exec-terminal .xterm-rows', (e) => (e as unknown as { innerText: string }).innerText);
+  const onScreen = (pattern: RegExp) => page.waitForFunction(`${pattern}.test(document.querySelector('.exec-terminal .xterm-rows')?.innerText ?? '')`, { timeout: 20_000 })
+    .catch(async (err: Error) => { throw new Error(`${err.message}: ${pattern} not on the terminal's screen: ${JSON.stringify(await screen())}`); });
+  await onScreen(/#\s*$/m); // the shell's prompt
+  await page.keyboard.type('echo hi-$((6*7))');
+  await page.keyboard.press('Enter');
+  await onScreen(/^hi-42\s*$/m);
+  // The command's terminal is the size of the one on the page, and follows it when the window shrinks.
+  await page.keyboard.type('stty size');
+  await page.keyboard.press('Enter');
+  await onScreen(/^\d+ \d+\s*$/m);
+  const sizes = () => screen().then((text) => [...text.matchAll(/^(\d+) (\d+)\s*$/gm)].map((match) => Number(match[2])));
+  const [wide] = await sizes();
+  t.true(wide > 100, `${wide} columns in a 1280-pixel page`);
+  await page.setViewport({ width: 700, height: 900 });
+  let narrow = wide;
+  for (const deadline = Date.now() + 20_000; narrow === wide && Date.now() < deadline;) {
+    await page.keyboard.type('stty size');
+    await page.keyboard.press('Enter');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    narrow = (await sizes()).at(-1) ?? wide;
+  }
+  t.true(narrow < wide * 0.7, `${wide} columns, then ${narrow} in a 700-pixel page`);
+  await page.keyboard.type('exit 3');
+  await page.keyboard.press('Enter');
+  await untilText(page, '[data-terminal-ended]', 'The command exited with code 3.', 20_000);
+  const [audited] = (await m.client.audit({ job: id })).events.filter((e) => e.action === 'exec');
+  t.like(audited, { token: 'oncall', host: agent.name, detail: { command: ['sh'], tty: true, stdin: true } });
+
+  // A refused terminal says why (the browser is told nothing of a refused upgrade: the page asks).
+  await m.clientWith({ token: 'agent-token-0123456789' }).hosts.register('ghost', 'agent-of-no-one');
+  await m.client.deployments.deploy('ghost', id);
+  await page.waitForFunction('[...document.querySelectorAll("form[data-terminal] select option")].some((o) => o.textContent === "ghost")', { timeout: 20_000 });
+  await page.select('form[data-terminal] select', 'ghost');
+  await page.click('form[data-terminal] button[type="submit"]');
+  await page.waitForSelector('dialog[open] button.primary');
+  await page.click('dialog[open] button.primary');
+  await page.waitForFunction(`/The terminal failed: .*ghost.*\\(AGENT_NOT_CONNECTED\\)/.test(document.querySelector('[data-terminal-ended]')?.textContent ?? '')`, { timeout: 20_000 });
+
+  const deployer = await browser.newPage();
+  await signIn(deployer, m, 'deploy-token-0123456789', `ui/#/jobs/${encodeURIComponent(id)}`);
+  await deployer.waitForSelector(`[data-task-host="${agent.name}"]`);
+  t.is(await deployer.$('form[data-terminal]'), null, 'no terminal for a deploy token');
 });
 
 test('deploy token: hosts, a deploy through the API appears live on the job page; stop, start, undeploy and deploy from the page, each with a confirmation', async (t) => {

@@ -4,14 +4,16 @@
  * files while every API call still needs one, and nothing in the built assets that reaches outside.
  */
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { TokenEntry } from '../master/auth/tokenFile.js';
 import { startTestMaster } from './harness/master.js';
 
 const tokens: TokenEntry[] = [{ token: 'read-token-0123456789', role: 'read', name: 'dashboard' }];
 const built = (file: string) => readFileSync(new URL(`../dist/ui/${file}`, import.meta.url), 'utf8');
+/** The chunks esbuild split off the app (the terminal's). */
+const chunks = () => readdirSync(new URL('../dist/ui/', import.meta.url)).filter((f) => /^chunk-.*\.js$/.test(f));
 
-test('GET /ui/ serves index.html, app.js and style.css with a CSP of self only; nothing else of dist/ui', async (t) => {
+test('GET /ui/ serves index.html, app.js, its chunks, style.css and xterm.css with a CSP of self only; nothing else of dist/ui', async (t) => {
   const m = await startTestMaster({ tokens });
   t.teardown(m.close);
   const page = await fetch(`${m.url}/ui/`);
@@ -24,7 +26,14 @@ test('GET /ui/ serves index.html, app.js and style.css with a CSP of self only; 
   t.regex(script.headers.get('content-type') ?? '', /^text\/javascript/);
   t.is(await script.text(), built('app.js'));
   t.regex((await fetch(`${m.url}/ui/style.css`)).headers.get('content-type') ?? '', /^text\/css/);
-  for (const path of ['/ui/inputs.json', '/ui/..%2f..%2fpackage.json', '/ui/nope.js']) {
+  t.regex((await fetch(`${m.url}/ui/xterm.css`)).headers.get('content-type') ?? '', /^text\/css/);
+  t.true(chunks().length > 0, 'the terminal is split off');
+  for (const chunk of chunks()) {
+    const answer = await fetch(`${m.url}/ui/${chunk}`);
+    t.regex(answer.headers.get('content-type') ?? '', /^text\/javascript/, chunk);
+    t.is(await answer.text(), built(chunk));
+  }
+  for (const path of ['/ui/inputs.json', '/ui/..%2f..%2fpackage.json', '/ui/nope.js', '/ui/chunk-NOPE1234.js']) {
     const refused = await fetch(`${m.url}${path}`);
     t.is(refused.status, 404, path);
     t.like(await refused.json(), { status: 'NOT_FOUND' });
@@ -46,11 +55,11 @@ test('GET / redirects a browser to /ui/; any other client gets a 404 naming wher
 });
 
 test('the built assets load nothing from outside: no URL but XML namespace names, no Node module, scripts only from self', (t) => {
-  const files = ['index.html', 'app.js', 'style.css'].map(built);
+  const files = ['index.html', 'app.js', 'style.css', 'xterm.css', ...chunks()].map(built);
   const urls = files.flatMap((text) => text.match(/(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}[^\s"'`)]*/gi) ?? []);
   // Preact names the SVG, MathML and XHTML namespaces: identifiers, never fetched.
   t.deepEqual([...new Set(urls)].filter((url) => !/^http:\/\/www\.w3\.org\/(2000\/svg|1998\/Math\/MathML|1999\/xhtml)$/.test(url)), []);
-  t.notRegex(files[1], /\bfrom\s*["']node:|require\(["']/);
+  for (const script of ['app.js', ...chunks()]) t.notRegex(built(script), /\bfrom\s*["']node:|require\(["']/, script);
   t.regex(files[0], /<script type="module" src="\.\/app\.js"><\/script>/);
   t.notRegex(files[0], /<script>(?!<\/script>)/, 'no inline script (the CSP refuses it)');
 });

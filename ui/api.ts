@@ -54,3 +54,6 @@ export const whoami = () => api<Whoami>('GET', '/whoami');
 
 /** Whether this principal's role may deploy (the API refuses it otherwise: the buttons are not shown). */
 export const mayDeploy = (who: Whoami | null) => who !== null && (who.role === 'deploy' || who.role === 'admin');
+
+/** Whether this principal's role may exec in a container (exec and admin; not deploy: it is a shell in production). */
+export const mayExec = (who: Whoami | null) => who !== null && (who.role === 'exec' || who.role === 'admin');

@@ -7,7 +7,7 @@ import type { MasterContext } from '../context.js';
 import { actorOf } from '../context.js';
 import { audit } from '../actions/guards.js';
 import type { AgentChannels } from '../channel/agentChannels.js';
-import { acceptWebSocket } from '../channel/webSockets.js';
+import { acceptWebSocket, wantsWebSocket } from '../channel/webSockets.js';
 import { HostName, JobParams } from './schemas.js';
 
 const ExecQuery = Type.Object({
@@ -28,7 +28,7 @@ const ExecQuery = Type.Object({
  * opens one stream (core/channel/mux.ts): STDIN data from the client, STDOUT and STDERR back,
  * MESSAGE `{resize: {cols, rows}}` from the client, `{exit: CODE}` from the master as the last, then
  * its END. A refusal (no such job, not deployed there, no agent channel, a role without exec) is an
- * HTTP error answer before the upgrade.
+ * HTTP error answer before the upgrade; a plain GET gets the same refusals, else INVALID_REQUEST.
  */
 export function execRoutes(app: FastifyInstance, ctx: MasterContext, channels: AgentChannels): void {
   app.get<{ Params: Static<typeof JobParams>; Querystring: Static<typeof ExecQuery> }>('/jobs/:id/exec',
@@ -40,6 +40,9 @@ export function execRoutes(app: FastifyInstance, ctx: MasterContext, channels: A
       if (!job) throw jobNotFound(id);
       if (!await ctx.store.deployments.get(host, id)) throw new HeliosError('JOB_NOT_DEPLOYED', `job ${id} is not deployed on host ${host}`, { jobId: id, host });
       const agent = channels.get(host);
+      // A plain GET passes every check above and stops here, unaudited: a web page whose WebSocket
+      // failed (a browser is told no reason) asks this way why.
+      if (!wantsWebSocket(request)) throw new HeliosError('INVALID_REQUEST', `GET /jobs/:id/exec is a WebSocket endpoint: connect with Upgrade: websocket (job ${id} on ${host} may exec)`);
       const actor = actorOf(ctx, request);
       await ctx.store.write(async (tx) => audit(tx, actor, { action: 'exec', jobId: id, host, detail: { command, tty, stdin } }));
       const ws = await acceptWebSocket(app, request, reply);

@@ -2,12 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HeliosError } from '../../core/index.js';
 
-/** The dashboard's files, as `npm run build` leaves them in dist/ui/; nothing else there is served. */
+/**
+ * The dashboard's files, as `npm run build` leaves them in dist/ui/: these, and the chunks esbuild
+ * split off (`chunk-HASH.js`: the terminal, loaded when one is opened); nothing else there is served.
+ */
 const ASSETS: Readonly<Record<string, string>> = {
   'index.html': 'text/html; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
+  'xterm.css': 'text/css; charset=utf-8',
 };
+const CHUNK = /^chunk-[A-Z0-9]+\.js$/;
+const assetType = (name: string): string | undefined => ASSETS[name] ?? (CHUNK.test(name) ? ASSETS['app.js'] : undefined);
 
 /**
  * The page may load only its own files and talk only to this master: no CDN, no other origin, no
@@ -39,12 +45,12 @@ export function uiRoutes(app: FastifyInstance): void {
     return body;
   };
   const serve = (name: string, reply: FastifyReply) => {
-    const type = ASSETS[name];
+    const type = assetType(name);
     const body = type === undefined ? undefined : read(name);
     if (type === undefined || body === undefined) {
-      throw new HeliosError('NOT_FOUND', body === undefined && type !== undefined
-        ? `the dashboard is not built (no ${name} in ${dir.pathname}): run npm run build`
-        : `no such file of the dashboard: ${name}`);
+      throw new HeliosError('NOT_FOUND', type === undefined ? `no such file of the dashboard: ${name}`
+        : CHUNK.test(name) ? `no such file of the dashboard: ${name} (the page is of an older build: reload it)`
+          : `the dashboard is not built (no ${name} in ${dir.pathname}): run npm run build`);
     }
     return reply.type(type).header('Content-Security-Policy', CONTENT_SECURITY_POLICY).header('X-Content-Type-Options', 'nosniff')
       .header('Cache-Control', 'no-cache').send(body);

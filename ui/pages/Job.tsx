@@ -3,11 +3,12 @@ import type { Whoami } from '../../core/schema/auth.js';
 import type { Job } from '../../core/schema/job.js';
 import type { Goal, JobStatus, TaskStatusEvent } from '../../core/schema/status.js';
 import { stateTone } from '../../core/model/stateTone.js';
-import { api, mayDeploy, seg } from '../api.js';
+import { api, mayDeploy, mayExec, seg } from '../api.js';
 import { useLiveData } from '../useLiveData.js';
 import { Confirm, ErrorBanner, Loading, State, When } from '../components.js';
 import { diffHref, jobHref } from '../routes.js';
 import { JobLogs } from './JobLogs.js';
+import { JobTerminal } from './JobTerminal.js';
 
 /** What a deploy token may do to a task, as the CLI's deploy/start/stop/undeploy. */
 type Action = { kind: 'deploy'; host: string } | { kind: 'goal'; host: string; goal: Exclude<Goal, 'UNDEPLOY'> } | { kind: 'undeploy'; host: string };
@@ -99,6 +100,7 @@ export function JobPage({ id, who }: { id: string; who: Whoami | null }) {
       {pending && <Confirm message={describe(pending, job.id)} confirmLabel="Confirm" onConfirm={() => void confirm(pending)} onCancel={() => setPending(null)} />}
 
       {hostsOfJob.length > 0 && <JobLogs id={job.id} hosts={hostsOfJob} />}
+      {hostsOfJob.length > 0 && mayExec(who) && <JobTerminal id={job.id} hosts={hostsOfJob} />}
 
       <h2>History</h2>
       {events.length === 0 ? <p class="muted">No task events yet.</p> : (
