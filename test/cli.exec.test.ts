@@ -45,8 +45,13 @@ test('exec -it gives the command a terminal of this one\'s size and passes keys 
   const run = spawn('script', ['-qec', inner, '/dev/null'], { env: { ...process.env, HELIOS_MASTER: master.url, HELIOS_TOKEN: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
   t.teardown(() => run.kill('SIGKILL'));
   let out = '';
-  const seen = (pattern: RegExp) => waitFor(() => pattern.test(out), { timeoutMs: 20_000, message: `${pattern} in ${JSON.stringify(out)}` });
+  let scriptErrors = '';
+  // What is asserted is the terminal, not its speed: a loaded engine may take long to start an exec.
+  // The message is made at the timeout, with what the terminal showed by then.
+  const seen = (pattern: RegExp) => waitFor(() => pattern.test(out), { timeoutMs: 60_000, message: `${pattern} on the terminal` })
+    .catch((err: Error) => { throw new Error(`${err.message}; it showed ${JSON.stringify(out)}; script's stderr: ${JSON.stringify(scriptErrors)}`); });
   run.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
+  run.stderr.setEncoding('utf8').on('data', (chunk: string) => { scriptErrors += chunk; });
   const exited = new Promise<number | null>((resolve) => run.once('exit', resolve));
   await withAgentLog(agent, async () => {
     await seen(/37 91/);

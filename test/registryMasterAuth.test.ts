@@ -18,6 +18,9 @@ import { helios, heliosOnTerminal, tableRows } from './cliHarness.js';
 const PASSWORD = 'master-held-Pa55word-1';
 const ROTATED = 'master-held-Pa55word-2';
 const WRONG = 'master-held-wrong-Pa55';
+// The terminal test's own user: the test beside it rotates alice's password while it runs.
+const ASKED_USER = 'bob';
+const ASKED_PASSWORD = 'typed-at-the-prompt-Pa55';
 const SECRETS = [PASSWORD, ROTATED, WRONG, basicAuth('alice', PASSWORD), basicAuth('alice', ROTATED), basicAuth('alice', WRONG)];
 const ADMIN = 'admin-token-0123456789abcdef';
 const DEPLOY = 'deploy-token-0123456789abcdef';
@@ -29,7 +32,7 @@ let images: string[];
 let work: string;
 
 test.before(async () => {
-  registry = await startRegistry({ alice: PASSWORD });
+  registry = await startRegistry({ alice: PASSWORD, [ASKED_USER]: ASKED_PASSWORD });
   work = (await tempDir('helios-masterauth-')).path;
   images = [];
   // One image per use: a test that finds its image already pulled by another sees no pull.
@@ -210,13 +213,13 @@ test('registry login on a terminal asks for the user and, without echo, the pass
   t.regex(noPassword.stderr, /give --password-stdin, or run it on a terminal to be asked/);
   t.deepEqual(await master.client.registry.list(), [], 'nothing stored by the refused logins');
 
-  const asked = await heliosOnTerminal(master, ['registry', 'login', registry.host], [[/Username: /, 'alice'], [/Password: /, PASSWORD]],
+  const asked = await heliosOnTerminal(master, ['registry', 'login', registry.host], [[/Username: /, ASKED_USER], [/Password: /, ASKED_PASSWORD]],
     { env: { HELIOS_TOKEN: ADMIN } });
   t.is(asked.code, 0, asked.output);
   // eslint-disable-next-line no-control-regex -- readline's cursor moves around the prompt
   const shown = asked.output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
-  t.regex(shown, new RegExp(`Username: alice\\s+Password: \\s+${registry.host}: logged in to ${registry.host} as alice`));
-  t.false(asked.output.includes(PASSWORD), 'the password is not echoed');
+  t.regex(shown, new RegExp(`Username: ${ASKED_USER}\\s+Password: \\s+${registry.host}: logged in to ${registry.host} as ${ASKED_USER}`));
+  t.false(asked.output.includes(ASKED_PASSWORD), 'the password is not echoed');
   // The password typed is the one stored: the agent, without a docker config, pulls with it.
   const emptyConfig = join(work, 'asked', 'no-docker-config');
   await mkdir(emptyConfig, { recursive: true });
