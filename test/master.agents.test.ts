@@ -52,7 +52,8 @@ for (const engine of ENGINES) {
     const started = Date.now();
     await m.client.deployments.deploy('h1', id);
     const next = await waiting;
-    t.true(Date.now() - started < 2_000);
+    // On the deploy, not at the query's 60 s timeout (half of it tells them apart on a loaded machine).
+    t.true(Date.now() - started < 30_000, `answered ${Date.now() - started} ms after the deploy`);
     t.true(next.index > first.index);
     t.is(next.tasks.length, 1);
     t.like(next.tasks[0], { jobId: id, goal: 'START' });

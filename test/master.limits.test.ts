@@ -361,7 +361,7 @@ for (const engine of ENGINES) {
     t.true(await until(async () => (await connections(master)) === 20), `${await connections(master)} connections`);
     const dropped = await connect('127.0.0.1').closed;
     t.is(dropped.data, '', 'dropped without an answer');
-    t.true(dropped.ms < 1_000);
+    t.true(dropped.ms < 10_000, `dropped after ${Math.round(dropped.ms)} ms, not held until a timeout`);
     const overTotal = await request(port, '/version', { token: ADMIN }).catch((err: unknown) => err);
     t.true(overTotal instanceof Error && /ECONNRESET|socket hang up/.test(overTotal.message), String(overTotal));
   });

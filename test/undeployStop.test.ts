@@ -55,9 +55,11 @@ test('with init: true a command that ignores SIGTERM as PID 1 undeploys in well 
   await master.client.deployments.undeploy(agent.name, id);
   await waitFor(async () => (await taskStatus(master, id, agent.name)) === undefined, { timeoutMs: 20_000, intervalMs: 20, message: 'status removed' });
   const tookMs = Date.now() - since;
-  t.true(tookMs < 5_000, `undeployed in ${tookMs} ms, its timeout is 30 s`);
+  // Without init the command would hold out until the 30 s timeout; half of it tells them apart on
+  // any machine (the time itself is logged: under a second here).
+  t.true(tookMs < 15_000, `undeployed in ${tookMs} ms, its timeout is 30 s`);
   const stopped = agent.logs.find((l) => l.jobId === id && l.msg === 'container stopped');
-  t.true(typeof stopped?.stoppedInMs === 'number' && stopped.stoppedInMs < 2_000, JSON.stringify(stopped));
+  t.true(typeof stopped?.stoppedInMs === 'number' && stopped.stoppedInMs < 15_000, JSON.stringify(stopped));
   t.log(`undeploy → status removed: ${tookMs} ms; docker stop: ${String(stopped?.stoppedInMs)} ms`);
 });
 
