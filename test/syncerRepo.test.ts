@@ -124,7 +124,7 @@ test('the ref watcher fires on a commit in a working copy and on a push to a bar
   await git(['status'], f.repo.work); // touches the index, not a ref: no event
   t.is(workEvents, 0);
   await commitFiles(f.repo.work, { 'jobs/x.yaml': 'x' });
-  await waitFor(() => workEvents > 0 && bareEvents > 0, { timeoutMs: 5000, message: 'ref change events' });
+  await waitFor(() => workEvents > 0 && bareEvents > 0, { timeoutMs: 20_000, message: 'ref change events' });
   t.pass();
 });
 
@@ -140,7 +140,7 @@ test('the ref watcher still fires after git gc packed the refs of a branch with 
   await new Promise((resolve) => setTimeout(resolve, 500));
   const before = events;
   await commitFiles(repo.work, { 'jobs/api.yaml': 'name: api\n' });
-  await waitFor(() => events > before, { timeoutMs: 5000, message: 'an event for the commit after gc' });
+  await waitFor(() => events > before, { timeoutMs: 20_000, message: 'an event for the commit after gc' });
   t.true(events > before);
 });
 

@@ -103,7 +103,7 @@ test('at most 8 webhook calls at once: the next gets 503 with Retry-After, and t
   t.deepEqual(pushes, []);
   for (const call of held) call.socket.destroy();
   await Promise.all(held.map((call) => call.closed));
-  await waitFor(async () => (await post()).status === 202 || undefined, { timeoutMs: 3000, message: 'a slot free again' });
+  await waitFor(async () => (await post()).status === 202 || undefined, { timeoutMs: 20_000, message: 'a slot free again' });
   t.deepEqual(pushes, ['github']);
 });
 
@@ -151,7 +151,7 @@ test('through a syncer: a verified push to the branch makes exactly one pass; ot
 
   t.is(await github('push', { ref: 'refs/heads/main', after: commit }, 'd-main'), 202);
   await waitFor(async () => (await g.master.client.sync.source(g.config().name)).lastAppliedCommit === commit || undefined,
-    { timeoutMs: 5000, message: 'the push applied' });
+    { timeoutMs: 20_000, message: 'the push applied' });
   await settle();
   t.is(passes(), before + 1, 'exactly one pass');
 
