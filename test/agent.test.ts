@@ -5,9 +5,15 @@ import { agentContainers, startMasterFor, deployJob, dockerClient, startTestAgen
 const httpd = (port: number, extra = '') =>
   ['sh', '-c', `mkdir -p /www && echo hello-helios > /www/index.html && ${extra} exec httpd -f -p ${port} -h /www`];
 
-async function get(url: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-  return { status: res.status, body: await res.text() };
+/**
+ * The first answer of `url`. RUNNING means the container started (no health check here): the server in
+ * it may not listen yet on a loaded machine, so a refused connection is tried again.
+ */
+function get(url: string): Promise<{ status: number; body: string }> {
+  return waitFor(async () => {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    return { status: res.status, body: await res.text() };
+  }, { timeoutMs: 20_000, message: `an answer from ${url}` });
 }
 
 test('deploy reaches RUNNING with env, static and dynamic ports and labels reaching Docker', async (t) => {
