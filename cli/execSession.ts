@@ -33,8 +33,8 @@ export interface ExecIo {
  * master closed first is MASTER_UNREACHABLE.
  */
 export async function runExec(connection: MasterConnection, request: ExecRequest, io: ExecIo): Promise<number> {
-  const [{ openMasterSocket }, { Mux }, { Channel }] = await Promise.all([
-    import('./masterStream.js'), import('../core/channel/mux.js'), import('../core/channel/frames.js')]);
+  const [{ openMasterSocket }, { attachExecClient }, { Channel }] = await Promise.all([
+    import('./masterStream.js'), import('../core/channel/execClient.js'), import('../core/channel/frames.js')]);
   io.signal?.throwIfAborted();
   const { host } = request;
   const q = new URLSearchParams({ host });
@@ -45,23 +45,19 @@ export async function runExec(connection: MasterConnection, request: ExecRequest
     q.set('cols', String(request.size.cols));
     q.set('rows', String(request.size.rows));
   }
-  let exit: number | null = null;
   let resolve!: (code: number) => void;
   let reject!: (err: unknown) => void;
   const ended = new Promise<number>((res, rej) => { resolve = res; reject = rej; });
   const ws = await openMasterSocket(connection, `/jobs/${encodeURIComponent(request.jobId)}/exec?${q}`, (socket) => {
     socket.once('close', () => reject(new HeliosError('MASTER_UNREACHABLE', 'the master closed the exec before the command ended')));
-    new Mux(socket as never, {
-      parity: 0,
-      onOpen: (stream) => {
-        stream.onData((channel, data, release) => io.output(channel === Channel.STDERR ? 'stderr' : 'stdout', data, release));
-        stream.on('message', (body: { exit?: unknown }) => { if (typeof body.exit === 'number') exit = body.exit; });
-        stream.on('end', () => stream.end());
-        stream.once('close', (error?: { code: string; message: string }) => {
-          socket.close();
-          if (error) reject(new HeliosError(isErrorCode(error.code) ? error.code : 'INTERNAL_ERROR', `${host}: ${error.message}`));
-          else resolve(exit ?? 1);
-        });
+    attachExecClient(socket as never, {
+      output: io.output,
+      ended: ({ exitCode, error }) => {
+        socket.close();
+        if (error) reject(new HeliosError(isErrorCode(error.code) ? error.code : 'INTERNAL_ERROR', `${host}: ${error.message}`));
+        else resolve(exitCode ?? 1);
+      },
+      opened: (stream) => {
         io.started?.({ resize: (cols, rows) => stream.message({ resize: { cols, rows } }) });
         if (!request.input) return stream.end();
         void (async () => {

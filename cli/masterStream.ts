@@ -37,11 +37,7 @@ export async function openMasterStream(connection: MasterConnection, pathAndQuer
       });
       res.socket.setTimeout(0);
       if (res.statusCode === 200) return res;
-      const text = await new Promise<string>((resolve) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (c: string) => { body += c; }).once('end', () => resolve(body));
-      });
-      throw errorFromResponse(res.statusCode ?? 0, parse(text), text);
+      throw await refusal(res, errorFromResponse);
     } catch (err) {
       if (signal.aborted || !(err instanceof TypeError) || !reachedNoMaster(err)) throw err instanceof TypeError ? unreachable(master, err, reachHints({}), tls?.cert !== undefined) : err;
       failures.push(unreachable(master, err, reachHints({}), tls?.cert !== undefined));
@@ -50,12 +46,16 @@ export async function openMasterStream(connection: MasterConnection, pathAndQuer
   throw failures.length === 1 ? failures[0] : noMasterAnswers(connection.masters, failures);
 }
 
-function parse(text: string): unknown {
+/** The master's error in a refused answer: its JSON body (or its text) read whole. */
+async function refusal(res: IncomingMessage, errorFromResponse: (status: number, body: unknown, text: string) => HeliosError): Promise<HeliosError> {
+  let text = '';
+  res.setEncoding('utf8');
+  for await (const chunk of res as AsyncIterable<string>) text += chunk;
+  let body: unknown = text;
   try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+    body = JSON.parse(text);
+  } catch { /* not JSON: the text is the message */ }
+  return errorFromResponse(res.statusCode ?? 0, body, text);
 }
 
 /**
@@ -77,8 +77,7 @@ export async function openMasterSocket(connection: MasterConnection, pathAndQuer
         resolve(ws);
       });
       ws.once('unexpected-response', (_req, res: IncomingMessage) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (c: string) => { body += c; }).once('end', () => resolve(errorFromResponse(res.statusCode ?? 0, parse(body), body)));
+        void refusal(res, errorFromResponse).then(resolve, (err: Error) => resolve(new errors.HeliosError('MASTER_UNREACHABLE', `the master at ${master} refused the exec and went: ${err.message}`, { master }, { cause: err })));
       });
       ws.once('error', (err) => resolve(new errors.HeliosError('MASTER_UNREACHABLE', `cannot reach the master at ${master}: ${err.message}`, { master }, { cause: err })));
     });

@@ -8,7 +8,8 @@
 import { Buffer } from 'buffer';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
-import { Mux, type MuxSocket } from '../core/channel/mux.js';
+import type { MuxSocket } from '../core/channel/mux.js';
+import { attachExecClient } from '../core/channel/execClient.js';
 import { Channel } from '../core/channel/frames.js';
 import { webSocketProtocols } from '../core/channel/webSocketAuth.js';
 
@@ -67,8 +68,7 @@ export function openTerminal(element: HTMLElement, o: TerminalOptions): Terminal
   ws.binaryType = 'arraybuffer';
   let opened = false;
   let ended = false;
-  let exitCode: number | null = null;
-  const end = (error?: string) => {
+  const end = (exitCode: number | null, error?: string) => {
     if (ended) return;
     ended = true;
     resizes.disconnect();
@@ -80,18 +80,16 @@ export function openTerminal(element: HTMLElement, o: TerminalOptions): Terminal
   ws.addEventListener('open', () => { opened = true; });
   // A refused upgrade tells the page nothing (no status, no body): ask the master the same question
   // over plain HTTP, which answers with its refusal.
-  ws.addEventListener('close', () => { if (!opened) void whyRefused(url, o.token).then(end); });
-  new Mux(muxSocket(ws), {
-    parity: 0,
-    onClose: () => { if (opened) end(exitCode === null ? 'the connection to the master closed' : undefined); },
-    onOpen: (stream) => {
-      stream.onData((_channel, data, release) => term.write(data, release));
-      stream.on('message', (body: { exit?: unknown }) => { if (typeof body.exit === 'number') exitCode = body.exit; });
-      stream.on('end', () => stream.end());
-      stream.once('close', (error?: { code: string; message: string }) => {
-        end(error ? `${error.message} (${error.code})` : undefined);
-        ws.close(1000);
-      });
+  ws.addEventListener('close', () => { if (!opened) void whyRefused(url, o.token).then((why) => end(null, why)); });
+  attachExecClient(muxSocket(ws), {
+    // A socket gone before any stream opened (one that did open has ended it already).
+    closed: () => { if (opened) end(null, 'the connection to the master closed'); },
+    output: (_stream, data, release) => term.write(data, release),
+    ended: ({ exitCode, error }) => {
+      end(exitCode, error ? `${error.message} (${error.code})` : undefined);
+      ws.close(1000);
+    },
+    opened: (stream) => {
       term.onData((keys) => stream.write(Channel.STDIN, Buffer.from(keys, 'utf8')));
       term.onBinary((bytes) => stream.write(Channel.STDIN, Buffer.from(bytes, 'latin1')));
       term.onResize(({ cols, rows }) => stream.message({ resize: { cols, rows } }));
