@@ -6,7 +6,7 @@
 import test from 'ava';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
-import { Mux } from '../core/channel/mux.js';
+import { attachExecClient } from '../core/channel/execClient.js';
 import { Channel } from '../core/channel/frames.js';
 import { BEARER_PROTOCOL_PREFIX, WEBSOCKET_PROTOCOL, bearerFromProtocols, webSocketProtocols } from '../core/channel/webSocketAuth.js';
 import { deployJob, startMasterFor, startTestAgent, waitForState, type TestAgent } from './harness/agent.js';
@@ -33,16 +33,10 @@ function execAsPage(m: TestMaster, jobId: string, host: string, command: string[
     // The master opens the stream at once: the mux must be there as the socket opens.
     ws.once('open', () => {
       let output = '';
-      let exit: unknown;
-      new Mux(ws as never, {
-        parity: 0,
-        onOpen: (stream) => {
-          stream.onData((_channel, data, release) => { output += data.toString(); release(); });
-          stream.on('message', (body: { exit?: unknown }) => { exit = body.exit; });
-          stream.on('end', () => stream.end());
-          stream.once('close', () => resolve({ protocol: ws.protocol, output, exit }));
-          stream.write(Channel.STDIN, Buffer.from(input));
-        },
+      attachExecClient(ws as never, {
+        output: (_stream, data, release) => { output += data.toString(); release(); },
+        opened: (stream) => { stream.write(Channel.STDIN, Buffer.from(input)); },
+        ended: ({ exitCode }) => resolve({ protocol: ws.protocol, output, exit: exitCode }),
       });
     });
     ws.once('unexpected-response', (_req, res: IncomingMessage) => {
