@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogsOpen } from '../../core/index.js';
 import type { MuxStream } from '../../core/channel/mux.js';
 import { Channel } from '../../core/channel/frames.js';
@@ -119,6 +120,3 @@ function pump(res: IncomingMessage, stream: MuxStream, last: string): Promise<st
     });
   });
 }
-
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
